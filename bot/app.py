@@ -1,0 +1,83 @@
+"""The Bot subclass: services come in through the constructor and go out in close()."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands, tasks
+
+from bot.errors import AscoltoTree
+from bot.extensions import discover
+from bot.policy import LoggingPolicy
+from bot.recorder import ConversationRecorder
+from bot.settings import Settings
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    """The gateway intents the bot needs; two of them are privileged (see the README)."""
+    wanted = discord.Intents.default()
+    wanted.message_content = True
+    wanted.members = True
+    return wanted
+
+
+class AscoltoBot(commands.Bot):
+    """Ascolto: logs conversations, reminds members to listen, summarises each day."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            tree_cls=AscoltoTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.store = store
+        self.policy = LoggingPolicy(store)
+        self.recorder = ConversationRecorder(store, self.policy, settings.privacy)
+        self._flusher = tasks.loop(seconds=settings.database.flush_interval_seconds)(self._flush)
+
+    async def setup_hook(self) -> None:
+        """Open the store, load every cog, sync the slash commands, start flushing."""
+        await self.store.open()
+        await self.policy.load()
+        for extension in discover():
+            await self.load_extension(extension)
+        await self._sync_commands()
+        self._flusher.start()
+
+    async def _sync_commands(self) -> None:
+        guild_ids = self.settings.discord.guild_ids
+        if not guild_ids:
+            await self.tree.sync()
+            return
+        for guild_id in guild_ids:
+            guild = discord.Object(guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Ascolto has no prefix commands: messages are only for the logging cog."""
+
+    async def _flush(self) -> None:
+        try:
+            await self.store.flush()
+        except Exception:  # noqa: S110 - logged by the batcher; the rows wait for the next try
+            pass
+
+    async def close(self) -> None:
+        """Disconnect, then write every pending row and close the database."""
+        self._flusher.cancel()
+        await super().close()
+        await self.store.close()
+
+
+def create_bot(settings: Settings) -> AscoltoBot:
+    """Build the bot and its store, not yet connected or opened."""
+    store = Store(settings.database.path, flush_max_events=settings.database.flush_max_events)
+    return AscoltoBot(settings, store)

@@ -1,0 +1,61 @@
+"""``ascolto run``: connect to Discord and run the bot until stopped."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+
+import discord
+
+from bot.app import create_bot
+from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
+from bot.settings import Settings
+
+HELP = "run the bot (needs a Discord bot token)"
+
+NO_TOKEN = (
+    "no Discord bot token is configured. Create an application at "
+    "https://discord.com/developers/applications, open its Bot page, press 'Reset Token' "
+    "and copy the token; then set DISCORD_TOKEN in the environment (or in .env for Docker), "
+    "or token under [discord] in config.toml. The README walks through it."
+)
+BAD_TOKEN = "Discord rejected the bot token; copy it again from the developer portal's Bot page"
+NO_INTENTS = (
+    "Discord refused the privileged intents: on the developer portal's Bot page, turn on "
+    "'Server Members Intent' and 'Message Content Intent', then start again"
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Options of ``ascolto run``."""
+    add_config_option(parser)
+    add_db_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the bot; returns when it is stopped (Ctrl-C or SIGTERM) after a clean close."""
+    settings = settings_from(args)
+    if settings.discord.token is None or not settings.discord.token.get_secret_value():
+        raise CliError(NO_TOKEN)
+    discord.utils.setup_logging(level=getattr(logging, settings.logging.level), root=True)
+    try:
+        asyncio.run(_serve(settings))
+    except discord.LoginFailure:
+        raise CliError(BAD_TOKEN) from None
+    except discord.PrivilegedIntentsRequired:
+        raise CliError(NO_INTENTS) from None
+    return 0
+
+
+async def _serve(settings: Settings) -> None:
+    bot = create_bot(settings)
+    token = settings.discord.token
+    assert token is not None
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        # Stopping means closing: pending writes are flushed before the process exits.
+        loop.add_signal_handler(sig, lambda: loop.create_task(bot.close()))
+    async with bot:
+        await bot.start(token.get_secret_value())

@@ -1,0 +1,63 @@
+"""Who and where may be logged: members' choices and managers' exclusions, in memory.
+
+Gateway handlers ask this on every event, so it answers from sets loaded at start-up
+and kept in step with the store by the commands that change them.
+"""
+
+from __future__ import annotations
+
+from bot.clock import to_db_time, utcnow
+from bot.store import Store
+
+
+class LoggingPolicy:
+    """The consent and exclusion rules, cached; changes go to the store first."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._opted_out: set[tuple[int, int]] = set()
+        self._excluded: dict[int, set[int]] = {}
+
+    async def load(self) -> None:
+        """Read every guild's choices from the store."""
+        self._opted_out = await self._store.consent.opted_out_members()
+        self._excluded = await self._store.guild_config.excluded_channels()
+
+    def member_logged(self, guild_id: int, user_id: int) -> bool:
+        """Whether this member allows logging in this guild."""
+        return (guild_id, user_id) not in self._opted_out
+
+    def channel_logged(self, guild_id: int, channel_id: int, parent_id: int | None = None) -> bool:
+        """Whether a channel (or a thread, given its parent) is logged."""
+        excluded = self._excluded.get(guild_id)
+        if not excluded:
+            return True
+        return channel_id not in excluded and (parent_id is None or parent_id not in excluded)
+
+    def excluded_channels(self, guild_id: int) -> frozenset[int]:
+        """The channels a manager excluded in this guild."""
+        return frozenset(self._excluded.get(guild_id, ()))
+
+    async def opt_out(self, guild_id: int, user_id: int) -> None:
+        """Stop logging a member now and delete what is stored about them."""
+        # The cache changes first so that no event queued from now on concerns them.
+        self._opted_out.add((guild_id, user_id))
+        await self._store.consent.forget(guild_id, user_id, to_db_time(utcnow()))
+
+    async def opt_in(self, guild_id: int, user_id: int) -> None:
+        """Log a member again from now on."""
+        await self._store.consent.opt_in(guild_id, user_id, to_db_time(utcnow()))
+        self._opted_out.discard((guild_id, user_id))
+
+    async def exclude_channel(self, guild_id: int, channel_id: int) -> int:
+        """Stop logging a channel and its threads; returns stored messages deleted."""
+        self._excluded.setdefault(guild_id, set()).add(channel_id)
+        return await self._store.guild_config.exclude_channel(
+            guild_id, channel_id, to_db_time(utcnow())
+        )
+
+    async def include_channel(self, guild_id: int, channel_id: int) -> bool:
+        """Log a channel again from now on; False if it was not excluded."""
+        changed = await self._store.guild_config.include_channel(guild_id, channel_id)
+        self._excluded.get(guild_id, set()).discard(channel_id)
+        return changed

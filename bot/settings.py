@@ -1,0 +1,179 @@
+"""Configuration: one pydantic model per TOML table, loaded by pydantic-settings.
+
+Sources, highest priority first: keyword arguments, ``ASCOLTO_*`` environment
+variables (nested with ``__``), ``DISCORD_TOKEN``, the TOML file, defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_ENV_VAR = "ASCOLTO_CONFIG"
+DEFAULT_CONFIG_FILE = Path("config.toml")
+
+# The file chosen by ``--config`` for the settings being built; a context variable
+# rather than a class attribute so that two loads never see each other's file.
+_config_file: ContextVar[Path | None] = ContextVar("ascolto_config_file", default=None)
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the key and the problem."""
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class DiscordSettings(_Table):
+    """``[discord]``: how the bot connects."""
+
+    token: SecretStr | None = None
+    guild_ids: list[int] = Field(default_factory=list)
+
+
+class DatabaseSettings(_Table):
+    """``[database]``: the SQLite file and the write batcher."""
+
+    path: Path = Path("data/ascolto.db")
+    flush_interval_seconds: float = Field(default=1.0, gt=0)
+    flush_max_events: int = Field(default=500, ge=1)
+
+
+class PrivacySettings(_Table):
+    """``[privacy]``: what is kept about members, and for how long."""
+
+    store_content: bool = True
+    content_retention_days: int = Field(default=90, ge=1)
+
+
+class DefaultsSettings(_Table):
+    """``[defaults]``: per-guild defaults until a manager changes them."""
+
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        return validate_timezone(value)
+
+
+class LoggingSettings(_Table):
+    """``[logging]``: the process log (never message content, never the token)."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its configuration."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASCOLTO_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    defaults: DefaultsSettings = Field(default_factory=DefaultsSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [
+            init_settings,
+            env_settings,
+            _DiscordTokenSource(settings_cls),
+        ]
+        config_file = resolve_config_file()
+        if config_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+
+class _DiscordTokenSource(PydanticBaseSettingsSource):
+    """Reads the conventional ``DISCORD_TOKEN`` variable into ``discord.token``."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        token = os.environ.get("DISCORD_TOKEN")
+        return {"discord": {"token": token}} if token else {}
+
+
+def validate_timezone(value: str) -> str:
+    """Return ``value`` if it is a known IANA time zone name, else raise ValueError."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (expected an IANA name such as Europe/Rome)")
+    return value
+
+
+def resolve_config_file() -> Path | None:
+    """The TOML file to read: ``--config``, else ``$ASCOLTO_CONFIG``, else ./config.toml."""
+    chosen = _config_file.get()
+    if chosen is not None:
+        return chosen
+    from_env = os.environ.get(CONFIG_ENV_VAR)
+    if from_env:
+        return Path(from_env)
+    return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings, turning every problem into one readable ConfigError."""
+    token = _config_file.set(config_file)
+    try:
+        path = resolve_config_file()
+        if path is not None and not path.is_file():
+            raise ConfigError(f"configuration file {path} does not exist")
+        try:
+            return Settings(**overrides)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: malformed TOML: {exc}") from None
+        except ValidationError as exc:
+            where = f" in {path}" if path is not None else ""
+            raise ConfigError(f"invalid configuration{where}: " + describe_errors(exc)) from None
+    finally:
+        _config_file.reset(token)
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """Render validation errors as ``key: problem`` items, secrets never echoed."""
+    parts = []
+    for error in exc.errors(include_url=False, include_input=False):
+        key = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            problem = "unknown key"
+        else:
+            problem = error["msg"].removeprefix("Value error, ")
+        parts.append(f"{key}: {problem}")
+    return "; ".join(parts)

@@ -1,0 +1,104 @@
+"""The store: the only place that knows SQL. One SQLite file, reached through aiosqlite."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from bot.store import connection
+from bot.store.batcher import WriteBatcher
+from bot.store.connection import StoreError
+from bot.store.consent import ConsentQueries
+from bot.store.conversations import ConversationWriter
+from bot.store.guild_config import GuildConfigQueries
+from bot.store.retention import RetentionQueries
+
+__all__ = ["Store", "StoreError"]
+
+log = logging.getLogger(__name__)
+
+
+class Store:
+    """The database of one bot: opened by :meth:`open`, flushed and closed by :meth:`close`."""
+
+    def __init__(self, path: Path, *, flush_max_events: int = 500) -> None:
+        self.path = path
+        self._db: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._flush_tasks: set[asyncio.Task[None]] = set()
+        self.batcher = WriteBatcher(
+            self.transaction, max_pending=flush_max_events, on_full=self._flush_soon
+        )
+        self.conversations = ConversationWriter(self.batcher)
+        self.consent = ConsentQueries(self)
+        self.guild_config = GuildConfigQueries(self)
+        self.retention = RetentionQueries(self)
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The open connection; for the store's own query modules."""
+        if self._db is None:
+            raise StoreError("the store is not open")
+        return self._db
+
+    @property
+    def is_open(self) -> bool:
+        """Whether :meth:`open` has run and :meth:`close` has not."""
+        return self._db is not None
+
+    async def open(self) -> None:
+        """Open the file and apply pending migrations."""
+        db = await connection.connect(self.path)
+        try:
+            await connection.migrate(db, self.path)
+        except BaseException:
+            await db.close()
+            raise
+        self._db = db
+
+    async def close(self) -> None:
+        """Write everything still queued, then close the file."""
+        if self._db is None:
+            return
+        for task in list(self._flush_tasks):
+            await asyncio.gather(task, return_exceptions=True)
+        try:
+            await self.flush()
+        except Exception:
+            log.error("closing with %d writes that could not be saved", self.batcher.pending)
+        await self._db.close()
+        self._db = None
+
+    async def flush(self) -> int:
+        """Write every queued row now, in one transaction; returns how many."""
+        return await self.batcher.flush()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction at a time on the shared connection."""
+        async with self._lock:
+            db = self.db
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+
+    def _flush_soon(self) -> None:
+        """The queue is full: flush in the background, without making the caller wait."""
+        task = asyncio.get_running_loop().create_task(self._flush_logged())
+        self._flush_tasks.add(task)
+        task.add_done_callback(self._flush_tasks.discard)
+
+    async def _flush_logged(self) -> None:
+        try:
+            await self.flush()
+        except Exception:  # noqa: S110 - the batcher logged it and kept the rows for a retry
+            pass

@@ -1,0 +1,137 @@
+"""Write-behind batching: gateway handlers queue writes, a flush commits them together.
+
+A :class:`Write` is a named group of SQL statements run for each queued row (a dict
+of named parameters). At flush time the queued rows are written in one
+transaction, each statement with ``executemany`` over as many rows as possible:
+
+* *append* writes (``rank`` set) only add rows and never undo each other, so all
+  queued rows of one append write run together, appends in rank order (a message
+  before the interactions that look it up);
+* *ordered* writes (``rank`` None: edits, deletions, reactions added and removed)
+  run after the appends, in the order they were queued; consecutive rows of the
+  same write still share one ``executemany``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+Row = Mapping[str, Any]
+TransactionFactory = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+
+# After this many failed attempts in a row, the batch is written one row at a time
+# so that a single bad row cannot hold every other write back for ever.
+_ISOLATE_AFTER_FAILURES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """SQL statements applied to each queued row; see the module docstring for ``rank``."""
+
+    name: str
+    statements: tuple[str, ...]
+    rank: int | None = None
+
+
+class WriteBatcher:
+    """Queues writes without touching the disk; :meth:`flush` commits them."""
+
+    def __init__(
+        self,
+        transaction: TransactionFactory,
+        *,
+        max_pending: int,
+        on_full: Callable[[], None],
+    ) -> None:
+        self._transaction = transaction
+        self._max_pending = max_pending
+        self._on_full = on_full
+        self._pending: list[tuple[Write, Row]] = []
+        self._flush_lock = asyncio.Lock()
+        self._failures = 0
+        self.last_flush_rows = 0
+
+    @property
+    def pending(self) -> int:
+        """How many rows wait for the next flush."""
+        return len(self._pending)
+
+    def add(self, write: Write, row: Row) -> None:
+        """Queue one row; never waits. Asks for a flush when the queue is full."""
+        self._pending.append((write, row))
+        if len(self._pending) == self._max_pending:
+            self._on_full()
+
+    async def flush(self) -> int:
+        """Write every queued row in one transaction; returns how many were written.
+
+        On failure the rows go back to the front of the queue for the next flush,
+        and the error is logged: nothing is dropped silently.
+        """
+        async with self._flush_lock:
+            batch, self._pending = self._pending, []
+            if not batch:
+                return 0
+            try:
+                if self._failures >= _ISOLATE_AFTER_FAILURES:
+                    await self._write_isolated(batch)
+                else:
+                    async with self._transaction() as db:
+                        await _write_batch(db, batch)
+            except Exception:
+                self._failures += 1
+                self._pending[:0] = batch
+                log.exception(
+                    "flush of %d writes failed (attempt %d); they stay queued for a retry",
+                    len(batch),
+                    self._failures,
+                )
+                raise
+            self._failures = 0
+            self.last_flush_rows = len(batch)
+            return len(batch)
+
+    async def _write_isolated(self, batch: list[tuple[Write, Row]]) -> None:
+        """Write row by row; a row that still fails is logged by name and set aside."""
+        async with self._transaction() as db:
+            for write, row in batch:
+                try:
+                    await db.execute("SAVEPOINT one_row")
+                    for statement in write.statements:
+                        await db.execute(statement, row)
+                    await db.execute("RELEASE one_row")
+                except Exception:
+                    await db.execute("ROLLBACK TO one_row")
+                    await db.execute("RELEASE one_row")
+                    log.exception("a %s write failed on every attempt and was set aside", write.name)
+
+
+async def _write_batch(db: aiosqlite.Connection, batch: list[tuple[Write, Row]]) -> None:
+    for write, rows in plan(batch):
+        for statement in write.statements:
+            await db.executemany(statement, rows)
+
+
+def plan(batch: list[tuple[Write, Row]]) -> list[tuple[Write, list[Row]]]:
+    """Group a batch into (write, rows) runs in the order they must execute."""
+    appends: dict[Write, list[Row]] = {}
+    ordered: list[tuple[Write, list[Row]]] = []
+    for write, row in batch:
+        if write.rank is not None:
+            appends.setdefault(write, []).append(row)
+        elif ordered and ordered[-1][0] is write:
+            ordered[-1][1].append(row)
+        else:
+            ordered.append((write, [row]))
+    ranked = sorted(appends.items(), key=lambda item: item[0].rank or 0)
+    return ranked + ordered
+

@@ -1,0 +1,93 @@
+"""Opening the SQLite file and bringing its schema up to date."""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+_PRAGMAS = (
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA foreign_keys = ON",
+)
+
+
+class StoreError(Exception):
+    """The database cannot be used as it is; the message says why and what to do."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped with this version, as (number, name, sql), in order."""
+    found = []
+    for entry in resources.files("bot.store.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    numbers = [number for number, _, _ in found]
+    if numbers != list(range(1, len(found) + 1)):
+        raise StoreError(f"migrations are not numbered 1..n without gaps: {numbers}")
+    return found
+
+
+def latest_version() -> int:
+    """The schema version this code writes."""
+    return len(migrations())
+
+
+async def connect(path: Path) -> aiosqlite.Connection:
+    """Open (creating the folder if needed) with the pragmas the bot relies on."""
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        # NORMAL is durable across application crashes in WAL mode; only a power
+        # loss can roll back the last commits, never corrupt the file.
+        for pragma in _PRAGMAS:
+            async with db.execute(pragma) as cursor:
+                await cursor.fetchall()
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
+async def schema_version(db: aiosqlite.Connection) -> int:
+    """The ``PRAGMA user_version`` recorded in the file."""
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(db: aiosqlite.Connection, path: Path) -> tuple[int, int]:
+    """Apply every migration newer than the file's version; returns (before, after)."""
+    available = migrations()
+    current = await schema_version(db)
+    if current > len(available):
+        raise StoreError(
+            f"{path} was written by a newer version of Ascolto (schema {current}; this version "
+            f"knows up to {len(available)}). Upgrade Ascolto, or restore a backup made by this "
+            "version."
+        )
+    for number, name, sql in available[current:]:
+        log.info("applying migration %s", name)
+        # One script, one transaction: a migration is applied whole or not at all.
+        # PRAGMA takes no bound parameters; the number comes from our own file name.
+        script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+        try:
+            await db.executescript(script)
+        except Exception as exc:
+            if db.in_transaction:
+                await db.execute("ROLLBACK")
+            raise StoreError(f"migration {name} failed on {path}: {exc}") from exc
+    return current, len(available)

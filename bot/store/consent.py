@@ -1,0 +1,117 @@
+"""Members' privacy choices: opting out, opting in, forgetting, and what is stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.store import Store
+
+# Deleting everything about one member of one guild. Other members' messages that
+# replied to them stay (the reply's id points at a message, not at the member),
+# but every interaction towards them goes, and their mentions are scrubbed from text.
+_FORGET = (
+    "DELETE FROM interactions WHERE guild_id = :guild_id AND source_id = :user_id",
+    "DELETE FROM interactions WHERE guild_id = :guild_id AND target_id = :user_id",
+    "DELETE FROM reactions WHERE guild_id = :guild_id AND user_id = :user_id",
+    """DELETE FROM reactions WHERE message_id IN
+           (SELECT message_id FROM messages WHERE guild_id = :guild_id AND author_id = :user_id)""",
+    """DELETE FROM message_mentions WHERE user_id = :user_id AND message_id IN
+           (SELECT message_id FROM messages WHERE guild_id = :guild_id)""",
+    "DELETE FROM messages WHERE guild_id = :guild_id AND author_id = :user_id",
+    """UPDATE messages
+       SET content = replace(replace(content, :mention, '@former member'),
+                             :nick_mention, '@former member')
+       WHERE guild_id = :guild_id AND content IS NOT NULL AND instr(content, :user_text) > 0""",
+    "UPDATE channels SET owner_id = NULL WHERE guild_id = :guild_id AND owner_id = :user_id",
+    "DELETE FROM member_events WHERE guild_id = :guild_id AND user_id = :user_id",
+    """INSERT INTO members (guild_id, user_id, opted_out, consent_changed_at)
+       VALUES (:guild_id, :user_id, 1, :at)
+       ON CONFLICT (guild_id, user_id) DO UPDATE SET
+           display_name = NULL, joined_at = NULL, left_at = NULL,
+           opted_out = 1, consent_changed_at = excluded.consent_changed_at""",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentStatus:
+    """What a member chose and what the store holds about them in one guild."""
+
+    opted_out: bool
+    changed_at: str | None
+    messages: int
+    interactions: int
+    reactions: int
+
+
+class ConsentQueries:
+    """Reads and changes members' logging choices."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def opted_out_members(self) -> set[tuple[int, int]]:
+        """Every (guild_id, user_id) that opted out, for the in-memory policy."""
+        sql = "SELECT guild_id, user_id FROM members WHERE opted_out = 1"
+        async with self._store.db.execute(sql) as cursor:
+            return {(int(g), int(u)) for g, u in await cursor.fetchall()}
+
+    async def forget(self, guild_id: int, user_id: int, at: str) -> None:
+        """Delete everything stored about a member and record that logging is off.
+
+        Queued writes are flushed first, so nothing about them lands afterwards.
+        """
+        await self._store.flush()
+        params = {
+            "guild_id": guild_id,
+            "user_id": user_id,
+            "at": at,
+            "mention": f"<@{user_id}>",
+            "nick_mention": f"<@!{user_id}>",
+            "user_text": str(user_id),
+        }
+        async with self._store.transaction() as db:
+            for statement in _FORGET:
+                await db.execute(statement, params)
+
+    async def opt_in(self, guild_id: int, user_id: int, at: str) -> None:
+        """Record that a member allows logging again (from now on)."""
+        async with self._store.transaction() as db:
+            await db.execute(
+                """INSERT INTO members (guild_id, user_id, opted_out, consent_changed_at)
+                   VALUES (:guild_id, :user_id, 0, :at)
+                   ON CONFLICT (guild_id, user_id) DO UPDATE SET
+                       opted_out = 0, consent_changed_at = excluded.consent_changed_at""",
+                {"guild_id": guild_id, "user_id": user_id, "at": at},
+            )
+
+    async def status(self, guild_id: int, user_id: int) -> ConsentStatus:
+        """The member's choice and counts of what is stored about them."""
+        await self._store.flush()
+        params = {"guild_id": guild_id, "user_id": user_id}
+        db = self._store.db
+        async with db.execute(
+            """SELECT opted_out, consent_changed_at FROM members
+               WHERE guild_id = :guild_id AND user_id = :user_id""",
+            params,
+        ) as cursor:
+            choice = await cursor.fetchone()
+        async with db.execute(
+            """SELECT
+                 (SELECT count(*) FROM messages
+                  WHERE guild_id = :guild_id AND author_id = :user_id AND deleted = 0),
+                 (SELECT count(*) FROM interactions
+                  WHERE guild_id = :guild_id AND (source_id = :user_id OR target_id = :user_id)),
+                 (SELECT count(*) FROM reactions WHERE guild_id = :guild_id AND user_id = :user_id)""",
+            params,
+        ) as cursor:
+            counts = await cursor.fetchone()
+        assert counts is not None  # an aggregate always returns a row
+        return ConsentStatus(
+            opted_out=bool(choice[0]) if choice else False,
+            changed_at=choice[1] if choice else None,
+            messages=counts[0],
+            interactions=counts[1],
+            reactions=counts[2],
+        )

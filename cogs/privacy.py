@@ -1,0 +1,89 @@
+"""Members' own privacy commands: every reply is private to the member who asked."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import AscoltoBot
+
+
+@app_commands.guild_only()
+class Privacy(commands.GroupCog, group_name="privacy"):
+    """See and choose what Ascolto keeps about you in this server."""
+
+    def __init__(self, bot: AscoltoBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="status")
+    async def status(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Whether your activity here is logged, and what is stored about you."""
+        guild, user = _ids(interaction)
+        found = await self.bot.store.consent.status(guild, user)
+        if found.opted_out:
+            text = (
+                "Logging of your activity in this server is **off** (you opted out). "
+                "Nothing about you is stored here. `/privacy optin` turns it back on."
+            )
+        else:
+            text = (
+                "Logging of your activity in this server is **on**. Stored about you here: "
+                f"{found.messages} messages, {found.interactions} interactions with other "
+                f"members, {found.reactions} reactions.\n"
+                "`/privacy optout` stops logging and deletes it all; "
+                "`/privacy forget` deletes it all and keeps logging off until you opt in."
+            )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="optout")
+    async def optout(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Stop logging your activity here, and delete what is already stored."""
+        guild, user = _ids(interaction)
+        if not self.bot.policy.member_logged(guild, user):
+            text = "You had already opted out: nothing about you is stored here."
+        else:
+            await self._forget(guild, user)
+            text = (
+                "Done: your activity in this server is no longer logged, and everything stored "
+                "about you here has been deleted. `/privacy optin` turns logging back on."
+            )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="optin")
+    async def optin(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Allow logging of your activity here again, from now on."""
+        guild, user = _ids(interaction)
+        if self.bot.policy.member_logged(guild, user):
+            text = "Logging of your activity here is already on."
+        else:
+            await self.bot.policy.opt_in(guild, user)
+            self.bot.recorder.forget_member(guild, user)
+            text = "Logging of your activity in this server is on again, from now on."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="forget")
+    async def forget(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Delete everything stored about you here; logging stays off until you opt in."""
+        guild, user = _ids(interaction)
+        await self._forget(guild, user)
+        await interaction.response.send_message(
+            "Everything Ascolto stored about you in this server has been deleted, and logging "
+            "stays off until you run `/privacy optin`.",
+            ephemeral=True,
+        )
+
+    async def _forget(self, guild_id: int, user_id: int) -> None:
+        await self.bot.policy.opt_out(guild_id, user_id)
+        self.bot.recorder.forget_member(guild_id, user_id)
+
+
+def _ids(interaction: discord.Interaction[AscoltoBot]) -> tuple[int, int]:
+    assert interaction.guild_id is not None  # guild_only
+    return interaction.guild_id, interaction.user.id
+
+
+async def setup(bot: AscoltoBot) -> None:
+    """Load the privacy commands."""
+    await bot.add_cog(Privacy(bot))

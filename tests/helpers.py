@@ -1,0 +1,31 @@
+"""Small helpers for behaviour tests: reading what the store holds, making threads."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from bot import AscoltoBot
+
+
+async def stored(bot: AscoltoBot, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Flush the bot's pending writes, then run a read-only query on its database file."""
+    await bot.store.flush()
+    return query(bot.store.path, sql, *params)
+
+
+def query(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Run a query on a database file with a separate, plain connection."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def create_thread(env: Any, channel: Any, name: str, owner: Any, *, message: Any = None) -> Any:
+    """A member-created thread, optionally from a message (SimCord 3.2.1 has no public builder)."""
+    from simcord.builders import ChannelHandle
+
+    thread = env.backend.create_thread(
+        channel.id, name, owner.id, message_id=message.id if message is not None else None
+    )
+    return ChannelHandle(env, channel.guild, thread)
