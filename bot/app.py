@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import discord
@@ -65,10 +66,9 @@ class AscoltoBot(commands.Bot):
         """Ascolto has no prefix commands: messages are only for the logging cog."""
 
     async def _flush(self) -> None:
-        try:
+        # A failure is logged by the batcher, and the rows wait for the next try.
+        with contextlib.suppress(Exception):
             await self.store.flush()
-        except Exception:  # noqa: S110 - logged by the batcher; the rows wait for the next try
-            pass
 
     async def close(self) -> None:
         """Disconnect, then write every pending row and close the database."""

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from bot.clock import to_db_time, utcnow
 from bot.store import Store
+from bot.store.consent import REDACTED_MENTION
+
+
+def redact_mentions(text: str, user_id: int) -> str:
+    """Replace mentions of a member who opted out, so that the text no longer names them."""
+    for form in (f"<@{user_id}>", f"<@!{user_id}>"):
+        text = text.replace(form, REDACTED_MENTION)
+    return text
 
 
 class LoggingPolicy:

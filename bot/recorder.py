@@ -21,7 +21,7 @@ from bot.events import (
     PostedMessage,
     ReactionChange,
 )
-from bot.policy import LoggingPolicy
+from bot.policy import LoggingPolicy, redact_mentions
 from bot.settings import PrivacySettings
 from bot.store import Store
 
@@ -41,8 +41,14 @@ class ConversationRecorder:
             place.guild_id, place.where_id, place.channel_id if place.thread_id else None
         )
 
-    def _content(self, text: str) -> str | None:
-        return text if self._store_content and text else None
+    def _content(self, text: str, guild_id: int, mention_ids: Iterable[int]) -> str | None:
+        """The text to store, if any: members who opted out are not named in it."""
+        if not (self._store_content and text):
+            return None
+        for user_id in mention_ids:
+            if not self._policy.member_logged(guild_id, user_id):
+                text = redact_mentions(text, user_id)
+        return text
 
     def guild_available(self, guild: GuildInfo, at: datetime) -> None:
         """The bot sees a guild (at start-up or on joining it): remember it and its channels."""
@@ -75,7 +81,7 @@ class ConversationRecorder:
             replace(message, mention_ids=mentions if counts else ()),
             is_question=counts
             and is_question(message.content, opens_forum_post=message.opens_forum_post),
-            content=self._content(message.content),
+            content=self._content(message.content, place.guild_id, message.mention_ids),
             listening=listening,
         )
 
@@ -87,8 +93,9 @@ class ConversationRecorder:
         mentions = self._mentionable(edit.place.guild_id, edit.author_id, edit.mention_ids)
         self._writes.message_edited(
             replace(edit, mention_ids=mentions if counts else ()),
-            is_question=counts and is_question(edit.content, opens_forum_post=edit.opens_forum_post),
-            content=self._content(edit.content),
+            is_question=counts
+            and is_question(edit.content, opens_forum_post=edit.opens_forum_post),
+            content=self._content(edit.content, edit.place.guild_id, edit.mention_ids),
         )
 
     def messages_deleted(self, message_ids: Iterable[int], at: datetime) -> None:
@@ -149,4 +156,3 @@ class ConversationRecorder:
                 if user_id != author_id and self._policy.member_logged(guild_id, user_id)
             )
         )
-

@@ -133,7 +133,9 @@ def validate_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {value!r} (expected an IANA name such as Europe/Rome)")
+        raise ValueError(
+            f"unknown time zone {value!r} (expected an IANA name such as Europe/Rome)"
+        ) from None
     return value
 
 

@@ -51,7 +51,7 @@ def reply_target(message: discord.Message) -> tuple[int | None, int | None]:
         or ref is None
         or ref.message_id is None
         or ref.type is discord.MessageReferenceType.forward
-        or (ref.guild_id is not None and message.guild is not None and ref.guild_id != message.guild.id)
+        or (ref.guild_id is not None and ref.guild_id != getattr(message.guild, "id", None))
         or ref.channel_id != message.channel.id
     ):
         return None, None

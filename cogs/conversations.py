@@ -23,13 +23,10 @@ class Conversations(commands.Cog):
 
     # Guilds and channels
 
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
-        for guild in self.bot.guilds:
-            self.recorder.guild_available(guild_info(guild), utcnow())
-
-    @commands.Cog.listener()
-    async def on_guild_join(self, guild: discord.Guild) -> None:
+    @commands.Cog.listener("on_guild_available")
+    @commands.Cog.listener("on_guild_join")
+    async def on_guild(self, guild: discord.Guild) -> None:
+        # Available: seen again at start-up or after an outage; join: invited to it.
         self.recorder.guild_available(guild_info(guild), utcnow())
 
     @commands.Cog.listener()
@@ -123,7 +120,9 @@ class Conversations(commands.Cog):
             self.recorder.reactions_cleared(payload.message_id)
 
     @commands.Cog.listener()
-    async def on_raw_reaction_clear_emoji(self, payload: discord.RawReactionClearEmojiEvent) -> None:
+    async def on_raw_reaction_clear_emoji(
+        self, payload: discord.RawReactionClearEmojiEvent
+    ) -> None:
         if payload.guild_id is not None:
             self.recorder.reactions_cleared(payload.message_id, str(payload.emoji))
 

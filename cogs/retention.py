@@ -37,7 +37,7 @@ class Retention(commands.Cog):
             log.exception("retention job failed; it runs again in 24 hours")
             return
         if erased:
-            log.info("retention: erased the text of %d messages older than %d days", erased, self.days)
+            log.info("retention: erased the text of %d messages (%d days old)", erased, self.days)
 
 
 async def setup(bot: AscoltoBot) -> None:

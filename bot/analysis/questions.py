@@ -10,7 +10,7 @@ _QUOTE_LINE = re.compile(r"^>.*$", re.MULTILINE)
 _URL = re.compile(r"https?://\S*")
 # A question mark that ends a sentence: followed by whitespace, the end, a closing
 # bracket or quote, a markdown emphasis mark, or "!".
-_ENDING_QUESTION_MARK = re.compile(r"\?(?=\s|$|[)\]}\"'»”’*_~!])")
+_ENDING_QUESTION_MARK = re.compile(r"\?(?=\s|$|[)\]}\"'»”’*_~!])")  # noqa: RUF001
 
 
 def strip_non_prose(text: str) -> str:

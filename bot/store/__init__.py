@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -98,7 +99,6 @@ class Store:
         task.add_done_callback(self._flush_tasks.discard)
 
     async def _flush_logged(self) -> None:
-        try:
+        # A failure is logged by the batcher, and the rows wait for the next try.
+        with contextlib.suppress(Exception):
             await self.flush()
-        except Exception:  # noqa: S110 - the batcher logged it and kept the rows for a retry
-            pass

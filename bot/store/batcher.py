@@ -112,7 +112,7 @@ class WriteBatcher:
                 except Exception:
                     await db.execute("ROLLBACK TO one_row")
                     await db.execute("RELEASE one_row")
-                    log.exception("a %s write failed on every attempt and was set aside", write.name)
+                    log.exception("a %s write failed every attempt; set aside", write.name)
 
 
 async def _write_batch(db: aiosqlite.Connection, batch: list[tuple[Write, Row]]) -> None:
@@ -134,4 +134,3 @@ def plan(batch: list[tuple[Write, Row]]) -> list[tuple[Write, list[Row]]]:
             ordered.append((write, [row]))
     ranked = sorted(appends.items(), key=lambda item: item[0].rank or 0)
     return ranked + ordered
-

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.store import Store
 
+# What a mention of a member who opted out reads as in stored message text.
+REDACTED_MENTION = "@someone"
+
 # Deleting everything about one member of one guild. Other members' messages that
 # replied to them stay (the reply's id points at a message, not at the member),
 # but every interaction towards them goes, and their mentions are scrubbed from text.
@@ -21,8 +24,7 @@ _FORGET = (
            (SELECT message_id FROM messages WHERE guild_id = :guild_id)""",
     "DELETE FROM messages WHERE guild_id = :guild_id AND author_id = :user_id",
     """UPDATE messages
-       SET content = replace(replace(content, :mention, '@former member'),
-                             :nick_mention, '@former member')
+       SET content = replace(replace(content, :mention, :redacted), :nick_mention, :redacted)
        WHERE guild_id = :guild_id AND content IS NOT NULL AND instr(content, :user_text) > 0""",
     "UPDATE channels SET owner_id = NULL WHERE guild_id = :guild_id AND owner_id = :user_id",
     "DELETE FROM member_events WHERE guild_id = :guild_id AND user_id = :user_id",
@@ -70,6 +72,7 @@ class ConsentQueries:
             "mention": f"<@{user_id}>",
             "nick_mention": f"<@!{user_id}>",
             "user_text": str(user_id),
+            "redacted": REDACTED_MENTION,
         }
         async with self._store.transaction() as db:
             for statement in _FORGET:
@@ -103,7 +106,8 @@ class ConsentQueries:
                   WHERE guild_id = :guild_id AND author_id = :user_id AND deleted = 0),
                  (SELECT count(*) FROM interactions
                   WHERE guild_id = :guild_id AND (source_id = :user_id OR target_id = :user_id)),
-                 (SELECT count(*) FROM reactions WHERE guild_id = :guild_id AND user_id = :user_id)""",
+                 (SELECT count(*) FROM reactions
+                  WHERE guild_id = :guild_id AND user_id = :user_id)""",
             params,
         ) as cursor:
             counts = await cursor.fetchone()

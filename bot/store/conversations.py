@@ -14,11 +14,6 @@ from bot.clock import to_db_time
 from bot.events import ChannelInfo, EditedMessage, PostedMessage, ReactionChange
 from bot.store.batcher import Write, WriteBatcher
 
-_INSERT_INTERACTION = """
-INSERT OR IGNORE INTO interactions
-    (guild_id, source_id, target_id, kind, message_id, channel_id, created_at)
-"""
-
 GUILD_SEEN = Write(
     "guild_seen",
     (
@@ -67,8 +62,9 @@ _MENTION_STATEMENTS = (
     """INSERT OR IGNORE INTO message_mentions (message_id, user_id)
        SELECT :message_id, :user_id WHERE EXISTS
            (SELECT 1 FROM messages WHERE message_id = :message_id AND deleted = 0)""",
-    _INSERT_INTERACTION
-    + """SELECT guild_id, author_id, :user_id, 'mention', message_id,
+    """INSERT OR IGNORE INTO interactions
+           (guild_id, source_id, target_id, kind, message_id, channel_id, created_at)
+       SELECT guild_id, author_id, :user_id, 'mention', message_id,
                COALESCE(thread_id, channel_id), created_at
          FROM messages
          WHERE message_id = :message_id AND deleted = 0 AND kind = 'message'
@@ -80,8 +76,9 @@ _MENTION_STATEMENTS = (
 REPLY = Write(
     "reply",
     (
-        _INSERT_INTERACTION
-        + """SELECT :guild_id, :author_id, target.author_id, 'reply', :message_id, :where_id,
+        """INSERT OR IGNORE INTO interactions
+               (guild_id, source_id, target_id, kind, message_id, channel_id, created_at)
+           SELECT :guild_id, :author_id, target.author_id, 'reply', :message_id, :where_id,
                     :created_at
              FROM (SELECT COALESCE(:reply_to_author_id,
                        (SELECT author_id FROM messages WHERE message_id = :reply_to_message_id))
@@ -96,8 +93,9 @@ REPLY = Write(
 THREAD_REPLY = Write(
     "thread_reply",
     (
-        _INSERT_INTERACTION
-        + """SELECT :guild_id, :author_id, owner.author_id, 'thread_reply', :message_id, :thread_id,
+        """INSERT OR IGNORE INTO interactions
+               (guild_id, source_id, target_id, kind, message_id, channel_id, created_at)
+           SELECT :guild_id, :author_id, owner.author_id, 'thread_reply', :message_id, :thread_id,
                     :created_at
              FROM (SELECT COALESCE(
                        (SELECT author_id FROM messages WHERE message_id = :thread_id),
@@ -139,10 +137,14 @@ MESSAGE_DELETED = Write(
 REACTION_ADDED = Write(
     "reaction_added",
     (
+        # Kept only for messages whose author is known: a member's, never a bot's.
         """INSERT OR IGNORE INTO reactions (guild_id, message_id, user_id, emoji, created_at)
-           VALUES (:guild_id, :message_id, :user_id, :emoji, :at)""",
-        _INSERT_INTERACTION
-        + """SELECT :guild_id, :user_id, target.author_id, 'reaction', :message_id, :where_id, :at
+           SELECT :guild_id, :message_id, :user_id, :emoji, :at
+           WHERE :author_hint IS NOT NULL
+              OR EXISTS (SELECT 1 FROM messages WHERE message_id = :message_id AND deleted = 0)""",
+        """INSERT OR IGNORE INTO interactions
+               (guild_id, source_id, target_id, kind, message_id, channel_id, created_at)
+           SELECT :guild_id, :user_id, target.author_id, 'reaction', :message_id, :where_id, :at
              FROM (SELECT COALESCE(:author_hint,
                        (SELECT author_id FROM messages
                         WHERE message_id = :message_id AND deleted = 0)) AS author_id) AS target
@@ -276,7 +278,9 @@ class ConversationWriter:
         for user_id in message.mention_ids:
             self._batcher.add(MENTION, {"message_id": message.message_id, "user_id": user_id})
 
-    def message_edited(self, edit: EditedMessage, *, is_question: bool, content: str | None) -> None:
+    def message_edited(
+        self, edit: EditedMessage, *, is_question: bool, content: str | None
+    ) -> None:
         """Queue new text for a message, and its mentions afresh."""
         self._batcher.add(
             MESSAGE_EDITED,
@@ -291,7 +295,9 @@ class ConversationWriter:
             },
         )
         for user_id in edit.mention_ids:
-            self._batcher.add(MENTION_AFTER_EDIT, {"message_id": edit.message_id, "user_id": user_id})
+            self._batcher.add(
+                MENTION_AFTER_EDIT, {"message_id": edit.message_id, "user_id": user_id}
+            )
 
     def message_deleted(self, message_id: int, at: str) -> None:
         """Mark a message deleted; its interactions and reactions go with it."""

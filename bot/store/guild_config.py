@@ -8,15 +8,18 @@ if TYPE_CHECKING:
     from bot.store import Store
 
 # What a channel (and the threads in it) leaves behind when it is excluded: nothing.
+_COUNT_MESSAGES = """
+SELECT count(*) FROM messages
+WHERE guild_id = :guild_id AND (channel_id = :channel_id OR thread_id = :channel_id)
+  AND kind = 'message'
+"""
 _DELETE_CHANNEL_DATA = (
-    """DELETE FROM interactions WHERE message_id IN
-           (SELECT message_id FROM messages WHERE guild_id = :guild_id
-            AND (channel_id = :channel_id OR thread_id = :channel_id))""",
-    """DELETE FROM reactions WHERE message_id IN
-           (SELECT message_id FROM messages WHERE guild_id = :guild_id
-            AND (channel_id = :channel_id OR thread_id = :channel_id))""",
-    """DELETE FROM messages WHERE guild_id = :guild_id
-           AND (channel_id = :channel_id OR thread_id = :channel_id)""",
+    """DELETE FROM interactions WHERE message_id IN (SELECT message_id FROM messages
+           WHERE guild_id = :guild_id AND (channel_id = :channel_id OR thread_id = :channel_id))""",
+    """DELETE FROM reactions WHERE message_id IN (SELECT message_id FROM messages
+           WHERE guild_id = :guild_id AND (channel_id = :channel_id OR thread_id = :channel_id))""",
+    """DELETE FROM messages
+       WHERE guild_id = :guild_id AND (channel_id = :channel_id OR thread_id = :channel_id)""",
 )
 
 
@@ -36,7 +39,7 @@ class GuildConfigQueries:
         return found
 
     async def exclude_channel(self, guild_id: int, channel_id: int, at: str) -> int:
-        """Exclude a channel and delete what was stored from it; returns messages deleted."""
+        """Exclude a channel and delete what was stored from it; returns the messages deleted."""
         await self._store.flush()
         params = {"guild_id": guild_id, "channel_id": channel_id, "at": at}
         async with self._store.transaction() as db:
@@ -45,10 +48,11 @@ class GuildConfigQueries:
                    VALUES (:guild_id, :channel_id, :at)""",
                 params,
             )
-            for statement in _DELETE_CHANNEL_DATA[:-1]:
+            async with db.execute(_COUNT_MESSAGES, params) as cursor:
+                row = await cursor.fetchone()
+            for statement in _DELETE_CHANNEL_DATA:
                 await db.execute(statement, params)
-            cursor = await db.execute(_DELETE_CHANNEL_DATA[-1], params)
-            return cursor.rowcount
+            return int(row[0]) if row else 0
 
     async def include_channel(self, guild_id: int, channel_id: int) -> bool:
         """Log a channel again from now on; False if it was not excluded."""

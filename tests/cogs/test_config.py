@@ -1,0 +1,123 @@
+"""Managers' /config commands, driven through SimCord."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.errors import UserError
+from tests.helpers import create_thread, stored
+
+
+@pytest.fixture
+async def world(simcord_env):
+    guild = simcord_env.create_guild()
+    general = guild.create_text_channel("general")
+    staff = guild.create_text_channel("staff-room")
+    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
+    manager = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    return guild, general, staff, manager, alice
+
+
+async def test_members_without_manage_server_do_not_see_config(simcord_bot, world):
+    _, general, _, manager, alice = world
+
+    assert "config exclude" in manager.available_commands(general)
+    assert not any(name.startswith("config") for name in alice.available_commands(general))
+    assert "privacy status" in alice.available_commands(general)
+
+
+async def test_permission_is_checked_again_when_the_command_runs(simcord_env, simcord_bot, world):
+    guild, general, _, _, alice = world
+    commands = await simcord_bot.tree.fetch_commands()
+    config = next(command for command in commands if command.name == "config")
+    guild.set_command_permissions(config, {alice: True})  # a server override lets her see it
+
+    result = await alice.slash(general, "config show")
+
+    assert result.ephemeral
+    assert (
+        result.response.content == "This command is for members with the Manage Guild permission."
+    )
+    assert [type(error).__name__ for error in simcord_env.errors] == ["MissingPermissions"]
+
+
+async def test_excluding_a_channel_stops_logging_and_deletes_its_data(
+    simcord_env, simcord_bot, world
+):
+    _, general, staff, manager, alice = world
+    secret = await alice.send(staff, "private staff talk?")
+    await manager.send(staff, "yes", reply_to=secret)
+    thread = create_thread(simcord_env, staff, "sub", alice, message=secret)
+    await simcord_env.settle()
+    await manager.send(thread, "in the thread")
+    await alice.send(general, "public hello")
+
+    result = await manager.slash(general, "config exclude", channel=staff)
+    await alice.send(staff, "after exclusion")
+    await alice.send(thread, "thread after exclusion")
+    await manager.react(secret, "👍")
+
+    assert result.ephemeral
+    assert "3 stored messages" in result.response.content
+    assert await stored(simcord_bot, "SELECT content FROM messages") == [("public hello",)]
+    assert await stored(simcord_bot, "SELECT count(*) FROM interactions") == [(0,)]
+    assert await stored(simcord_bot, "SELECT channel_id FROM excluded_channels") == [(staff.id,)]
+
+
+async def test_including_a_channel_logs_it_again(simcord_bot, world):
+    _, general, staff, manager, alice = world
+    await manager.slash(general, "config exclude", channel=staff)
+
+    result = await manager.slash(general, "config include", channel=staff)
+    await alice.send(staff, "logged again")
+
+    assert result.ephemeral
+    assert await stored(simcord_bot, "SELECT content FROM messages") == [("logged again",)]
+
+
+async def test_bad_choices_get_a_clear_private_answer(simcord_env, simcord_bot, world):
+    _, general, staff, manager, _ = world
+
+    not_excluded = await manager.slash(general, "config include", channel=staff)
+    await manager.slash(general, "config exclude", channel=staff)
+    twice = await manager.slash(general, "config exclude", channel=staff)
+
+    assert not_excluded.ephemeral
+    assert "is not excluded" in not_excluded.response.content
+    assert twice.ephemeral
+    assert "already excluded" in twice.response.content
+    assert [type(error) for error in simcord_env.errors] == [UserError, UserError]
+
+
+async def test_show_lists_the_settings(simcord_bot, world):
+    _, general, staff, manager, _ = world
+    await manager.slash(general, "config exclude", channel=staff)
+
+    result = await manager.slash(general, "config show")
+
+    assert result.ephemeral
+    fields = {field.name: field.value for field in result.response.embeds[0].fields}
+    assert fields == {
+        "Time zone": "UTC",
+        "Message text": "kept 90 days",
+        "Excluded channels": f"<#{staff.id}>",
+    }
+
+
+async def test_exclusions_survive_a_restart(simcord_env, simcord_bot, world, settings):
+    from bot import create_bot
+
+    _, general, staff, manager, alice = world
+    await manager.slash(general, "config exclude", channel=staff)
+    await simcord_bot.close()
+
+    new_bot = create_bot(settings)
+    try:
+        await simcord_env.restart_bot(new_bot)
+        await alice.send(staff, "still excluded?")
+        await alice.send(general, "logged")
+        assert await stored(new_bot, "SELECT content FROM messages") == [("logged",)]
+    finally:
+        await new_bot.close()

@@ -1,0 +1,159 @@
+"""Members' privacy commands, driven through SimCord."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import create_thread, stored
+
+
+@pytest.fixture
+async def world(simcord_env):
+    guild = simcord_env.create_guild()
+    general = guild.create_text_channel("general")
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    bob = guild.add_member(simcord_env.create_user("bob"))
+    carol = guild.add_member(simcord_env.create_user("carol"))
+    return guild, general, alice, bob, carol
+
+
+def places_holding(path: Path, user_id: int) -> list[str]:
+    """Every table.column whose value is, or whose text contains, the id."""
+    found = []
+    with sqlite3.connect(path) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for column in [r[1] for r in db.execute(f"PRAGMA table_info({table})")]:
+                hits = db.execute(
+                    # Names come from sqlite_master itself, not from input.
+                    f"SELECT count(*) FROM {table} WHERE {column} = ? OR instr({column}, ?) > 0",  # noqa: S608
+                    (user_id, str(user_id)),
+                ).fetchone()[0]
+                if hits:
+                    found.append(f"{table}.{column}")
+    return found
+
+
+async def a_conversation_about(simcord_env, general, alice, bob, carol):
+    """Alice talks, is replied to, mentioned and reacted to; she reacts and starts a thread."""
+    question = await alice.send(general, "Is the meetup on Friday?")
+    answer = await bob.send(general, f"Yes {alice.mention}!", reply_to=question)
+    await alice.react(answer, "🙏")
+    await carol.react(question, "👀")
+    await carol.send(general, f"<@!{alice.id}> bring snacks")
+    thread = create_thread(simcord_env, general, "snacks", alice, message=question)
+    await simcord_env.settle()
+    await bob.send(thread, "Chips?")
+    return question, answer
+
+
+async def test_status_reports_what_is_stored(simcord_bot, world):
+    _, general, alice, bob, _ = world
+    question = await alice.send(general, "Hello?")
+    await bob.send(general, "Hi!", reply_to=question)
+
+    result = await alice.slash(general, "privacy status")
+
+    assert result.ephemeral
+    assert "**on**" in result.response.content
+    assert "1 messages, 1 interactions" in result.response.content
+
+
+async def test_opting_out_deletes_everything_about_the_member(
+    simcord_env, simcord_bot, world, db_path
+):
+    _, general, alice, bob, carol = world
+    _, answer = await a_conversation_about(simcord_env, general, alice, bob, carol)
+
+    result = await alice.slash(general, "privacy optout")
+
+    assert result.ephemeral
+    assert "deleted" in result.response.content
+    await simcord_bot.store.flush()
+    assert places_holding(db_path, alice.id) == ["members.user_id"]
+    assert await stored(
+        simcord_bot,
+        "SELECT opted_out, display_name FROM members WHERE user_id = ?",
+        alice.id,
+    ) == [(1, None)]
+    # Bob's reply stays, without the interaction towards Alice.
+    assert await stored(
+        simcord_bot, "SELECT content FROM messages WHERE message_id = ?", answer.id
+    ) == [("Yes @someone!",)]
+    assert await stored(simcord_bot, "SELECT count(*) FROM interactions") == [(0,)]
+
+
+async def test_nothing_is_logged_after_opting_out(simcord_bot, world, db_path):
+    _, general, alice, bob, _ = world
+    await alice.slash(general, "privacy optout")
+
+    mine = await alice.send(general, f"Still here, {bob.mention}?")
+    await bob.send(general, f"Yes {alice.mention}", reply_to=mine)
+    await bob.react(mine, "👍")
+    await alice.react(await bob.send(general, "news"), "👍")
+
+    await simcord_bot.store.flush()
+    assert places_holding(db_path, alice.id) == ["members.user_id"]
+    assert await stored(simcord_bot, "SELECT count(*) FROM interactions") == [(0,)]
+    status = await alice.slash(general, "privacy status")
+    assert "**off**" in status.response.content
+
+
+async def test_opting_in_again_logs_from_then_on(simcord_bot, world):
+    _, general, alice, bob, _ = world
+    await alice.send(general, "before")
+    await alice.slash(general, "privacy optout")
+    await alice.send(general, "while out")
+
+    result = await alice.slash(general, "privacy optin")
+    question = await alice.send(general, "back again?")
+    await bob.send(general, "welcome back", reply_to=question)
+
+    assert result.ephemeral
+    assert await stored(
+        simcord_bot, "SELECT content FROM messages WHERE author_id = ?", alice.id
+    ) == [("back again?",)]
+    assert await stored(
+        simcord_bot, "SELECT opted_out, display_name FROM members WHERE user_id = ?", alice.id
+    ) == [(0, "alice")]
+    assert await stored(simcord_bot, "SELECT kind FROM interactions") == [("reply",)]
+
+
+async def test_forget_deletes_and_keeps_logging_off(simcord_env, simcord_bot, world, db_path):
+    _, general, alice, bob, carol = world
+    await a_conversation_about(simcord_env, general, alice, bob, carol)
+
+    result = await alice.slash(general, "privacy forget")
+    await alice.send(general, "after forgetting")
+
+    assert result.ephemeral
+    assert "/privacy optin" in result.response.content
+    await simcord_bot.store.flush()
+    assert places_holding(db_path, alice.id) == ["members.user_id"]
+
+
+async def test_choices_survive_a_restart(simcord_env, simcord_bot, world, settings):
+    from bot import create_bot
+
+    _, general, alice, _, _ = world
+    await alice.slash(general, "privacy optout")
+    await simcord_bot.close()
+
+    new_bot = create_bot(settings)
+    try:
+        await simcord_env.restart_bot(new_bot)
+        await alice.send(general, "am I logged?")
+        assert await stored(new_bot, "SELECT count(*) FROM messages") == [(0,)]
+    finally:
+        await new_bot.close()
+
+
+async def test_privacy_commands_are_for_servers_only(simcord_env, simcord_bot, world):
+    _, _, alice, _, _ = world
+
+    available = alice.user.available_commands()
+
+    assert not any(name.startswith("privacy") for name in available)
