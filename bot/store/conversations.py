@@ -43,7 +43,7 @@ MEMBER_NAMED = Write(
            ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name
            WHERE members.opted_out = 0""",
     ),
-    rank=0,
+    # Ordered, like joins, so that the newest name wins whatever else is queued.
 )
 
 MESSAGE_POSTED = Write(

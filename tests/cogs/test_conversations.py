@@ -289,3 +289,43 @@ async def test_welcoming_a_join_message_is_an_interaction_with_the_newcomer(
     assert await stored(simcord_bot, "SELECT kind FROM messages WHERE message_id = ?", join.id) == [
         ("system",)
     ]
+
+
+async def test_a_forward_is_not_a_reply(simcord_bot, world):
+    guild, general, alice, bob, _ = world
+    elsewhere = guild.create_text_channel("elsewhere")
+    post = await alice.send(general, "Worth sharing")
+
+    forwarded = await bob.forward(post, elsewhere)
+
+    assert await interactions(simcord_bot) == []
+    assert await stored(
+        simcord_bot, "SELECT reply_to_message_id FROM messages WHERE message_id = ?", forwarded.id
+    ) == [(None,)]
+
+
+async def test_a_reply_inside_a_thread_targets_the_replied_author(simcord_env, simcord_bot, world):
+    _, general, alice, bob, carol = world
+    thread = create_thread(simcord_env, general, "help", alice)
+    await simcord_env.settle()
+    await alice.send(thread, "Opening")
+    carols = await carol.send(thread, "Some context")
+
+    await bob.send(thread, "Good point", reply_to=carols)
+
+    assert await interactions(simcord_bot) == [
+        (carol.id, alice.id, "thread_reply"),
+        (bob.id, carol.id, "reply"),
+    ]
+
+
+async def test_renamed_members_keep_their_current_display_name(simcord_env, simcord_bot, world):
+    guild, general, alice, _, _ = world
+    await alice.send(general, "hi")
+
+    simcord_env.backend.edit_member(guild.id, alice.id, {"nick": "Alice the Great"})
+    await simcord_env.settle()
+
+    assert await stored(
+        simcord_bot, "SELECT display_name FROM members WHERE user_id = ?", alice.id
+    ) == [("Alice the Great",)]
