@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
@@ -66,9 +67,11 @@ class AscoltoBot(commands.Bot):
         """Ascolto has no prefix commands: messages are only for the logging cog."""
 
     async def _flush(self) -> None:
-        # A failure is logged by the batcher, and the rows wait for the next try.
+        # A failure is logged by the batcher, and the rows wait for the next try. The
+        # shield lets a flush under way finish when close() cancels this loop; the
+        # store's own close then waits for it and flushes the rest.
         with contextlib.suppress(Exception):
-            await self.store.flush()
+            await asyncio.shield(self.store.flush())
 
     async def close(self) -> None:
         """Disconnect, then write every pending row and close the database."""

@@ -87,14 +87,16 @@ class WriteBatcher:
                 else:
                     async with self._transaction() as db:
                         await _write_batch(db, batch)
-            except Exception:
-                self._failures += 1
+            except BaseException as exc:
+                # Cancelled or failed: the rows go back to the front of the queue.
                 self._pending[:0] = batch
-                log.exception(
-                    "flush of %d writes failed (attempt %d); they stay queued for a retry",
-                    len(batch),
-                    self._failures,
-                )
+                if isinstance(exc, Exception):
+                    self._failures += 1
+                    log.exception(
+                        "flush of %d writes failed (attempt %d); they stay queued for a retry",
+                        len(batch),
+                        self._failures,
+                    )
                 raise
             self._failures = 0
             self.last_flush_rows = len(batch)
