@@ -62,4 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``ascolto check-config | head``): not an error of ours.
+        sys.stderr.close()
+        return 0
     return code

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 
 import discord
 
 from bot.app import create_bot
 from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
+from bot.logs import setup_logging
 from bot.settings import Settings
 
 HELP = "run the bot (needs a Discord bot token)"
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if settings.discord.token is None or not settings.discord.token.get_secret_value():
         raise CliError(NO_TOKEN)
-    discord.utils.setup_logging(level=getattr(logging, settings.logging.level), root=True)
+    setup_logging(settings.logging.level)
     try:
         asyncio.run(_serve(settings))
     except discord.LoginFailure:
