@@ -18,6 +18,7 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -161,9 +162,19 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             return Settings(**overrides)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: malformed TOML: {exc}") from None
+        except (UnicodeDecodeError, OSError) as exc:
+            raise ConfigError(f"{path}: cannot read the file as UTF-8 text: {exc}") from None
+        except SettingsError as exc:
+            # pydantic-settings could not parse an environment variable: lists and
+            # tables given through the environment must be JSON.
+            raise ConfigError(
+                f"invalid configuration: {exc} (lists in environment variables are JSON, "
+                "e.g. ASCOLTO_DISCORD__GUILD_IDS='[123, 456]')"
+            ) from None
         except ValidationError as exc:
-            where = f" in {path}" if path is not None else ""
-            raise ConfigError(f"invalid configuration{where}: " + describe_errors(exc)) from None
+            # The bad value may come from the file, the environment or the caller.
+            source = f" (configuration file: {path})" if path is not None else ""
+            raise ConfigError("invalid configuration: " + describe_errors(exc) + source) from None
     finally:
         _config_file.reset(token)
 

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import signal
 
+import aiohttp
 import discord
 
 from bot.app import create_bot
@@ -46,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(BAD_TOKEN) from None
     except discord.PrivilegedIntentsRequired:
         raise CliError(NO_INTENTS) from None
+    except (aiohttp.ClientError, OSError) as exc:
+        raise CliError(f"cannot reach Discord ({exc}); check the network and try again") from None
     return 0
 
 

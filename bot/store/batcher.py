@@ -58,7 +58,6 @@ class WriteBatcher:
         self._pending: list[tuple[Write, Row]] = []
         self._flush_lock = asyncio.Lock()
         self._failures = 0
-        self.last_flush_rows = 0
 
     @property
     def pending(self) -> int:
@@ -83,10 +82,11 @@ class WriteBatcher:
                 return 0
             try:
                 if self._failures >= _ISOLATE_AFTER_FAILURES:
-                    await self._write_isolated(batch)
+                    written = await self._write_isolated(batch)
                 else:
                     async with self._transaction() as db:
                         await _write_batch(db, batch)
+                    written = len(batch)
             except BaseException as exc:
                 # Cancelled or failed: the rows go back to the front of the queue.
                 self._pending[:0] = batch
@@ -99,11 +99,11 @@ class WriteBatcher:
                     )
                 raise
             self._failures = 0
-            self.last_flush_rows = len(batch)
-            return len(batch)
+            return written
 
-    async def _write_isolated(self, batch: list[tuple[Write, Row]]) -> None:
+    async def _write_isolated(self, batch: list[tuple[Write, Row]]) -> int:
         """Write row by row; a row that still fails is logged by name and set aside."""
+        written = 0
         async with self._transaction() as db:
             for write, row in batch:
                 try:
@@ -111,10 +111,12 @@ class WriteBatcher:
                     for statement in write.statements:
                         await db.execute(statement, row)
                     await db.execute("RELEASE one_row")
+                    written += 1
                 except Exception:
                     await db.execute("ROLLBACK TO one_row")
                     await db.execute("RELEASE one_row")
                     log.exception("a %s write failed every attempt; set aside", write.name)
+        return written
 
 
 async def _write_batch(db: aiosqlite.Connection, batch: list[tuple[Write, Row]]) -> None:

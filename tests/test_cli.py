@@ -1,0 +1,341 @@
+"""The ``ascolto`` command line, run in-process; ``python -m bot`` once in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main, subcommands
+from bot.store.connection import latest_version
+
+SECRET = "secret-token-value"
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of ``ascolto argv...``, argparse exits included."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def user_version(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+# --help and wrong arguments
+
+
+def test_known_subcommands_exist() -> None:
+    assert {"run", "check-config", "migrate"} <= set(subcommands())
+
+
+def test_top_level_help_lists_the_subcommands(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "--help")
+
+    assert code == 0
+    assert out.startswith("usage: ascolto ")
+    for name in ("run", "check-config", "migrate"):
+        assert name in out
+    assert err == ""
+
+
+@pytest.mark.parametrize("command", sorted(subcommands()))
+def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code, out, err = run_cli(capsys, command, "--help")
+
+    assert code == 0
+    assert out.startswith(f"usage: ascolto {command}")
+    assert err == ""
+
+
+@pytest.mark.parametrize("command", ["run", "migrate"])
+def test_database_subcommands_take_db_option(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    _, out, _ = run_cli(capsys, command, "--help")
+
+    assert "--db PATH" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param([], id="no-subcommand"),
+        pytest.param(["bogus"], id="unknown-subcommand"),
+        pytest.param(["run", "--bogus"], id="unknown-option"),
+        pytest.param(["migrate", "--db"], id="option-without-value"),
+        pytest.param(["check-config", "extra"], id="extra-argument"),
+        pytest.param(["check-config", "--db", "x.db"], id="option-of-another-subcommand"),
+    ],
+)
+def test_wrong_arguments_give_one_line_error_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, out, err = run_cli(capsys, *argv)
+
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.endswith("\n")
+    assert "error:" in err
+    assert "Traceback" not in err
+
+
+def test_python_dash_m_bot_is_the_ascolto_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    in_process_code, in_process_out, _ = run_cli(capsys, "--help")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=os.environ.copy(),
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == in_process_code == 0
+    assert result.stdout == in_process_out
+    assert result.stdout.startswith("usage: ascolto ")
+
+
+# check-config
+
+
+def test_check_config_masks_the_token(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", SECRET)
+
+    code, out, err = run_cli(capsys, "check-config")
+
+    assert code == 0
+    assert SECRET not in out + err
+    assert 'token = "**********"' in out
+
+
+def test_check_config_prints_the_effective_configuration_as_toml(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[defaults]\ntimezone = "Europe/Rome"\n[discord]\nguild_ids = [7]\n')
+    monkeypatch.setenv("ASCOLTO_DATABASE__FLUSH_MAX_EVENTS", "42")
+
+    code, out, _ = run_cli(capsys, "check-config", "--config", str(config))
+
+    assert code == 0
+    assert out.splitlines()[0] == f"# configuration file: {config}"
+    printed = tomllib.loads(out)
+    assert printed["defaults"]["timezone"] == "Europe/Rome"
+    assert printed["discord"]["guild_ids"] == [7]
+    assert printed["discord"]["token"] == ""
+    assert printed["database"]["flush_max_events"] == 42
+    assert printed["database"]["path"] == "data/ascolto.db"
+    assert printed["logging"]["level"] == "INFO"
+
+
+def test_check_config_without_file_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "check-config")
+
+    assert code == 0
+    assert out.splitlines()[0] == "# configuration file: none (defaults and environment)"
+
+
+def test_check_config_finds_config_toml_in_working_directory(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "config.toml").write_text("[privacy]\nstore_content = false\n")
+
+    code, out, _ = run_cli(capsys, "check-config")
+
+    assert code == 0
+    assert out.splitlines()[0] == "# configuration file: config.toml"
+    assert tomllib.loads(out)["privacy"]["store_content"] is False
+
+
+def test_check_config_with_bad_value_exits_2_naming_the_key(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[defaults]\ntimezone = "Mars/Olympus_Mons"\n')
+
+    code, out, err = run_cli(capsys, "check-config", "--config", str(config))
+
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("ascolto check-config: error: ")
+    assert "defaults.timezone: unknown time zone 'Mars/Olympus_Mons'" in err
+
+
+def test_check_config_with_malformed_toml_exits_2_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("[database\n")
+
+    code, _, err = run_cli(capsys, "check-config", "--config", str(config))
+
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "malformed TOML" in err
+
+
+def test_check_config_with_missing_file_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run_cli(capsys, "check-config", "--config", str(tmp_path / "nope.toml"))
+
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "nope.toml does not exist" in err
+
+
+def test_bad_config_error_never_shows_the_token(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f'[discord]\ntoken = "{SECRET}"\n[database]\nflush_max_events = -1\n')
+
+    code, out, err = run_cli(capsys, "check-config", "--config", str(config))
+
+    assert code == 2
+    assert SECRET not in out + err
+
+
+def test_unparsable_environment_variable_exits_2_in_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASCOLTO_DISCORD__GUILD_IDS", "123,456")
+
+    code, _, err = run_cli(capsys, "check-config")
+
+    assert code == 2
+    assert err.count("\n") == 1
+
+
+# migrate
+
+
+def test_migrate_creates_the_database_and_reports_versions(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "sub" / "new.db"
+
+    code, out, err = run_cli(capsys, "migrate", "--db", str(db))
+
+    assert code == 0
+    assert err == ""
+    assert out == f"{db}: schema upgraded from version 0 to {latest_version()}\n"
+    assert user_version(db) == latest_version()
+
+
+def test_migrate_twice_reports_up_to_date(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "new.db"
+    run_cli(capsys, "migrate", "--db", str(db))
+
+    code, out, _ = run_cli(capsys, "migrate", "--db", str(db))
+
+    assert code == 0
+    assert out == f"{db}: schema already up to date (version {latest_version()})\n"
+
+
+def test_migrate_without_db_uses_the_configured_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    configured = tmp_path / "configured" / "a.db"
+    config = tmp_path / "c.toml"
+    config.write_text(f'[database]\npath = "{configured.as_posix()}"\n')
+
+    code, _, _ = run_cli(capsys, "migrate", "--config", str(config))
+
+    assert code == 0
+    assert user_version(configured) == latest_version()
+
+
+def test_migrate_db_option_beats_the_configured_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    configured = tmp_path / "configured.db"
+    chosen = tmp_path / "chosen.db"
+    config = tmp_path / "c.toml"
+    config.write_text(f'[database]\npath = "{configured.as_posix()}"\n')
+
+    code, _, _ = run_cli(capsys, "migrate", "--config", str(config), "--db", str(chosen))
+
+    assert code == 0
+    assert chosen.is_file()
+    assert not configured.exists()
+
+
+def test_migrate_on_database_from_newer_version_exits_2_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "future.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 99")
+
+    code, out, err = run_cli(capsys, "migrate", "--db", str(db))
+
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("ascolto migrate: error: ")
+    assert "newer version of Ascolto (schema 99" in err
+    assert user_version(db) == 99
+
+
+# run
+
+
+def test_run_without_token_explains_how_to_get_one(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "run")
+
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("ascolto run: error: no Discord bot token is configured")
+    assert "DISCORD_TOKEN" in err
+    assert "https://discord.com/developers/applications" in err
+
+
+def test_run_with_empty_token_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[discord]\ntoken = ""\n')
+
+    code, _, err = run_cli(capsys, "run", "--config", str(config))
+
+    assert code == 2
+    assert "no Discord bot token is configured" in err
+
+
+def test_run_with_bad_config_exits_2_before_connecting(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", SECRET)
+    monkeypatch.setenv("ASCOLTO_DATABASE__FLUSH_INTERVAL_SECONDS", "-1")
+
+    code, _, err = run_cli(capsys, "run")
+
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "database.flush_interval_seconds: Input should be greater than 0" in err
+    assert SECRET not in err
+    assert not (tmp_path / "data").exists()
