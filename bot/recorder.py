@@ -6,7 +6,6 @@ Every method returns without waiting on the disk: the store's batcher writes lat
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime
 from typing import Literal
 
@@ -78,10 +77,11 @@ class ConversationRecorder:
             listening = "thread_reply"
         mentions = self._mentionable(place.guild_id, message.author_id, message.mention_ids)
         self._writes.message_posted(
-            replace(message, mention_ids=mentions if counts else ()),
+            message,
             is_question=counts
             and is_question(message.content, opens_forum_post=message.opens_forum_post),
             content=self._content(message.content, place.guild_id, message.mention_ids),
+            mentions=mentions if counts else (),
             listening=listening,
         )
 
@@ -92,10 +92,11 @@ class ConversationRecorder:
         counts = edit.kind is MessageKind.MESSAGE
         mentions = self._mentionable(edit.place.guild_id, edit.author_id, edit.mention_ids)
         self._writes.message_edited(
-            replace(edit, mention_ids=mentions if counts else ()),
+            edit,
             is_question=counts
             and is_question(edit.content, opens_forum_post=edit.opens_forum_post),
             content=self._content(edit.content, edit.place.guild_id, edit.mention_ids),
+            mentions=mentions if counts else (),
         )
 
     def messages_deleted(self, message_ids: Iterable[int], at: datetime) -> None:

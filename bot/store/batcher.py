@@ -8,8 +8,10 @@ transaction, each statement with ``executemany`` over as many rows as possible:
   queued rows of one append write run together, appends in rank order (a message
   before the interactions that look it up);
 * *ordered* writes (``rank`` None: edits, deletions, reactions added and removed)
-  run after the appends, in the order they were queued; consecutive rows of the
-  same write still share one ``executemany``.
+  run after the appends, in the order they were queued within their ``lane``;
+  consecutive rows of the same write share one ``executemany``. Lanes touch
+  disjoint tables (members, conversations), so keeping them apart only saves
+  ``executemany`` calls: a rename no longer splits a run of reactions.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ log = logging.getLogger(__name__)
 Row = Mapping[str, Any]
 TransactionFactory = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
 
+# A queue this many times flush_max_events long means the disk is not keeping up
+# (or the event loop never lets the database thread run): worth a warning.
+_BACKLOG_WARNING_FACTOR = 50
+
 # After this many failed attempts in a row, the batch is written one row at a time
 # so that a single bad row cannot hold every other write back for ever.
 _ISOLATE_AFTER_FAILURES = 3
@@ -40,6 +46,7 @@ class Write:
     name: str
     statements: tuple[str, ...]
     rank: int | None = None
+    lane: str = "conversations"
 
 
 class WriteBatcher:
@@ -58,6 +65,7 @@ class WriteBatcher:
         self._pending: list[tuple[Write, Row]] = []
         self._flush_lock = asyncio.Lock()
         self._failures = 0
+        self._flush_requested = False
 
     @property
     def pending(self) -> int:
@@ -67,8 +75,11 @@ class WriteBatcher:
     def add(self, write: Write, row: Row) -> None:
         """Queue one row; never waits. Asks for a flush when the queue is full."""
         self._pending.append((write, row))
-        if len(self._pending) == self._max_pending:
+        if len(self._pending) >= self._max_pending and not self._flush_requested:
+            self._flush_requested = True
             self._on_full()
+        elif len(self._pending) == self._max_pending * _BACKLOG_WARNING_FACTOR:
+            log.warning("%d writes are waiting for the database; flushes fall behind", self.pending)
 
     async def flush(self) -> int:
         """Write every queued row in one transaction; returns how many were written.
@@ -78,6 +89,7 @@ class WriteBatcher:
         """
         async with self._flush_lock:
             batch, self._pending = self._pending, []
+            self._flush_requested = False
             if not batch:
                 return 0
             try:
@@ -91,6 +103,8 @@ class WriteBatcher:
                 # Cancelled or failed: the rows go back to the front of the queue.
                 self._pending[:0] = batch
                 if isinstance(exc, Exception):
+                    # Retry on the next periodic flush, not on every new row.
+                    self._flush_requested = True
                     self._failures += 1
                     log.exception(
                         "flush of %d writes failed (attempt %d); they stay queued for a retry",
@@ -128,13 +142,15 @@ async def _write_batch(db: aiosqlite.Connection, batch: list[tuple[Write, Row]])
 def plan(batch: list[tuple[Write, Row]]) -> list[tuple[Write, list[Row]]]:
     """Group a batch into (write, rows) runs in the order they must execute."""
     appends: dict[Write, list[Row]] = {}
-    ordered: list[tuple[Write, list[Row]]] = []
+    lanes: dict[str, list[tuple[Write, list[Row]]]] = {}
     for write, row in batch:
         if write.rank is not None:
             appends.setdefault(write, []).append(row)
-        elif ordered and ordered[-1][0] is write:
-            ordered[-1][1].append(row)
+            continue
+        runs = lanes.setdefault(write.lane, [])
+        if runs and runs[-1][0] is write:
+            runs[-1][1].append(row)
         else:
-            ordered.append((write, [row]))
+            runs.append((write, [row]))
     ranked = sorted(appends.items(), key=lambda item: item[0].rank or 0)
-    return ranked + ordered
+    return ranked + [run for runs in lanes.values() for run in runs]

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-_PRAGMAS = (
+PRAGMAS = (
     "PRAGMA busy_timeout = 5000",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
@@ -53,7 +53,7 @@ async def connect(path: Path) -> aiosqlite.Connection:
     try:
         # NORMAL is durable across application crashes in WAL mode; only a power
         # loss can roll back the last commits, never corrupt the file.
-        for pragma in _PRAGMAS:
+        for pragma in PRAGMAS:
             async with db.execute(pragma) as cursor:
                 await cursor.fetchall()
     except BaseException:

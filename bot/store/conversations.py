@@ -44,6 +44,7 @@ MEMBER_NAMED = Write(
            WHERE members.opted_out = 0""",
     ),
     # Ordered, like joins, so that the newest name wins whatever else is queued.
+    lane="members",
 )
 
 MESSAGE_POSTED = Write(
@@ -197,6 +198,7 @@ MEMBER_JOINED = Write(
         """INSERT INTO member_events (guild_id, user_id, kind, at)
            VALUES (:guild_id, :user_id, 'join', :at)""",
     ),
+    lane="members",
 )
 
 MEMBER_LEFT = Write(
@@ -207,6 +209,7 @@ MEMBER_LEFT = Write(
         """INSERT INTO member_events (guild_id, user_id, kind, at)
            VALUES (:guild_id, :user_id, 'leave', :at)""",
     ),
+    lane="members",
 )
 
 
@@ -246,6 +249,7 @@ class ConversationWriter:
         *,
         is_question: bool,
         content: str | None,
+        mentions: tuple[int, ...],
         listening: Literal["reply", "thread_reply"] | None,
     ) -> None:
         """Queue a message, its mentions and the interactions it produces.
@@ -275,11 +279,16 @@ class ConversationWriter:
             self._batcher.add(REPLY, row)
         elif listening == "thread_reply":
             self._batcher.add(THREAD_REPLY, row)
-        for user_id in message.mention_ids:
+        for user_id in mentions:
             self._batcher.add(MENTION, {"message_id": message.message_id, "user_id": user_id})
 
     def message_edited(
-        self, edit: EditedMessage, *, is_question: bool, content: str | None
+        self,
+        edit: EditedMessage,
+        *,
+        is_question: bool,
+        content: str | None,
+        mentions: tuple[int, ...],
     ) -> None:
         """Queue new text for a message, and its mentions afresh."""
         self._batcher.add(
@@ -294,7 +303,7 @@ class ConversationWriter:
                 "edited_at": to_db_time(edit.edited_at),
             },
         )
-        for user_id in edit.mention_ids:
+        for user_id in mentions:
             self._batcher.add(
                 MENTION_AFTER_EDIT, {"message_id": edit.message_id, "user_id": user_id}
             )

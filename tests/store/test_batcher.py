@@ -111,6 +111,23 @@ def test_plan_keeps_queue_order_between_appends_of_equal_rank() -> None:
     assert rows_of(plan(batch)) == [("other_rank_1", [1, 3]), ("append_1", [2])]
 
 
+def test_plan_keeps_each_lane_in_order_without_splitting_the_others() -> None:
+    member_write = Write("member_write", ("-- m",), lane="members")
+    batch: list[tuple[Write, Row]] = [
+        (ORDERED_A, {"n": 1}),
+        (member_write, {"n": 2}),
+        (ORDERED_A, {"n": 3}),
+        (member_write, {"n": 4}),
+        (ORDERED_B, {"n": 5}),
+    ]
+
+    assert rows_of(plan(batch)) == [
+        ("ordered_a", [1, 3]),
+        ("ordered_b", [5]),
+        ("member_write", [2, 4]),
+    ]
+
+
 def test_plan_keeps_ordered_writes_in_queue_order_coalescing_runs() -> None:
     batch: list[tuple[Write, Row]] = [
         (ORDERED_A, {"n": 1}),
