@@ -46,6 +46,8 @@ class PostedMessage:
     reply_to_author_id: int | None = None
     mention_ids: tuple[int, ...] = ()
     opens_forum_post: bool = False
+    # When the author joined the guild, as Discord tells (None: unknown).
+    author_joined_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,9 @@ class ConversationRecorder:
         place = message.place
         if not self._logged(place, message.author_id):
             return
-        self._remember_name(place.guild_id, message.author_id, message.author_name)
+        self._remember_name(
+            place.guild_id, message.author_id, message.author_name, message.author_joined_at
+        )
         counts = message.kind is MessageKind.MESSAGE
         listening: Literal["reply", "thread_reply"] | None = None
         if counts and message.reply_to_message_id is not None:
@@ -143,10 +145,13 @@ class ConversationRecorder:
         """Drop what is cached about a member who opted out."""
         self._names.pop((guild_id, user_id), None)
 
-    def _remember_name(self, guild_id: int, user_id: int, name: str) -> None:
+    def _remember_name(
+        self, guild_id: int, user_id: int, name: str, joined_at: datetime | None = None
+    ) -> None:
         if self._names.get((guild_id, user_id)) != name:
             self._names[(guild_id, user_id)] = name
-            self._writes.member_named(guild_id, user_id, name)
+            joined = to_db_time(joined_at) if joined_at is not None else None
+            self._writes.member_named(guild_id, user_id, name, joined)
 
     def _mentionable(self, guild_id: int, author_id: int, ids: Iterable[int]) -> tuple[int, ...]:
         """Mentioned members who are not the author and allow logging, each once."""

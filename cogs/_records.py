@@ -75,6 +75,7 @@ def posted(message: discord.Message, guild_id: int) -> PostedMessage:
         place=place_of(guild_id, message.channel, message.channel.id),
         author_id=message.author.id,
         author_name=message.author.display_name,
+        author_joined_at=getattr(message.author, "joined_at", None),
         created_at=message.created_at,
         content=message.content,
         kind=message_kind(message),

@@ -39,8 +39,11 @@ CHANNEL_SEEN = Write(
 MEMBER_NAMED = Write(
     "member_named",
     (
-        """INSERT INTO members (guild_id, user_id, display_name) VALUES (:guild_id, :user_id, :name)
-           ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name
+        """INSERT INTO members (guild_id, user_id, display_name, joined_at)
+           VALUES (:guild_id, :user_id, :name, :joined_at)
+           ON CONFLICT (guild_id, user_id) DO UPDATE SET
+               display_name = excluded.display_name,
+               joined_at = COALESCE(members.joined_at, excluded.joined_at)
            WHERE members.opted_out = 0""",
     ),
     # Ordered, like joins, so that the newest name wins whatever else is queued.
@@ -239,9 +242,12 @@ class ConversationWriter:
             },
         )
 
-    def member_named(self, guild_id: int, user_id: int, name: str) -> None:
-        """Record a member's current display name."""
-        self._batcher.add(MEMBER_NAMED, {"guild_id": guild_id, "user_id": user_id, "name": name})
+    def member_named(
+        self, guild_id: int, user_id: int, name: str, joined_at: str | None = None
+    ) -> None:
+        """Record a member's current display name (and join time, if not known yet)."""
+        row = {"guild_id": guild_id, "user_id": user_id, "name": name, "joined_at": joined_at}
+        self._batcher.add(MEMBER_NAMED, row)
 
     def message_posted(
         self,

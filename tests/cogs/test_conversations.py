@@ -329,3 +329,14 @@ async def test_renamed_members_keep_their_current_display_name(simcord_env, simc
     assert await stored(
         simcord_bot, "SELECT display_name FROM members WHERE user_id = ?", alice.id
     ) == [("Alice the Great",)]
+
+
+async def test_channel_renames_are_recorded(simcord_env, simcord_bot, world):
+    _, general, _, _, _ = world
+
+    simcord_env.backend.edit_channel(general.id, {"name": "lobby"})
+    await simcord_env.settle()
+
+    assert await stored(
+        simcord_bot, "SELECT name FROM channels WHERE channel_id = ?", general.id
+    ) == [("lobby",)]

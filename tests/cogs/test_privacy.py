@@ -116,9 +116,12 @@ async def test_opting_in_again_logs_from_then_on(simcord_bot, world):
     assert await stored(
         simcord_bot, "SELECT content FROM messages WHERE author_id = ?", alice.id
     ) == [("back again?",)]
+    # Her name and join time (as Discord tells it) are known again from her first message.
     assert await stored(
-        simcord_bot, "SELECT opted_out, display_name FROM members WHERE user_id = ?", alice.id
-    ) == [(0, "alice")]
+        simcord_bot,
+        "SELECT opted_out, display_name, joined_at FROM members WHERE user_id = ?",
+        alice.id,
+    ) == [(0, "alice", "2026-01-01T00:00:00.000Z")]
     assert await stored(simcord_bot, "SELECT kind FROM interactions") == [("reply",)]
 
 
