@@ -89,7 +89,9 @@ class Conversations(commands.Cog):
             user_id=payload.user_id,
             emoji=str(payload.emoji),
             at=utcnow(),
-            message_author_id=payload.message_author_id,
+            # In a thread the cache has forgotten, the parent (and whether it is
+            # excluded) is unknown: count the reaction only if its message is stored.
+            message_author_id=payload.message_author_id if channel is not None else None,
         )
 
     def _is_bot(self, guild_id: int, user_id: int | None) -> bool:
