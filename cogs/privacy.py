@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import AscoltoBot
+from bot.clock import from_db_time
 
 
 @app_commands.guild_only()
@@ -23,8 +24,13 @@ class Privacy(commands.GroupCog, group_name="privacy"):
         guild, user = _ids(interaction)
         found = await self.bot.store.consent.status(guild, user)
         if found.opted_out:
+            since = (
+                f" on {discord.utils.format_dt(from_db_time(found.changed_at), 'D')}"
+                if found.changed_at
+                else ""
+            )
             text = (
-                "Logging of your activity in this server is **off** (you opted out). "
+                f"Logging of your activity in this server is **off** (you opted out{since}). "
                 "Nothing about you is stored here. `/privacy optin` turns it back on."
             )
         else:

@@ -99,7 +99,7 @@ async def test_nothing_is_logged_after_opting_out(simcord_bot, world, db_path):
     assert places_holding(db_path, alice.id) == ["members.user_id"]
     assert await stored(simcord_bot, "SELECT count(*) FROM interactions") == [(0,)]
     status = await alice.slash(general, "privacy status")
-    assert "**off**" in status.response.content
+    assert "**off** (you opted out on <t:1767225600:D>)" in status.response.content
 
 
 async def test_opting_in_again_logs_from_then_on(simcord_bot, world):
