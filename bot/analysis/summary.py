@@ -1,0 +1,98 @@
+"""The daily summary of METRICS.md: one record per guild per day, and its JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class TopConnector:
+    """A member with many distinct connections on the day."""
+
+    user_id: int
+    name: str | None
+    connections: int
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcaster:
+    """A member who talks much and listens little over the trailing 7 days."""
+
+    user_id: int
+    name: str | None
+    messages: int
+    listening_ratio: float
+
+
+@dataclass(frozen=True, slots=True)
+class TopConversation:
+    """A reply tree or thread with many messages on the day."""
+
+    channel_id: int
+    message_id: int
+    messages: int
+    participants: int
+
+
+@dataclass(frozen=True, slots=True)
+class DailySummary:
+    """Every field of METRICS.md's daily summary, with exactly its names."""
+
+    guild_id: int
+    day: str
+    timezone: str
+    computed_at: str
+    messages: int = 0
+    active_members: int = 0
+    new_members: int = 0
+    conversation_starters: int = 0
+    replies: int = 0
+    reactions: int = 0
+    listening_ratio: float | None = None
+    questions: int = 0
+    questions_answered: int = 0
+    unanswered_questions: int = 0
+    response_rate: float | None = None
+    median_first_response_seconds: float | None = None
+    active_connections: int = 0
+    new_connections: int = 0
+    reciprocal_connections: int = 0
+    network_size: int = 0
+    network_growth_7d: int = 0
+    newcomer_first_messages: int = 0
+    newcomers_answered: int = 0
+    top_connectors: tuple[TopConnector, ...] = field(default_factory=tuple)
+    broadcasters: tuple[Broadcaster, ...] = field(default_factory=tuple)
+    top_conversations: tuple[TopConversation, ...] = field(default_factory=tuple)
+
+    @property
+    def is_quiet(self) -> bool:
+        """No message, reaction or join at all."""
+        return self.messages == 0 and self.reactions == 0 and self.new_members == 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of ``report --json`` and exports: METRICS.md's field names."""
+        data = asdict(self)
+        for key in ("top_connectors", "broadcasters", "top_conversations"):
+            data[key] = list(data[key])
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DailySummary:
+        """Read back what :meth:`to_json` wrote."""
+        return cls(
+            **{
+                **data,
+                "top_connectors": tuple(TopConnector(**i) for i in data["top_connectors"]),
+                "broadcasters": tuple(Broadcaster(**i) for i in data["broadcasters"]),
+                "top_conversations": tuple(
+                    TopConversation(**i) for i in data["top_conversations"]
+                ),
+            }
+        )
+
+
+def ratio(numerator: int, denominator: int) -> float | None:
+    """A ratio rounded to 3 decimals, or None when the denominator is 0."""
+    return round(numerator / denominator, 3) if denominator else None
