@@ -64,6 +64,8 @@ class DefaultsSettings(_Table):
     """``[defaults]``: per-guild defaults until a manager changes them."""
 
     timezone: str = "UTC"
+    broadcaster_min_messages: int = Field(default=5, ge=1)
+    broadcaster_max_ratio: float = Field(default=0.2, gt=0, le=1)
 
     @field_validator("timezone")
     @classmethod

@@ -86,9 +86,7 @@ class DailySummary:
                 **data,
                 "top_connectors": tuple(TopConnector(**i) for i in data["top_connectors"]),
                 "broadcasters": tuple(Broadcaster(**i) for i in data["broadcasters"]),
-                "top_conversations": tuple(
-                    TopConversation(**i) for i in data["top_conversations"]
-                ),
+                "top_conversations": tuple(TopConversation(**i) for i in data["top_conversations"]),
             }
         )
 

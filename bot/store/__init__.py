@@ -18,6 +18,7 @@ from bot.store.consent import ConsentQueries
 from bot.store.conversations import ConversationWriter
 from bot.store.guild_config import GuildConfigQueries
 from bot.store.retention import RetentionQueries
+from bot.store.summaries import SummaryQueries
 
 __all__ = ["Store", "StoreError"]
 
@@ -39,6 +40,7 @@ class Store:
         self.consent = ConsentQueries(self)
         self.guild_config = GuildConfigQueries(self)
         self.retention = RetentionQueries(self)
+        self.summaries = SummaryQueries(self)
 
     @property
     def db(self) -> aiosqlite.Connection:

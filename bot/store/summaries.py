@@ -1,0 +1,395 @@
+"""Daily summaries: every number of METRICS.md, computed in SQL over indexed tables.
+
+A day is ``[start, end)`` in UTC store time, from the guild's local calendar day.
+Each query reads one day (or the trailing week) through an index on time, so the
+cost follows the day's activity, not the guild's history.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.analysis.days import day_bounds
+from bot.analysis.summary import (
+    Broadcaster,
+    DailySummary,
+    TopConnector,
+    TopConversation,
+    ratio,
+)
+from bot.clock import from_db_time
+
+if TYPE_CHECKING:
+    import aiosqlite
+
+    from bot.store import Store
+
+# Messages that count (METRICS.md): by a member, with text or an attachment, not deleted.
+_DAY_TOTALS = """
+SELECT
+    count(*),
+    coalesce(sum(EXISTS (
+        SELECT 1 FROM interactions i
+        WHERE i.message_id = m.message_id AND i.source_id = m.author_id
+          AND i.kind IN ('reply', 'thread_reply'))), 0)
+FROM messages m
+WHERE m.guild_id = :guild_id AND m.created_at >= :start AND m.created_at < :end
+  AND m.kind = 'message' AND m.deleted = 0
+"""
+
+_REACTIONS = """
+SELECT count(*) FROM interactions
+WHERE guild_id = :guild_id AND kind = 'reaction' AND created_at >= :start AND created_at < :end
+"""
+
+_ACTIVE_MEMBERS = """
+SELECT count(*) FROM (
+    SELECT author_id FROM messages
+    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+      AND kind = 'message' AND deleted = 0
+    UNION
+    SELECT source_id FROM interactions
+    WHERE guild_id = :guild_id AND kind = 'reaction' AND created_at >= :start AND created_at < :end
+)
+"""
+
+_NEW_MEMBERS = """
+SELECT count(DISTINCT user_id) FROM member_events
+WHERE guild_id = :guild_id AND kind = 'join' AND at >= :start AND at < :end
+"""
+
+# The messages of the day that ask for a response: questions, and the first-ever
+# message of each newcomer (whose join is the join event or Discord's join time,
+# else, for imported history, that first message itself). For each, the first
+# response by the time of computing (:deadline): a later message by someone else
+# that (a) replies to it, (b) is in the thread or forum post it started (the
+# thread's id is the message's), or (c) is in its channel or thread within 24 h
+# and mentions its author. For newcomers, also whether a reply or thread reply
+# reached them within 24 h.
+_ASKED = """
+WITH firsts AS (
+    SELECT m.author_id, min(m.message_id) AS message_id FROM messages m
+    WHERE m.guild_id = :guild_id AND m.created_at >= :start AND m.created_at < :end
+      AND m.kind = 'message' AND m.deleted = 0
+      AND NOT EXISTS (
+          SELECT 1 FROM messages e
+          WHERE e.guild_id = m.guild_id AND e.author_id = m.author_id
+            AND e.created_at < :start AND e.kind = 'message' AND e.deleted = 0)
+    GROUP BY m.author_id
+),
+newcomer_firsts AS (
+    SELECT f.message_id FROM firsts f
+    JOIN messages q ON q.message_id = f.message_id
+    LEFT JOIN members mb ON mb.guild_id = q.guild_id AND mb.user_id = q.author_id
+    WHERE mb.joined_at IS NULL
+       OR mb.joined_at >= strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '-7 days')
+),
+asked AS (
+    SELECT q.*, q.message_id IN (SELECT message_id FROM newcomer_firsts) AS newcomer_first
+    FROM messages q
+    WHERE q.guild_id = :guild_id AND q.created_at >= :start AND q.created_at < :end
+      AND q.kind = 'message' AND q.deleted = 0
+      AND (q.is_question = 1 OR q.message_id IN (SELECT message_id FROM newcomer_firsts))
+)
+SELECT
+    q.created_at,
+    q.is_question,
+    q.newcomer_first,
+    (SELECT min(response) FROM (
+        SELECT r.created_at AS response FROM messages r
+        WHERE r.reply_to_message_id = q.message_id AND r.author_id != q.author_id
+          AND r.kind = 'message' AND r.deleted = 0 AND r.created_at <= :deadline
+        UNION ALL
+        SELECT r.created_at FROM messages r
+        WHERE r.thread_id = q.message_id AND r.message_id != q.message_id
+          AND r.author_id != q.author_id AND r.created_at >= q.created_at
+          AND r.kind = 'message' AND r.deleted = 0 AND r.created_at <= :deadline
+        UNION ALL
+        SELECT r.created_at FROM message_mentions mm
+        JOIN messages r ON r.message_id = mm.message_id
+        WHERE mm.user_id = q.author_id AND r.guild_id = q.guild_id
+          AND r.author_id != q.author_id AND r.message_id > q.message_id
+          AND coalesce(r.thread_id, r.channel_id) = coalesce(q.thread_id, q.channel_id)
+          AND r.created_at <= strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '+1 day')
+          AND r.kind = 'message' AND r.deleted = 0 AND r.created_at <= :deadline)
+    ) AS first_response,
+    q.newcomer_first AND EXISTS (
+        SELECT 1 FROM interactions i
+        WHERE i.guild_id = q.guild_id AND i.target_id = q.author_id
+          AND i.kind IN ('reply', 'thread_reply')
+          AND i.created_at >= q.created_at
+          AND i.created_at <= strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '+1 day')
+          AND i.created_at <= :deadline
+    ) AS newcomer_replied
+FROM asked q
+"""
+
+_CONNECTIONS = """
+SELECT count(*), coalesce(sum(directions = 2), 0) FROM (
+    SELECT count(DISTINCT source_id) AS directions FROM interactions
+    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+    GROUP BY min(source_id, target_id), max(source_id, target_id)
+)
+"""
+
+_NETWORK = """
+SELECT
+    (SELECT count(*) FROM connections
+     WHERE guild_id = :guild_id AND first_at >= :start AND first_at < :end),
+    (SELECT count(*) FROM connections WHERE guild_id = :guild_id AND first_at < :end),
+    (SELECT count(*) FROM connections WHERE guild_id = :guild_id AND first_at < :week_ago_end)
+"""
+
+_TOP_CONNECTORS = """
+SELECT pairs.member, count(DISTINCT pairs.other) AS connections, mb.display_name
+FROM (
+    SELECT source_id AS member, target_id AS other FROM interactions
+    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+    UNION ALL
+    SELECT target_id, source_id FROM interactions
+    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+) AS pairs
+LEFT JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = pairs.member
+GROUP BY pairs.member
+ORDER BY connections DESC, pairs.member
+LIMIT 5
+"""
+
+_BROADCASTERS = """
+WITH talk AS (
+    SELECT m.author_id AS member, count(*) AS messages,
+           sum(EXISTS (
+               SELECT 1 FROM interactions i
+               WHERE i.message_id = m.message_id AND i.source_id = m.author_id
+                 AND i.kind IN ('reply', 'thread_reply'))) AS replies
+    FROM messages m
+    WHERE m.guild_id = :guild_id AND m.created_at >= :week_start AND m.created_at < :end
+      AND m.kind = 'message' AND m.deleted = 0
+    GROUP BY m.author_id
+    HAVING count(*) >= :min_messages
+),
+scored AS (
+    SELECT talk.member, talk.messages,
+           round((talk.replies + coalesce(given.reactions, 0)) * 1.0
+                 / (talk.messages + coalesce(given.reactions, 0)), 3) AS listening_ratio
+    FROM talk
+    LEFT JOIN (
+        SELECT source_id AS member, count(*) AS reactions FROM interactions
+        WHERE guild_id = :guild_id AND kind = 'reaction'
+          AND created_at >= :week_start AND created_at < :end
+        GROUP BY source_id
+    ) AS given ON given.member = talk.member
+)
+SELECT scored.member, scored.messages, scored.listening_ratio, mb.display_name
+FROM scored
+LEFT JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = scored.member
+WHERE scored.listening_ratio < :max_ratio
+ORDER BY scored.listening_ratio, scored.messages DESC, scored.member
+LIMIT 5
+"""
+
+# A conversation is a thread (or forum post), else a reply tree outside threads,
+# named by its root message. Only conversations with two messages or more count.
+_TOP_CONVERSATIONS = """
+WITH RECURSIVE day AS (
+    SELECT message_id, author_id, channel_id, thread_id, reply_to_message_id FROM messages
+    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+      AND kind = 'message' AND deleted = 0
+),
+chain (message_id, current, parent, depth) AS (
+    SELECT message_id, message_id, reply_to_message_id, 0 FROM day WHERE thread_id IS NULL
+    UNION ALL
+    SELECT chain.message_id, up.message_id, up.reply_to_message_id, chain.depth + 1
+    FROM chain JOIN messages up ON up.message_id = chain.parent
+    WHERE up.thread_id IS NULL AND chain.depth < 1000
+),
+roots AS (
+    SELECT message_id, current AS root FROM (
+        SELECT message_id, current,
+               row_number() OVER (PARTITION BY message_id ORDER BY depth DESC) AS deepest
+        FROM chain
+    ) WHERE deepest = 1
+),
+conversations AS (
+    SELECT day.thread_id AS channel_id, min(day.message_id) AS message_id,
+           count(*) AS messages, count(DISTINCT day.author_id) AS participants
+    FROM day WHERE day.thread_id IS NOT NULL
+    GROUP BY day.thread_id
+    UNION ALL
+    SELECT min(day.channel_id), roots.root, count(*), count(DISTINCT day.author_id)
+    FROM day JOIN roots ON roots.message_id = day.message_id
+    GROUP BY roots.root
+)
+SELECT channel_id, message_id, messages, participants FROM conversations
+WHERE messages >= 2
+ORDER BY messages DESC, participants DESC, message_id
+LIMIT 3
+"""
+
+_SAVE = """
+INSERT OR REPLACE INTO daily_summaries (
+    guild_id, day, timezone, computed_at, messages, active_members, new_members,
+    conversation_starters, replies, reactions, listening_ratio, questions,
+    questions_answered, unanswered_questions, response_rate, median_first_response_seconds,
+    active_connections, new_connections, reciprocal_connections, network_size,
+    network_growth_7d, newcomer_first_messages, newcomers_answered, top_connectors,
+    broadcasters, top_conversations)
+VALUES (
+    :guild_id, :day, :timezone, :computed_at, :messages, :active_members, :new_members,
+    :conversation_starters, :replies, :reactions, :listening_ratio, :questions,
+    :questions_answered, :unanswered_questions, :response_rate, :median_first_response_seconds,
+    :active_connections, :new_connections, :reciprocal_connections, :network_size,
+    :network_growth_7d, :newcomer_first_messages, :newcomers_answered, :top_connectors,
+    :broadcasters, :top_conversations)
+"""
+
+_LIST_FIELDS = ("top_connectors", "broadcasters", "top_conversations")
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcasterRule:
+    """Who counts as a broadcaster (METRICS.md): many messages, little listening."""
+
+    min_messages: int = 5
+    max_ratio: float = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """A question or a newcomer's first message, and how it was answered."""
+
+    created_at: str
+    is_question: int
+    newcomer_first: int
+    first_response: str | None
+    newcomer_replied: int
+
+    @property
+    def wait_seconds(self) -> float:
+        assert self.first_response is not None
+        return (from_db_time(self.first_response) - from_db_time(self.created_at)).total_seconds()
+
+    @property
+    def answered_within_a_day(self) -> bool:
+        return bool(self.newcomer_replied) or (
+            self.first_response is not None and self.wait_seconds <= 86_400
+        )
+
+
+class SummaryQueries:
+    """Computes, stores and reads daily summaries."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def compute(
+        self,
+        guild_id: int,
+        day: date,
+        timezone: str,
+        computed_at: str,
+        rule: BroadcasterRule | None = None,
+    ) -> DailySummary:
+        """Compute one guild's summary of one local day, with responses up to ``computed_at``."""
+        await self._store.flush()
+        rule = rule or BroadcasterRule()
+        start, end = day_bounds(day, timezone)
+        params: dict[str, Any] = {
+            "guild_id": guild_id,
+            "start": start,
+            "end": end,
+            "deadline": computed_at,
+            "week_start": day_bounds(day - timedelta(days=6), timezone)[0],
+            "week_ago_end": day_bounds(day - timedelta(days=7), timezone)[1],
+            "min_messages": rule.min_messages,
+            "max_ratio": rule.max_ratio,
+        }
+        db = self._store.db
+        messages, replies = await _one(db, _DAY_TOTALS, params)
+        (reactions,) = await _one(db, _REACTIONS, params)
+        (active_members,) = await _one(db, _ACTIVE_MEMBERS, params)
+        (new_members,) = await _one(db, _NEW_MEMBERS, params)
+        asked = [_Asked(*row) for row in await _all(db, _ASKED, params)]
+        waits = [a.wait_seconds for a in asked if a.is_question and a.first_response]
+        questions = sum(1 for a in asked if a.is_question)
+        newcomers = [a for a in asked if a.newcomer_first]
+        active_connections, reciprocal = await _one(db, _CONNECTIONS, params)
+        new_connections, network_size, week_ago_size = await _one(db, _NETWORK, params)
+        return DailySummary(
+            guild_id=guild_id,
+            day=day.isoformat(),
+            timezone=timezone,
+            computed_at=computed_at,
+            messages=messages,
+            active_members=active_members,
+            new_members=new_members,
+            conversation_starters=messages - replies,
+            replies=replies,
+            reactions=reactions,
+            listening_ratio=ratio(replies + reactions, messages + reactions),
+            questions=questions,
+            questions_answered=len(waits),
+            unanswered_questions=questions - len(waits),
+            response_rate=ratio(len(waits), questions),
+            median_first_response_seconds=statistics.median(waits) if waits else None,
+            active_connections=active_connections,
+            new_connections=new_connections,
+            reciprocal_connections=reciprocal,
+            network_size=network_size,
+            network_growth_7d=network_size - week_ago_size,
+            newcomer_first_messages=len(newcomers),
+            newcomers_answered=sum(1 for a in newcomers if a.answered_within_a_day),
+            top_connectors=tuple(
+                TopConnector(user_id=u, name=name, connections=c)
+                for u, c, name in await _all(db, _TOP_CONNECTORS, params)
+            ),
+            broadcasters=tuple(
+                Broadcaster(user_id=u, name=name, messages=n, listening_ratio=r)
+                for u, n, r, name in await _all(db, _BROADCASTERS, params)
+            ),
+            top_conversations=tuple(
+                TopConversation(channel_id=c, message_id=m, messages=n, participants=p)
+                for c, m, n, p in await _all(db, _TOP_CONVERSATIONS, params)
+            ),
+        )
+
+    async def save(self, summary: DailySummary) -> None:
+        """Store a summary, replacing an earlier one of the same guild and day."""
+        row = summary.to_json()
+        for key in _LIST_FIELDS:
+            row[key] = json.dumps(row[key], ensure_ascii=False)
+        async with self._store.transaction() as db:
+            await db.execute(_SAVE, row)
+
+    async def stored(self, guild_id: int, first: date, last: date) -> list[DailySummary]:
+        """The stored summaries of ``first`` to ``last`` included, in day order."""
+        async with self._store.db.execute(
+            """SELECT * FROM daily_summaries
+               WHERE guild_id = ? AND day >= ? AND day <= ? ORDER BY day""",
+            (guild_id, first.isoformat(), last.isoformat()),
+        ) as cursor:
+            names = [column[0] for column in cursor.description]
+            rows = await cursor.fetchall()
+        found = []
+        for values in rows:
+            data = dict(zip(names, values, strict=True))
+            for key in _LIST_FIELDS:
+                data[key] = json.loads(data[key])
+            found.append(DailySummary.from_json(data))
+        return found
+
+
+async def _one(db: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> tuple[Any, ...]:
+    async with db.execute(sql, params) as cursor:
+        row = await cursor.fetchone()
+    assert row is not None  # aggregates always return a row
+    return tuple(row)
+
+
+async def _all(db: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    async with db.execute(sql, params) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]

@@ -1,0 +1,102 @@
+"""Hand-built conversation histories, written through the real recorder and store."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.events import MessageKind, Place, PostedMessage, ReactionChange
+from bot.policy import LoggingPolicy
+from bot.recorder import ConversationRecorder
+from bot.settings import PrivacySettings
+from bot.store import Store
+
+GUILD = 1000
+GENERAL = 2000
+RANDOM = 2001
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+
+def at(text: str) -> datetime:
+    """A UTC time from ``YYYY-MM-DD HH:MM``."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+class History:
+    """Posts, reactions and joins at chosen times, with snowflake ids in time order."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.policy = LoggingPolicy(store)
+        self.recorder = ConversationRecorder(store, self.policy, PrivacySettings())
+        self.authors: dict[int, int] = {}
+        self._sequence = 0
+
+    def _snowflake(self, when: datetime) -> int:
+        self._sequence += 1
+        return (int(when.timestamp() * 1000) - DISCORD_EPOCH_MS) << 22 | self._sequence
+
+    def post(
+        self,
+        author: int,
+        when: str,
+        text: str = "hello",
+        *,
+        channel: int = GENERAL,
+        thread: int | None = None,
+        reply_to: int | None = None,
+        mentions: tuple[int, ...] = (),
+        forum_post: bool = False,
+        kind: MessageKind = MessageKind.MESSAGE,
+    ) -> int:
+        """Post a message; returns its id. A forum post's first message takes the post's id."""
+        moment = at(when)
+        message_id = thread if forum_post and thread is not None else self._snowflake(moment)
+        self.recorder.message_posted(
+            PostedMessage(
+                message_id=message_id,
+                place=Place(GUILD, channel, thread),
+                author_id=author,
+                author_name=f"member {author}",
+                created_at=moment,
+                content=text,
+                kind=kind,
+                reply_to_message_id=reply_to,
+                reply_to_author_id=self.authors.get(reply_to) if reply_to else None,
+                mention_ids=mentions,
+                opens_forum_post=forum_post,
+            )
+        )
+        self.authors[message_id] = author
+        return message_id
+
+    def thread_id(self, when: str) -> int:
+        """An id for a thread (or forum post) created at ``when`` with no starter message."""
+        return self._snowflake(at(when))
+
+    def react(self, user: int, message_id: int, when: str, emoji: str = "👍") -> None:
+        """A member reacts to a message."""
+        self.recorder.reaction_added(
+            ReactionChange(
+                message_id=message_id,
+                place=Place(GUILD, GENERAL),
+                user_id=user,
+                emoji=emoji,
+                at=at(when),
+            )
+        )
+
+    def join(self, user: int, when: str) -> None:
+        """A member joins the guild."""
+        self.recorder.member_joined(GUILD, user, f"member {user}", at(when))
+
+    def delete(self, message_id: int, when: str) -> None:
+        """A message is deleted."""
+        self.recorder.messages_deleted([message_id], at(when))
+
+    async def summary(
+        self, day: str, *, computed_at: str = "2026-12-31T00:00:00.000Z", timezone: str = "UTC"
+    ):  # type: ignore[no-untyped-def]
+        """The computed summary of a day (responses counted until ``computed_at``)."""
+        return await self.store.summaries.compute(
+            GUILD, date.fromisoformat(day), timezone, computed_at
+        )
