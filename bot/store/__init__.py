@@ -16,6 +16,7 @@ from bot.store.batcher import WriteBatcher
 from bot.store.connection import StoreError
 from bot.store.consent import ConsentQueries
 from bot.store.conversations import ConversationWriter
+from bot.store.digests import DigestQueries
 from bot.store.guild_config import GuildConfigQueries
 from bot.store.retention import RetentionQueries
 from bot.store.summaries import SummaryQueries
@@ -41,6 +42,7 @@ class Store:
         self.guild_config = GuildConfigQueries(self)
         self.retention = RetentionQueries(self)
         self.summaries = SummaryQueries(self)
+        self.digests = DigestQueries(self)
 
     @property
     def db(self) -> aiosqlite.Connection:

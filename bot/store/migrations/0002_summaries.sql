@@ -86,8 +86,7 @@ CREATE TABLE digest_settings (
     post_time    TEXT NOT NULL,             -- HH:MM, local
     timezone     TEXT NOT NULL,
     show_people  INTEGER NOT NULL DEFAULT 0,  -- per-person lists in the channel digest
-    enabled      INTEGER NOT NULL DEFAULT 1,
-    since_day    TEXT NOT NULL              -- the first day a digest may speak of
+    enabled      INTEGER NOT NULL DEFAULT 1
 );
 
 -- Each digest is posted once: the row is claimed before the message is sent.

@@ -1,0 +1,260 @@
+"""Daily summaries -> the digest and /summary embeds a community manager reads in a minute."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import discord
+
+from bot.analysis.summary import DailySummary, TopConversation
+
+JumpUrl = Callable[[int, int], str]
+"""Builds a message link from (channel_id, message_id); the caller knows the guild."""
+
+TREND_FILENAME = "trend.png"
+COLOUR = discord.Colour(0x4C6EF5)
+NO_VALUE = "—"
+NAME_CHARS = 32
+GUILD_CHARS = 100
+FIELD_CHARS = 1024
+EMBED_CHARS = 6000
+AUTHOR_CHARS = 256
+
+
+def arrow(today: float | int | None, before: float | int | None) -> str:
+    """ "▲" up, "▼" down, "▶" unchanged against the earlier value; "" when either is unknown."""
+    if today is None or before is None:
+        return ""
+    if today > before:
+        return "▲"
+    if today < before:
+        return "▼"
+    return "▶"
+
+
+def human_duration(seconds: float | None) -> str:
+    """A wait as people say it: "45 s", "12 min", "1 h 5 min", "2 d 3 h"; "—" when unknown."""
+    if seconds is None or math.isnan(seconds):
+        return NO_VALUE
+    if seconds < 59.5:
+        return f"{max(0, round(seconds))} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def quiet_day_text(day: str, guild_name: str) -> str:
+    """The one-line digest of a day with no message, reaction or join."""
+    guild = _plain(guild_name, GUILD_CHARS)
+    return f"No activity in {guild} on {day}: a quiet day. Ascolto is still listening."
+
+
+def digest_embed(
+    summary: DailySummary,
+    previous: DailySummary | None,
+    *,
+    guild_name: str,
+    show_people: bool,
+    partial_since: str | None = None,
+    week: tuple[DailySummary, DailySummary] | None = None,
+    jump_url: JumpUrl,
+) -> discord.Embed:
+    """The daily digest: headline numbers with arrows against ``previous``, links, the chart.
+
+    ``week`` is (this week, last week) as summaries holding week totals. Per-person
+    lists appear only with ``show_people``. The caller attaches the chart as
+    ``trend.png``.
+    """
+    notes = []
+    if previous is not None:
+        notes.append(f"Arrows compare with {previous.day}.")
+    if partial_since is not None:
+        since = _since(partial_since, summary.timezone)
+        notes.append(f"⚠️ Ascolto only saw part of this day, since {since}.")
+    embed = _embed(f"Daily digest — {summary.day}", summary, "\n".join(notes))
+    embed.set_author(name=_clip(guild_name, AUTHOR_CHARS))
+    for label, value in _headlines(summary, previous):
+        embed.add_field(name=label, value=value, inline=True)
+    if week is not None:
+        lines = [f"**{label}** {value}" for label, value in _headlines(*week, inline=True)]
+        _add_list(embed, "This week vs last week", lines)
+    if summary.top_conversations:
+        _add_list(embed, "Top conversations", _conversations(summary.top_conversations, jump_url))
+    if show_people and summary.top_connectors:
+        _add_list(embed, "Top connectors", _connectors(summary))
+    if show_people and summary.broadcasters:
+        _add_list(embed, "Broadcasters (7 days)", _broadcasters(summary))
+    embed.set_image(url=f"attachment://{TREND_FILENAME}")
+    return _fit(embed)
+
+
+def summary_embed(summary: DailySummary, *, jump_url: JumpUrl) -> discord.Embed:
+    """The managers' ``/summary`` view: every headline number and every per-person list."""
+    embed = _embed(f"Summary — {summary.day}", summary, "")
+    for label, value in _headlines(summary, None):
+        embed.add_field(name=label, value=value, inline=True)
+    embed.add_field(name="Newcomers", value=_newcomers(summary), inline=True)
+    nothing = ["None on this day."]
+    conversations = _conversations(summary.top_conversations, jump_url)
+    _add_list(embed, "Top conversations", conversations or nothing)
+    _add_list(embed, "Top connectors", _connectors(summary) or nothing)
+    _add_list(
+        embed, "Broadcasters (7 days)", _broadcasters(summary) or ["Nobody in the last 7 days."]
+    )
+    return _fit(embed)
+
+
+class _Headline(NamedTuple):
+    label: str
+    key: Callable[[DailySummary], float | int | None]
+    show: Callable[[DailySummary], str]
+    detail: Callable[[DailySummary], str] | None = None
+
+
+def _answered(s: DailySummary) -> str:
+    return f"{s.questions_answered:,} of {s.questions:,}" if s.questions else "no questions"
+
+
+_HEADLINES = (
+    _Headline("Messages", lambda s: s.messages, lambda s: f"{s.messages:,}"),
+    _Headline("Active members", lambda s: s.active_members, lambda s: f"{s.active_members:,}"),
+    _Headline(
+        "Listening ratio", lambda s: s.listening_ratio, lambda s: _percent(s.listening_ratio)
+    ),
+    # The arrow follows the response rate: more questions answered only because
+    # more were asked is not better listening.
+    _Headline(
+        "Questions answered",
+        lambda s: s.response_rate,
+        _answered,
+        lambda s: f"median wait {human_duration(s.median_first_response_seconds)}",
+    ),
+    _Headline("New connections", lambda s: s.new_connections, lambda s: f"{s.new_connections:,}"),
+    _Headline(
+        "Reciprocal connections",
+        lambda s: s.reciprocal_connections,
+        lambda s: f"{s.reciprocal_connections:,}",
+    ),
+    _Headline(
+        "Network size",
+        lambda s: s.network_size,
+        lambda s: f"{s.network_size:,} ({s.network_growth_7d:+,} this week)",
+    ),
+)
+
+
+def _headlines(
+    summary: DailySummary, before: DailySummary | None, *, inline: bool = False
+) -> list[tuple[str, str]]:
+    """(label, value with arrow) per headline number; the detail on its own line or after "·"."""
+    rows = []
+    for headline in _HEADLINES:
+        earlier = None if before is None else headline.key(before)
+        value = " ".join(
+            filter(None, (headline.show(summary), arrow(headline.key(summary), earlier)))
+        )
+        if headline.detail is not None and summary.questions:
+            value += (" · " if inline else "\n") + headline.detail(summary)
+        rows.append((headline.label, value))
+    return rows
+
+
+def _embed(title: str, summary: DailySummary, description: str) -> discord.Embed:
+    embed = discord.Embed(title=title, description=description or None, colour=COLOUR)
+    embed.set_footer(text=_clip(f"Ascolto · computed {summary.computed_at}", 200))
+    return embed
+
+
+def _percent(ratio: float | None) -> str:
+    return NO_VALUE if ratio is None else f"{ratio:.0%}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def _conversations(conversations: Sequence[TopConversation], jump_url: JumpUrl) -> list[str]:
+    return [
+        f"[{_plural(c.messages, 'message')}, {_plural(c.participants, 'participant')}]"
+        f"({jump_url(c.channel_id, c.message_id)})"
+        for c in conversations
+    ]
+
+
+def _connectors(summary: DailySummary) -> list[str]:
+    return [
+        f"{_plain(c.name)} · {_plural(c.connections, 'connection')}" for c in summary.top_connectors
+    ]
+
+
+def _broadcasters(summary: DailySummary) -> list[str]:
+    return [
+        f"{_plain(b.name)} · {_plural(b.messages, 'message')}, "
+        f"{_percent(b.listening_ratio)} listening"
+        for b in summary.broadcasters
+    ]
+
+
+def _newcomers(s: DailySummary) -> str:
+    joined = f"{s.new_members:,} joined"
+    if not s.newcomer_first_messages:
+        return joined
+    answered = f"{s.newcomers_answered:,} of {s.newcomer_first_messages:,}"
+    return f"{joined}\n{answered} first messages answered"
+
+
+def _plain(name: str | None, limit: int = NAME_CHARS) -> str:
+    """A display name as inert text: truncated, no markdown, nothing that looks like a mention."""
+    text = " ".join((name or "").split())
+    if not text:
+        return "a member"
+    text = discord.utils.escape_markdown(_clip(text, limit))
+    # A zero-width space keeps "<@123>" and "@everyone" from reading as mentions.
+    return text.replace("<", "<\u200b").replace("@", "@\u200b")
+
+
+def _since(value: str, timezone: str) -> str:
+    """ "HH:MM (zone)" from an "HH:MM" or ISO datetime string, in the guild's zone."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return _clip(f"{value} ({timezone})", 80)
+    if moment.tzinfo is not None:
+        try:
+            moment = moment.astimezone(ZoneInfo(timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            return moment.strftime("%H:%M %Z").strip()
+    return f"{moment:%H:%M} ({timezone})"
+
+
+def _add_list(embed: discord.Embed, name: str, lines: Sequence[str]) -> None:
+    """A field of whole lines, stopping with "…" before Discord's 1024-character limit."""
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > FIELD_CHARS - 2:
+            kept.append("…")
+            break
+        kept.append(line)
+        size += len(line) + 1
+    embed.add_field(name=name, value="\n".join(kept) or "…", inline=False)
+
+
+def _fit(embed: discord.Embed) -> discord.Embed:
+    """Drop trailing fields until the embed is within Discord's 6000-character total."""
+    while len(embed) > EMBED_CHARS and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    return embed
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

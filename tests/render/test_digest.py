@@ -1,0 +1,272 @@
+"""The digest and /summary embeds: exact text for a known day, privacy, limits."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import discord
+import pytest
+
+from bot.analysis.summary import Broadcaster, DailySummary, TopConnector, TopConversation
+from bot.render.digest import (
+    arrow,
+    digest_embed,
+    human_duration,
+    quiet_day_text,
+    summary_embed,
+)
+
+TODAY = DailySummary(
+    guild_id=1,
+    day="2026-03-05",
+    timezone="Europe/Rome",
+    computed_at="2026-03-06T00:05:00+00:00",
+    messages=1200,
+    active_members=34,
+    listening_ratio=0.42,
+    questions=9,
+    questions_answered=7,
+    response_rate=0.778,
+    median_first_response_seconds=720,
+    new_connections=5,
+    reciprocal_connections=3,
+    network_size=118,
+    network_growth_7d=6,
+    new_members=2,
+    newcomer_first_messages=3,
+    newcomers_answered=2,
+    top_connectors=(TopConnector(11, "Alice", 12), TopConnector(12, None, 1)),
+    broadcasters=(Broadcaster(13, "Bob_the *builder*", 40, 0.1),),
+    top_conversations=(TopConversation(100, 200, 14, 5), TopConversation(101, 201, 1, 1)),
+)
+YESTERDAY = DailySummary(
+    guild_id=1,
+    day="2026-03-04",
+    timezone="Europe/Rome",
+    computed_at="2026-03-05T00:05:00+00:00",
+    messages=1000,
+    active_members=34,
+    listening_ratio=0.5,
+    questions=4,
+    questions_answered=2,
+    response_rate=0.5,
+    new_connections=2,
+    reciprocal_connections=3,
+    network_size=113,
+)
+
+
+def link(channel_id: int, message_id: int) -> str:
+    """A message link as the cog would build it."""
+    return f"https://discord.com/channels/1/{channel_id}/{message_id}"
+
+
+def digest(
+    summary: DailySummary = TODAY,
+    *,
+    show_people: bool = True,
+    guild_name: str = "Ascolto Lab",
+    partial_since: str | None = None,
+    week: tuple[DailySummary, DailySummary] | None = None,
+) -> discord.Embed:
+    """The digest of ``summary`` against YESTERDAY."""
+    return digest_embed(
+        summary,
+        YESTERDAY,
+        guild_name=guild_name,
+        show_people=show_people,
+        partial_since=partial_since,
+        week=week,
+        jump_url=link,
+    )
+
+
+def fields(embed: discord.Embed) -> dict[str, str]:
+    """Field name -> value."""
+    return {str(f.name): str(f.value) for f in embed.fields}
+
+
+def all_text(embed: discord.Embed) -> str:
+    """Every piece of text a reader could see in the embed."""
+    parts = [embed.title, embed.description, embed.author.name, embed.footer.text]
+    parts += [f"{f.name}\n{f.value}" for f in embed.fields]
+    return "\n".join(str(p) for p in parts if p)
+
+
+@pytest.mark.parametrize(
+    ("today", "before", "expected"),
+    [
+        (2, 1, "▲"),
+        (1, 2, "▼"),
+        (3, 3, "▶"),
+        (0.5, 0.25, "▲"),
+        (0, 0.0, "▶"),
+        (None, 1, ""),
+        (1, None, ""),
+        (None, None, ""),
+    ],
+)
+def test_arrow(today: float | None, before: float | None, expected: str) -> None:
+    assert arrow(today, before) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        (None, "—"),
+        (0, "0 s"),
+        (45, "45 s"),
+        (59.4, "59 s"),
+        (60, "1 min"),
+        (720, "12 min"),
+        (3599, "1 h"),
+        (3900, "1 h 5 min"),
+        (7200, "2 h"),
+        (86400, "1 d"),
+        (90000, "1 d 1 h"),
+    ],
+)
+def test_human_duration(seconds: float | None, expected: str) -> None:
+    assert human_duration(seconds) == expected
+
+
+def test_quiet_day_text() -> None:
+    assert quiet_day_text("2026-03-05", "Ascolto Lab") == (
+        "No activity in Ascolto Lab on 2026-03-05: a quiet day. Ascolto is still listening."
+    )
+    long_name = "The International Society of Very Patient Listeners"
+    assert long_name in quiet_day_text("2026-03-05", long_name)
+
+
+def test_digest_headline_fields_have_values_and_arrows() -> None:
+    embed = digest()
+    assert embed.title == "Daily digest — 2026-03-05"
+    assert embed.author.name == "Ascolto Lab"
+    assert embed.description == "Arrows compare with 2026-03-04."
+    assert embed.footer.text == "Ascolto · computed 2026-03-06T00:05:00+00:00"
+    assert embed.image.url == "attachment://trend.png"
+    headline = [(f.name, f.value) for f in embed.fields if f.inline]
+    assert headline == [
+        ("Messages", "1,200 ▲"),
+        ("Active members", "34 ▶"),
+        ("Listening ratio", "42% ▼"),
+        ("Questions answered", "7 of 9 ▲\nmedian wait 12 min"),
+        ("New connections", "5 ▲"),
+        ("Reciprocal connections", "3 ▶"),
+        ("Network size", "118 (+6 this week) ▲"),
+    ]
+
+
+def test_digest_without_previous_day_has_no_arrows() -> None:
+    embed = digest_embed(YESTERDAY, None, guild_name="G", show_people=False, jump_url=link)
+    assert embed.description is None
+    assert fields(embed)["Messages"] == "1,000"
+    assert fields(embed)["Questions answered"] == "2 of 4\nmedian wait —"
+    assert fields(embed)["Listening ratio"] == "50%"
+    assert "▲" not in all_text(embed) and "▼" not in all_text(embed)
+
+
+def test_unknown_ratios_and_no_questions_read_as_such() -> None:
+    empty = dataclasses.replace(YESTERDAY, listening_ratio=None, questions=0, response_rate=None)
+    values = fields(digest(empty))
+    assert values["Listening ratio"] == "—"
+    assert values["Questions answered"] == "no questions"
+
+
+def test_top_conversations_are_jump_links_and_omitted_when_none() -> None:
+    assert fields(digest())["Top conversations"] == (
+        "[14 messages, 5 participants](https://discord.com/channels/1/100/200)\n"
+        "[1 message, 1 participant](https://discord.com/channels/1/101/201)"
+    )
+    quiet = dataclasses.replace(TODAY, top_conversations=())
+    assert "Top conversations" not in fields(digest(quiet))
+
+
+def test_people_lists_only_when_shown() -> None:
+    hidden = digest(show_people=False)
+    assert "Top connectors" not in fields(hidden)
+    assert "Broadcasters (7 days)" not in fields(hidden)
+    assert "Alice" not in all_text(hidden) and "Bob" not in all_text(hidden)
+    shown = fields(digest(show_people=True))
+    assert shown["Top connectors"] == "Alice · 12 connections\na member · 1 connection"
+    assert shown["Broadcasters (7 days)"] == r"Bob\_the \*builder\* · 40 messages, 10% listening"
+
+
+def test_names_never_ping() -> None:
+    pingers = (TopConnector(1, "<@123456789012345678>", 3), TopConnector(2, "@everyone", 2))
+    embed = digest(dataclasses.replace(TODAY, top_connectors=pingers), show_people=True)
+    text = all_text(embed)
+    assert "<@" not in text
+    assert "@everyone" not in text and "@here" not in text
+    assert "<@" not in quiet_day_text("2026-03-05", "<@123456789012345678>")
+
+
+@pytest.mark.parametrize(
+    ("since", "expected"),
+    [
+        ("14:30", "14:30 (Europe/Rome)"),
+        ("2026-03-05T13:30:00+00:00", "14:30 (Europe/Rome)"),
+        ("2026-03-05T14:30:00", "14:30 (Europe/Rome)"),
+    ],
+)
+def test_partial_day_line(since: str, expected: str) -> None:
+    embed = digest(partial_since=since)
+    assert embed.description == (
+        f"Arrows compare with 2026-03-04.\n⚠️ Ascolto only saw part of this day, since {expected}."
+    )
+
+
+def test_weekly_comparison_field() -> None:
+    this_week = dataclasses.replace(TODAY, messages=8000, network_growth_7d=21)
+    embed = digest(week=(this_week, TODAY))
+    assert fields(embed)["This week vs last week"] == (
+        "**Messages** 8,000 ▲\n"
+        "**Active members** 34 ▶\n"
+        "**Listening ratio** 42% ▶\n"
+        "**Questions answered** 7 of 9 ▶ · median wait 12 min\n"
+        "**New connections** 5 ▶\n"
+        "**Reciprocal connections** 3 ▶\n"
+        "**Network size** 118 (+21 this week) ▶"
+    )
+    assert "This week vs last week" not in fields(digest())
+
+
+def test_limits_hold_for_very_long_names_and_links() -> None:
+    long = "W" * 300
+    crowded = dataclasses.replace(
+        TODAY,
+        top_connectors=tuple(TopConnector(i, long, 9) for i in range(5)),
+        broadcasters=tuple(Broadcaster(i, long, 99, 0.05) for i in range(5)),
+    )
+    embed = digest(crowded, guild_name=long, week=(crowded, TODAY), partial_since=long)
+    assert f"{'W' * 31}… · 9 connections" in fields(embed)["Top connectors"]
+    assert "W" * 33 not in fields(embed)["Broadcasters (7 days)"]
+    assert len(embed.author.name or "") <= 256
+    huge_links = digest_embed(
+        crowded, None, guild_name=long, show_people=True, jump_url=lambda c, m: "x" * 3000
+    )
+    for built in (embed, huge_links, summary_embed(crowded, jump_url=lambda c, m: "x" * 3000)):
+        assert len(built) <= 6000
+        assert len(built.fields) <= 25
+        assert all(len(str(f.value)) <= 1024 and len(str(f.name)) <= 256 for f in built.fields)
+        assert len(built.description or "") <= 4096
+
+
+def test_summary_shows_every_number_and_people() -> None:
+    embed = summary_embed(TODAY, jump_url=link)
+    values = fields(embed)
+    assert embed.title == "Summary — 2026-03-05"
+    assert values["Messages"] == "1,200"
+    assert values["Network size"] == "118 (+6 this week)"
+    assert values["Newcomers"] == "2 joined\n2 of 3 first messages answered"
+    assert values["Top connectors"] == "Alice · 12 connections\na member · 1 connection"
+    assert values["Broadcasters (7 days)"] == r"Bob\_the \*builder\* · 40 messages, 10% listening"
+    assert values["Top conversations"].startswith("[14 messages, 5 participants](")
+
+
+def test_summary_of_an_empty_day_says_so() -> None:
+    values = fields(summary_embed(YESTERDAY, jump_url=link))
+    assert values["Top conversations"] == "None on this day."
+    assert values["Top connectors"] == "None on this day."
+    assert values["Broadcasters (7 days)"] == "Nobody in the last 7 days."
+    assert values["Newcomers"] == "0 joined"
