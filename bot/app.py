@@ -15,6 +15,8 @@ from bot.policy import LoggingPolicy
 from bot.recorder import ConversationRecorder
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.timers import Timer
+from bot.timers import TimerDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class AscoltoBot(commands.Bot):
         self.store = store
         self.policy = LoggingPolicy(store)
         self.recorder = ConversationRecorder(store, self.policy, settings.privacy)
+        self.timer_dispatcher = TimerDispatcher(store.timers, self._fire_timer)
         self._flusher = tasks.loop(seconds=settings.database.flush_interval_seconds)(self._flush)
 
     async def setup_hook(self) -> None:
@@ -52,6 +55,7 @@ class AscoltoBot(commands.Bot):
             await self.load_extension(extension)
         await self._sync_commands()
         self._flusher.start()
+        self.timer_dispatcher.start()
 
     async def _sync_commands(self) -> None:
         guild_ids = self.settings.discord.guild_ids
@@ -73,8 +77,13 @@ class AscoltoBot(commands.Bot):
         with contextlib.suppress(Exception):
             await asyncio.shield(self.store.flush())
 
+    async def _fire_timer(self, timer: Timer) -> None:
+        # A due timer becomes an event, e.g. ``on_digest_timer_complete(timer)``.
+        self.dispatch(f"{timer.kind}_timer_complete", timer)
+
     async def close(self) -> None:
         """Disconnect, then write every pending row and close the database."""
+        await self.timer_dispatcher.stop()
         self._flusher.cancel()
         await super().close()
         await self.store.close()

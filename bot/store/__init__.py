@@ -18,8 +18,10 @@ from bot.store.consent import ConsentQueries
 from bot.store.conversations import ConversationWriter
 from bot.store.digests import DigestQueries
 from bot.store.guild_config import GuildConfigQueries
+from bot.store.guilds import GuildQueries
 from bot.store.retention import RetentionQueries
 from bot.store.summaries import SummaryQueries
+from bot.store.timers import TimerQueries
 
 __all__ = ["Store", "StoreError"]
 
@@ -43,6 +45,8 @@ class Store:
         self.retention = RetentionQueries(self)
         self.summaries = SummaryQueries(self)
         self.digests = DigestQueries(self)
+        self.guilds = GuildQueries(self)
+        self.timers = TimerQueries(self)
 
     @property
     def db(self) -> aiosqlite.Connection:
