@@ -1,0 +1,57 @@
+"""What the store knows about a guild as a whole: whether it was seen, its time zone, since when."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.analysis.days import local_day
+from bot.clock import from_db_time
+
+if TYPE_CHECKING:
+    from bot.store import Store
+
+# The bot's observations of a guild begin at its first sighting, or earlier when
+# history was imported: whichever comes first. Both halves read one index row.
+_FIRST_SEEN = """
+SELECT min(at) FROM (
+    SELECT first_seen_at AS at FROM guilds WHERE guild_id = :guild_id
+    UNION ALL
+    SELECT min(created_at) FROM messages WHERE guild_id = :guild_id
+)
+"""
+
+
+class GuildQueries:
+    """Reads guild-wide facts: known guilds, their time zone, their first observed day."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def known(self, guild_id: int) -> bool:
+        """Whether the bot ever saw this guild (it has a row in ``guilds``)."""
+        await self._store.flush()
+        async with self._store.db.execute(
+            "SELECT 1 FROM guilds WHERE guild_id = ?", (guild_id,)
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def timezone(self, guild_id: int, default: str) -> str:
+        """The guild's time zone from its digest set-up, else ``default``."""
+        async with self._store.db.execute(
+            "SELECT timezone FROM digest_settings WHERE guild_id = ?", (guild_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row is not None and row[0] else default
+
+    async def first_seen_day(self, guild_id: int, timezone: str) -> date | None:
+        """The local day of the guild's first observation (first sighting or first message).
+
+        None when the store holds neither.
+        """
+        await self._store.flush()
+        async with self._store.db.execute(_FIRST_SEEN, {"guild_id": guild_id}) as cursor:
+            row = await cursor.fetchone()
+        if row is None or row[0] is None:
+            return None
+        return local_day(from_db_time(str(row[0])), timezone)
