@@ -9,6 +9,8 @@ import logging
 import discord
 from discord.ext import commands, tasks
 
+from bot.clock import utcnow
+from bot.digests import DigestService
 from bot.errors import AscoltoTree
 from bot.extensions import discover
 from bot.policy import LoggingPolicy
@@ -45,12 +47,14 @@ class AscoltoBot(commands.Bot):
         self.policy = LoggingPolicy(store)
         self.recorder = ConversationRecorder(store, self.policy, settings.privacy)
         self.timer_dispatcher = TimerDispatcher(store.timers, self._fire_timer)
+        self.digests = DigestService(store, self.timer_dispatcher, settings.defaults)
         self._flusher = tasks.loop(seconds=settings.database.flush_interval_seconds)(self._flush)
 
     async def setup_hook(self) -> None:
         """Open the store, load every cog, sync the slash commands, start flushing."""
         await self.store.open()
         await self.policy.load()
+        await self.digests.resume(utcnow())
         for extension in discover():
             await self.load_extension(extension)
         await self._sync_commands()

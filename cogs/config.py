@@ -6,8 +6,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.analysis.digest_plan import parse_post_time
 from bot.app import AscoltoBot
+from bot.clock import utcnow
 from bot.errors import UserError
+from bot.settings import validate_timezone
 
 LoggableChannel = (
     discord.TextChannel
@@ -61,6 +64,52 @@ class Config(commands.GroupCog, group_name="config"):
             f"{channel.mention} is logged again from now on.", ephemeral=True
         )
 
+    digest = app_commands.Group(name="digest", description="The automated daily digest")
+
+    @digest.command(name="set")
+    @app_commands.describe(
+        channel="Where the digest is posted",
+        time="Local time of day to post it, as HH:MM (24-hour), e.g. 09:00",
+        timezone="IANA time zone name, e.g. Europe/Rome (default: the bot's default zone)",
+    )
+    async def digest_set(
+        self,
+        interaction: discord.Interaction[AscoltoBot],
+        channel: discord.TextChannel,
+        time: str,
+        timezone: str | None = None,
+    ) -> None:
+        """Post a daily digest of yesterday's conversations in a channel, at a local time."""
+        zone = timezone or self.bot.settings.defaults.timezone
+        try:
+            post_time = parse_post_time(time)
+            validate_timezone(zone)
+        except ValueError as exc:
+            raise UserError(f"{exc}. Nothing was changed.") from None
+        me = channel.guild.me
+        needed = discord.Permissions(send_messages=True, embed_links=True, attach_files=True)
+        if not channel.permissions_for(me).is_superset(needed):
+            raise UserError(
+                f"I cannot post in {channel.mention}: I need Send Messages, Embed Links and "
+                "Attach Files there. Nothing was changed."
+            )
+        hhmm = post_time.strftime("%H:%M")
+        due = await self.bot.digests.configure(
+            _guild_id(interaction), channel.id, hhmm, zone, utcnow()
+        )
+        await interaction.response.send_message(
+            f"The daily digest will be posted in {channel.mention} at {hhmm} ({zone}). "
+            f"The next one: {discord.utils.format_dt(due, 'F')}.",
+            ephemeral=True,
+        )
+
+    @digest.command(name="off")
+    async def digest_off(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Stop posting the daily digest (summaries are still computed on request)."""
+        if not await self.bot.digests.disable(_guild_id(interaction)):
+            raise UserError("The daily digest is not on. `/config digest set` turns it on.")
+        await interaction.response.send_message("The daily digest is off.", ephemeral=True)
+
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Show this server's Ascolto settings."""
@@ -68,7 +117,18 @@ class Config(commands.GroupCog, group_name="config"):
         settings = self.bot.settings
         excluded = sorted(self.bot.policy.excluded_channels(guild_id))
         embed = discord.Embed(title="Ascolto settings for this server")
-        embed.add_field(name="Time zone", value=settings.defaults.timezone)
+        digest = await self.bot.store.digests.settings(guild_id)
+        embed.add_field(
+            name="Time zone", value=digest.timezone if digest else settings.defaults.timezone
+        )
+        embed.add_field(
+            name="Daily digest",
+            value=(
+                f"<#{digest.channel_id}> at {digest.post_time}"
+                if digest is not None and digest.enabled
+                else "off"
+            ),
+        )
         embed.add_field(
             name="Message text",
             value=(

@@ -19,6 +19,7 @@ from bot.store.conversations import ConversationWriter
 from bot.store.digests import DigestQueries
 from bot.store.guild_config import GuildConfigQueries
 from bot.store.guilds import GuildQueries
+from bot.store.profiles import ProfileQueries
 from bot.store.retention import RetentionQueries
 from bot.store.summaries import SummaryQueries
 from bot.store.timers import TimerQueries
@@ -47,6 +48,7 @@ class Store:
         self.digests = DigestQueries(self)
         self.guilds = GuildQueries(self)
         self.timers = TimerQueries(self)
+        self.profiles = ProfileQueries(self)
 
     @property
     def db(self) -> aiosqlite.Connection:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.analysis.days import local_day
@@ -44,14 +44,16 @@ class GuildQueries:
             row = await cursor.fetchone()
         return str(row[0]) if row is not None and row[0] else default
 
-    async def first_seen_day(self, guild_id: int, timezone: str) -> date | None:
-        """The local day of the guild's first observation (first sighting or first message).
-
-        None when the store holds neither.
-        """
+    async def first_seen(self, guild_id: int) -> datetime | None:
+        """When the guild was first observed (first sighting or first message), if ever."""
         await self._store.flush()
         async with self._store.db.execute(_FIRST_SEEN, {"guild_id": guild_id}) as cursor:
             row = await cursor.fetchone()
         if row is None or row[0] is None:
             return None
-        return local_day(from_db_time(str(row[0])), timezone)
+        return from_db_time(str(row[0]))
+
+    async def first_seen_day(self, guild_id: int, timezone: str) -> date | None:
+        """The local day of the guild's first observation; None if never observed."""
+        first = await self.first_seen(guild_id)
+        return None if first is None else local_day(first, timezone)

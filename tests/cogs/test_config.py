@@ -101,6 +101,7 @@ async def test_show_lists_the_settings(simcord_bot, world):
     fields = {field.name: field.value for field in result.response.embeds[0].fields}
     assert fields == {
         "Time zone": "UTC",
+        "Daily digest": "off",
         "Message text": "kept 90 days",
         "Excluded channels": f"<#{staff.id}>",
     }

@@ -1,0 +1,156 @@
+"""The daily digest: scheduling it, and preparing what it says. Posting is the cog's job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.analysis.digest_plan import (
+    is_weekly_day,
+    latest_due_day,
+    next_due,
+    parse_post_time,
+    plan_days,
+    week_totals,
+)
+from bot.analysis.summary import DailySummary
+from bot.clock import to_db_time
+from bot.settings import DefaultsSettings
+from bot.store import Store
+from bot.store.summaries import BroadcasterRule
+from bot.timers import TimerDispatcher
+
+DIGEST_TIMER = "digest"
+TREND_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class DigestJob:
+    """Everything one digest message shows, ready to render."""
+
+    guild_id: int
+    channel_id: int
+    summary: DailySummary
+    previous: DailySummary | None
+    trend: tuple[DailySummary, ...]
+    week: tuple[DailySummary, DailySummary] | None
+    partial_since: str | None
+    show_people: bool
+
+
+class DigestService:
+    """Keeps each guild's next digest as a stored timer and prepares digests when due."""
+
+    def __init__(self, store: Store, timers: TimerDispatcher, defaults: DefaultsSettings) -> None:
+        self._store = store
+        self._timers = timers
+        self.rule = BroadcasterRule(
+            defaults.broadcaster_min_messages, defaults.broadcaster_max_ratio
+        )
+
+    async def configure(
+        self, guild_id: int, channel_id: int, post_time: str, timezone: str, now: datetime
+    ) -> datetime:
+        """Turn the digest on (or change it); returns when the next one is due."""
+        parse_post_time(post_time)
+        await self._store.digests.configure(guild_id, channel_id, post_time, timezone)
+        return await self._schedule_next(guild_id, post_time, timezone, now)
+
+    async def disable(self, guild_id: int) -> bool:
+        """Turn the digest off; False if it was not on."""
+        await self._store.timers.cancel(DIGEST_TIMER, guild_id)
+        return await self._store.digests.disable(guild_id)
+
+    async def resume(self, now: datetime) -> None:
+        """Give every enabled guild a digest timer; a missed digest falls due at once."""
+        for guild_id in await self._store.digests.enabled_guilds():
+            if await self._store.timers.get(DIGEST_TIMER, guild_id) is not None:
+                continue
+            settings = await self._store.digests.settings(guild_id)
+            assert settings is not None
+            latest = latest_due_day(now, parse_post_time(settings.post_time), settings.timezone)
+            last_posted = await self._store.digests.last_posted(guild_id)
+            if last_posted is None or last_posted < latest:
+                await self._schedule(guild_id, now)
+            else:
+                await self._schedule_next(guild_id, settings.post_time, settings.timezone, now)
+
+    async def prepare(self, guild_id: int, now: datetime) -> DigestJob | None:
+        """The digest that is due now, claimed so that it is posted once; None if none is.
+
+        The next digest is scheduled first, so that nothing below can stop tomorrow's.
+        Missed days before the one posted are computed and stored, not posted.
+        """
+        settings = await self._store.digests.settings(guild_id)
+        if settings is None or not settings.enabled:
+            return None
+        tz = settings.timezone
+        post_time = parse_post_time(settings.post_time)
+        await self._schedule_next(guild_id, settings.post_time, tz, now)
+        first_seen = await self._store.guilds.first_seen(guild_id)
+        first_day = first_seen.astimezone(ZoneInfo(tz)).date() if first_seen else None
+        plan = plan_days(
+            latest_due_day(now, post_time, tz),
+            first_day,
+            await self._store.digests.last_posted(guild_id),
+        )
+        computed_at = to_db_time(now)
+        for day in plan.store_only:
+            await self._recompute(guild_id, day, tz, computed_at)
+        if plan.post is None or first_day is None:
+            return None
+        if not await self._store.digests.claim(guild_id, plan.post, computed_at):
+            return None
+        summary = await self._recompute(guild_id, plan.post, tz, computed_at)
+        trend_start = max(first_day, plan.post - timedelta(days=TREND_DAYS - 1))
+        trend = await self._store.summaries.ensure(
+            guild_id, trend_start, plan.post, tz, computed_at, self.rule
+        )
+        previous = trend[-2] if len(trend) >= 2 else None
+        partial = None
+        if first_seen is not None and first_day == plan.post:
+            partial = first_seen.astimezone(ZoneInfo(tz)).strftime("%H:%M")
+        return DigestJob(
+            guild_id=guild_id,
+            channel_id=settings.channel_id,
+            summary=summary,
+            previous=previous,
+            trend=tuple(trend),
+            week=await self._week(guild_id, plan.post, first_day, tz, computed_at),
+            partial_since=partial,
+            show_people=settings.show_people,
+        )
+
+    async def posted(self, job: DigestJob, message_id: int) -> None:
+        """Record the message the digest went out as."""
+        await self._store.digests.posted(
+            job.guild_id, date.fromisoformat(job.summary.day), job.channel_id, message_id
+        )
+
+    async def _recompute(self, guild_id: int, day: date, tz: str, at: str) -> DailySummary:
+        summary = await self._store.summaries.compute(guild_id, day, tz, at, self.rule)
+        await self._store.summaries.save(summary)
+        return summary
+
+    async def _week(
+        self, guild_id: int, day: date, first_day: date, tz: str, at: str
+    ) -> tuple[DailySummary, DailySummary] | None:
+        """This week against the previous one, on the Monday digest, if both were observed."""
+        if not is_weekly_day(day) or day - timedelta(days=13) < first_day:
+            return None
+        days = await self._store.summaries.ensure(
+            guild_id, day - timedelta(days=13), day, tz, at, self.rule
+        )
+        return week_totals(days[7:]), week_totals(days[:7])
+
+    async def _schedule_next(
+        self, guild_id: int, post_time: str, timezone: str, now: datetime
+    ) -> datetime:
+        _, due = next_due(now, parse_post_time(post_time), timezone)
+        await self._schedule(guild_id, due)
+        return due
+
+    async def _schedule(self, guild_id: int, due: datetime) -> None:
+        timer = await self._store.timers.schedule(DIGEST_TIMER, guild_id, due, {})
+        self._timers.notify(timer.due_at)

@@ -1,0 +1,47 @@
+"""Turning summaries into what Discord shows: names from the guild, links, the chart file."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Sequence
+from dataclasses import replace
+
+import discord
+
+from bot.analysis.summary import DailySummary
+from bot.render.chart import trend_chart
+from bot.render.digest import TREND_FILENAME, JumpUrl
+
+
+def with_names(summary: DailySummary, guild: discord.Guild) -> DailySummary:
+    """Fill names the store does not know (members never seen posting) from the guild."""
+
+    def name(user_id: int, known: str | None) -> str | None:
+        if known is not None:
+            return known
+        member = guild.get_member(user_id)
+        return member.display_name if member is not None else None
+
+    return replace(
+        summary,
+        top_connectors=tuple(
+            replace(c, name=name(c.user_id, c.name)) for c in summary.top_connectors
+        ),
+        broadcasters=tuple(replace(b, name=name(b.user_id, b.name)) for b in summary.broadcasters),
+    )
+
+
+def jump_url_for(guild_id: int) -> JumpUrl:
+    """Links into the guild: a message in a channel or thread."""
+
+    def jump_url(channel_id: int, message_id: int) -> str:
+        return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+    return jump_url
+
+
+async def chart_file(summaries: Sequence[DailySummary], title: str) -> discord.File:
+    """The trend chart as an attachment, drawn off the event loop."""
+    png = await asyncio.to_thread(trend_chart, list(summaries), title=title)
+    return discord.File(io.BytesIO(png), filename=TREND_FILENAME)

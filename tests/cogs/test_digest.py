@@ -1,0 +1,152 @@
+"""The automated daily digest, driven through SimCord and its simulated clock."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot import Settings, create_bot
+from bot.settings import DatabaseSettings
+from tests.helpers import query
+
+HOUR = 3600
+
+
+@pytest.fixture
+def settings(db_path):
+    # Writes flush on demand in these tests; an hourly flush keeps day-long advances cheap.
+    return Settings(database=DatabaseSettings(path=db_path, flush_interval_seconds=HOUR))
+
+
+@pytest.fixture
+async def world(simcord_env):
+    guild = simcord_env.create_guild("Ascolto Lab")
+    general = guild.create_text_channel("general")
+    digest = guild.create_text_channel("digest")
+    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
+    maria = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    bob = guild.add_member(simcord_env.create_user("bob"))
+    return guild, general, digest, maria, alice, bob
+
+
+def bot_posts(channel, bot):
+    return [m for m in channel.history() if m.author.id == bot.user.id]
+
+
+async def a_day_of_conversation(general, alice, bob):
+    question = await alice.send(general, "Who is coming to the meetup?")
+    await bob.send(general, "Me! I'll bring snacks", reply_to=question)
+    await alice.react(question, "🎉")
+    await bob.react(question, "👍")
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_the_digest_is_posted_once_with_the_days_numbers_and_a_chart(
+    simcord_env, simcord_bot, world
+):
+    _, general, digest, maria, alice, bob = world
+    result = await maria.slash(general, "config digest set", channel=digest, time="09:00")
+    await a_day_of_conversation(general, alice, bob)
+
+    await simcord_env.advance_time(33 * HOUR - 1)  # 08:59:59 on Jan 2
+    assert bot_posts(digest, simcord_bot) == []
+    await simcord_env.advance_time(2)
+
+    assert result.ephemeral
+    assert "09:00 (UTC)" in result.response.content
+    [post] = bot_posts(digest, simcord_bot)
+    embed = post.embeds[0]
+    assert "2026-01-01" in embed.title
+    fields = {field.name: field.value for field in embed.fields}
+    assert fields["Messages"].startswith("2")
+    assert fields["Listening ratio"].startswith("67%")  # (1 reply + 1 reaction) / (2 + 1)
+    assert "1 of 1" in fields["Questions answered"]
+    assert embed.image.url == "attachment://trend.png"
+    [chart] = post.attachments
+    assert chart.filename == "trend.png"
+    assert (await chart.read()).startswith(b"\x89PNG")
+    assert "alice" not in str(embed.to_dict())  # no per-person lists in the channel by default
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_a_restart_after_the_digest_does_not_post_it_again(
+    simcord_env, simcord_bot, world, settings
+):
+    _, general, digest, maria, alice, bob = world
+    await maria.slash(general, "config digest set", channel=digest, time="09:00")
+    await a_day_of_conversation(general, alice, bob)
+    await simcord_env.advance_time(33 * HOUR + 1)
+    await simcord_bot.close()
+
+    new_bot = create_bot(settings)
+    try:
+        await simcord_env.restart_bot(new_bot)
+        await simcord_env.advance_time(HOUR)
+        assert len(bot_posts(digest, new_bot)) == 1
+        assert query(settings.database.path, "SELECT day FROM digest_posts") == [("2026-01-01",)]
+    finally:
+        await new_bot.close()
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_a_bot_down_at_digest_time_catches_up_when_it_returns(
+    simcord_env, simcord_bot, world, settings
+):
+    _, general, digest, maria, alice, bob = world
+    await maria.slash(general, "config digest set", channel=digest, time="09:00")
+    await a_day_of_conversation(general, alice, bob)
+    await simcord_bot.store.flush()
+    await simcord_bot.close()
+    await simcord_env.advance_time(58 * HOUR)  # down until 10:00 on Jan 3
+
+    new_bot = create_bot(settings)
+    try:
+        await simcord_env.restart_bot(new_bot)
+        posts = bot_posts(digest, new_bot)
+        # Only the most recent missed day is posted; the one before is stored.
+        assert len(posts) == 1
+        assert posts[0].content.startswith("No activity in Ascolto Lab on 2026-01-02")
+        assert query(
+            settings.database.path, "SELECT day, messages FROM daily_summaries ORDER BY day"
+        ) == [("2026-01-01", 2), ("2026-01-02", 0)]
+    finally:
+        await new_bot.close()
+
+
+async def test_bad_digest_options_get_a_clear_answer_and_change_nothing(
+    simcord_env, simcord_bot, world, db_path
+):
+    _, general, digest, maria, _, _ = world
+
+    bad_time = await maria.slash(general, "config digest set", channel=digest, time="9am")
+    bad_zone = await maria.slash(
+        general, "config digest set", channel=digest, time="09:00", timezone="Mars/Base"
+    )
+    not_on = await maria.slash(general, "config digest off")
+
+    assert bad_time.ephemeral and "HH:MM" in bad_time.response.content
+    assert bad_zone.ephemeral and "Mars/Base" in bad_zone.response.content
+    assert not_on.ephemeral and "not on" in not_on.response.content
+    assert query(db_path, "SELECT count(*) FROM digest_settings") == [(0,)]
+    assert len(simcord_env.errors) == 3
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_digest_off_stops_it(simcord_env, simcord_bot, world):
+    _, general, digest, maria, alice, bob = world
+    await maria.slash(general, "config digest set", channel=digest, time="09:00")
+    await a_day_of_conversation(general, alice, bob)
+
+    off = await maria.slash(general, "config digest off")
+    await simcord_env.advance_time(34 * HOUR)
+
+    assert off.ephemeral
+    assert bot_posts(digest, simcord_bot) == []
+
+
+async def test_members_without_manage_server_cannot_see_manager_commands(simcord_bot, world):
+    _, general, _, maria, alice, _ = world
+
+    assert "config digest set" in maria.available_commands(general)
+    assert not any(c.startswith("config") for c in alice.available_commands(general))
