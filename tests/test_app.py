@@ -10,7 +10,14 @@ from bot.extensions import discover
 
 
 def test_every_cog_module_with_setup_is_found_and_helpers_are_skipped() -> None:
-    assert discover() == ["cogs.config", "cogs.conversations", "cogs.privacy", "cogs.retention"]
+    assert discover() == [
+        "cogs.config",
+        "cogs.conversations",
+        "cogs.digest",
+        "cogs.privacy",
+        "cogs.retention",
+        "cogs.summaries",
+    ]
 
 
 def test_create_bot_builds_an_unconnected_bot_with_the_needed_intents(settings: Settings) -> None:
@@ -24,7 +31,14 @@ def test_create_bot_builds_an_unconnected_bot_with_the_needed_intents(settings: 
 
 
 async def test_setup_loads_every_cog_and_opens_the_store(simcord_env, simcord_bot) -> None:
-    assert set(simcord_bot.cogs) == {"Config", "Conversations", "Privacy", "Retention"}
+    assert set(simcord_bot.cogs) == {
+        "Config",
+        "Conversations",
+        "Digest",
+        "Privacy",
+        "Retention",
+        "Summaries",
+    }
     assert simcord_bot.store.is_open
     assert isinstance(simcord_bot.tree.get_command("privacy"), discord.app_commands.Group)
 

@@ -1,0 +1,125 @@
+"""/summary, /trend, /member and /me, driven through SimCord."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot import Settings
+from bot.errors import UserError
+from bot.settings import DatabaseSettings
+
+DAY = 24 * 3600
+
+
+@pytest.fixture
+def settings(db_path):
+    return Settings(database=DatabaseSettings(path=db_path, flush_interval_seconds=3600))
+
+
+@pytest.fixture
+async def world(simcord_env):
+    guild = simcord_env.create_guild("Ascolto Lab")
+    general = guild.create_text_channel("general")
+    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
+    maria = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    bob = guild.add_member(simcord_env.create_user("bob"))
+    question = await alice.send(general, "Is anyone up for a code review?")
+    await bob.send(general, f"Sure {alice.mention}", reply_to=question)
+    await bob.react(question, "👀")
+    return guild, general, maria, alice, bob
+
+
+@pytest.mark.simcord(settle_timeout=30)
+async def test_summary_of_yesterday_shows_numbers_and_people_to_the_manager(
+    simcord_env, simcord_bot, world
+):
+    _, general, maria, _, _ = world
+    await simcord_env.advance_time(DAY)
+
+    result = await maria.slash(general, "summary")
+
+    assert result.ephemeral
+    embed = result.response.embeds[0]
+    assert "2026-01-01" in embed.title
+    text = str(embed.to_dict())
+    assert "alice" in text and "bob" in text  # top connectors are for managers
+
+
+@pytest.mark.simcord(settle_timeout=30)
+async def test_a_public_summary_leaves_people_out(simcord_env, simcord_bot, world):
+    _, general, maria, _, _ = world
+    await simcord_env.advance_time(DAY)
+
+    result = await maria.slash(general, "summary", day="2026-01-01", public=True)
+
+    assert not result.ephemeral
+    assert "alice" not in str(result.response.embeds[0].to_dict())
+
+
+async def test_summary_refuses_bad_future_and_unobserved_days(simcord_env, simcord_bot, world):
+    _, general, maria, _, _ = world
+
+    malformed = await maria.slash(general, "summary", day="01/02/2026")
+    future = await maria.slash(general, "summary", day="2026-01-05")
+    before = await maria.slash(general, "summary", day="2025-12-01")
+
+    assert all(r.ephemeral for r in (malformed, future, before))
+    assert "YYYY-MM-DD" in malformed.response.content
+    assert "has not ended yet" in future.response.content
+    assert "no data" in before.response.content
+    assert [type(e) for e in simcord_env.errors] == [UserError] * 3
+
+
+@pytest.mark.simcord(settle_timeout=30)
+async def test_trend_draws_the_chart_and_checks_its_range(simcord_env, simcord_bot, world):
+    _, general, maria, _, _ = world
+    await simcord_env.advance_time(DAY)
+
+    too_short = await maria.slash(general, "trend", days=5)
+    chart = await maria.slash(general, "trend", days=7)
+
+    assert too_short.ephemeral and "between 7 and 90" in too_short.response.content
+    assert chart.ephemeral
+    [png] = chart.response.attachments  # the follow-up replaces the "thinking…" answer
+    assert png.filename == "trend.png"
+    assert (await png.read()).startswith(b"\x89PNG")
+    assert len(simcord_env.errors) == 1
+
+
+async def test_member_and_me_show_the_last_seven_days(simcord_env, simcord_bot, world):
+    _, general, maria, alice, bob = world
+
+    about_bob = await maria.slash(general, "member", member=bob)
+    mine = await alice.slash(general, "me")
+
+    assert about_bob.ephemeral and mine.ephemeral
+    bob_fields = {f.name: f.value for f in about_bob.response.embeds[0].fields}
+    assert bob_fields["Messages"] == "1"
+    assert bob_fields["Replies"] == "1"
+    assert bob_fields["Reactions given"] == "1"
+    assert bob_fields["Listening ratio"] == "100%"
+    assert bob_fields["Connections"] == "1 (1 new this week)"
+    assert bob_fields["Questions"] == "0 asked, 1 answered"
+    alice_fields = {f.name: f.value for f in mine.response.embeds[0].fields}
+    assert alice_fields["Questions"] == "1 asked, 0 answered"
+
+
+async def test_a_member_sees_only_their_own_profile(simcord_env, simcord_bot, world):
+    _, general, _, alice, _ = world
+
+    visible = alice.available_commands(general)
+
+    assert "me" in visible
+    assert not {"member", "summary", "trend"} & set(visible)
+
+
+async def test_no_profile_of_a_member_who_opted_out(simcord_env, simcord_bot, world):
+    _, general, maria, alice, _ = world
+    await alice.slash(general, "privacy optout")
+
+    result = await maria.slash(general, "member", member=alice)
+
+    assert result.ephemeral and "opted out" in result.response.content
+    assert [type(e) for e in simcord_env.errors] == [UserError]
