@@ -50,11 +50,20 @@ class DigestService:
         )
 
     async def configure(
-        self, guild_id: int, channel_id: int, post_time: str, timezone: str, now: datetime
+        self,
+        guild_id: int,
+        channel_id: int,
+        post_time: str,
+        timezone: str,
+        now: datetime,
+        *,
+        show_people: bool = False,
     ) -> datetime:
         """Turn the digest on (or change it); returns when the next one is due."""
         parse_post_time(post_time)
-        await self._store.digests.configure(guild_id, channel_id, post_time, timezone)
+        await self._store.digests.configure(
+            guild_id, channel_id, post_time, timezone, show_people=show_people
+        )
         return await self._schedule_next(guild_id, post_time, timezone, now)
 
     async def disable(self, guild_id: int) -> bool:

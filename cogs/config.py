@@ -71,6 +71,7 @@ class Config(commands.GroupCog, group_name="config"):
         channel="Where the digest is posted",
         time="Local time of day to post it, as HH:MM (24-hour), e.g. 09:00",
         timezone="IANA time zone name, e.g. Europe/Rome (default: the bot's default zone)",
+        show_people="Also list top connectors and broadcasters by name (default: no)",
     )
     async def digest_set(
         self,
@@ -78,6 +79,7 @@ class Config(commands.GroupCog, group_name="config"):
         channel: discord.TextChannel,
         time: str,
         timezone: str | None = None,
+        show_people: bool = False,
     ) -> None:
         """Post a daily digest of yesterday's conversations in a channel, at a local time."""
         zone = timezone or self.bot.settings.defaults.timezone
@@ -95,7 +97,7 @@ class Config(commands.GroupCog, group_name="config"):
             )
         hhmm = post_time.strftime("%H:%M")
         due = await self.bot.digests.configure(
-            _guild_id(interaction), channel.id, hhmm, zone, utcnow()
+            _guild_id(interaction), channel.id, hhmm, zone, utcnow(), show_people=show_people
         )
         await interaction.response.send_message(
             f"The daily digest will be posted in {channel.mention} at {hhmm} ({zone}). "

@@ -41,21 +41,30 @@ class DigestQueries:
         return DigestSettings(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]))
 
     async def configure(
-        self, guild_id: int, channel_id: int, post_time: str, timezone: str
+        self,
+        guild_id: int,
+        channel_id: int,
+        post_time: str,
+        timezone: str,
+        *,
+        show_people: bool = False,
     ) -> None:
         """Turn the digest on, or move it to another channel, time or time zone."""
         async with self._store.transaction() as db:
             await db.execute(
-                """INSERT INTO digest_settings (guild_id, channel_id, post_time, timezone, enabled)
-                   VALUES (:guild_id, :channel_id, :post_time, :timezone, 1)
+                """INSERT INTO digest_settings
+                       (guild_id, channel_id, post_time, timezone, show_people, enabled)
+                   VALUES (:guild_id, :channel_id, :post_time, :timezone, :show_people, 1)
                    ON CONFLICT (guild_id) DO UPDATE SET
                        channel_id = excluded.channel_id, post_time = excluded.post_time,
-                       timezone = excluded.timezone, enabled = 1""",
+                       timezone = excluded.timezone, show_people = excluded.show_people,
+                       enabled = 1""",
                 {
                     "guild_id": guild_id,
                     "channel_id": channel_id,
                     "post_time": post_time,
                     "timezone": timezone,
+                    "show_people": int(show_people),
                 },
             )
 

@@ -150,3 +150,47 @@ async def test_members_without_manage_server_cannot_see_manager_commands(simcord
 
     assert "config digest set" in maria.available_commands(general)
     assert not any(c.startswith("config") for c in alice.available_commands(general))
+
+
+def weekly_field(post):
+    fields = post.embeds[0].fields if post.embeds else []
+    return next((f.value for f in fields if f.name == "This week vs last week"), None)
+
+
+@pytest.mark.simcord(settle_timeout=120)
+async def test_the_monday_digest_compares_the_week_once_two_weeks_were_observed(
+    simcord_env, simcord_bot, world
+):
+    _, general, digest, maria, alice, bob = world
+    await maria.slash(general, "config digest set", channel=digest, time="09:00")
+    await a_day_of_conversation(general, alice, bob)  # Thursday, Jan 1
+
+    await simcord_env.advance_time((10 * 24 + 12) * HOUR)  # Sunday, Jan 11, 12:00
+    await a_day_of_conversation(general, alice, bob)
+    await simcord_env.advance_time(21 * HOUR + 1)  # Monday, Jan 12, 09:00
+    first_monday = bot_posts(digest, simcord_bot)[-1]
+    await simcord_env.advance_time(6 * 24 * HOUR + 3 * HOUR)  # Sunday, Jan 18, 12:00
+    await a_day_of_conversation(general, alice, bob)
+    await simcord_env.advance_time(21 * HOUR)  # Monday, Jan 19, 09:00
+    second_monday = bot_posts(digest, simcord_bot)[-1]
+
+    assert "2026-01-11" in first_monday.embeds[0].title
+    assert weekly_field(first_monday) is None  # the week before was only partly observed
+    assert "2026-01-18" in second_monday.embeds[0].title
+    assert weekly_field(second_monday) is not None
+    assert "Messages** 2" in weekly_field(second_monday)  # Jan 12 to 18: one active day
+    assert len(bot_posts(digest, simcord_bot)) == 18  # one a day, Jan 1 to Jan 18
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_people_appear_in_the_digest_only_when_the_guild_chose(
+    simcord_env, simcord_bot, world
+):
+    _, general, digest, maria, alice, bob = world
+    await maria.slash(general, "config digest set", channel=digest, time="09:00", show_people=True)
+    await a_day_of_conversation(general, alice, bob)
+
+    await simcord_env.advance_time(33 * HOUR + 1)
+
+    [post] = bot_posts(digest, simcord_bot)
+    assert "alice" in str(post.embeds[0].to_dict())
