@@ -70,8 +70,8 @@ class Config(commands.GroupCog, group_name="config"):
     @app_commands.describe(
         channel="Where the digest is posted",
         time="Local time of day to post it, as HH:MM (24-hour), e.g. 09:00",
-        timezone="IANA time zone name, e.g. Europe/Rome (default: the bot's default zone)",
-        show_people="Also list top connectors and broadcasters by name (default: no)",
+        timezone="IANA time zone name, e.g. Europe/Rome (default: as before, else the bot's)",
+        show_people="List top connectors and broadcasters by name (default: as before, else no)",
     )
     async def digest_set(
         self,
@@ -79,10 +79,14 @@ class Config(commands.GroupCog, group_name="config"):
         channel: discord.TextChannel,
         time: str,
         timezone: str | None = None,
-        show_people: bool = False,
+        show_people: bool | None = None,
     ) -> None:
         """Post a daily digest of yesterday's conversations in a channel, at a local time."""
-        zone = timezone or self.bot.settings.defaults.timezone
+        current = await self.bot.store.digests.settings(_guild_id(interaction))
+        # Options left out keep their current value (or the default the first time).
+        zone = timezone or (current.timezone if current else self.bot.settings.defaults.timezone)
+        if show_people is None:
+            show_people = current.show_people if current else False
         try:
             post_time = parse_post_time(time)
             validate_timezone(zone)

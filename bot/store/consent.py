@@ -28,6 +28,15 @@ _FORGET = (
        WHERE guild_id = :guild_id AND content IS NOT NULL AND instr(content, :user_text) > 0""",
     "UPDATE channels SET owner_id = NULL WHERE guild_id = :guild_id AND owner_id = :user_id",
     "DELETE FROM member_events WHERE guild_id = :guild_id AND user_id = :user_id",
+    # Stored summaries keep their counts (no one is named in a count) but lose the
+    # member from their per-person lists.
+    """UPDATE daily_summaries SET
+           top_connectors = (SELECT json_group_array(json(value)) FROM json_each(top_connectors)
+                             WHERE json_extract(value, '$.user_id') != :user_id),
+           broadcasters = (SELECT json_group_array(json(value)) FROM json_each(broadcasters)
+                           WHERE json_extract(value, '$.user_id') != :user_id)
+       WHERE guild_id = :guild_id
+         AND (instr(top_connectors, :user_text) > 0 OR instr(broadcasters, :user_text) > 0)""",
     """INSERT INTO members (guild_id, user_id, opted_out, consent_changed_at)
        VALUES (:guild_id, :user_id, 1, :at)
        ON CONFLICT (guild_id, user_id) DO UPDATE SET

@@ -194,3 +194,24 @@ async def test_people_appear_in_the_digest_only_when_the_guild_chose(
 
     [post] = bot_posts(digest, simcord_bot)
     assert "alice" in str(post.embeds[0].to_dict())
+
+
+async def test_setting_the_digest_again_keeps_what_is_left_out(simcord_env, simcord_bot, world):
+    _, general, digest, maria, _, _ = world
+    await maria.slash(
+        general,
+        "config digest set",
+        channel=digest,
+        time="09:00",
+        timezone="Europe/Rome",
+        show_people=True,
+    )
+
+    await maria.slash(general, "config digest set", channel=digest, time="18:30")
+
+    settings = await simcord_bot.store.digests.settings(digest.guild.id)
+    assert (settings.post_time, settings.timezone, settings.show_people) == (
+        "18:30",
+        "Europe/Rome",
+        True,
+    )

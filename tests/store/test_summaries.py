@@ -281,3 +281,16 @@ async def test_stored_summaries_round_trip_and_recomputing_replaces(history: His
 
     assert stored == [second]
     assert stored[0].to_json()["questions_answered"] == 1
+
+
+async def test_opting_out_removes_the_member_from_stored_per_person_lists(
+    history: History,
+) -> None:
+    history.post(A, "2026-03-02 09:00", f"<@{B}> <@{C}>", mentions=(B, C))
+    await history.store.summaries.save(await history.summary("2026-03-02"))
+
+    await history.policy.opt_out(GUILD, A)
+
+    [kept] = await history.store.summaries.stored(GUILD, date(2026, 3, 2), date(2026, 3, 2))
+    assert [c.user_id for c in kept.top_connectors] == [B, C]
+    assert kept.messages == 1  # counts name no one and stay as they were
