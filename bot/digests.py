@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.analysis.digest_plan import (
@@ -118,8 +118,9 @@ class DigestService:
         )
         previous = trend[-2] if len(trend) >= 2 else None
         partial = None
-        if first_seen is not None and first_day == plan.post:
-            partial = first_seen.astimezone(ZoneInfo(tz)).strftime("%H:%M")
+        local_first = first_seen.astimezone(ZoneInfo(tz)) if first_seen else None
+        if local_first is not None and first_day == plan.post and local_first.time() != time(0):
+            partial = local_first.strftime("%H:%M")
         return DigestJob(
             guild_id=guild_id,
             channel_id=settings.channel_id,

@@ -67,6 +67,7 @@ async def test_the_digest_is_posted_once_with_the_days_numbers_and_a_chart(
     assert chart.filename == "trend.png"
     assert (await chart.read()).startswith(b"\x89PNG")
     assert "alice" not in str(embed.to_dict())  # no per-person lists in the channel by default
+    assert "since" not in str(embed.to_dict())  # the bot saw the whole day
 
 
 @pytest.mark.simcord(settle_timeout=60)
@@ -215,3 +216,23 @@ async def test_setting_the_digest_again_keeps_what_is_left_out(simcord_env, simc
         "Europe/Rome",
         True,
     )
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_a_day_seen_only_in_part_says_since_when(simcord_env, simcord_bot, world):
+    _, general, digest, maria, alice, bob = world
+    await simcord_env.advance_time(14 * HOUR + 30 * 60)
+    late = simcord_env.create_guild("Late Arrival")
+    late_general = late.create_text_channel("general")
+    late_digest = late.create_text_channel("digest")
+    boss = late.add_member(
+        simcord_env.create_user("boss"),
+        roles=[late.create_role("Boss", permissions=discord.Permissions(manage_guild=True))],
+    )
+    await boss.slash(late_general, "config digest set", channel=late_digest, time="09:00")
+    await boss.send(late_general, "Hello from the afternoon")
+
+    await simcord_env.advance_time(19 * HOUR)
+
+    [post] = bot_posts(late_digest, simcord_bot)
+    assert "since 14:30" in str(post.embeds[0].to_dict())
