@@ -219,8 +219,7 @@ async def test_setting_the_digest_again_keeps_what_is_left_out(simcord_env, simc
 
 
 @pytest.mark.simcord(settle_timeout=60)
-async def test_a_day_seen_only_in_part_says_since_when(simcord_env, simcord_bot, world):
-    _, general, digest, maria, alice, bob = world
+async def test_a_day_seen_only_in_part_says_since_when(simcord_env, simcord_bot):
     await simcord_env.advance_time(14 * HOUR + 30 * 60)
     late = simcord_env.create_guild("Late Arrival")
     late_general = late.create_text_channel("general")
