@@ -123,6 +123,9 @@ MESSAGE_EDITED = Write(
            WHERE message_id = :message_id AND deleted = 0""",
         "DELETE FROM message_mentions WHERE message_id = :message_id",
         "DELETE FROM interactions WHERE message_id = :message_id AND kind = 'mention'",
+        # Edited into a message that does not count (no text, no attachment): it no
+        # longer listens to anyone either.
+        "DELETE FROM interactions WHERE message_id = :message_id AND :kind != 'message'",
     ),
 )
 

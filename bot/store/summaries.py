@@ -69,17 +69,20 @@ WHERE guild_id = :guild_id AND kind = 'join' AND at >= :start AND at < :end
 # that (a) replies to it, (b) is in the thread or forum post it started (the
 # thread's id is the message's), or (c) is in its channel or thread within 24 h
 # and mentions its author. For newcomers, also whether a reply or thread reply
-# reached them within 24 h.
+# reached them within 24 h. Mentions are found through the interactions aimed at
+# the author (every counted message that mentions someone has exactly one
+# interaction towards them: a mention, or the reply that took its place), so the
+# look-up reads one member's 24 hours, not the guild's history.
 _ASKED = """
 WITH firsts AS (
     SELECT m.author_id, min(m.message_id) AS message_id FROM messages m
     WHERE m.guild_id = :guild_id AND m.created_at >= :start AND m.created_at < :end
       AND m.kind = 'message' AND m.deleted = 0
-      AND NOT EXISTS (
-          SELECT 1 FROM messages e
-          WHERE e.guild_id = m.guild_id AND e.author_id = m.author_id
-            AND e.created_at < :start AND e.kind = 'message' AND e.deleted = 0)
     GROUP BY m.author_id
+    HAVING NOT EXISTS (
+          SELECT 1 FROM messages e
+          WHERE e.guild_id = :guild_id AND e.author_id = m.author_id
+            AND e.created_at < :start AND e.kind = 'message' AND e.deleted = 0)
 ),
 newcomer_firsts AS (
     SELECT f.message_id FROM firsts f
@@ -109,22 +112,27 @@ SELECT
           AND r.author_id != q.author_id AND r.created_at >= q.created_at
           AND r.kind = 'message' AND r.deleted = 0 AND r.created_at <= :deadline
         UNION ALL
-        SELECT r.created_at FROM message_mentions mm
-        JOIN messages r ON r.message_id = mm.message_id
-        WHERE mm.user_id = q.author_id AND r.guild_id = q.guild_id
-          AND r.author_id != q.author_id AND r.message_id > q.message_id
+        SELECT i.created_at FROM interactions i
+        JOIN messages r ON r.message_id = i.message_id
+        WHERE i.guild_id = q.guild_id AND i.target_id = q.author_id
+          AND i.created_at >= q.created_at
+          AND i.created_at <= min(strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '+1 day'), :deadline)
+          AND i.kind IN ('mention', 'reply', 'thread_reply')
+          AND i.message_id > q.message_id AND i.source_id != q.author_id
+          AND i.channel_id = coalesce(q.thread_id, q.channel_id)
+          AND EXISTS (SELECT 1 FROM message_mentions mm
+                      WHERE mm.message_id = i.message_id AND mm.user_id = q.author_id)
           AND coalesce(r.thread_id, r.channel_id) = coalesce(q.thread_id, q.channel_id)
-          AND r.created_at <= strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '+1 day')
-          AND r.kind = 'message' AND r.deleted = 0 AND r.created_at <= :deadline)
+          AND r.kind = 'message' AND r.deleted = 0)
     ) AS first_response,
-    q.newcomer_first AND EXISTS (
+    CASE WHEN q.newcomer_first THEN EXISTS (
         SELECT 1 FROM interactions i
         WHERE i.guild_id = q.guild_id AND i.target_id = q.author_id
           AND i.kind IN ('reply', 'thread_reply')
           AND i.created_at >= q.created_at
-          AND i.created_at <= strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '+1 day')
-          AND i.created_at <= :deadline
-    ) AS newcomer_replied
+          AND i.created_at <= min(strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '+1 day'), :deadline)
+    ) ELSE 0 END
+    AS newcomer_replied
 FROM asked q
 """
 
@@ -141,7 +149,8 @@ SELECT
     (SELECT count(*) FROM connections
      WHERE guild_id = :guild_id AND first_at >= :start AND first_at < :end),
     (SELECT count(*) FROM connections WHERE guild_id = :guild_id AND first_at < :end),
-    (SELECT count(*) FROM connections WHERE guild_id = :guild_id AND first_at < :week_ago_end)
+    (SELECT count(*) FROM connections
+     WHERE guild_id = :guild_id AND first_at >= :week_ago_end AND first_at < :end)
 """
 
 _TOP_CONNECTORS = """
@@ -159,30 +168,30 @@ ORDER BY connections DESC, pairs.member
 LIMIT 5
 """
 
+# Listening messages are counted from their interactions: a counted message has at
+# most one reply or thread-reply interaction, and loses it when deleted or edited
+# into a message that does not count.
 _BROADCASTERS = """
 WITH talk AS (
-    SELECT m.author_id AS member, count(*) AS messages,
-           sum(EXISTS (
-               SELECT 1 FROM interactions i
-               WHERE i.message_id = m.message_id AND i.source_id = m.author_id
-                 AND i.kind IN ('reply', 'thread_reply'))) AS replies
-    FROM messages m
+    SELECT m.author_id AS member, count(*) AS messages FROM messages m
     WHERE m.guild_id = :guild_id AND m.created_at >= :week_start AND m.created_at < :end
       AND m.kind = 'message' AND m.deleted = 0
     GROUP BY m.author_id
     HAVING count(*) >= :min_messages
 ),
+given AS (
+    SELECT i.source_id AS member,
+           sum(i.kind IN ('reply', 'thread_reply')) AS replies,
+           sum(i.kind = 'reaction') AS reactions
+    FROM interactions i
+    WHERE i.guild_id = :guild_id AND i.created_at >= :week_start AND i.created_at < :end
+    GROUP BY i.source_id
+),
 scored AS (
     SELECT talk.member, talk.messages,
-           round((talk.replies + coalesce(given.reactions, 0)) * 1.0
+           round((coalesce(given.replies, 0) + coalesce(given.reactions, 0)) * 1.0
                  / (talk.messages + coalesce(given.reactions, 0)), 3) AS listening_ratio
-    FROM talk
-    LEFT JOIN (
-        SELECT source_id AS member, count(*) AS reactions FROM interactions
-        WHERE guild_id = :guild_id AND kind = 'reaction'
-          AND created_at >= :week_start AND created_at < :end
-        GROUP BY source_id
-    ) AS given ON given.member = talk.member
+    FROM talk LEFT JOIN given ON given.member = talk.member
 )
 SELECT scored.member, scored.messages, scored.listening_ratio, mb.display_name
 FROM scored
@@ -318,7 +327,7 @@ class SummaryQueries:
         questions = sum(1 for a in asked if a.is_question)
         newcomers = [a for a in asked if a.newcomer_first]
         active_connections, reciprocal = await _one(db, _CONNECTIONS, params)
-        new_connections, network_size, week_ago_size = await _one(db, _NETWORK, params)
+        new_connections, network_size, growth = await _one(db, _NETWORK, params)
         return DailySummary(
             guild_id=guild_id,
             day=day.isoformat(),
@@ -340,7 +349,7 @@ class SummaryQueries:
             new_connections=new_connections,
             reciprocal_connections=reciprocal,
             network_size=network_size,
-            network_growth_7d=network_size - week_ago_size,
+            network_growth_7d=growth,
             newcomer_first_messages=len(newcomers),
             newcomers_answered=sum(1 for a in newcomers if a.answered_within_a_day),
             top_connectors=tuple(

@@ -10,9 +10,9 @@ import pytest
 
 from bot.analysis.days import day_bounds
 from bot.analysis.summary import Broadcaster, TopConnector, TopConversation
-from bot.events import MessageKind
+from bot.events import EditedMessage, MessageKind, Place
 from bot.store import Store
-from tests.store.history import GUILD, RANDOM, History
+from tests.store.history import GENERAL, GUILD, RANDOM, History, at
 
 A, B, C, D, N = 11, 12, 13, 14, 15
 
@@ -294,3 +294,23 @@ async def test_opting_out_removes_the_member_from_stored_per_person_lists(
     [kept] = await history.store.summaries.stored(GUILD, date(2026, 3, 2), date(2026, 3, 2))
     assert [c.user_id for c in kept.top_connectors] == [B, C]
     assert kept.messages == 1  # counts name no one and stay as they were
+
+
+async def test_a_reply_edited_into_nothing_no_longer_listens(history: History) -> None:
+    question = history.post(A, "2026-03-02 09:00", "Ideas?")
+    reply = history.post(B, "2026-03-02 09:05", "yes", reply_to=question)
+    history.recorder.message_edited(
+        EditedMessage(
+            message_id=reply,
+            place=Place(GUILD, GENERAL),
+            author_id=B,
+            edited_at=at("2026-03-02 09:06"),
+            content="",
+            kind=MessageKind.EMPTY,
+        )
+    )
+
+    summary = await history.summary("2026-03-02")
+
+    assert (summary.messages, summary.replies, summary.questions_answered) == (1, 0, 0)
+    assert summary.active_connections == 0
