@@ -45,9 +45,7 @@ class DigestService:
     def __init__(self, store: Store, timers: TimerDispatcher, defaults: DefaultsSettings) -> None:
         self._store = store
         self._timers = timers
-        self.rule = BroadcasterRule(
-            defaults.broadcaster_min_messages, defaults.broadcaster_max_ratio
-        )
+        self.rule = BroadcasterRule.from_defaults(defaults)
 
     async def configure(
         self,
@@ -98,7 +96,8 @@ class DigestService:
         post_time = parse_post_time(settings.post_time)
         await self._schedule_next(guild_id, settings.post_time, tz, now)
         first_seen = await self._store.guilds.first_seen(guild_id)
-        first_day = first_seen.astimezone(ZoneInfo(tz)).date() if first_seen else None
+        local_first = first_seen.astimezone(ZoneInfo(tz)) if first_seen else None
+        first_day = local_first.date() if local_first else None
         plan = plan_days(
             latest_due_day(now, post_time, tz),
             first_day,
@@ -118,7 +117,6 @@ class DigestService:
         )
         previous = trend[-2] if len(trend) >= 2 else None
         partial = None
-        local_first = first_seen.astimezone(ZoneInfo(tz)) if first_seen else None
         if local_first is not None and first_day == plan.post and local_first.time() != time(0):
             partial = local_first.strftime("%H:%M")
         return DigestJob(

@@ -11,6 +11,7 @@ from bot.app import AscoltoBot
 from bot.clock import utcnow
 from bot.errors import UserError
 from bot.settings import validate_timezone
+from cogs._checks import require_manage_guild
 
 LoggableChannel = (
     discord.TextChannel
@@ -32,9 +33,7 @@ class Config(commands.GroupCog, group_name="config"):
 
     async def interaction_check(self, interaction: discord.Interaction[AscoltoBot]) -> bool:  # type: ignore[override]
         """Check Manage Server again when a command runs, whatever the server's overrides."""
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
-        return True
+        return require_manage_guild(interaction)
 
     @app_commands.command(name="exclude")
     @app_commands.describe(channel="The channel (or thread) to stop logging")

@@ -15,16 +15,8 @@ from bot.clock import to_db_time, utcnow
 from bot.errors import UserError
 from bot.render.digest import digest_embed, summary_embed
 from bot.render.profile import profile_embed
+from cogs._checks import require_manage_guild
 from cogs._summary_views import chart_file, jump_url_for, with_names
-
-MANAGERS = discord.Permissions(manage_guild=True)
-
-
-def _require_manager(interaction: discord.Interaction[AscoltoBot]) -> bool:
-    # default_permissions hides the command; this checks again when it runs.
-    if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
 
 
 class Summaries(commands.Cog):
@@ -51,7 +43,7 @@ class Summaries(commands.Cog):
     @app_commands.command(name="summary")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
-    @app_commands.check(_require_manager)
+    @app_commands.check(require_manage_guild)
     @app_commands.describe(
         day="The day, as YYYY-MM-DD (default: yesterday)",
         public="Post it in the channel for everyone (default: only you see it)",
@@ -95,7 +87,7 @@ class Summaries(commands.Cog):
     @app_commands.command(name="trend")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
-    @app_commands.check(_require_manager)
+    @app_commands.check(require_manage_guild)
     @app_commands.describe(days="How many days back, from 7 to 90 (default 14)")
     async def trend(self, interaction: discord.Interaction[AscoltoBot], days: int = 14) -> None:
         """A chart of the last days: messages, listening ratio, new connections, answers."""
@@ -113,7 +105,7 @@ class Summaries(commands.Cog):
     @app_commands.command(name="member")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
-    @app_commands.check(_require_manager)
+    @app_commands.check(require_manage_guild)
     @app_commands.describe(member="The member whose last 7 days to show")
     async def member(
         self, interaction: discord.Interaction[AscoltoBot], member: discord.Member

@@ -140,10 +140,7 @@ async def _report(
                 )
             note = f"guild {guild_id} was first observed on {observed}; the report starts there"
             first = observed
-        rule = BroadcasterRule(
-            min_messages=settings.defaults.broadcaster_min_messages,
-            max_ratio=settings.defaults.broadcaster_max_ratio,
-        )
+        rule = BroadcasterRule.from_defaults(settings.defaults)
         computed_at = clock.to_db_time(clock.utcnow())
         summaries = await store.summaries.ensure(guild_id, first, last, timezone, computed_at, rule)
         return summaries, note

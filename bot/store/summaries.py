@@ -22,6 +22,7 @@ from bot.analysis.summary import (
     ratio,
 )
 from bot.clock import from_db_time
+from bot.settings import DefaultsSettings
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -265,6 +266,11 @@ class BroadcasterRule:
 
     min_messages: int = 5
     max_ratio: float = 0.2
+
+    @classmethod
+    def from_defaults(cls, defaults: DefaultsSettings) -> BroadcasterRule:
+        """The rule as ``[defaults]`` configures it."""
+        return cls(defaults.broadcaster_min_messages, defaults.broadcaster_max_ratio)
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,22 +104,6 @@ class TimerQueries:
             row = await cursor.fetchone()
         return None if row is None else _timer(row)
 
-    async def due(self, now: datetime) -> list[Timer]:
-        """Every timer due at or before ``now``, oldest first."""
-        async with self._store.db.execute(
-            """SELECT timer_id, kind, guild_id, due_at, payload FROM timers
-               WHERE due_at <= ? ORDER BY due_at, timer_id""",
-            (to_db_time(now),),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [_timer(row) for row in rows]
-
-    async def delete(self, timer_id: int) -> bool:
-        """Remove one timer by id; whether it was still there."""
-        async with self._store.transaction() as db:
-            cursor = await db.execute("DELETE FROM timers WHERE timer_id = ?", (timer_id,))
-            return cursor.rowcount > 0
-
     async def pop_due(self, now: datetime) -> Timer | None:
         """Remove and return the oldest timer due at or before ``now``, if any.
 

@@ -122,24 +122,6 @@ async def test_earliest_is_the_first_to_fall_due(timers: TimerQueries) -> None:
     assert await timers.earliest() == soonest
 
 
-async def test_due_lists_timers_at_or_before_now_oldest_first(timers: TimerQueries) -> None:
-    late = await timers.schedule("digest", 1, NOON, {})
-    old = await timers.schedule("digest", 2, NOON - timedelta(days=2), {})
-    older = await timers.schedule("reminder", 2, NOON - timedelta(days=3), {})
-    await timers.schedule("digest", 3, NOON + timedelta(milliseconds=1), {})
-
-    assert await timers.due(NOON) == [older, old, late]
-    assert await timers.due(NOON - timedelta(days=5)) == []
-
-
-async def test_delete_removes_by_id_once(timers: TimerQueries) -> None:
-    timer = await timers.schedule("digest", 1, NOON, {})
-
-    assert await timers.delete(timer.timer_id) is True
-    assert await timers.delete(timer.timer_id) is False
-    assert await timers.earliest() is None
-
-
 async def test_pop_due_removes_and_returns_the_oldest_due_timer(
     store: Store, timers: TimerQueries
 ) -> None:
