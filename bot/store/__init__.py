@@ -12,6 +12,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.store import connection
+from bot.store.activity import ActivityDays
 from bot.store.batcher import WriteBatcher
 from bot.store.connection import StoreError
 from bot.store.consent import ConsentQueries
@@ -44,6 +45,7 @@ class Store:
         self.consent = ConsentQueries(self)
         self.guild_config = GuildConfigQueries(self)
         self.retention = RetentionQueries(self)
+        self.activity = ActivityDays(self)
         self.summaries = SummaryQueries(self)
         self.digests = DigestQueries(self)
         self.guilds = GuildQueries(self)

@@ -21,7 +21,7 @@ from bot.analysis.summary import (
     TopConversation,
     ratio,
 )
-from bot.clock import from_db_time
+from bot.clock import from_db_time, to_db_time
 from bot.settings import DefaultsSettings
 
 if TYPE_CHECKING:
@@ -29,33 +29,13 @@ if TYPE_CHECKING:
 
     from bot.store import Store
 
-# Messages that count (METRICS.md): by a member, with text or an attachment, not deleted.
-_DAY_TOTALS = """
-SELECT
-    count(*),
-    coalesce(sum(EXISTS (
-        SELECT 1 FROM interactions i
-        WHERE i.message_id = m.message_id AND i.source_id = m.author_id
-          AND i.kind IN ('reply', 'thread_reply'))), 0)
-FROM messages m
-WHERE m.guild_id = :guild_id AND m.created_at >= :start AND m.created_at < :end
-  AND m.kind = 'message' AND m.deleted = 0
-"""
-
-_REACTIONS = """
-SELECT count(*) FROM interactions
-WHERE guild_id = :guild_id AND kind = 'reaction' AND created_at >= :start AND created_at < :end
-"""
-
-_ACTIVE_MEMBERS = """
-SELECT count(*) FROM (
-    SELECT author_id FROM messages
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-      AND kind = 'message' AND deleted = 0
-    UNION
-    SELECT source_id FROM interactions
-    WHERE guild_id = :guild_id AND kind = 'reaction' AND created_at >= :start AND created_at < :end
-)
+# The day's totals from its activity rollup (bot/store/activity.py): messages that
+# count (by a member, with text or an attachment, not deleted), listening messages,
+# reaction interactions, and the members with a message or a reaction.
+_DAY_ACTIVITY = """
+SELECT coalesce(sum(messages), 0), coalesce(sum(replies), 0), coalesce(sum(reactions), 0),
+       count(*)
+FROM member_days WHERE guild_id = :guild_id AND day = :day
 """
 
 _NEW_MEMBERS = """
@@ -65,7 +45,10 @@ WHERE guild_id = :guild_id AND kind = 'join' AND at >= :start AND at < :end
 
 # The messages of the day that ask for a response: questions, and the first-ever
 # message of each newcomer (whose join is the join event or Discord's join time,
-# else, for imported history, that first message itself). For each, the first
+# else, for imported history, that first message itself). Newcomers are looked for
+# among the members who joined in the week before the day or whose join is unknown
+# (every stored message's author has a ``members`` row), each by the first message
+# of theirs, through the per-author index. For each message asked, the first
 # response by the time of computing (:deadline): a later message by someone else
 # that (a) replies to it, (b) is in the thread or forum post it started (the
 # thread's id is the message's), or (c) is in its channel or thread within 24 h
@@ -75,29 +58,30 @@ WHERE guild_id = :guild_id AND kind = 'join' AND at >= :start AND at < :end
 # interaction towards them: a mention, or the reply that took its place), so the
 # look-up reads one member's 24 hours, not the guild's history.
 _ASKED = """
-WITH firsts AS (
-    SELECT m.author_id, min(m.message_id) AS message_id FROM messages m
-    WHERE m.guild_id = :guild_id AND m.created_at >= :start AND m.created_at < :end
-      AND m.kind = 'message' AND m.deleted = 0
-    GROUP BY m.author_id
-    HAVING NOT EXISTS (
-          SELECT 1 FROM messages e
-          WHERE e.guild_id = :guild_id AND e.author_id = m.author_id
-            AND e.created_at < :start AND e.kind = 'message' AND e.deleted = 0)
-),
-newcomer_firsts AS (
-    SELECT f.message_id FROM firsts f
+WITH newcomer_firsts AS (
+    SELECT q.message_id FROM (
+        SELECT mb.joined_at, (
+            SELECT e.message_id FROM messages e
+            WHERE e.guild_id = :guild_id AND e.author_id = mb.user_id
+              AND e.kind = 'message' AND e.deleted = 0
+            ORDER BY e.created_at, e.message_id LIMIT 1) AS message_id
+        FROM members mb
+        WHERE mb.guild_id = :guild_id
+          AND (mb.joined_at IS NULL OR mb.joined_at >= :newcomers_joined_since)
+    ) AS f
     JOIN messages q ON q.message_id = f.message_id
-    LEFT JOIN members mb ON mb.guild_id = q.guild_id AND mb.user_id = q.author_id
-    WHERE mb.joined_at IS NULL
-       OR mb.joined_at >= strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '-7 days')
+    WHERE q.created_at >= :start AND q.created_at < :end
+      AND (f.joined_at IS NULL
+           OR f.joined_at >= strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '-7 days'))
 ),
 asked AS (
     SELECT q.*, q.message_id IN (SELECT message_id FROM newcomer_firsts) AS newcomer_first
     FROM messages q
     WHERE q.guild_id = :guild_id AND q.created_at >= :start AND q.created_at < :end
-      AND q.kind = 'message' AND q.deleted = 0
-      AND (q.is_question = 1 OR q.message_id IN (SELECT message_id FROM newcomer_firsts))
+      AND q.is_question = 1 AND q.kind = 'message' AND q.deleted = 0
+    UNION ALL
+    SELECT q.*, 1 FROM messages q
+    WHERE q.message_id IN (SELECT message_id FROM newcomer_firsts) AND q.is_question = 0
 )
 SELECT
     q.created_at,
@@ -116,11 +100,11 @@ SELECT
         SELECT i.created_at FROM interactions i
         JOIN messages r ON r.message_id = i.message_id
         WHERE i.guild_id = q.guild_id AND i.target_id = q.author_id
+          AND i.channel_id = coalesce(q.thread_id, q.channel_id)
           AND i.created_at >= q.created_at
           AND i.created_at <= min(strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '+1 day'), :deadline)
           AND i.kind IN ('mention', 'reply', 'thread_reply')
           AND i.message_id > q.message_id AND i.source_id != q.author_id
-          AND i.channel_id = coalesce(q.thread_id, q.channel_id)
           AND EXISTS (SELECT 1 FROM message_mentions mm
                       WHERE mm.message_id = i.message_id AND mm.user_id = q.author_id)
           AND coalesce(r.thread_id, r.channel_id) = coalesce(q.thread_id, q.channel_id)
@@ -137,62 +121,56 @@ SELECT
 FROM asked q
 """
 
+# The day's connections, once: their number, the reciprocal ones, and the members
+# with the most of them. One row even on a day without any.
 _CONNECTIONS = """
-SELECT count(*), coalesce(sum(directions = 2), 0) FROM (
-    SELECT count(DISTINCT source_id) AS directions FROM interactions
+WITH pairs AS (
+    SELECT min(source_id, target_id) AS a, max(source_id, target_id) AS b,
+           count(DISTINCT source_id) AS directions
+    FROM interactions
     WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-    GROUP BY min(source_id, target_id), max(source_id, target_id)
+    GROUP BY 1, 2
+),
+ranked AS (
+    SELECT member, count(*) AS connections
+    FROM (SELECT a AS member FROM pairs UNION ALL SELECT b FROM pairs)
+    GROUP BY member
+    ORDER BY connections DESC, member
+    LIMIT 5
 )
+SELECT totals.active, totals.reciprocal, ranked.member, ranked.connections, mb.display_name
+FROM (SELECT count(*) AS active, coalesce(sum(directions = 2), 0) AS reciprocal
+      FROM pairs) AS totals
+LEFT JOIN ranked
+LEFT JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = ranked.member
+ORDER BY ranked.connections DESC, ranked.member
 """
 
+# New connections and the 7-day growth are ranges of the connections index; the
+# network's size at the day's end comes with the day's rollup.
 _NETWORK = """
 SELECT
     (SELECT count(*) FROM connections
      WHERE guild_id = :guild_id AND first_at >= :start AND first_at < :end),
-    (SELECT count(*) FROM connections WHERE guild_id = :guild_id AND first_at < :end),
+    (SELECT network_size FROM activity_days WHERE guild_id = :guild_id AND day = :day),
     (SELECT count(*) FROM connections
      WHERE guild_id = :guild_id AND first_at >= :week_ago_end AND first_at < :end)
 """
 
-_TOP_CONNECTORS = """
-SELECT pairs.member, count(DISTINCT pairs.other) AS connections, mb.display_name
-FROM (
-    SELECT source_id AS member, target_id AS other FROM interactions
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-    UNION ALL
-    SELECT target_id, source_id FROM interactions
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-) AS pairs
-LEFT JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = pairs.member
-GROUP BY pairs.member
-ORDER BY connections DESC, pairs.member
-LIMIT 5
-"""
-
-# Listening messages are counted from their interactions: a counted message has at
-# most one reply or thread-reply interaction, and loses it when deleted or edited
-# into a message that does not count.
+# Each member's week, summed from the seven daily rollups that end on the day.
 _BROADCASTERS = """
-WITH talk AS (
-    SELECT m.author_id AS member, count(*) AS messages FROM messages m
-    WHERE m.guild_id = :guild_id AND m.created_at >= :week_start AND m.created_at < :end
-      AND m.kind = 'message' AND m.deleted = 0
-    GROUP BY m.author_id
-    HAVING count(*) >= :min_messages
-),
-given AS (
-    SELECT i.source_id AS member,
-           sum(i.kind IN ('reply', 'thread_reply')) AS replies,
-           sum(i.kind = 'reaction') AS reactions
-    FROM interactions i
-    WHERE i.guild_id = :guild_id AND i.created_at >= :week_start AND i.created_at < :end
-    GROUP BY i.source_id
+WITH week AS (
+    SELECT user_id AS member, sum(messages) AS messages, sum(replies) AS replies,
+           sum(reactions) AS reactions
+    FROM member_days
+    WHERE guild_id = :guild_id AND day >= :week_first AND day <= :day
+    GROUP BY user_id
+    HAVING sum(messages) >= :min_messages
 ),
 scored AS (
-    SELECT talk.member, talk.messages,
-           round((coalesce(given.replies, 0) + coalesce(given.reactions, 0)) * 1.0
-                 / (talk.messages + coalesce(given.reactions, 0)), 3) AS listening_ratio
-    FROM talk LEFT JOIN given ON given.member = talk.member
+    SELECT member, messages,
+           round((replies + reactions) * 1.0 / (messages + reactions), 3) AS listening_ratio
+    FROM week
 )
 SELECT scored.member, scored.messages, scored.listening_ratio, mb.display_name
 FROM scored
@@ -203,26 +181,36 @@ LIMIT 5
 """
 
 # A conversation is a thread (or forum post), else a reply tree outside threads,
-# named by its root message. Only conversations with two messages or more count.
+# named by its root message. Only conversations with two messages or more count, so
+# the chains are walked up from the day's replies only: a message that replies to
+# nothing is a root, and it joins the tree of the replies that lead to it.
 _TOP_CONVERSATIONS = """
 WITH RECURSIVE day AS (
     SELECT message_id, author_id, channel_id, thread_id, reply_to_message_id FROM messages
     WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
       AND kind = 'message' AND deleted = 0
 ),
-chain (message_id, current, parent, depth) AS (
-    SELECT message_id, message_id, reply_to_message_id, 0 FROM day WHERE thread_id IS NULL
+chain (message_id, author_id, channel_id, current, parent, depth) AS (
+    SELECT message_id, author_id, channel_id, message_id, reply_to_message_id, 0 FROM day
+    WHERE thread_id IS NULL AND reply_to_message_id IS NOT NULL
     UNION ALL
-    SELECT chain.message_id, up.message_id, up.reply_to_message_id, chain.depth + 1
+    SELECT chain.message_id, chain.author_id, chain.channel_id, up.message_id,
+           up.reply_to_message_id, chain.depth + 1
     FROM chain JOIN messages up ON up.message_id = chain.parent
     WHERE up.thread_id IS NULL AND chain.depth < 1000
 ),
-roots AS (
-    SELECT message_id, current AS root FROM (
-        SELECT message_id, current,
-               row_number() OVER (PARTITION BY message_id ORDER BY depth DESC) AS deepest
-        FROM chain
-    ) WHERE deepest = 1
+replies AS (
+    SELECT current AS root, author_id, channel_id FROM chain
+    WHERE parent IS NULL OR depth = 1000 OR NOT EXISTS (
+        SELECT 1 FROM messages up WHERE up.message_id = chain.parent AND up.thread_id IS NULL)
+),
+trees AS (
+    SELECT root, author_id, channel_id FROM replies
+    UNION ALL
+    SELECT m.message_id, m.author_id, m.channel_id FROM messages m
+    WHERE m.message_id IN (SELECT root FROM replies)
+      AND m.created_at >= :start AND m.created_at < :end AND m.kind = 'message'
+      AND m.deleted = 0 AND m.thread_id IS NULL AND m.reply_to_message_id IS NULL
 ),
 conversations AS (
     SELECT day.thread_id AS channel_id, min(day.message_id) AS message_id,
@@ -230,9 +218,8 @@ conversations AS (
     FROM day WHERE day.thread_id IS NOT NULL
     GROUP BY day.thread_id
     UNION ALL
-    SELECT min(day.channel_id), roots.root, count(*), count(DISTINCT day.author_id)
-    FROM day JOIN roots ON roots.message_id = day.message_id
-    GROUP BY roots.root
+    SELECT min(channel_id), root, count(*), count(DISTINCT author_id)
+    FROM trees GROUP BY root
 )
 SELECT channel_id, message_id, messages, participants FROM conversations
 WHERE messages >= 2
@@ -313,27 +300,35 @@ class SummaryQueries:
         await self._store.flush()
         rule = rule or BroadcasterRule()
         start, end = day_bounds(day, timezone)
+        week_first = day - timedelta(days=6)
+        await self._store.activity.ensure(guild_id, week_first, day, timezone)
         params: dict[str, Any] = {
             "guild_id": guild_id,
+            "day": day.isoformat(),
+            "week_first": week_first.isoformat(),
             "start": start,
             "end": end,
             "deadline": computed_at,
-            "week_start": day_bounds(day - timedelta(days=6), timezone)[0],
             "week_ago_end": day_bounds(day - timedelta(days=7), timezone)[1],
+            "newcomers_joined_since": to_db_time(from_db_time(start) - timedelta(days=7)),
             "min_messages": rule.min_messages,
             "max_ratio": rule.max_ratio,
         }
         db = self._store.db
-        messages, replies = await _one(db, _DAY_TOTALS, params)
-        (reactions,) = await _one(db, _REACTIONS, params)
-        (active_members,) = await _one(db, _ACTIVE_MEMBERS, params)
+        activity = await _one(db, _DAY_ACTIVITY, params)
         (new_members,) = await _one(db, _NEW_MEMBERS, params)
-        asked = [_Asked(*row) for row in await _all(db, _ASKED, params)]
+        asked_rows = await _all(db, _ASKED, params)
+        connections = await _all(db, _CONNECTIONS, params)
+        network = await _one(db, _NETWORK, params)
+        broadcasters = await _all(db, _BROADCASTERS, params)
+        conversations = await _all(db, _TOP_CONVERSATIONS, params)
+        messages, replies, reactions, active_members = activity
+        asked = [_Asked(*row) for row in asked_rows]
         waits = [a.wait_seconds for a in asked if a.is_question and a.first_response]
         questions = sum(1 for a in asked if a.is_question)
         newcomers = [a for a in asked if a.newcomer_first]
-        active_connections, reciprocal = await _one(db, _CONNECTIONS, params)
-        new_connections, network_size, growth = await _one(db, _NETWORK, params)
+        active_connections, reciprocal = connections[0][:2]
+        new_connections, network_size, growth = network
         return DailySummary(
             guild_id=guild_id,
             day=day.isoformat(),
@@ -360,15 +355,16 @@ class SummaryQueries:
             newcomers_answered=sum(1 for a in newcomers if a.answered_within_a_day),
             top_connectors=tuple(
                 TopConnector(user_id=u, name=name, connections=c)
-                for u, c, name in await _all(db, _TOP_CONNECTORS, params)
+                for _, _, u, c, name in connections
+                if u is not None
             ),
             broadcasters=tuple(
                 Broadcaster(user_id=u, name=name, messages=n, listening_ratio=r)
-                for u, n, r, name in await _all(db, _BROADCASTERS, params)
+                for u, n, r, name in broadcasters
             ),
             top_conversations=tuple(
                 TopConversation(channel_id=c, message_id=m, messages=n, participants=p)
-                for c, m, n, p in await _all(db, _TOP_CONVERSATIONS, params)
+                for c, m, n, p in conversations
             ),
         )
 

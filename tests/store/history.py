@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.events import MessageKind, Place, PostedMessage, ReactionChange
+from bot.analysis.summary import DailySummary
+from bot.events import EditedMessage, MessageKind, Place, PostedMessage, ReactionChange
 from bot.policy import LoggingPolicy
 from bot.recorder import ConversationRecorder
 from bot.settings import PrivacySettings
@@ -89,13 +90,35 @@ class History:
         """A member joins the guild."""
         self.recorder.member_joined(GUILD, user, f"member {user}", at(when))
 
+    def edit(
+        self,
+        message_id: int,
+        when: str,
+        text: str,
+        *,
+        kind: MessageKind = MessageKind.MESSAGE,
+        mentions: tuple[int, ...] = (),
+    ) -> None:
+        """The author edits a message (in the general channel)."""
+        self.recorder.message_edited(
+            EditedMessage(
+                message_id=message_id,
+                place=Place(GUILD, GENERAL),
+                author_id=self.authors[message_id],
+                edited_at=at(when),
+                content=text,
+                kind=kind,
+                mention_ids=mentions,
+            )
+        )
+
     def delete(self, message_id: int, when: str) -> None:
         """A message is deleted."""
         self.recorder.messages_deleted([message_id], at(when))
 
     async def summary(
         self, day: str, *, computed_at: str = "2026-12-31T00:00:00.000Z", timezone: str = "UTC"
-    ):  # type: ignore[no-untyped-def]
+    ) -> DailySummary:
         """The computed summary of a day (responses counted until ``computed_at``)."""
         return await self.store.summaries.compute(
             GUILD, date.fromisoformat(day), timezone, computed_at

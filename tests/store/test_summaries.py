@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from bot.analysis.days import day_bounds
 from bot.analysis.summary import Broadcaster, TopConnector, TopConversation
-from bot.events import EditedMessage, MessageKind, Place
-from bot.store import Store
-from tests.store.history import GENERAL, GUILD, RANDOM, History, at
+from bot.events import MessageKind
+from tests.store.history import GENERAL, GUILD, RANDOM, History
 
 A, B, C, D, N = 11, 12, 13, 14, 15
-
-
-@pytest.fixture
-async def history(tmp_path: Path) -> AsyncIterator[History]:
-    store = Store(tmp_path / "summaries.db")
-    await store.open()
-    built = History(store)
-    await built.policy.load()
-    try:
-        yield built
-    finally:
-        await store.close()
 
 
 async def test_a_day_without_data_is_all_zero_and_no_ratio(history: History) -> None:
@@ -36,7 +19,7 @@ async def test_a_day_without_data_is_all_zero_and_no_ratio(history: History) -> 
     assert summary.listening_ratio is None
     assert summary.response_rate is None
     assert summary.median_first_response_seconds is None
-    assert summary.top_connectors == summary.broadcasters == summary.top_conversations == ()
+    assert (summary.top_connectors, summary.broadcasters, summary.top_conversations) == ((), (), ())
     assert summary.is_quiet
 
 
@@ -299,18 +282,25 @@ async def test_opting_out_removes_the_member_from_stored_per_person_lists(
 async def test_a_reply_edited_into_nothing_no_longer_listens(history: History) -> None:
     question = history.post(A, "2026-03-02 09:00", "Ideas?")
     reply = history.post(B, "2026-03-02 09:05", "yes", reply_to=question)
-    history.recorder.message_edited(
-        EditedMessage(
-            message_id=reply,
-            place=Place(GUILD, GENERAL),
-            author_id=B,
-            edited_at=at("2026-03-02 09:06"),
-            content="",
-            kind=MessageKind.EMPTY,
-        )
-    )
+    history.edit(reply, "2026-03-02 09:06", "", kind=MessageKind.EMPTY)
 
     summary = await history.summary("2026-03-02")
 
     assert (summary.messages, summary.replies, summary.questions_answered) == (1, 0, 0)
     assert summary.active_connections == 0
+
+
+async def test_a_reply_tree_whose_root_is_unknown_starts_at_its_first_known_reply(
+    history: History,
+) -> None:
+    before_the_bot = 4242  # a message the store never saw
+    first = history.post(A, "2026-03-02 09:00", "re", reply_to=before_the_bot)
+    history.post(B, "2026-03-02 09:01", "re re", reply_to=first)
+    history.post(C, "2026-03-02 09:02", "re re re", reply_to=first)
+    history.post(D, "2026-03-02 09:03", "a thought of my own")
+
+    summary = await history.summary("2026-03-02")
+
+    assert summary.top_conversations == (
+        TopConversation(channel_id=GENERAL, message_id=first, messages=3, participants=3),
+    )
