@@ -54,6 +54,14 @@ async def test_connection_enforces_foreign_keys(db: aiosqlite.Connection) -> Non
     assert await scalar(db, "PRAGMA foreign_keys") == 1
 
 
+async def test_connection_caches_64_mib_maps_1_gib_and_sorts_in_memory(
+    db: aiosqlite.Connection,
+) -> None:
+    assert await scalar(db, "PRAGMA cache_size") == -65536
+    assert await scalar(db, "PRAGMA mmap_size") == 1 << 30
+    assert await scalar(db, "PRAGMA temp_store") == 2  # MEMORY
+
+
 async def test_connect_creates_the_missing_folder(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "c.db"
 
