@@ -23,6 +23,7 @@ from bot.analysis.summary import (
 )
 from bot.clock import from_db_time, to_db_time
 from bot.settings import DefaultsSettings
+from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -49,15 +50,9 @@ WHERE guild_id = :guild_id AND kind = 'join' AND at >= :start AND at < :end
 # among the members who joined in the week before the day or whose join is unknown
 # (every stored message's author has a ``members`` row), each by the first message
 # of theirs, through the per-author index. For each message asked, the first
-# response by the time of computing (:deadline): a later message by someone else
-# that (a) replies to it, (b) is in the thread or forum post it started (the
-# thread's id is the message's), or (c) is in its channel or thread within 24 h
-# and mentions its author. For newcomers, also whether a reply or thread reply
-# reached them within 24 h. Mentions are found through the interactions aimed at
-# the author (every counted message that mentions someone has exactly one
-# interaction towards them: a mention, or the reply that took its place), so the
-# look-up reads one member's 24 hours, not the guild's history.
-_ASKED = """
+# response by the time of computing (:deadline), and for newcomers whether a reply
+# or thread reply reached them within 24 h (bot/store/responses.py).
+_ASKED = f"""
 WITH newcomer_firsts AS (
     SELECT q.message_id FROM (
         SELECT mb.joined_at, (
@@ -87,39 +82,11 @@ SELECT
     q.created_at,
     q.is_question,
     q.newcomer_first,
-    (SELECT min(response) FROM (
-        SELECT r.created_at AS response FROM messages r
-        WHERE r.reply_to_message_id = q.message_id AND r.author_id != q.author_id
-          AND r.kind = 'message' AND r.deleted = 0 AND r.created_at <= :deadline
-        UNION ALL
-        SELECT r.created_at FROM messages r
-        WHERE r.thread_id = q.message_id AND r.message_id != q.message_id
-          AND r.author_id != q.author_id AND r.created_at >= q.created_at
-          AND r.kind = 'message' AND r.deleted = 0 AND r.created_at <= :deadline
-        UNION ALL
-        SELECT i.created_at FROM interactions i
-        JOIN messages r ON r.message_id = i.message_id
-        WHERE i.guild_id = q.guild_id AND i.target_id = q.author_id
-          AND i.channel_id = coalesce(q.thread_id, q.channel_id)
-          AND i.created_at >= q.created_at
-          AND i.created_at <= min(strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '+1 day'), :deadline)
-          AND i.kind IN ('mention', 'reply', 'thread_reply')
-          AND i.message_id > q.message_id AND i.source_id != q.author_id
-          AND EXISTS (SELECT 1 FROM message_mentions mm
-                      WHERE mm.message_id = i.message_id AND mm.user_id = q.author_id)
-          AND coalesce(r.thread_id, r.channel_id) = coalesce(q.thread_id, q.channel_id)
-          AND r.kind = 'message' AND r.deleted = 0)
-    ) AS first_response,
-    CASE WHEN q.newcomer_first THEN EXISTS (
-        SELECT 1 FROM interactions i
-        WHERE i.guild_id = q.guild_id AND i.target_id = q.author_id
-          AND i.kind IN ('reply', 'thread_reply')
-          AND i.created_at >= q.created_at
-          AND i.created_at <= min(strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '+1 day'), :deadline)
-    ) ELSE 0 END
-    AS newcomer_replied
+    {FIRST_RESPONSE} AS first_response,
+    CASE WHEN q.newcomer_first THEN {FIRST_REPLY_TO_AUTHOR} IS NOT NULL ELSE 0 END
+        AS newcomer_replied
 FROM asked q
-"""
+"""  # noqa: S608 (composed from the constants of bot/store/responses.py only)
 
 # The day's connections, once: their number, the reciprocal ones, and the members
 # with the most of them. One row even on a day without any.
