@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,15 @@ from tests.test_cli import run_cli
 A, B, C = 11, 12, 13
 NOW = at("2026-03-05 12:00")  # yesterday (UTC) is 2026-03-04
 FIELDS = set(DailySummary(guild_id=0, day="", timezone="", computed_at="").to_json())
+METRICS_MD = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
+REMINDER_FIELDS = {"reminders_sent", "reminders_followed"}
+
+
+def metrics_md_fields() -> set[str]:
+    """The field names of docs/metrics.md's table "The daily summary, field by field"."""
+    text = METRICS_MD.read_text(encoding="utf-8")
+    section = text.split("## The daily summary, field by field", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `(\w+)` \|", section, flags=re.MULTILINE))
 
 
 async def _build(
@@ -98,6 +108,44 @@ def test_json_has_exactly_the_metrics_fields_in_day_order(
         assert set(day) == FIELDS
         assert (day["guild_id"], day["timezone"]) == (GUILD, "UTC")
         assert day["computed_at"] == "2026-03-05T12:00:00.000Z"
+
+
+def test_json_fields_are_the_metrics_md_fields_and_the_reminders(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    documented = metrics_md_fields()
+    (day,) = report_json(capsys, db, "--day", "2026-03-02")
+
+    assert REMINDER_FIELDS.issubset(documented)  # the two new counts are defined in metrics.md
+    assert set(day) == documented  # every documented field, and no other
+
+
+def test_reminders_in_json_and_table(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.executemany(
+            """INSERT INTO reminders (guild_id, kind, user_id, sent_at, answered_at)
+               VALUES (?, 'listening', ?, ?, ?)""",
+            [
+                (GUILD, A, "2026-03-03T08:00:00.000Z", "2026-03-03T09:00:00.000Z"),
+                (GUILD, B, "2026-03-03T08:00:00.000Z", "2026-03-04T09:00:00.000Z"),  # 25 h
+                (GUILD, C, "2026-03-03T08:00:00.000Z", None),
+            ],
+        )
+
+    (day,) = report_json(capsys, db, "--day", "2026-03-03")
+    code, out, _ = run_cli(
+        capsys, "report", "--db", str(db), "--guild", str(GUILD), "--day", "2026-03-03"
+    )
+
+    assert (day["reminders_sent"], day["reminders_followed"]) == (3, 1)
+    assert code == 0
+    header, line = out.splitlines()
+    assert header.endswith("reminders followed/sent")
+    assert line.split()[-1] == "1/3"
+    assert rows(
+        db,
+        "SELECT reminders_sent, reminders_followed FROM daily_summaries WHERE day = '2026-03-03'",
+    ) == [(3, 1)]
 
 
 def test_json_numbers_of_the_built_days(capsys: pytest.CaptureFixture[str], db: Path) -> None:
@@ -277,6 +325,7 @@ def test_table_has_a_header_and_one_aligned_row_per_day(
         "2",
         "2",
         "(+2)",
+        "0/0",
     ]
     assert lines[1].split() == [
         "2026-03-03",
@@ -289,8 +338,9 @@ def test_table_has_a_header_and_one_aligned_row_per_day(
         "1",
         "3",
         "(+3)",
+        "0/0",
     ]
-    assert lines[2].split() == ["2026-03-04", "0", "0", "-", "0/0", "—", "0", "3", "(+3)"]
+    assert lines[2].split() == ["2026-03-04", "0", "0", "-", "0/0", "—", "0", "3", "(+3)", "0/0"]
     # Right-aligned numbers: every line is as long as the header's last column ends.
     assert len({len(line) for line in [header, *lines]}) == 1
     assert "member" not in out  # no names, no per-person lists

@@ -116,6 +116,8 @@ def week_totals(days: list[DailySummary]) -> DailySummary:
         reciprocal_connections=total("reciprocal_connections"),
         newcomer_first_messages=total("newcomer_first_messages"),
         newcomers_answered=total("newcomers_answered"),
+        reminders_sent=total("reminders_sent"),
+        reminders_followed=total("reminders_followed"),
         top_connectors=(),
         broadcasters=(),
         top_conversations=(),

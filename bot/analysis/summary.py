@@ -62,6 +62,8 @@ class DailySummary:
     network_growth_7d: int = 0
     newcomer_first_messages: int = 0
     newcomers_answered: int = 0
+    reminders_sent: int = 0
+    reminders_followed: int = 0
     top_connectors: tuple[TopConnector, ...] = field(default_factory=tuple)
     broadcasters: tuple[Broadcaster, ...] = field(default_factory=tuple)
     top_conversations: tuple[TopConversation, ...] = field(default_factory=tuple)

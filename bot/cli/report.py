@@ -157,6 +157,7 @@ _HEADERS = (
     "median response",
     "new connections",
     "network (+7d)",
+    "reminders followed/sent",
 )
 
 
@@ -182,4 +183,5 @@ def _row(s: DailySummary) -> tuple[str, ...]:
         human_duration(s.median_first_response_seconds),
         str(s.new_connections),
         f"{s.network_size} ({s.network_growth_7d:+d})",
+        f"{s.reminders_followed}/{s.reminders_sent}",
     )

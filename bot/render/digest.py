@@ -103,6 +103,8 @@ def summary_embed(summary: DailySummary, *, jump_url: JumpUrl) -> discord.Embed:
     for label, value in _headlines(summary, None):
         embed.add_field(name=label, value=value, inline=True)
     embed.add_field(name="Newcomers", value=_newcomers(summary), inline=True)
+    if summary.reminders_sent > 0:
+        embed.add_field(name="Reminders", value=_reminders(summary), inline=True)
     nothing = ["None on this day."]
     conversations = _conversations(summary.top_conversations, jump_url)
     _add_list(embed, "Top conversations", conversations or nothing)
@@ -210,6 +212,10 @@ def _newcomers(s: DailySummary) -> str:
         return joined
     answered = f"{s.newcomers_answered:,} of {s.newcomer_first_messages:,}"
     return f"{joined}\n{answered} first messages answered"
+
+
+def _reminders(s: DailySummary) -> str:
+    return f"{s.reminders_sent:,} sent, {s.reminders_followed:,} followed within 24 h"
 
 
 def _plain(name: str | None, limit: int = NAME_CHARS) -> str:

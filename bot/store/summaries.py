@@ -194,21 +194,33 @@ ORDER BY messages DESC, participants DESC, message_id
 LIMIT 3
 """
 
+# The reminders Ascolto sent on the day (bot/store/migrations/0004_reminders.sql),
+# through the (guild_id, sent_at) index, and those whose item was answered within
+# 24 hours after the reminder, as known when computing (:deadline).
+_REMINDERS = """
+SELECT count(*),
+       coalesce(sum(answered_at IS NOT NULL
+                    AND answered_at <= strftime('%Y-%m-%dT%H:%M:%fZ', sent_at, '+24 hours')
+                    AND answered_at <= :deadline), 0)
+FROM reminders
+WHERE guild_id = :guild_id AND sent_at >= :start AND sent_at < :end
+"""
+
 _SAVE = """
 INSERT OR REPLACE INTO daily_summaries (
     guild_id, day, timezone, computed_at, messages, active_members, new_members,
     conversation_starters, replies, reactions, listening_ratio, questions,
     questions_answered, unanswered_questions, response_rate, median_first_response_seconds,
     active_connections, new_connections, reciprocal_connections, network_size,
-    network_growth_7d, newcomer_first_messages, newcomers_answered, top_connectors,
-    broadcasters, top_conversations)
+    network_growth_7d, newcomer_first_messages, newcomers_answered, reminders_sent,
+    reminders_followed, top_connectors, broadcasters, top_conversations)
 VALUES (
     :guild_id, :day, :timezone, :computed_at, :messages, :active_members, :new_members,
     :conversation_starters, :replies, :reactions, :listening_ratio, :questions,
     :questions_answered, :unanswered_questions, :response_rate, :median_first_response_seconds,
     :active_connections, :new_connections, :reciprocal_connections, :network_size,
-    :network_growth_7d, :newcomer_first_messages, :newcomers_answered, :top_connectors,
-    :broadcasters, :top_conversations)
+    :network_growth_7d, :newcomer_first_messages, :newcomers_answered, :reminders_sent,
+    :reminders_followed, :top_connectors, :broadcasters, :top_conversations)
 """
 
 _LIST_FIELDS = ("top_connectors", "broadcasters", "top_conversations")
@@ -289,6 +301,7 @@ class SummaryQueries:
         network = await _one(db, _NETWORK, params)
         broadcasters = await _all(db, _BROADCASTERS, params)
         conversations = await _all(db, _TOP_CONVERSATIONS, params)
+        reminders_sent, reminders_followed = await _one(db, _REMINDERS, params)
         messages, replies, reactions, active_members = activity
         asked = [_Asked(*row) for row in asked_rows]
         waits = [a.wait_seconds for a in asked if a.is_question and a.first_response]
@@ -320,6 +333,8 @@ class SummaryQueries:
             network_growth_7d=growth,
             newcomer_first_messages=len(newcomers),
             newcomers_answered=sum(1 for a in newcomers if a.answered_within_a_day),
+            reminders_sent=reminders_sent,
+            reminders_followed=reminders_followed,
             top_connectors=tuple(
                 TopConnector(user_id=u, name=name, connections=c)
                 for _, _, u, c, name in connections

@@ -87,8 +87,19 @@ def test_week_totals_sum_counts_and_recompute_ratios() -> None:
                 network_size=5,
                 median_first_response_seconds=60.0,
                 active_members=4,
+                reminders_sent=3,
+                reminders_followed=1,
             ),
-            day(2, messages=0, replies=0, reactions=0, network_size=6, active_members=2),
+            day(
+                2,
+                messages=0,
+                replies=0,
+                reactions=0,
+                network_size=6,
+                active_members=2,
+                reminders_sent=2,
+                reminders_followed=2,
+            ),
         ]
     )
 
@@ -98,3 +109,4 @@ def test_week_totals_sum_counts_and_recompute_ratios() -> None:
     assert week.network_size == 6
     assert week.active_members == 3
     assert week.median_first_response_seconds == 60.0
+    assert (week.reminders_sent, week.reminders_followed) == (5, 3)

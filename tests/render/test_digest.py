@@ -270,3 +270,14 @@ def test_summary_of_an_empty_day_says_so() -> None:
     assert values["Top connectors"] == "None on this day."
     assert values["Broadcasters (7 days)"] == "Nobody in the last 7 days."
     assert values["Newcomers"] == "0 joined"
+
+
+def test_summary_shows_reminders_only_when_some_were_sent() -> None:
+    reminded = dataclasses.replace(TODAY, reminders_sent=5, reminders_followed=3)
+
+    values = fields(summary_embed(reminded, jump_url=link))
+
+    assert values["Reminders"] == "5 sent, 3 followed within 24 h"
+    assert "Reminders" not in fields(summary_embed(TODAY, jump_url=link))
+    # The channel digest does not show them.
+    assert "Reminders" not in all_text(digest(reminded))

@@ -304,3 +304,92 @@ async def test_a_reply_tree_whose_root_is_unknown_starts_at_its_first_known_repl
     assert summary.top_conversations == (
         TopConversation(channel_id=GENERAL, message_id=first, messages=3, participants=3),
     )
+
+
+async def _remind(
+    history: History,
+    kind: str,
+    sent_at: str,
+    answered_at: str | None = None,
+    *,
+    guild: int = GUILD,
+    message_id: int | None = None,
+    user_id: int | None = None,
+) -> None:
+    """A ``reminders`` row, as the reminder cogs write them."""
+    await history.store.flush()
+    async with history.store.transaction() as db:
+        await db.execute(
+            """INSERT INTO reminders (guild_id, kind, user_id, message_id, sent_at, answered_at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (guild, kind, user_id, message_id, sent_at, answered_at),
+        )
+
+
+async def test_reminders_sent_are_the_days_rows_of_the_guild(history: History) -> None:
+    question = history.post(A, "2026-03-02 08:00", "Anyone?")
+    first = history.post(N, "2026-03-02 08:30", "hi all")
+    await _remind(history, "question", "2026-03-02T09:00:00.000Z", message_id=question)
+    await _remind(history, "newcomer", "2026-03-02T09:00:00.000Z", message_id=first)
+    await _remind(history, "inbox", "2026-03-02T00:00:00.000Z", message_id=question, user_id=B)
+    await _remind(history, "listening", "2026-03-02T23:59:59.999Z", user_id=C)
+    # Not that day, or not that guild.
+    await _remind(history, "listening", "2026-03-01T23:59:59.999Z", user_id=C)
+    await _remind(history, "listening", "2026-03-03T00:00:00.000Z", user_id=C)
+    await _remind(history, "listening", "2026-03-02T12:00:00.000Z", guild=GUILD + 1, user_id=C)
+
+    summary = await history.summary("2026-03-02")
+
+    assert (summary.reminders_sent, summary.reminders_followed) == (4, 0)
+
+
+async def test_reminders_sent_follow_the_guilds_time_zone(history: History) -> None:
+    # 2026-03-02 in Rome (UTC+1) is [03-01 23:00, 03-02 23:00) UTC.
+    await _remind(history, "listening", "2026-03-01T23:00:00.000Z", user_id=C)
+    await _remind(history, "listening", "2026-03-02T23:00:00.000Z", user_id=C)
+
+    summary = await history.summary("2026-03-02", timezone="Europe/Rome")
+
+    assert summary.reminders_sent == 1
+
+
+async def test_reminders_followed_are_answered_within_24_hours(history: History) -> None:
+    sent = "2026-03-02T10:00:00.000Z"
+    await _remind(history, "listening", sent, "2026-03-02T10:05:00.000Z", user_id=A)
+    await _remind(history, "listening", sent, "2026-03-03T10:00:00.000Z", user_id=B)  # 24 h
+    await _remind(history, "listening", sent, "2026-03-03T10:00:00.001Z", user_id=C)  # later
+    await _remind(history, "listening", sent, "2026-03-03T11:00:00.000Z", user_id=D)  # 25 h
+    await _remind(history, "listening", sent, None, user_id=N)  # never
+
+    summary = await history.summary("2026-03-02")
+
+    assert (summary.reminders_sent, summary.reminders_followed) == (5, 2)
+
+
+async def test_reminders_answered_after_computing_are_not_followed_yet(
+    history: History,
+) -> None:
+    sent = "2026-03-02T20:00:00.000Z"
+    await _remind(history, "listening", sent, "2026-03-02T21:00:00.000Z", user_id=A)
+    await _remind(history, "listening", sent, "2026-03-03T01:00:00.000Z", user_id=B)
+
+    early = await history.summary("2026-03-02", computed_at="2026-03-03T00:05:00.000Z")
+    at_the_answer = await history.summary("2026-03-02", computed_at="2026-03-03T01:00:00.000Z")
+
+    assert (early.reminders_sent, early.reminders_followed) == (2, 1)
+    assert at_the_answer.reminders_followed == 2
+
+
+async def test_stored_summaries_keep_the_reminders(history: History) -> None:
+    await _remind(history, "listening", "2026-03-02T10:00:00.000Z", user_id=A)
+    await _remind(
+        history, "listening", "2026-03-02T11:00:00.000Z", "2026-03-02T12:00:00.000Z", user_id=B
+    )
+    summary = await history.summary("2026-03-02", computed_at="2026-03-03T00:00:00.000Z")
+    await history.store.summaries.save(summary)
+
+    [stored] = await history.store.summaries.stored(GUILD, date(2026, 3, 2), date(2026, 3, 2))
+
+    assert stored == summary
+    assert (stored.reminders_sent, stored.reminders_followed) == (2, 1)
+    assert (stored.to_json()["reminders_sent"], stored.to_json()["reminders_followed"]) == (2, 1)
