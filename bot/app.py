@@ -15,6 +15,7 @@ from bot.errors import AscoltoTree
 from bot.extensions import discover
 from bot.policy import LoggingPolicy
 from bot.recorder import ConversationRecorder
+from bot.reminders import ReminderService
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.timers import Timer
@@ -48,6 +49,7 @@ class AscoltoBot(commands.Bot):
         self.recorder = ConversationRecorder(store, self.policy, settings.privacy)
         self.timer_dispatcher = TimerDispatcher(store.timers, self._fire_timer)
         self.digests = DigestService(store, self.timer_dispatcher, settings.defaults)
+        self.reminders = ReminderService(store, self.timer_dispatcher, settings)
         self._flusher = tasks.loop(seconds=settings.database.flush_interval_seconds)(self._flush)
 
     async def setup_hook(self) -> None:
@@ -55,6 +57,7 @@ class AscoltoBot(commands.Bot):
         await self.store.open()
         await self.policy.load()
         await self.digests.resume(utcnow())
+        await self.reminders.resume(utcnow())
         for extension in discover():
             await self.load_extension(extension)
         await self._sync_commands()

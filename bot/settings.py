@@ -34,6 +34,11 @@ class ConfigError(Exception):
     """The configuration cannot be used; the message names the key and the problem."""
 
 
+# Alerts wait at least 5 minutes and at most the 7 days a question is followed.
+MIN_ALERT_MINUTES = 5
+MAX_ALERT_MINUTES = 7 * 24 * 60
+
+
 class _Table(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
@@ -66,11 +71,22 @@ class DefaultsSettings(_Table):
     timezone: str = "UTC"
     broadcaster_min_messages: int = Field(default=5, ge=1)
     broadcaster_max_ratio: float = Field(default=0.2, gt=0, le=1)
+    alert_after_minutes: int = Field(default=120, ge=MIN_ALERT_MINUTES, le=MAX_ALERT_MINUTES)
+    newcomer_alert_after_minutes: int = Field(
+        default=60, ge=MIN_ALERT_MINUTES, le=MAX_ALERT_MINUTES
+    )
+    nudge_hour: int = Field(default=9, ge=0, le=23)
 
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         return validate_timezone(value)
+
+
+class RemindersSettings(_Table):
+    """``[reminders]``: how often the bot looks for reminders to send."""
+
+    check_interval_seconds: float = Field(default=60.0, ge=10, le=3600)
 
 
 class LoggingSettings(_Table):
@@ -98,6 +114,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     defaults: DefaultsSettings = Field(default_factory=DefaultsSettings)
+    reminders: RemindersSettings = Field(default_factory=RemindersSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

@@ -7,10 +7,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.analysis.digest_plan import parse_post_time
+from bot.analysis.nudge_plan import QuietHours
 from bot.app import AscoltoBot
 from bot.clock import utcnow
 from bot.errors import UserError
-from bot.settings import validate_timezone
+from bot.settings import MAX_ALERT_MINUTES, MIN_ALERT_MINUTES, validate_timezone
 from cogs._checks import require_manage_guild
 
 LoggableChannel = (
@@ -115,6 +116,88 @@ class Config(commands.GroupCog, group_name="config"):
             raise UserError("The daily digest is not on. `/config digest set` turns it on.")
         await interaction.response.send_message("The daily digest is off.", ephemeral=True)
 
+    alerts = app_commands.Group(
+        name="alerts", description="Alerts to the team about unanswered questions and newcomers"
+    )
+
+    @alerts.command(name="set")
+    @app_commands.describe(
+        channel="Where the alerts are posted (a channel the community team reads)",
+        after_minutes="Announce a question with no response after this many minutes "
+        "(5 to 10080; default: as before, else 120)",
+        newcomer_after_minutes="Announce a newcomer's first message with no response after "
+        "this many minutes (5 to 10080; default: as before, else 60)",
+    )
+    async def alerts_set(
+        self,
+        interaction: discord.Interaction[AscoltoBot],
+        channel: discord.TextChannel,
+        after_minutes: int | None = None,
+        newcomer_after_minutes: int | None = None,
+    ) -> None:
+        """Announce unanswered questions and newcomers met with silence in a channel."""
+        guild_id = _guild_id(interaction)
+        current = await self.bot.store.alerts.settings(guild_id)
+        defaults = self.bot.settings.defaults
+        after = _minutes(
+            "after_minutes",
+            after_minutes,
+            current.after_minutes if current else defaults.alert_after_minutes,
+        )
+        newcomer_after = _minutes(
+            "newcomer_after_minutes",
+            newcomer_after_minutes,
+            current.newcomer_after_minutes if current else defaults.newcomer_alert_after_minutes,
+        )
+        needed = discord.Permissions(send_messages=True, embed_links=True)
+        if not channel.permissions_for(channel.guild.me).is_superset(needed):
+            raise UserError(
+                f"I cannot post in {channel.mention}: I need Send Messages and Embed Links "
+                "there. Nothing was changed."
+            )
+        await self.bot.store.alerts.configure(guild_id, channel.id, after, newcomer_after, utcnow())
+        await interaction.response.send_message(
+            f"Alerts go to {channel.mention}: a question with no response after {after} "
+            f"minutes, a newcomer's first message with no response after {newcomer_after} "
+            "minutes. Each is announced once, and marked when it gets answered.",
+            ephemeral=True,
+        )
+
+    @alerts.command(name="off")
+    async def alerts_off(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Stop the alerts (`/unanswered` still lists the open questions)."""
+        if not await self.bot.store.alerts.disable(_guild_id(interaction)):
+            raise UserError("Alerts are not on. `/config alerts set` turns them on.")
+        await interaction.response.send_message("Alerts are off.", ephemeral=True)
+
+    @app_commands.command(name="quiet")
+    @app_commands.describe(
+        start="When quiet hours start, local HH:MM (24-hour), e.g. 22:00",
+        end="When they end, local HH:MM, e.g. 07:00; the same as start turns them off",
+    )
+    async def quiet(
+        self, interaction: discord.Interaction[AscoltoBot], start: str, end: str
+    ) -> None:
+        """Set the hours when the bot sends no DM to members (the server's time zone)."""
+        guild_id = _guild_id(interaction)
+        try:
+            starts, ends = parse_post_time(start), parse_post_time(end)
+        except ValueError as exc:
+            raise UserError(f"{exc}. Nothing was changed.") from None
+        if starts == ends:
+            await self.bot.store.guild_config.set_quiet_hours(guild_id, None)
+            await interaction.response.send_message(
+                "No quiet hours: members' DMs go out at the hour they chose.", ephemeral=True
+            )
+            return
+        await self.bot.store.guild_config.set_quiet_hours(guild_id, QuietHours(starts, ends))
+        zone = await self.bot.reminders.timezone(guild_id)
+        await interaction.response.send_message(
+            f"Quiet hours: no DM from {start} to {end} ({zone}). A DM due then waits until "
+            f"{end}, or the next day.",
+            ephemeral=True,
+        )
+
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Show this server's Ascolto settings."""
@@ -134,6 +217,21 @@ class Config(commands.GroupCog, group_name="config"):
                 else "off"
             ),
         )
+        alerts = await self.bot.store.alerts.settings(guild_id)
+        embed.add_field(
+            name="Alerts",
+            value=(
+                f"<#{alerts.channel_id}> after {alerts.after_minutes} min "
+                f"(newcomers {alerts.newcomer_after_minutes} min)"
+                if alerts is not None and alerts.enabled
+                else "off"
+            ),
+        )
+        quiet = await self.bot.store.guild_config.quiet_hours(guild_id)
+        embed.add_field(
+            name="Quiet hours (no DMs)",
+            value=(f"{quiet.starts:%H:%M} to {quiet.ends:%H:%M}" if quiet is not None else "none"),
+        )
         embed.add_field(
             name="Message text",
             value=(
@@ -148,6 +246,18 @@ class Config(commands.GroupCog, group_name="config"):
             inline=False,
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+def _minutes(option: str, given: int | None, otherwise: int) -> int:
+    """A number of minutes for an alert, or a clear answer about what is expected."""
+    if given is None:
+        return otherwise
+    if not MIN_ALERT_MINUTES <= given <= MAX_ALERT_MINUTES:
+        raise UserError(
+            f"`{option}` must be a whole number of minutes from {MIN_ALERT_MINUTES} to "
+            f"{MAX_ALERT_MINUTES} (7 days), not {given}. Nothing was changed."
+        )
+    return given
 
 
 def _guild_id(interaction: discord.Interaction[AscoltoBot]) -> int:

@@ -13,6 +13,7 @@ import aiosqlite
 
 from bot.store import connection
 from bot.store.activity import ActivityDays
+from bot.store.alerts import AlertQueries
 from bot.store.batcher import WriteBatcher
 from bot.store.connection import StoreError
 from bot.store.consent import ConsentQueries
@@ -20,6 +21,7 @@ from bot.store.conversations import ConversationWriter
 from bot.store.digests import DigestQueries
 from bot.store.guild_config import GuildConfigQueries
 from bot.store.guilds import GuildQueries
+from bot.store.inbox import InboxQueries
 from bot.store.profiles import ProfileQueries
 from bot.store.retention import RetentionQueries
 from bot.store.summaries import SummaryQueries
@@ -51,6 +53,8 @@ class Store:
         self.guilds = GuildQueries(self)
         self.timers = TimerQueries(self)
         self.profiles = ProfileQueries(self)
+        self.alerts = AlertQueries(self)
+        self.inbox = InboxQueries(self)
 
     @property
     def db(self) -> aiosqlite.Connection:

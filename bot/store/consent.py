@@ -28,6 +28,11 @@ _FORGET = (
        WHERE guild_id = :guild_id AND content IS NOT NULL AND instr(content, :user_text) > 0""",
     "UPDATE channels SET owner_id = NULL WHERE guild_id = :guild_id AND owner_id = :user_id",
     "DELETE FROM member_events WHERE guild_id = :guild_id AND user_id = :user_id",
+    # Reminders about their messages went with the messages (foreign keys); those
+    # sent to them, their nudge settings and their Done marks go here.
+    "DELETE FROM reminders WHERE guild_id = :guild_id AND user_id = :user_id",
+    "DELETE FROM nudges WHERE guild_id = :guild_id AND user_id = :user_id",
+    "DELETE FROM inbox_done WHERE guild_id = :guild_id AND user_id = :user_id",
     # Stored summaries keep their counts (no one is named in a count) but lose the
     # member from their per-person lists.
     """UPDATE daily_summaries SET

@@ -1,8 +1,11 @@
-"""Per-guild settings chosen by managers: for now, the channels excluded from logging."""
+"""Per-guild settings chosen by managers: channels excluded from logging, quiet hours."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from bot.analysis.digest_plan import parse_post_time
+from bot.analysis.nudge_plan import QuietHours
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -62,3 +65,26 @@ class GuildConfigQueries:
                 (guild_id, channel_id),
             )
             return cursor.rowcount > 0
+
+    async def quiet_hours(self, guild_id: int) -> QuietHours | None:
+        """The guild's quiet hours (no DMs), if a manager set them."""
+        async with self._store.db.execute(
+            "SELECT starts, ends FROM quiet_hours WHERE guild_id = ?", (guild_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return QuietHours(parse_post_time(row[0]), parse_post_time(row[1]))
+
+    async def set_quiet_hours(self, guild_id: int, quiet: QuietHours | None) -> None:
+        """Set the guild's quiet hours, or clear them with None."""
+        async with self._store.transaction() as db:
+            if quiet is None:
+                await db.execute("DELETE FROM quiet_hours WHERE guild_id = ?", (guild_id,))
+                return
+            await db.execute(
+                """INSERT INTO quiet_hours (guild_id, starts, ends) VALUES (?, ?, ?)
+                   ON CONFLICT (guild_id) DO UPDATE SET
+                       starts = excluded.starts, ends = excluded.ends""",
+                (guild_id, quiet.starts.strftime("%H:%M"), quiet.ends.strftime("%H:%M")),
+            )

@@ -1,0 +1,329 @@
+"""Each member's inbox of replies owed, and the daily DMs (nudges) they may turn on.
+
+An inbox item is a message of the last 7 days that replies to the member or mentions
+them. It is answered when the member later replied to it, reacted to it, replied to
+or mentioned its author in the same channel or thread, or marked it done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.clock import from_db_time, to_db_time
+from bot.store.responses import FIRST_RESPONSE
+
+if TYPE_CHECKING:
+    import aiosqlite
+
+    from bot.store import Store
+
+INBOX_DAYS = 7
+
+
+def _answer_time(item: str, member: str, author: str) -> str:
+    """When the member answered an item: a subquery over the columns named, for the
+    item's message, the member and the item's author. Built from constants only."""
+    return f"""(SELECT min(answered) FROM (
+        SELECT a.created_at AS answered FROM interactions a
+        JOIN messages m ON m.message_id = {item}
+        WHERE a.guild_id = m.guild_id AND a.source_id = {member} AND a.target_id = {author}
+          AND a.kind IN ('reply', 'thread_reply', 'mention')
+          AND a.channel_id = coalesce(m.thread_id, m.channel_id)
+          AND a.created_at >= m.created_at AND a.message_id != {item}
+        UNION ALL
+        SELECT x.created_at FROM reactions x
+        WHERE x.message_id = {item} AND x.user_id = {member}
+        UNION ALL
+        SELECT d.done_at FROM inbox_done d
+        WHERE d.user_id = {member} AND d.message_id = {item}))"""  # noqa: S608
+
+
+_INBOX = f"""
+SELECT i.message_id, i.source_id, m.channel_id, m.thread_id, i.created_at, i.kind,
+       substr(m.content, 1, 200)
+FROM interactions i JOIN messages m ON m.message_id = i.message_id
+WHERE i.guild_id = :guild_id AND i.target_id = :user_id AND i.kind IN ('reply', 'mention')
+  AND i.created_at >= :since AND i.created_at <= :until
+  AND m.kind = 'message' AND m.deleted = 0
+  AND {_answer_time("i.message_id", "i.target_id", "i.source_id")} IS NULL
+ORDER BY i.created_at DESC, i.message_id DESC
+"""  # noqa: S608 (composed from constants only)
+
+_ANSWERED_ITEMS = f"""
+SELECT reminder_id, answered_at FROM (
+    SELECT r.reminder_id, {_answer_time("r.message_id", "r.user_id", "r.author_id")}
+           AS answered_at
+    FROM reminders r
+    WHERE r.answered_at IS NULL AND r.sent_at >= :since AND r.kind = 'inbox'
+)
+WHERE answered_at IS NOT NULL
+"""  # noqa: S608 (composed from constants only)
+
+# A listening nudge is followed when the member next replies or reacts to someone.
+_LISTENED = """
+SELECT reminder_id, answered_at FROM (
+    SELECT r.reminder_id,
+           (SELECT min(i.created_at) FROM interactions i
+            WHERE i.guild_id = r.guild_id AND i.source_id = r.user_id
+              AND i.kind IN ('reply', 'thread_reply', 'reaction')
+              AND i.created_at >= r.sent_at) AS answered_at
+    FROM reminders r
+    WHERE r.answered_at IS NULL AND r.sent_at >= :since AND r.kind = 'listening'
+)
+WHERE answered_at IS NOT NULL
+"""
+
+# The channel or thread where the member posted most in the week, and there the
+# latest question of the week by someone else that has no response yet.
+_SUGGESTION = f"""
+WITH home AS (
+    SELECT coalesce(thread_id, channel_id) AS place FROM messages
+    WHERE guild_id = :guild_id AND author_id = :user_id AND created_at >= :since
+      AND kind = 'message' AND deleted = 0
+    GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+)
+SELECT q.message_id, q.channel_id, q.thread_id FROM home
+JOIN messages q ON q.guild_id = :guild_id AND coalesce(q.thread_id, q.channel_id) = home.place
+WHERE q.is_question = 1 AND q.created_at >= :since AND q.author_id != :user_id
+  AND q.kind = 'message' AND q.deleted = 0
+  AND {FIRST_RESPONSE} IS NULL
+ORDER BY q.created_at DESC LIMIT 1
+"""  # noqa: S608 (composed from constants only)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A message that replied to or mentioned the member, not answered yet."""
+
+    message_id: int
+    author_id: int
+    channel_id: int
+    thread_id: int | None
+    at: datetime
+    kind: str  # 'reply' or 'mention'
+    excerpt: str | None
+
+    @property
+    def where_id(self) -> int:
+        """The channel or thread it was posted in."""
+        return self.thread_id if self.thread_id is not None else self.channel_id
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeSettings:
+    """A member's daily DM: at which local hour, whether on, and what was sent."""
+
+    guild_id: int
+    user_id: int
+    hour: int
+    enabled: bool
+    next_due_at: datetime | None
+    last_sent_at: datetime | None
+    last_listening_at: datetime | None
+    off_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """An open question in a place where the member is active."""
+
+    message_id: int
+    channel_id: int
+    thread_id: int | None
+
+
+class InboxQueries:
+    """Inbox items, Done marks, nudge settings, and the reminders sent by DM."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def items(
+        self, guild_id: int, user_id: int, now: datetime, *, older_than: timedelta = timedelta(0)
+    ) -> list[InboxItem]:
+        """The member's open items of the last 7 days, newest first."""
+        await self._store.flush()
+        params = {
+            "guild_id": guild_id,
+            "user_id": user_id,
+            "since": to_db_time(now - timedelta(days=INBOX_DAYS)),
+            "until": to_db_time(now - older_than),
+        }
+        async with self._store.db.execute(_INBOX, params) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            InboxItem(
+                message_id=int(message_id),
+                author_id=int(author_id),
+                channel_id=int(channel_id),
+                thread_id=None if thread_id is None else int(thread_id),
+                at=from_db_time(at),
+                kind=str(kind),
+                excerpt=excerpt,
+            )
+            for message_id, author_id, channel_id, thread_id, at, kind, excerpt in rows
+        ]
+
+    async def mark_done(self, guild_id: int, user_id: int, message_id: int, now: datetime) -> None:
+        """The member pressed Done on an item."""
+        async with self._store.transaction() as db:
+            await db.execute(
+                """INSERT OR IGNORE INTO inbox_done (guild_id, user_id, message_id, done_at)
+                   SELECT ?, ?, message_id, ? FROM messages WHERE message_id = ?""",
+                (guild_id, user_id, to_db_time(now), message_id),
+            )
+
+    async def nudges(self, guild_id: int, user_id: int) -> NudgeSettings | None:
+        """The member's nudge settings, if they ever turned nudges on."""
+        async with self._store.db.execute(
+            f"SELECT {_NUDGE_COLUMNS} FROM nudges WHERE guild_id = ? AND user_id = ?",  # noqa: S608
+            (guild_id, user_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _nudge(row)
+
+    async def due_nudges(self, now: datetime) -> list[NudgeSettings]:
+        """Every member's DM due at or before ``now``, oldest first."""
+        async with self._store.db.execute(
+            f"""SELECT {_NUDGE_COLUMNS} FROM nudges
+                WHERE enabled = 1 AND next_due_at <= ? ORDER BY next_due_at""",  # noqa: S608
+            (to_db_time(now),),
+        ) as cursor:
+            return [_nudge(row) for row in await cursor.fetchall()]
+
+    async def nudges_on(
+        self, guild_id: int, user_id: int, hour: int, first_due: datetime, now: datetime
+    ) -> None:
+        """Turn the member's daily DM on, at ``hour``, the first one at ``first_due``."""
+        async with self._store.transaction() as db:
+            await db.execute(
+                """INSERT INTO nudges (guild_id, user_id, hour, enabled, next_due_at, changed_at)
+                   VALUES (:guild_id, :user_id, :hour, 1, :due, :now)
+                   ON CONFLICT (guild_id, user_id) DO UPDATE SET
+                       hour = excluded.hour, enabled = 1, next_due_at = excluded.next_due_at,
+                       off_reason = NULL, changed_at = excluded.changed_at""",
+                {
+                    "guild_id": guild_id,
+                    "user_id": user_id,
+                    "hour": hour,
+                    "due": to_db_time(first_due),
+                    "now": to_db_time(now),
+                },
+            )
+
+    async def nudges_off(
+        self, guild_id: int, user_id: int, now: datetime, *, reason: str | None = None
+    ) -> bool:
+        """Turn the member's daily DM off; whether it was on."""
+        async with self._store.transaction() as db:
+            cursor = await db.execute(
+                """UPDATE nudges SET enabled = 0, next_due_at = NULL, off_reason = ?,
+                       changed_at = ?
+                   WHERE guild_id = ? AND user_id = ? AND enabled = 1""",
+                (reason, to_db_time(now), guild_id, user_id),
+            )
+            return cursor.rowcount > 0
+
+    async def reschedule(self, guild_id: int, user_id: int, next_due: datetime) -> None:
+        """Nothing was sent this time: the next DM is due at ``next_due``."""
+        async with self._store.transaction() as db:
+            await db.execute(
+                "UPDATE nudges SET next_due_at = ? WHERE guild_id = ? AND user_id = ?",
+                (to_db_time(next_due), guild_id, user_id),
+            )
+
+    async def sent(
+        self,
+        guild_id: int,
+        user_id: int,
+        now: datetime,
+        next_due: datetime,
+        items: list[InboxItem],
+        *,
+        listening: bool,
+    ) -> None:
+        """Record a DM sent: one reminder per item listed, one for a listening nudge."""
+        at = to_db_time(now)
+        rows: list[tuple[int, str, int, int | None, int | None, str]] = [
+            (guild_id, "inbox", user_id, i.message_id, i.author_id, at) for i in items
+        ]
+        if listening:
+            rows.append((guild_id, "listening", user_id, None, None, at))
+        async with self._store.transaction() as db:
+            await db.executemany(
+                """INSERT INTO reminders (guild_id, kind, user_id, message_id, author_id, sent_at)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                rows,
+            )
+            await db.execute(
+                """UPDATE nudges SET last_sent_at = :at, next_due_at = :next,
+                       last_listening_at = CASE WHEN :listening THEN :at
+                                                ELSE last_listening_at END
+                   WHERE guild_id = :guild_id AND user_id = :user_id""",
+                {
+                    "at": at,
+                    "next": to_db_time(next_due),
+                    "listening": listening,
+                    "guild_id": guild_id,
+                    "user_id": user_id,
+                },
+            )
+
+    async def last_dm_at(self, user_id: int) -> datetime | None:
+        """When the member last got a DM from the bot, from any guild."""
+        async with self._store.db.execute(
+            "SELECT max(last_sent_at) FROM nudges WHERE user_id = ?", (user_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None or row[0] is None else from_db_time(row[0])
+
+    async def suggestion(self, guild_id: int, user_id: int, now: datetime) -> Suggestion | None:
+        """An open question of the week in a place where the member is active."""
+        params = {
+            "guild_id": guild_id,
+            "user_id": user_id,
+            "since": to_db_time(now - timedelta(days=INBOX_DAYS)),
+            "deadline": to_db_time(now),
+        }
+        async with self._store.db.execute(_SUGGESTION, params) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return Suggestion(int(row[0]), int(row[1]), None if row[2] is None else int(row[2]))
+
+    async def record_answers(self, now: datetime) -> int:
+        """Note when the items of DMs were answered, and listening nudges followed."""
+        params = {"since": to_db_time(now - timedelta(days=INBOX_DAYS))}
+        async with self._store.transaction() as db:
+            answered = [*await _rows(db, _ANSWERED_ITEMS, params)]
+            answered += await _rows(db, _LISTENED, params)
+            await db.executemany(
+                "UPDATE reminders SET answered_at = ? WHERE reminder_id = ?",
+                [(answered_at, reminder_id) for reminder_id, answered_at in answered],
+            )
+        return len(answered)
+
+
+_NUDGE_COLUMNS = """guild_id, user_id, hour, enabled, next_due_at, last_sent_at,
+    last_listening_at, off_reason"""
+
+
+def _nudge(row: Any) -> NudgeSettings:
+    guild_id, user_id, hour, enabled, due, sent, listening, reason = row
+    return NudgeSettings(
+        guild_id=int(guild_id),
+        user_id=int(user_id),
+        hour=int(hour),
+        enabled=bool(enabled),
+        next_due_at=None if due is None else from_db_time(due),
+        last_sent_at=None if sent is None else from_db_time(sent),
+        last_listening_at=None if listening is None else from_db_time(listening),
+        off_reason=reason,
+    )
+
+
+async def _rows(db: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> list[Any]:
+    async with db.execute(sql, params) as cursor:
+        return list(await cursor.fetchall())

@@ -1,0 +1,139 @@
+"""Every member's private commands about listening: ``/inbox`` and ``/nudges``."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import AscoltoBot
+from bot.clock import utcnow
+from bot.errors import UserError
+from bot.render.reminders import inbox_embed
+from bot.store.inbox import InboxItem
+
+INBOX_SHOWN = 10  # items listed, each with its Done button
+INBOX_TIMEOUT_SECONDS = 900.0
+DM_CLOSED = "dm_closed"
+
+
+class InboxView(discord.ui.View):
+    """A Done button per listed item; pressing one marks it and shows the inbox again."""
+
+    def __init__(self, bot: AscoltoBot, guild_id: int, user_id: int) -> None:
+        super().__init__(timeout=INBOX_TIMEOUT_SECONDS)
+        self.bot = bot
+        self.guild_id = guild_id
+        self.user_id = user_id
+
+    async def refresh(self) -> discord.Embed:
+        """Read the inbox again and rebuild the buttons; returns the embed to show."""
+        items = await self.bot.store.inbox.items(self.guild_id, self.user_id, utcnow())
+        shown = items[:INBOX_SHOWN]
+        self.clear_items()
+        for number, item in enumerate(shown, start=1):
+            self.add_item(DoneButton(number, item))
+        return inbox_embed(self.guild_id, shown, len(items))
+
+    async def interaction_check(self, interaction: discord.Interaction[AscoltoBot]) -> bool:  # type: ignore[override]
+        return interaction.user.id == self.user_id
+
+
+class DoneButton(discord.ui.Button[InboxView]):
+    """Marks one inbox item as dealt with."""
+
+    def __init__(self, number: int, item: InboxItem) -> None:
+        super().__init__(
+            label=f"Done {number}",
+            style=discord.ButtonStyle.success,
+            custom_id=f"inbox-done:{item.message_id}",
+            row=(number - 1) // 5,
+        )
+        self.item = item
+
+    async def callback(self, interaction: discord.Interaction[AscoltoBot]) -> None:  # type: ignore[override]
+        view = self.view
+        assert view is not None  # a button is only pressed inside its view
+        await view.bot.store.inbox.mark_done(
+            view.guild_id, view.user_id, self.item.message_id, utcnow()
+        )
+        embed = await view.refresh()
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+class Inbox(commands.Cog):
+    """What each member owes a reply to, and the daily DM they may ask for."""
+
+    def __init__(self, bot: AscoltoBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="inbox")
+    @app_commands.guild_only()
+    async def inbox(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Replies and mentions of the last 7 days still waiting for your answer (private)."""
+        assert interaction.guild_id is not None  # guild_only
+        view = InboxView(self.bot, interaction.guild_id, interaction.user.id)
+        embed = await view.refresh()
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    nudges = app_commands.Group(
+        name="nudges", description="A private daily DM about replies you owe", guild_only=True
+    )
+
+    @nudges.command(name="on")
+    @app_commands.describe(hour="Local hour of the DM, 0 to 23 (default: the server's)")
+    async def nudges_on(
+        self, interaction: discord.Interaction[AscoltoBot], hour: int | None = None
+    ) -> None:
+        """Get at most one DM a day listing replies you owe (never when there are none)."""
+        assert interaction.guild_id is not None  # guild_only
+        guild_id, now = interaction.guild_id, utcnow()
+        if hour is None:
+            hour = await self.bot.reminders.default_nudge_hour(guild_id)
+        elif not 0 <= hour <= 23:
+            raise UserError(f"`hour` must be a whole hour from 0 to 23, not {hour}.")
+        first = await self.bot.reminders.first_nudge(guild_id, hour, now)
+        await self.bot.store.inbox.nudges_on(guild_id, interaction.user.id, hour, first, now)
+        zone = await self.bot.reminders.timezone(guild_id)
+        await interaction.response.send_message(
+            f"Nudges are on: at most one DM a day, at {hour:02d}:00 ({zone}), only when "
+            f"something waits for you. The first could come {discord.utils.format_dt(first, 'R')}."
+            " Keep your DMs open for this server. `/nudges off` stops them.",
+            ephemeral=True,
+        )
+
+    @nudges.command(name="off")
+    async def nudges_off(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Stop the daily DM."""
+        assert interaction.guild_id is not None  # guild_only
+        if not await self.bot.store.inbox.nudges_off(
+            interaction.guild_id, interaction.user.id, utcnow()
+        ):
+            raise UserError("Nudges are already off. `/nudges on` turns them on.")
+        await interaction.response.send_message("Nudges are off.", ephemeral=True)
+
+    @nudges.command(name="status")
+    async def nudges_status(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Whether you get the daily DM, when, and when the last one came."""
+        assert interaction.guild_id is not None  # guild_only
+        nudge = await self.bot.store.inbox.nudges(interaction.guild_id, interaction.user.id)
+        if nudge is None or not nudge.enabled:
+            text = "Nudges are off (the default). `/nudges on` turns them on."
+            if nudge is not None and nudge.off_reason == DM_CLOSED:
+                text = (
+                    "Nudges are off: Discord refused my DM, so I stopped trying. Allow direct "
+                    "messages from this server's members, then `/nudges on`."
+                )
+        else:
+            zone = await self.bot.reminders.timezone(interaction.guild_id)
+            text = f"Nudges are on, at {nudge.hour:02d}:00 ({zone})."
+            if nudge.next_due_at is not None:
+                text += f" Next check: {discord.utils.format_dt(nudge.next_due_at, 'f')}."
+        if nudge is not None and nudge.last_sent_at is not None:
+            text += f" Last DM: {discord.utils.format_dt(nudge.last_sent_at, 'f')}."
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def setup(bot: AscoltoBot) -> None:
+    """Load /inbox and /nudges."""
+    await bot.add_cog(Inbox(bot))

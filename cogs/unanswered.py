@@ -1,0 +1,113 @@
+"""``/unanswered``: the open questions of the last 7 days, for managers, a page at a time."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import timedelta
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import AscoltoBot
+from bot.clock import utcnow
+from bot.errors import UserError
+from bot.render.reminders import unanswered_embed
+from bot.settings import MAX_ALERT_MINUTES
+from bot.store.alerts import AlertItem
+from cogs._checks import require_manage_guild
+
+PAGE_SIZE = 10
+PAGES_TIMEOUT_SECONDS = 600.0
+
+Place = discord.TextChannel | discord.ForumChannel | discord.VoiceChannel | discord.Thread
+
+
+class Pages(discord.ui.View):
+    """Previous and Next buttons over a list of open questions; only for who asked."""
+
+    def __init__(self, guild_id: int, items: Sequence[AlertItem], owner_id: int) -> None:
+        super().__init__(timeout=PAGES_TIMEOUT_SECONDS)
+        self.guild_id = guild_id
+        self.items = items
+        self.owner_id = owner_id
+        self.page = 0
+        self.pages = max(math.ceil(len(items) / PAGE_SIZE), 1)
+        self._update_buttons()
+
+    def embed(self) -> discord.Embed:
+        """The current page."""
+        start = self.page * PAGE_SIZE
+        shown = self.items[start : start + PAGE_SIZE]
+        return unanswered_embed(self.guild_id, shown, self.page, self.pages, len(self.items))
+
+    def _update_buttons(self) -> None:
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= self.pages - 1
+
+    async def interaction_check(self, interaction: discord.Interaction[AscoltoBot]) -> bool:  # type: ignore[override]
+        return interaction.user.id == self.owner_id
+
+    async def _turn(self, interaction: discord.Interaction[AscoltoBot], step: int) -> None:
+        self.page = min(max(self.page + step, 0), self.pages - 1)
+        self._update_buttons()
+        await interaction.response.edit_message(embed=self.embed(), view=self)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction[AscoltoBot], _: discord.ui.Button[Pages]
+    ) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
+    async def next(
+        self, interaction: discord.Interaction[AscoltoBot], _: discord.ui.Button[Pages]
+    ) -> None:
+        await self._turn(interaction, 1)
+
+
+class Unanswered(commands.Cog):
+    """Lists what is still waiting for an answer."""
+
+    def __init__(self, bot: AscoltoBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="unanswered")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.check(require_manage_guild)
+    @app_commands.describe(
+        channel="Only questions asked in this channel or thread (default: everywhere)",
+        older_than_minutes="Only questions asked at least this many minutes ago "
+        f"(0 to {MAX_ALERT_MINUTES}; default 0)",
+    )
+    async def unanswered(
+        self,
+        interaction: discord.Interaction[AscoltoBot],
+        channel: Place | None = None,
+        older_than_minutes: int = 0,
+    ) -> None:
+        """Open questions of the last 7 days, oldest first (Manage Server)."""
+        if not 0 <= older_than_minutes <= MAX_ALERT_MINUTES:
+            raise UserError(
+                f"`older_than_minutes` must be a whole number from 0 to {MAX_ALERT_MINUTES} "
+                f"(7 days), not {older_than_minutes}."
+            )
+        assert interaction.guild_id is not None  # guild_only
+        items = await self.bot.store.alerts.unanswered(
+            interaction.guild_id,
+            utcnow(),
+            channel_id=channel.id if channel is not None else None,
+            older_than=timedelta(minutes=older_than_minutes),
+        )
+        pages = Pages(interaction.guild_id, items, interaction.user.id)
+        if pages.pages == 1:
+            await interaction.response.send_message(embed=pages.embed(), ephemeral=True)
+            return
+        await interaction.response.send_message(embed=pages.embed(), view=pages, ephemeral=True)
+
+
+async def setup(bot: AscoltoBot) -> None:
+    """Load /unanswered."""
+    await bot.add_cog(Unanswered(bot))

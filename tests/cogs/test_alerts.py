@@ -1,0 +1,170 @@
+"""Alerts to the team about unanswered questions and silent newcomers, under SimCord."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot import Settings, create_bot
+from bot.errors import UserError
+from bot.settings import DatabaseSettings, RemindersSettings
+from tests.helpers import query
+
+MINUTE = 60
+HOUR = 3600
+
+
+@pytest.fixture
+def settings(db_path):
+    # Writes flush on demand; the reminder pass runs every 5 simulated minutes.
+    return Settings(
+        database=DatabaseSettings(path=db_path, flush_interval_seconds=HOUR),
+        reminders=RemindersSettings(check_interval_seconds=5 * MINUTE),
+    )
+
+
+@pytest.fixture
+async def world(simcord_env):
+    guild = simcord_env.create_guild("Ascolto Lab")
+    general = guild.create_text_channel("general")
+    team = guild.create_text_channel("team")
+    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
+    maria = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    bob = guild.add_member(simcord_env.create_user("bob"))
+    return guild, general, team, maria, alice, bob
+
+
+def alerts_in(channel, bot):
+    return [m for m in channel.history() if m.author.id == bot.user.id]
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_unanswered_questions_are_announced_once_together_and_marked_when_answered(
+    simcord_env, simcord_bot, world, db_path
+):
+    _, general, team, maria, alice, bob = world
+    await maria.slash(general, "config alerts set", channel=team, after_minutes=30)
+    first = await alice.send(general, "How do I join the reading group?")
+    second = await bob.send(general, "Is the wiki down?")
+    answered_in_time = await maria.send(general, "Anyone up for coffee?")
+    await bob.send(general, "Me!", reply_to=answered_in_time)
+
+    await simcord_env.advance_time(25 * MINUTE)
+    assert alerts_in(team, simcord_bot) == []
+    await simcord_env.advance_time(10 * MINUTE)
+
+    [alert] = alerts_in(team, simcord_bot)
+    text = alert.embeds[0].description
+    assert alert.embeds[0].title == "2 waiting for an answer"
+    assert f"<@{alice.user.id}>" in text and f"<@{bob.user.id}>" in text
+    assert f"/{first.id})" in text and f"/{second.id})" in text
+    assert "reading group" in text  # the start of the question, as text is stored
+    assert f"/{answered_in_time.id})" not in text
+
+    await bob.send(general, "Ask Maria!", reply_to=first)
+    await simcord_env.advance_time(6 * MINUTE)
+
+    [alert] = alerts_in(team, simcord_bot)  # edited, not posted again
+    assert alert.embeds[0].title == "1 waiting for an answer"
+    assert "✅" in alert.embeds[0].description
+    rows = query(
+        db_path, "SELECT message_id, answered_at IS NOT NULL FROM reminders ORDER BY message_id"
+    )
+    assert rows == [(first.id, 1), (second.id, 0)]
+    await simcord_env.advance_time(2 * HOUR)
+    assert len(alerts_in(team, simcord_bot)) == 1
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_a_newcomers_first_message_met_with_silence_is_announced(
+    simcord_env, simcord_bot, world
+):
+    guild, general, team, maria, _, _ = world
+    await maria.slash(general, "config alerts set", channel=team, newcomer_after_minutes=20)
+    nina = guild.add_member(simcord_env.create_user("nina"))
+    hello = await nina.send(general, "Hello everyone, happy to be here")
+
+    await simcord_env.advance_time(26 * MINUTE)
+
+    [alert] = alerts_in(team, simcord_bot)
+    text = alert.embeds[0].description
+    assert "First message from newcomer" in text and f"/{hello.id})" in text
+    assert "🌱" in text
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_a_restart_repeats_no_alert_and_announces_what_fell_due_meanwhile(
+    simcord_env, simcord_bot, world, settings
+):
+    _, general, team, maria, alice, bob = world
+    await maria.slash(general, "config alerts set", channel=team, after_minutes=30)
+    await alice.send(general, "Where are the slides?")
+    await simcord_env.advance_time(35 * MINUTE)
+    later = await bob.send(general, "Who runs the next call?")
+    await simcord_bot.store.flush()
+    await simcord_bot.close()
+    await simcord_env.advance_time(HOUR)  # down while the second one fell due
+
+    new_bot = create_bot(settings)
+    try:
+        await simcord_env.restart_bot(new_bot)
+        await simcord_env.advance_time(MINUTE)
+        texts = sorted(alert.embeds[0].description for alert in alerts_in(team, new_bot))
+        assert len(texts) == 2
+        assert [f"/{later.id})" in text for text in texts] == [False, True]
+        assert ["slides" in text for text in texts] == [True, False]
+    finally:
+        await new_bot.close()
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_alerts_off_stops_them_and_excluded_or_opted_out_members_never_appear(
+    simcord_env, simcord_bot, world
+):
+    guild, general, team, maria, alice, bob = world
+    quiet_room = guild.create_text_channel("quiet-room")
+    await maria.slash(general, "config alerts set", channel=team, after_minutes=30)
+    await maria.slash(general, "config exclude", channel=quiet_room)
+    await alice.slash(general, "privacy optout")
+    await alice.send(general, "Am I visible?")
+    await bob.send(quiet_room, "Is anyone here?")
+    await simcord_env.advance_time(40 * MINUTE)
+    assert alerts_in(team, simcord_bot) == []
+
+    off = await maria.slash(general, "config alerts off")
+    await bob.send(general, "Does anyone read this?")
+    await simcord_env.advance_time(HOUR)
+
+    assert off.ephemeral
+    assert alerts_in(team, simcord_bot) == []
+
+
+async def test_bad_alert_options_get_a_clear_answer_and_change_nothing(
+    simcord_env, simcord_bot, world, db_path
+):
+    _, general, team, maria, _, _ = world
+
+    too_soon = await maria.slash(general, "config alerts set", channel=team, after_minutes=2)
+    too_late = await maria.slash(
+        general, "config alerts set", channel=team, newcomer_after_minutes=20000
+    )
+    not_on = await maria.slash(general, "config alerts off")
+    bad_quiet = await maria.slash(general, "config quiet", start="22h", end="07:00")
+
+    assert too_soon.ephemeral and "from 5 to 10080" in too_soon.response.content
+    assert "not 2" in too_soon.response.content
+    assert too_late.ephemeral and "newcomer_after_minutes" in too_late.response.content
+    assert not_on.ephemeral and "not on" in not_on.response.content
+    assert bad_quiet.ephemeral and "HH:MM" in bad_quiet.response.content
+    assert query(db_path, "SELECT count(*) FROM alert_settings") == [(0,)]
+    assert query(db_path, "SELECT count(*) FROM quiet_hours") == [(0,)]
+    assert [type(error) for error in simcord_env.errors] == [UserError] * 4
+
+
+async def test_members_cannot_see_the_managers_reminder_commands(simcord_bot, world):
+    _, general, _, maria, alice, _ = world
+
+    assert {"config alerts set", "unanswered"} <= set(maria.available_commands(general))
+    assert "unanswered" not in alice.available_commands(general)
+    assert {"inbox", "nudges on"} <= set(alice.available_commands(general))
