@@ -35,6 +35,10 @@ class Reminders(commands.Cog):
             return
         now = utcnow()
         await self.bot.reminders.schedule_next(now)
+        if not self.bot.is_ready():
+            # At start-up, before the guilds are known: the next pass does the work,
+            # so nothing is decided against an empty cache.
+            return
         # Each step stands alone: a failure is logged and the next pass tries again.
         for step in (self._announce, self._mark_answered, self._send_nudges):
             try:
@@ -88,7 +92,7 @@ class Reminders(commands.Cog):
     async def _dm(self, plan: NudgePlan, now: datetime) -> None:
         guild_id, user_id = plan.nudge.guild_id, plan.nudge.user_id
         guild = self.bot.get_guild(guild_id)
-        member = guild.get_member(user_id) if guild else None
+        member = await _member(guild, user_id) if guild else None
         if guild is None or member is None:
             # Not in the guild any more (or the guild is gone): nothing to say.
             await self.bot.store.inbox.reschedule(guild_id, user_id, plan.next_due)
@@ -118,6 +122,17 @@ class Reminders(commands.Cog):
             list(plan.items),
             listening=plan.suggestion is not None,
         )
+
+
+async def _member(guild: discord.Guild, user_id: int) -> discord.Member | None:
+    """The member, from the cache or else from Discord; None if not in the guild."""
+    member = guild.get_member(user_id)
+    if member is not None:
+        return member
+    try:
+        return await guild.fetch_member(user_id)
+    except discord.NotFound:
+        return None
 
 
 async def setup(bot: AscoltoBot) -> None:

@@ -1,0 +1,115 @@
+"""Each member's inbox of replies owed, and /unanswered's pages, under SimCord."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.errors import UserError
+from tests.helpers import query
+
+MINUTE = 60
+
+
+@pytest.fixture
+async def world(simcord_env):
+    guild = simcord_env.create_guild("Ascolto Lab")
+    general = guild.create_text_channel("general")
+    random = guild.create_text_channel("random")
+    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
+    maria = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    bob = guild.add_member(simcord_env.create_user("bob"))
+    carol = guild.add_member(simcord_env.create_user("carol"))
+    return guild, general, random, maria, alice, bob, carol
+
+
+def listed(result):
+    embed = result.response.embeds[0]
+    return embed.title, embed.description or ""
+
+
+async def test_the_inbox_lists_replies_and_mentions_owed_newest_first(simcord_bot, world):
+    _, general, random, _, alice, bob, carol = world
+    mine = await alice.send(general, "Here is my plan for the event")
+    reply = await bob.send(general, "Looks good, one question though", reply_to=mine)
+    await simcord_bot.store.flush()
+    mention = await carol.send(random, f"<@{alice.user.id}> can you check the poster?")
+    await bob.send(general, "unrelated chatter")
+
+    result = await alice.slash(general, "inbox")
+
+    assert result.ephemeral
+    title, text = listed(result)
+    assert title == "2 waiting for your reply"
+    assert text.index(f"/{mention.id})") < text.index(f"/{reply.id})")  # newest first
+    assert "mentioned you" in text and "replied to you" in text
+    assert [c["label"] for row in result.response.components for c in row["components"]] == [
+        "Done 1",
+        "Done 2",
+    ]
+
+
+async def test_answering_or_done_takes_items_out_of_the_inbox(simcord_env, simcord_bot, world):
+    _, general, random, _, alice, bob, carol = world
+    mine = await alice.send(general, "Plan for Saturday")
+    from_bob = await bob.send(general, "I can help", reply_to=mine)
+    from_carol = await carol.send(random, f"<@{alice.user.id}> poster?")
+    reacted = await carol.send(general, f"<@{alice.user.id}> thanks for organising!")
+
+    await alice.send(general, "Great, thank you!", reply_to=from_bob)  # answered by replying
+    await alice.react(reacted, "❤️")  # answered by reacting
+    result = await alice.slash(general, "inbox")
+    assert listed(result)[0] == "1 waiting for your reply"
+    assert f"/{from_carol.id})" in listed(result)[1]
+
+    await alice.click(result.response, label="Done 1")
+
+    assert listed(result)[0] == "Your inbox is empty"
+    assert query(simcord_bot.store.path, "SELECT message_id FROM inbox_done") == [(from_carol.id,)]
+    assert (await alice.slash(general, "inbox")).response.embeds[0].title == ("Your inbox is empty")
+
+
+async def test_a_mention_answered_in_the_same_place_leaves_the_inbox(simcord_bot, world):
+    _, general, _, _, alice, bob, _ = world
+    await bob.send(general, f"<@{alice.user.id}> are you coming tonight?")
+    await alice.send(general, f"<@{bob.user.id}> yes, see you there")
+
+    result = await alice.slash(general, "inbox")
+
+    assert listed(result)[0] == "Your inbox is empty"
+
+
+async def test_unanswered_lists_open_questions_oldest_first_a_page_at_a_time(
+    simcord_env, simcord_bot, world
+):
+    _, general, random, maria, alice, bob, _ = world
+    asked = []
+    for number in range(12):
+        asked.append(await alice.send(general, f"Question number {number}?"))
+        await simcord_env.advance_time(MINUTE)
+    answered = await bob.send(random, "Anyone around?")
+    await alice.send(random, "yes", reply_to=answered)
+
+    result = await maria.slash(general, "unanswered")
+    title, first_page = listed(result)
+    await maria.click(result.response, label="Next")
+    _, second_page = listed(result)
+    recent = await maria.slash(general, "unanswered", channel=general, older_than_minutes=5)
+
+    assert result.ephemeral
+    assert title == "12 open questions"
+    assert first_page.index(f"/{asked[0].id})") < first_page.index(f"/{asked[9].id})")
+    assert f"/{asked[10].id})" in second_page and f"/{asked[0].id})" not in second_page
+    assert f"/{answered.id})" not in first_page + second_page
+    assert listed(recent)[0] == "8 open questions"  # the last 4 are too recent
+
+
+async def test_bad_unanswered_options_get_a_clear_answer(simcord_env, simcord_bot, world):
+    _, general, _, maria, _, _, _ = world
+
+    result = await maria.slash(general, "unanswered", older_than_minutes=-5)
+
+    assert result.ephemeral
+    assert "from 0 to 10080" in result.response.content and "not -5" in result.response.content
+    assert [type(error) for error in simcord_env.errors] == [UserError]
