@@ -1,10 +1,10 @@
 """The reminder pass: what it decides, apart from how Discord is told.
 
 One stored timer (``reminders``, no guild) fires every ``[reminders]
-check_interval_seconds``; the reminders cog runs the pass and schedules the next one
-first, so that a failing pass never stops the loop. Everything the pass decides is
-a row (alert claims, reminders sent, each member's next DM), so a restart neither
-repeats nor loses one.
+check_interval_seconds`` while there is anything to watch; the reminders cog runs the
+pass and schedules the next one first, so that a failing pass never stops the loop.
+Everything the pass decides is a row (alert claims, reminders sent, each member's next
+DM), so a restart neither repeats nor loses one.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.analysis.nudge_plan import decide, first_due
-from bot.clock import to_db_time
+from bot.analysis.nudge_plan import NudgeDecision, QuietHours, decide, first_due
+from bot.analysis.summary import ratio
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.inbox import InboxItem, NudgeSettings, Suggestion
@@ -53,12 +53,23 @@ class ReminderService:
         self._interval = timedelta(seconds=settings.reminders.check_interval_seconds)
 
     async def resume(self, now: datetime) -> None:
-        """At start-up: make sure a pass is scheduled (an overdue one runs at once)."""
+        """At start-up: make sure a pass is scheduled if one is needed (an overdue one
+        runs at once)."""
         if await self._store.timers.get(REMINDER_TIMER, None) is None:
-            await self.schedule_next(now - self._interval)
+            await self.wake(now - self._interval)
 
-    async def schedule_next(self, now: datetime) -> datetime:
-        """Schedule the pass after the one starting at ``now``."""
+    async def wake(self, now: datetime) -> None:
+        """Something to watch was turned on: schedule a pass unless one is scheduled."""
+        if await self._store.timers.get(REMINDER_TIMER, None) is None:
+            await self.schedule_next(now)
+
+    async def schedule_next(self, now: datetime) -> datetime | None:
+        """Schedule the pass after the one starting at ``now``, if there is anything to
+        watch; an idle bot (no alerts, no nudges, no answer awaited) runs no pass
+        until :meth:`wake`."""
+        if not await self._store.alerts.watching(now):
+            await self._store.timers.cancel(REMINDER_TIMER, None)
+            return None
         due = now + self._interval
         await self._store.timers.schedule(REMINDER_TIMER, None, due, {})
         self._dispatcher.notify(due)
@@ -80,15 +91,27 @@ class ReminderService:
         quiet = await self._store.guild_config.quiet_hours(guild_id)
         return first_due(now, hour, await self.timezone(guild_id), quiet)
 
-    async def plan_nudge(self, nudge: NudgeSettings, now: datetime) -> NudgePlan:
-        """What a due DM says, if it may go out now (one a day per member, across
-        guilds, and never in the guild's quiet hours)."""
-        guild_id, user_id = nudge.guild_id, nudge.user_id
-        quiet = await self._store.guild_config.quiet_hours(guild_id)
-        last_dm = await self._store.inbox.last_dm_at(user_id)
-        decision = decide(now, nudge.hour, await self.timezone(guild_id), quiet, last_dm)
+    async def plan_nudges(self, nudges: list[NudgeSettings], now: datetime) -> list[NudgePlan]:
+        """What each due DM says, if it may go out now (one a day per member, across
+        guilds, and never in the guild's quiet hours). Guild settings are read once."""
+        zones: dict[int, str] = {}
+        quiet: dict[int, QuietHours | None] = {}
+        plans = []
+        for nudge in nudges:
+            guild_id = nudge.guild_id
+            if guild_id not in zones:
+                zones[guild_id] = await self.timezone(guild_id)
+                quiet[guild_id] = await self._store.guild_config.quiet_hours(guild_id)
+            decision = decide(now, nudge.hour, zones[guild_id], quiet[guild_id], nudge.last_dm_at)
+            plans.append(await self._plan(nudge, decision, now))
+        return plans
+
+    async def _plan(
+        self, nudge: NudgeSettings, decision: NudgeDecision, now: datetime
+    ) -> NudgePlan:
         if not decision.send:
             return NudgePlan(nudge, decision.next_due)
+        guild_id, user_id = nudge.guild_id, nudge.user_id
         items = await self._store.inbox.items(guild_id, user_id, now, older_than=NUDGE_ITEM_AGE)
         suggestion = None
         if await self._listening_nudge_due(nudge, now):
@@ -107,10 +130,9 @@ class ReminderService:
         if last is not None and now - last < LISTENING_NUDGE_EVERY:
             return False
         rule = BroadcasterRule.from_defaults(self._settings.defaults)
-        profile = await self._store.profiles.profile(
-            nudge.guild_id, nudge.user_id, to_db_time(now - PROFILE_WINDOW), to_db_time(now)
+        messages, replies, reactions = await self._store.inbox.week(
+            nudge.guild_id, nudge.user_id, now - PROFILE_WINDOW, now
         )
-        ratio = profile.listening_ratio
-        return (
-            profile.messages >= rule.min_messages and ratio is not None and ratio < rule.max_ratio
-        )
+        listening = ratio(replies + reactions, messages + reactions)
+        busy = messages >= rule.min_messages
+        return busy and listening is not None and listening < rule.max_ratio

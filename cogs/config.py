@@ -155,7 +155,9 @@ class Config(commands.GroupCog, group_name="config"):
                 f"I cannot post in {channel.mention}: I need Send Messages and Embed Links "
                 "there. Nothing was changed."
             )
-        await self.bot.store.alerts.configure(guild_id, channel.id, after, newcomer_after, utcnow())
+        now = utcnow()
+        await self.bot.store.alerts.configure(guild_id, channel.id, after, newcomer_after, now)
+        await self.bot.reminders.wake(now)
         await interaction.response.send_message(
             f"Alerts go to {channel.mention}: a question with no response after {after} "
             f"minutes, a newcomer's first message with no response after {newcomer_after} "

@@ -94,6 +94,7 @@ class Inbox(commands.Cog):
             raise UserError(f"`hour` must be a whole hour from 0 to 23, not {hour}.")
         first = await self.bot.reminders.first_nudge(guild_id, hour, now)
         await self.bot.store.inbox.nudges_on(guild_id, interaction.user.id, hour, first, now)
+        await self.bot.reminders.wake(now)
         zone = await self.bot.reminders.timezone(guild_id)
         await interaction.response.send_message(
             f"Nudges are on: at most one DM a day, at {hour:02d}:00 ({zone}), only when "

@@ -82,8 +82,9 @@ class Reminders(commands.Cog):
                 log.warning("alert %d of guild %d could not be marked", post_id, post.guild_id)
 
     async def _send_nudges(self, now: datetime) -> None:
-        for nudge in await self.bot.store.inbox.due_nudges(now):
-            plan = await self.bot.reminders.plan_nudge(nudge, now)
+        due = await self.bot.store.inbox.due_nudges(now)
+        for plan in await self.bot.reminders.plan_nudges(due, now):
+            nudge = plan.nudge
             if plan.send:
                 await self._dm(plan, now)
             else:

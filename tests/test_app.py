@@ -14,9 +14,12 @@ def test_every_cog_module_with_setup_is_found_and_helpers_are_skipped() -> None:
         "cogs.config",
         "cogs.conversations",
         "cogs.digest",
+        "cogs.inbox",
         "cogs.privacy",
+        "cogs.reminders",
         "cogs.retention",
         "cogs.summaries",
+        "cogs.unanswered",
     ]
 
 
@@ -35,9 +38,12 @@ async def test_setup_loads_every_cog_and_opens_the_store(simcord_env, simcord_bo
         "Config",
         "Conversations",
         "Digest",
+        "Inbox",
         "Privacy",
+        "Reminders",
         "Retention",
         "Summaries",
+        "Unanswered",
     }
     assert simcord_bot.store.is_open
     assert isinstance(simcord_bot.tree.get_command("privacy"), discord.app_commands.Group)

@@ -297,6 +297,19 @@ class AlertQueries:
         )
         return PostedAlert(int(head[0]), int(head[1]), int(head[2]), items)
 
+    async def watching(self, now: datetime) -> bool:
+        """Whether the reminder pass has anything to do: alerts or nudges on, or
+        reminders of the last 7 days whose answer is still awaited."""
+        async with self._store.db.execute(
+            """SELECT EXISTS (SELECT 1 FROM alert_settings WHERE enabled = 1)
+                   OR EXISTS (SELECT 1 FROM nudges WHERE enabled = 1)
+                   OR EXISTS (SELECT 1 FROM reminders
+                              WHERE answered_at IS NULL AND sent_at >= ?)""",
+            (to_db_time(now - timedelta(days=FOLLOW_DAYS)),),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return bool(row and row[0])
+
     async def unanswered(
         self,
         guild_id: int,

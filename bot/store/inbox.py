@@ -93,6 +93,20 @@ ORDER BY q.created_at DESC LIMIT 1
 """  # noqa: S608 (composed from constants only)
 
 
+_WEEK = """
+SELECT
+    (SELECT count(*) FROM messages
+     WHERE guild_id = :guild_id AND author_id = :user_id AND kind = 'message' AND deleted = 0
+       AND created_at >= :since AND created_at < :until),
+    (SELECT count(*) FROM interactions
+     WHERE guild_id = :guild_id AND source_id = :user_id AND kind IN ('reply', 'thread_reply')
+       AND created_at >= :since AND created_at < :until),
+    (SELECT count(*) FROM interactions
+     WHERE guild_id = :guild_id AND source_id = :user_id AND kind = 'reaction'
+       AND created_at >= :since AND created_at < :until)
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class InboxItem:
     """A message that replied to or mentioned the member, not answered yet."""
@@ -123,6 +137,7 @@ class NudgeSettings:
     last_sent_at: datetime | None
     last_listening_at: datetime | None
     off_reason: str | None
+    last_dm_at: datetime | None  # the last DM from any guild
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,13 +286,21 @@ class InboxQueries:
                 },
             )
 
-    async def last_dm_at(self, user_id: int) -> datetime | None:
-        """When the member last got a DM from the bot, from any guild."""
-        async with self._store.db.execute(
-            "SELECT max(last_sent_at) FROM nudges WHERE user_id = ?", (user_id,)
-        ) as cursor:
+    async def week(
+        self, guild_id: int, user_id: int, since: datetime, until: datetime
+    ) -> tuple[int, int, int]:
+        """The member's messages, listening messages and reactions given in a window,
+        through the per-author and per-source indexes."""
+        params = {
+            "guild_id": guild_id,
+            "user_id": user_id,
+            "since": to_db_time(since),
+            "until": to_db_time(until),
+        }
+        async with self._store.db.execute(_WEEK, params) as cursor:
             row = await cursor.fetchone()
-        return None if row is None or row[0] is None else from_db_time(row[0])
+        assert row is not None  # scalar subqueries always return a row
+        return int(row[0]), int(row[1]), int(row[2])
 
     async def suggestion(self, guild_id: int, user_id: int, now: datetime) -> Suggestion | None:
         """An open question of the week in a place where the member is active."""
@@ -306,12 +329,14 @@ class InboxQueries:
         return len(answered)
 
 
+# The last DM to the member from any guild comes along: one DM a day, across guilds.
 _NUDGE_COLUMNS = """guild_id, user_id, hour, enabled, next_due_at, last_sent_at,
-    last_listening_at, off_reason"""
+    last_listening_at, off_reason,
+    (SELECT max(n.last_sent_at) FROM nudges n WHERE n.user_id = nudges.user_id)"""
 
 
 def _nudge(row: Any) -> NudgeSettings:
-    guild_id, user_id, hour, enabled, due, sent, listening, reason = row
+    guild_id, user_id, hour, enabled, due, sent, listening, reason, last_dm = row
     return NudgeSettings(
         guild_id=int(guild_id),
         user_id=int(user_id),
@@ -321,6 +346,7 @@ def _nudge(row: Any) -> NudgeSettings:
         last_sent_at=None if sent is None else from_db_time(sent),
         last_listening_at=None if listening is None else from_db_time(listening),
         off_reason=reason,
+        last_dm_at=None if last_dm is None else from_db_time(last_dm),
     )
 
 

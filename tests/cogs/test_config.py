@@ -94,17 +94,25 @@ async def test_bad_choices_get_a_clear_private_answer(simcord_env, simcord_bot, 
 async def test_show_lists_the_settings(simcord_bot, world):
     _, general, staff, manager, _ = world
     await manager.slash(general, "config exclude", channel=staff)
+    before = await manager.slash(general, "config show")
+    await manager.slash(general, "config alerts set", channel=general, after_minutes=45)
+    await manager.slash(general, "config quiet", start="22:00", end="07:30")
 
-    result = await manager.slash(general, "config show")
+    after = await manager.slash(general, "config show")
 
-    assert result.ephemeral
-    fields = {field.name: field.value for field in result.response.embeds[0].fields}
+    assert before.ephemeral
+    fields = {field.name: field.value for field in before.response.embeds[0].fields}
     assert fields == {
         "Time zone": "UTC",
         "Daily digest": "off",
+        "Alerts": "off",
+        "Quiet hours (no DMs)": "none",
         "Message text": "kept 90 days",
         "Excluded channels": f"<#{staff.id}>",
     }
+    fields = {field.name: field.value for field in after.response.embeds[0].fields}
+    assert fields["Alerts"] == f"<#{general.id}> after 45 min (newcomers 60 min)"
+    assert fields["Quiet hours (no DMs)"] == "22:00 to 07:30"
 
 
 async def test_exclusions_survive_a_restart(simcord_env, simcord_bot, world, settings):

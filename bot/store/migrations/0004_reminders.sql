@@ -75,6 +75,9 @@ CREATE TABLE inbox_done (
     PRIMARY KEY (user_id, message_id)
 ) WITHOUT ROWID;
 
+-- What a member did lately (the listening nudge, and whether they listened after it).
+CREATE INDEX interactions_by_source ON interactions (guild_id, source_id, created_at);
+
 -- The summaries count the reminders of each day and those followed within 24 hours.
 ALTER TABLE daily_summaries ADD COLUMN reminders_sent INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE daily_summaries ADD COLUMN reminders_followed INTEGER NOT NULL DEFAULT 0;
