@@ -168,3 +168,20 @@ async def test_members_cannot_see_the_managers_reminder_commands(simcord_bot, wo
     assert {"config alerts set", "unanswered"} <= set(maria.available_commands(general))
     assert "unanswered" not in alice.available_commands(general)
     assert {"inbox", "nudges on"} <= set(alice.available_commands(general))
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_an_alert_discord_refused_is_logged_and_never_posted_twice(
+    simcord_env, simcord_bot, world, db_path, caplog
+):
+    _, general, team, maria, alice, _ = world
+    await maria.slash(general, "config alerts set", channel=team, after_minutes=30)
+    await alice.send(general, "Is the meetup still on?")
+    simcord_env.inject_error("POST", f"/channels/{team.id}/messages", status=500, times=1)
+
+    await simcord_env.advance_time(2 * HOUR)
+
+    assert alerts_in(team, simcord_bot) == []
+    assert "could not be posted" in caplog.text
+    assert "Is the meetup" not in caplog.text  # no message text in the log
+    assert query(db_path, "SELECT count(*), count(message_id) FROM alert_posts") == [(1, 0)]
