@@ -1,0 +1,159 @@
+"""``ascolto import``: backfill history from DiscordChatExporter JSON exports.
+
+Each file is read as a stream and imported in one transaction: a broken file is
+reported by name and position, leaves nothing behind, and the others go on (exit
+code 1). Afterwards the daily summaries of the days the import touched are computed
+again. A bad path, or a file named on the command line that is not an export, is a
+one-line error (exit code 2) before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from bot import clock
+from bot.analysis.days import local_day
+from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
+from bot.dce.importer import Importer, ImportReport
+from bot.dce.reader import ExportError, find_exports
+from bot.settings import Settings
+from bot.store import Store
+from bot.store.summaries import BroadcasterRule
+
+HELP = "import history from DiscordChatExporter JSON exports (files or folders)"
+
+PLAIN_PROGRESS_SECONDS = 5.0
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Options of ``ascolto import``."""
+    add_config_option(parser)
+    add_db_option(parser)
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="a DiscordChatExporter JSON export, or a folder searched for them (recursively)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Find the exports, import them, summarise the days again, and report."""
+    settings = settings_from(args)
+    try:
+        exports, skipped = find_exports(args.paths)
+    except ExportError as exc:
+        raise CliError(str(exc)) from None
+    for note in skipped:
+        print(f"skipped: {note}", file=sys.stderr)
+    if not exports:
+        raise CliError("no DiscordChatExporter export found in the paths given")
+    path = settings.database.path
+    asyncio.run(_prepare(path))  # create the file, or bring its schema up to date
+    started = time.perf_counter()
+    importer = Importer(path, settings.privacy)
+    try:
+        with _progress(sum(e.size for e in exports)) as progress:
+            report = importer.run(exports, progress)
+    finally:
+        importer.close()
+    seconds = time.perf_counter() - started
+    for failure in report.failed:
+        print(f"failed: {failure} (nothing of it was kept)", file=sys.stderr)
+    summarised = asyncio.run(_summarise(path, settings, report))
+    print(_summary(report, seconds, summarised))
+    return 1 if report.failed else 0
+
+
+async def _prepare(path: Path) -> None:
+    store = Store(path)
+    await store.open()
+    await store.close()
+
+
+async def _summarise(path: Path, settings: Settings, report: ImportReport) -> int:
+    """Compute again, and store, the summaries of every ended day the import touched."""
+    store = Store(path, flush_max_events=settings.database.flush_max_events)
+    await store.open()
+    try:
+        done = 0
+        rule = BroadcasterRule.from_defaults(settings.defaults)
+        now = clock.utcnow()
+        computed_at = clock.to_db_time(now)
+        for guild_id, (first, last) in sorted(report.spans.items()):
+            timezone = await store.guilds.timezone(guild_id, settings.defaults.timezone)
+            day = local_day(first, timezone)
+            end = min(local_day(last, timezone), local_day(now, timezone) - timedelta(days=1))
+            while day <= end:
+                summary = await store.summaries.compute(guild_id, day, timezone, computed_at, rule)
+                await store.summaries.save(summary)
+                done += 1
+                day += timedelta(days=1)
+        return done
+    finally:
+        await store.close()
+
+
+def _summary(report: ImportReport, seconds: float, summarised: int) -> str:
+    rate = report.read / seconds if seconds > 0 else 0.0
+    lines = [
+        f"files        {report.files} imported"
+        + (f", {len(report.failed)} failed" if report.failed else ""),
+        f"messages     {report.read:,} read in {seconds:,.1f} s ({rate:,.0f}/s): "
+        f"{report.new:,} new, {report.known:,} already known, {report.skipped:,} skipped "
+        "(bots, members who opted out, excluded channels)",
+        f"members      {len(report.members):,}",
+        f"interactions {report.interactions:,} new",
+    ]
+    for guild_id, (first, last) in sorted(report.spans.items()):
+        days = (last.date() - first.date()).days + 1
+        lines.append(
+            f"days         guild {guild_id}: {first:%Y-%m-%d} to {last:%Y-%m-%d} (UTC), "
+            f"{days:,} days"
+        )
+    lines.append(f"summaries    {summarised:,} days computed again")
+    return "\n".join(lines)
+
+
+@contextmanager
+def _progress(total_bytes: int) -> Iterator[Callable[[int], None]]:
+    """Messages read so far: a live bar on a terminal, a line every few seconds else."""
+    started = time.perf_counter()
+    if sys.stderr.isatty():
+        columns = (
+            SpinnerColumn(),
+            TextColumn("importing {task.completed:,.0f} messages"),
+            TextColumn("({task.fields[rate]:,.0f}/s)"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, transient=True) as bar:
+            task = bar.add_task("import", total=None, rate=0.0)
+
+            def show(read: int) -> None:
+                elapsed = max(time.perf_counter() - started, 1e-9)
+                bar.update(task, completed=read, rate=read / elapsed)
+
+            yield show
+        return
+    last_line = started
+
+    def print_line(read: int) -> None:
+        nonlocal last_line
+        now = time.perf_counter()
+        if now - last_line >= PLAIN_PROGRESS_SECONDS:
+            last_line = now
+            rate = read / max(now - started, 1e-9)
+            print(f"importing: {read:,} messages ({rate:,.0f}/s)", file=sys.stderr, flush=True)
+
+    print(f"importing {total_bytes / 1e6:,.1f} MB of exports", file=sys.stderr, flush=True)
+    yield print_line

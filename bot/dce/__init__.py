@@ -1,0 +1,1 @@
+"""DiscordChatExporter exports: reading them as streams, and importing them."""

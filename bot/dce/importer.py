@@ -1,0 +1,230 @@
+"""Importing DiscordChatExporter exports: files in a safe order, one transaction each.
+
+The rules are the live recorder's (``bot/recorder.py``): bots are never stored,
+members who opted out and excluded channels are skipped, message text follows
+``store_content`` and the retention period, a reply or a message in a thread is a
+listening message, and interaction targets are looked up among stored messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.analysis.questions import is_question
+from bot.clock import to_db_time, utcnow
+from bot.dce.format import Header, Message
+from bot.dce.reader import ExportError, ExportFile, messages
+from bot.events import MessageKind
+from bot.policy import redact_mentions
+from bot.settings import PrivacySettings
+from bot.store.imports import Batch, ImportWriter
+
+BATCH_MESSAGES = 2000
+_PART = re.compile(r"\[part (\d+)\]")
+
+Progress = Callable[[int], None]  # called with the number of messages read so far
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did, for its closing summary."""
+
+    files: int = 0
+    failed: list[str] = field(default_factory=list)
+    read: int = 0  # messages read from the files (bots and skipped members included)
+    new: int = 0  # messages stored for the first time
+    skipped: int = 0  # by bots, by members who opted out, or in excluded channels
+    members: set[tuple[int, int]] = field(default_factory=set)
+    interactions: int = 0
+    # Per guild, the oldest and newest message imported: the days to summarise again.
+    spans: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
+
+    @property
+    def known(self) -> int:
+        """Messages that were already stored (an earlier import, or the live bot)."""
+        return self.read - self.skipped - self.new
+
+    def cover(self, guild_id: int, moment: datetime) -> None:
+        """Widen the guild's span to ``moment``."""
+        first, last = self.spans.get(guild_id, (moment, moment))
+        self.spans[guild_id] = (min(first, moment), max(last, moment))
+
+
+def import_order(exports: list[ExportFile]) -> list[ExportFile]:
+    """Channels before threads (a thread's owner may be its parent's message), and the
+    parts of a partitioned export in order."""
+
+    def key(export: ExportFile) -> tuple[int, int, int, str]:
+        part = _PART.search(export.path.name)
+        return (
+            export.header.thread_id is not None,
+            export.header.where_id,
+            int(part.group(1)) if part else 0,
+            export.path.name,
+        )
+
+    return sorted(exports, key=key)
+
+
+class Importer:
+    """Imports files into one database; keeps going past a broken file."""
+
+    def __init__(self, database: Path, privacy: PrivacySettings) -> None:
+        self._writer = ImportWriter(database)
+        self._privacy = privacy
+        self._opted_out, self._excluded = self._writer.consent()
+        self._retained_since = utcnow() - timedelta(days=privacy.content_retention_days)
+        self._bots: set[int] = set()
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._writer.close()
+
+    def run(self, exports: list[ExportFile], progress: Progress | None = None) -> ImportReport:
+        """Import every file; a broken one is rolled back and reported, the rest go on."""
+        report = ImportReport()
+        interactions_before = self._writer.count("interactions")
+        for export in import_order(exports):
+            try:
+                with self._writer.file():
+                    self._file(export, report, progress)
+            except ExportError as exc:
+                report.failed.append(str(exc))
+                continue
+            report.files += 1
+        report.interactions = self._writer.count("interactions") - interactions_before
+        return report
+
+    def _file(self, export: ExportFile, report: ImportReport, progress: Progress | None) -> None:
+        header = export.header
+        excluded = {(header.guild_id, header.channel_id), (header.guild_id, header.where_id)}
+        self._writer.place(
+            {"guild_id": header.guild_id, "name": header.guild_name, "at": to_db_time(utcnow())},
+            {
+                "channel_id": header.where_id,
+                "guild_id": header.guild_id,
+                "name": header.channel_name,
+                "kind": header.channel_kind,
+                "parent_id": header.parent_id,
+                "owner_id": None,
+                "created_at": None,
+            },
+        )
+        batch = Batch()
+        # Counts are kept apart until the file commits: a broken file adds nothing.
+        read = new = skipped = 0
+        members: set[tuple[int, int]] = set()
+        spans = ImportReport()
+        for message in messages(export):
+            read += 1
+            if message.author.is_bot:
+                self._bots.add(message.author.user_id)
+            if excluded & self._excluded or not self._logged(header, message):
+                skipped += 1
+                continue
+            self._add(batch, header, message)
+            members.add((header.guild_id, message.author.user_id))
+            spans.cover(header.guild_id, message.created_at)
+            if len(batch) >= BATCH_MESSAGES:
+                new += self._writer.write(batch)
+                batch = Batch()
+                if progress is not None:
+                    progress(report.read + read)
+        new += self._writer.write(batch)
+        report.read += read
+        report.new += new
+        report.skipped += skipped
+        report.members |= members
+        for guild_id, (first, last) in spans.spans.items():
+            report.cover(guild_id, first)
+            report.cover(guild_id, last)
+        if progress is not None:
+            progress(report.read)
+
+    def _logged(self, header: Header, message: Message) -> bool:
+        author = message.author
+        return not author.is_bot and (header.guild_id, author.user_id) not in self._opted_out
+
+    def _add(self, batch: Batch, header: Header, message: Message) -> None:
+        guild_id, author_id = header.guild_id, message.author.user_id
+        at = to_db_time(message.created_at)
+        kind = message.kind
+        counts = kind is MessageKind.MESSAGE
+        opens_forum_post = header.thread_id is not None and message.message_id == header.thread_id
+        mentions = self._mentionable(guild_id, author_id, message) if counts else ()
+        row: dict[str, Any] = {
+            "message_id": message.message_id,
+            "guild_id": guild_id,
+            "channel_id": header.channel_id,
+            "thread_id": header.thread_id,
+            "where_id": header.where_id,
+            "author_id": author_id,
+            "created_at": at,
+            "kind": kind.value,
+            "reply_to_message_id": message.reply_to,
+            "reply_to_author_id": None,  # looked up among stored messages
+            "is_question": int(
+                counts and is_question(message.content, opens_forum_post=opens_forum_post)
+            ),
+            "length": len(message.content),
+            "attachments": message.attachments,
+            "content": self._content(message, guild_id),
+        }
+        batch.messages.append(row)
+        if counts and message.reply_to is not None:
+            batch.replies.append(row)
+        elif counts and header.thread_id is not None and not opens_forum_post:
+            batch.thread_replies.append(row)
+        batch.mentions.extend({"message_id": message.message_id, "user_id": u} for u in mentions)
+        batch.names[author_id] = {
+            "guild_id": guild_id,
+            "user_id": author_id,
+            "name": message.author.name,
+        }
+        if message.type == "GuildMemberJoin":
+            batch.joins.append(
+                {"guild_id": guild_id, "user_id": author_id, "name": message.author.name, "at": at}
+            )
+        for reaction in message.reactions:
+            for user in reaction.users:
+                if user.is_bot or (guild_id, user.user_id) in self._opted_out:
+                    continue
+                # Exports have no reaction times: the message's time (METRICS.md).
+                batch.reactions.append(
+                    {
+                        "guild_id": guild_id,
+                        "message_id": message.message_id,
+                        "where_id": header.where_id,
+                        "user_id": user.user_id,
+                        "emoji": reaction.emoji,
+                        "at": at,
+                        "author_hint": author_id,
+                    }
+                )
+
+    def _mentionable(self, guild_id: int, author_id: int, message: Message) -> tuple[int, ...]:
+        return tuple(
+            dict.fromkeys(
+                user_id
+                for user_id in message.mentioned_ids()
+                if user_id != author_id
+                and user_id not in self._bots
+                and (guild_id, user_id) not in self._opted_out
+            )
+        )
+
+    def _content(self, message: Message, guild_id: int) -> str | None:
+        if not (self._privacy.store_content and message.content):
+            return None
+        if message.created_at < self._retained_since:
+            return None  # already past the retention period
+        text = message.content
+        for user_id in message.mentioned_ids():
+            if (guild_id, user_id) in self._opted_out:
+                text = redact_mentions(text, user_id)
+        return text

@@ -1,0 +1,159 @@
+"""Writing imported history: the gateway's own statements, in one transaction per file.
+
+The import runs outside the bot's event loop, on a plain ``sqlite3`` connection of its
+own (WAL lets the bot go on reading; its writes wait for each file's commit). Rows are
+the ones :class:`~bot.store.conversations.ConversationWriter` would queue, applied with
+the same ``Write`` statements, so imported and live history follow one set of rules:
+reply targets are looked up among stored messages, thread owners likewise, and bots
+and opted-out members are never targets.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.store.batcher import Write
+from bot.store.connection import PRAGMAS
+from bot.store.conversations import (
+    CHANNEL_SEEN,
+    MENTION,
+    MESSAGE_POSTED,
+    REACTION_ADDED,
+    REPLY,
+    THREAD_REPLY,
+)
+
+# The import's own connection keeps a small cache and no memory map, so that its
+# memory stays flat whatever the file's size.
+_IMPORT_PRAGMAS = (*PRAGMAS, "PRAGMA cache_size = -16384", "PRAGMA mmap_size = 0")
+
+# A guild's records start at its first sighting, or at the oldest history imported.
+GUILD_IMPORTED = Write(
+    "guild_imported",
+    (
+        """INSERT INTO guilds (guild_id, name, first_seen_at) VALUES (:guild_id, :name, :at)
+           ON CONFLICT (guild_id) DO UPDATE SET
+               name = coalesce(guilds.name, excluded.name),
+               first_seen_at = min(guilds.first_seen_at, excluded.first_seen_at)""",
+    ),
+)
+
+# A name from history never replaces one the bot saw live: old names are older.
+NAME_IMPORTED = Write(
+    "name_imported",
+    (
+        """INSERT INTO members (guild_id, user_id, display_name)
+           VALUES (:guild_id, :user_id, :name)
+           ON CONFLICT (guild_id, user_id) DO UPDATE SET
+               display_name = coalesce(members.display_name, excluded.display_name)
+           WHERE members.opted_out = 0""",
+    ),
+)
+
+# A join read from a join notice: the event once, whatever the number of imports.
+JOIN_IMPORTED = Write(
+    "join_imported",
+    (
+        """INSERT INTO members (guild_id, user_id, display_name, joined_at)
+           VALUES (:guild_id, :user_id, :name, :at)
+           ON CONFLICT (guild_id, user_id) DO UPDATE SET
+               joined_at = coalesce(members.joined_at, excluded.joined_at)
+           WHERE members.opted_out = 0""",
+        """INSERT INTO member_events (guild_id, user_id, kind, at)
+           SELECT :guild_id, :user_id, 'join', :at
+           WHERE NOT EXISTS (SELECT 1 FROM member_events
+                             WHERE guild_id = :guild_id AND user_id = :user_id
+                               AND kind = 'join' AND at = :at)""",
+    ),
+)
+
+
+@dataclass(slots=True)
+class Batch:
+    """Rows of one stretch of a file, applied in the batcher's order: messages before
+    the interactions that look them up."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    replies: list[dict[str, Any]] = field(default_factory=list)
+    thread_replies: list[dict[str, Any]] = field(default_factory=list)
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+    reactions: list[dict[str, Any]] = field(default_factory=list)
+    names: dict[int, dict[str, Any]] = field(default_factory=dict)
+    joins: list[dict[str, Any]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+
+class ImportWriter:
+    """One connection; :meth:`file` is one transaction; :meth:`write` applies a batch."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, isolation_level=None)
+        for pragma in _IMPORT_PRAGMAS:
+            self._db.execute(pragma).fetchall()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def consent(self) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+        """(guild, member) pairs who opted out, and (guild, channel) pairs excluded."""
+        opted_out = {
+            (int(g), int(u))
+            for g, u in self._db.execute(
+                "SELECT guild_id, user_id FROM members WHERE opted_out = 1"
+            )
+        }
+        excluded = {
+            (int(g), int(c))
+            for g, c in self._db.execute("SELECT guild_id, channel_id FROM excluded_channels")
+        }
+        return opted_out, excluded
+
+    def count(self, table: str) -> int:
+        """Rows in one of the tables the import writes."""
+        if table not in {"messages", "interactions", "members", "reactions"}:
+            raise ValueError(f"not an imported table: {table}")
+        row = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+        return int(row[0])
+
+    @contextmanager
+    def file(self) -> Iterator[None]:
+        """One file, all or nothing."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def place(self, guild: dict[str, Any], channel: dict[str, Any]) -> None:
+        """The guild and the channel (or thread) a file is about."""
+        self._apply(GUILD_IMPORTED, [guild])
+        self._apply(CHANNEL_SEEN, [channel])
+
+    def write(self, batch: Batch) -> int:
+        """Apply a batch; returns how many of its messages were new."""
+        new = self._apply(MESSAGE_POSTED, batch.messages)
+        self._apply(REPLY, batch.replies)
+        self._apply(THREAD_REPLY, batch.thread_replies)
+        self._apply(MENTION, batch.mentions)
+        self._apply(REACTION_ADDED, batch.reactions)
+        self._apply(NAME_IMPORTED, list(batch.names.values()))
+        self._apply(JOIN_IMPORTED, batch.joins)
+        return new
+
+    def _apply(self, write: Write, rows: list[dict[str, Any]]) -> int:
+        if not rows:
+            return 0
+        changed = 0
+        for statement in write.statements:
+            changed = self._db.executemany(statement, rows).rowcount
+        return changed
