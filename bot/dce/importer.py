@@ -136,6 +136,8 @@ class Importer:
                 if progress is not None:
                     progress(report.read + read)
         new += self._writer.write(batch)
+        for guild_id, (first, _) in spans.spans.items():
+            self._writer.observed_since(guild_id, to_db_time(first))
         report.read += read
         report.new += new
         report.skipped += skipped

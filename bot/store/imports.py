@@ -139,6 +139,14 @@ class ImportWriter:
         self._apply(GUILD_IMPORTED, [guild])
         self._apply(CHANNEL_SEEN, [channel])
 
+    def observed_since(self, guild_id: int, at: str) -> None:
+        """The guild's records now start at ``at`` if that is earlier: imported days are
+        days the digest and the reports may speak of."""
+        self._db.execute(
+            "UPDATE guilds SET first_seen_at = min(first_seen_at, ?) WHERE guild_id = ?",
+            (at, guild_id),
+        )
+
     def write(self, batch: Batch) -> int:
         """Apply a batch; returns how many of its messages were new."""
         new = self._apply(MESSAGE_POSTED, batch.messages)

@@ -386,3 +386,29 @@ def test_a_missing_path_is_one_line_and_exit_2(
 
     assert code == 2
     assert err.strip() == f"ascolto import: error: {tmp_path / 'nowhere'}: no such file or folder"
+
+
+def test_imported_days_are_summarised_and_the_guilds_records_start_with_them(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "day.json",
+        export(
+            [
+                message(10, ADA, "2024-05-01T09:00:00Z", "Who is in?"),
+                message(11, BEN, "2024-05-01T09:05:00Z", "me", **reply_to(10)),
+                message(12, CAT, "2024-05-02T10:00:00Z", "late to the party"),
+            ]
+        ),
+    )
+
+    code, out, _ = ascolto_import(capsys, db, path)
+
+    assert code == 0
+    assert "summaries    2 days computed again" in out
+    assert query(db, "SELECT day, messages, replies, questions_answered FROM daily_summaries") == [
+        ("2024-05-01", 2, 1, 1),
+        ("2024-05-02", 1, 0, 0),
+    ]
+    assert query(db, "SELECT first_seen_at FROM guilds") == [("2024-05-01T09:00:00.000Z",)]
