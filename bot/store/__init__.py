@@ -19,6 +19,7 @@ from bot.store.connection import StoreError
 from bot.store.consent import ConsentQueries
 from bot.store.conversations import ConversationWriter
 from bot.store.digests import DigestQueries
+from bot.store.exports import ExportQueries
 from bot.store.guild_config import GuildConfigQueries
 from bot.store.guilds import GuildQueries
 from bot.store.inbox import InboxQueries
@@ -55,6 +56,7 @@ class Store:
         self.profiles = ProfileQueries(self)
         self.alerts = AlertQueries(self)
         self.inbox = InboxQueries(self)
+        self.exports = ExportQueries(self)
 
     @property
     def db(self) -> aiosqlite.Connection:

@@ -1,0 +1,206 @@
+"""Exports as files: daily summaries, the network of connections, message metadata.
+
+Pure writers on a stream, shared by ``ascolto export`` and ``/export``: CSV with
+the csv module, JSON with json, GraphML with networkx. The rows come from the
+store (bot/store/summaries.py and bot/store/exports.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+import networkx as nx
+
+from bot.analysis.summary import DailySummary
+from bot.store.exports import MESSAGE_COLUMNS, Connection
+
+KINDS = ("summaries", "connections", "messages")
+FORMATS = ("csv", "json", "graphml")
+# The formats each kind can be written in, in the order help texts list them.
+FORMATS_OF = {
+    "summaries": ("csv", "json"),
+    "connections": ("csv", "json", "graphml"),
+    "messages": ("csv",),
+}
+# Without a range, summaries cover this many days ending yesterday (the others: all time).
+SUMMARY_DAYS = 30
+# Summaries are read or computed at most this many days at a time, as in ``ascolto report``.
+MAX_SUMMARY_DAYS = 366
+
+SUMMARY_COLUMNS = tuple(field.name for field in dataclasses.fields(DailySummary))
+_LIST_FIELDS = ("top_connectors", "broadcasters", "top_conversations")
+
+CONNECTION_COLUMNS = (
+    "source",
+    "target",
+    "replies",
+    "thread_replies",
+    "mentions",
+    "reactions",
+    "interactions",
+    "first_at",
+    "last_at",
+)
+NAME_COLUMNS = ("source_name", "target_name")
+
+
+class TextSink(Protocol):
+    """Where text goes: an open text file, standard output, an :class:`Upload`."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+class ByteSink(Protocol):
+    """Where bytes go: an open binary file, ``sys.stdout.buffer``, an :class:`Upload`."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+def format_problem(kind: str, fmt: str) -> str | None:
+    """Why ``kind`` cannot be written as ``fmt``, or None when it can."""
+    if kind not in FORMATS_OF:
+        return f"unknown kind {kind!r}: choose {_or(KINDS)}"
+    if fmt not in FORMATS:
+        return f"unknown format {fmt!r}: choose {_or(FORMATS)}"
+    allowed = FORMATS_OF[kind]
+    if fmt not in allowed:
+        return f"{kind} cannot be exported as {fmt}, only as {_or(allowed)}"
+    return None
+
+
+def _or(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+# summaries
+
+
+def write_summaries(stream: TextSink, summaries: Iterable[DailySummary], fmt: str) -> None:
+    """One row (CSV) or object (JSON) per day, with METRICS.md's field names. In CSV
+    the per-person lists are JSON text in their cell and a missing value is empty."""
+    if fmt == "json":
+        _write_json(stream, [s.to_json() for s in summaries])
+        return
+    writer = csv.writer(stream)
+    writer.writerow(SUMMARY_COLUMNS)
+    for summary in summaries:
+        data = summary.to_json()
+        writer.writerow(
+            json.dumps(data[key], ensure_ascii=False) if key in _LIST_FIELDS else data[key]
+            for key in SUMMARY_COLUMNS
+        )
+
+
+# connections
+
+
+def connection_columns(*, names: bool) -> tuple[str, ...]:
+    """The columns of the connections CSV (and keys of its JSON)."""
+    return CONNECTION_COLUMNS + NAME_COLUMNS if names else CONNECTION_COLUMNS
+
+
+def connection_record(connection: Connection, *, names: bool) -> dict[str, Any]:
+    """One directed pair as a flat record; display names only when asked for."""
+    return {key: getattr(connection, key) for key in connection_columns(names=names)}
+
+
+def write_connections(
+    stream: TextSink, connections: Iterable[Connection], fmt: str, *, names: bool
+) -> None:
+    """The network as an edge list: a CSV row or a JSON object per directed pair."""
+    records = (connection_record(c, names=names) for c in connections)
+    if fmt == "json":
+        _write_json(stream, list(records))
+        return
+    writer = csv.DictWriter(stream, fieldnames=connection_columns(names=names))
+    writer.writeheader()
+    writer.writerows(records)
+
+
+def connection_graph(connections: Iterable[Connection], *, names: bool) -> Any:
+    """A networkx DiGraph: member ids (as text) for nodes, the pairs' counts and times on
+    the edges, and a node's ``name`` only when asked for (and known)."""
+    graph = nx.DiGraph()
+    for c in connections:
+        for member, name in ((c.source, c.source_name), (c.target, c.target_name)):
+            node = str(member)
+            if node not in graph:
+                graph.add_node(node)
+                if names and name is not None:
+                    graph.nodes[node]["name"] = name
+        edge = {key: getattr(c, key) for key in CONNECTION_COLUMNS[2:]}
+        graph.add_edge(str(c.source), str(c.target), **edge)
+    return graph
+
+
+def write_connections_graphml(
+    stream: ByteSink, connections: Iterable[Connection], *, names: bool
+) -> None:
+    """The network as GraphML (UTF-8), for Gephi or ``networkx.read_graphml``."""
+    nx.write_graphml(connection_graph(connections, names=names), stream)
+
+
+# messages
+
+
+def message_columns(*, content: bool) -> tuple[str, ...]:
+    """The columns of the messages CSV; the text only when asked for."""
+    return (*MESSAGE_COLUMNS, "content") if content else MESSAGE_COLUMNS
+
+
+class MessagesCsv:
+    """The messages CSV, written batch by batch as the store streams the rows."""
+
+    def __init__(self, stream: TextSink, *, content: bool) -> None:
+        self._writer = csv.writer(stream)
+        self._writer.writerow(message_columns(content=content))
+
+    def write(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Rows in :func:`message_columns` order, as ``ExportQueries.messages`` gives them."""
+        self._writer.writerows(rows)
+
+
+# files for Discord
+
+
+class Upload:
+    """A file built in memory for Discord: text is written as UTF-8. Bytes are kept up to
+    ``limit`` and only counted beyond it, so a huge export costs no memory."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self._buffer: io.BytesIO | None = io.BytesIO()
+
+    def write(self, data: str | bytes, /) -> int:
+        """Keep or count ``data``."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        self.size += len(raw)
+        if self._buffer is not None:
+            if self.size <= self.limit:
+                self._buffer.write(raw)
+            else:
+                self._buffer = None
+        return len(data)
+
+    @property
+    def too_large(self) -> bool:
+        """Whether more than ``limit`` bytes were written."""
+        return self.size > self.limit
+
+    def getvalue(self) -> bytes:
+        """Everything written; only while it fits."""
+        if self._buffer is None:
+            raise ValueError(f"the file has {self.size} bytes, more than {self.limit}")
+        return self._buffer.getvalue()
+
+
+def _write_json(stream: TextSink, data: list[dict[str, Any]]) -> None:
+    # The same shape as ``ascolto report --json``.
+    stream.write(json.dumps(data, indent=2, ensure_ascii=False))
+    stream.write("\n")

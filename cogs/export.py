@@ -1,0 +1,210 @@
+"""/export for managers: the server's summaries, connections or messages as a file."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.analysis.days import day_bounds, local_day, parse_day
+from bot.app import AscoltoBot
+from bot.clock import to_db_time, utcnow
+from bot.errors import UserError
+from bot.export import (
+    MAX_SUMMARY_DAYS,
+    SUMMARY_DAYS,
+    MessagesCsv,
+    Upload,
+    format_problem,
+    write_connections,
+    write_connections_graphml,
+    write_summaries,
+)
+from cogs._checks import require_manage_guild
+
+Kind = Literal["summaries", "connections", "messages"]
+Format = Literal["csv", "json", "graphml"]
+
+# Discord's upload limit when the guild does not say (a server without boosts).
+DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
+_MEGABYTE = 1024 * 1024
+
+
+def upload_limit(guild: discord.Guild | None) -> int:
+    """The largest file the bot may attach in this guild."""
+    return guild.filesize_limit if guild is not None else DEFAULT_UPLOAD_LIMIT
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """An export a manager asked for, checked."""
+
+    kind: str
+    format: str
+    guild_id: int
+    span: tuple[date, date] | None  # None: all time
+    tz: str
+    names: bool
+    content: bool
+
+    def filename(self) -> str:
+        """The attachment's name: what it holds, and its days."""
+        days = "" if self.span is None else f"-{self.span[0]}-{self.span[1]}"
+        return f"ascolto-{self.kind}{days}.{self.format}"
+
+    def command_line(self) -> str:
+        """The ``ascolto export`` command that writes the same file on the server."""
+        words = ["ascolto", "export", self.kind, "--guild", str(self.guild_id)]
+        if self.span is not None:
+            words += ["--from", str(self.span[0]), "--to", str(self.span[1])]
+        words += ["--format", self.format]
+        words += ["--names"] * self.names + ["--content"] * self.content
+        return " ".join([*words, "--output", self.filename()])
+
+
+class Export(commands.Cog):
+    """Exports of a server's data for managers, as CSV, JSON or GraphML files."""
+
+    def __init__(self, bot: AscoltoBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="export")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.check(require_manage_guild)
+    @app_commands.rename(from_day="from", to_day="to")
+    @app_commands.describe(
+        kind="Daily summaries, the network of connections, or message metadata",
+        format="csv or json; graphml for connections (Gephi); messages come as csv only",
+        from_day=(
+            f"First day, YYYY-MM-DD, with `to` (default: summaries {SUMMARY_DAYS} days, "
+            "the rest all time)"
+        ),
+        to_day="Last day, YYYY-MM-DD, included",
+        names="Connections only: add the members' display names",
+        content="Messages only: add the stored message text",
+    )
+    async def export(
+        self,
+        interaction: discord.Interaction[AscoltoBot],
+        kind: Kind,
+        format: Format,
+        from_day: str | None = None,
+        to_day: str | None = None,
+        names: bool = False,
+        content: bool = False,
+    ) -> None:
+        """Download this server's data as a file: daily summaries, connections or messages."""
+        guild = interaction.guild
+        assert guild is not None
+        problem = format_problem(kind, format)
+        if problem is not None:
+            raise UserError(f"{problem[0].upper()}{problem[1:]}.")
+        if names and kind != "connections":
+            raise UserError("`names:true` is only for `kind:connections`.")
+        if content and kind != "messages":
+            raise UserError("`content:true` is only for `kind:messages`.")
+        tz = await self.bot.store.guilds.timezone(guild.id, self.bot.settings.defaults.timezone)
+        yesterday = local_day(utcnow(), tz) - timedelta(days=1)
+        span = _span(from_day, to_day, yesterday)
+        if kind == "summaries":
+            span = await self._summary_days(guild.id, span, yesterday, tz)
+        request = _Request(kind, format, guild.id, span, tz, names, content)
+
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        upload = Upload(upload_limit(guild))
+        await self._write(request, upload)
+        if upload.too_large:
+            await interaction.followup.send(
+                f"This export is too large for Discord ({_megabytes(upload.size)} MB): use "
+                f"`{request.command_line()}` on the server. Discord takes files up to "
+                f"{_megabytes(upload.limit)} MB here.",
+                ephemeral=True,
+            )
+            return
+        period = "all time" if span is None else f"{span[0]} to {span[1]}"
+        await interaction.followup.send(
+            f"{kind.capitalize()} of {guild.name}, {period} ({format}).",
+            file=discord.File(io.BytesIO(upload.getvalue()), filename=request.filename()),
+            ephemeral=True,
+        )
+
+    async def _write(self, request: _Request, upload: Upload) -> None:
+        """Read the rows and write the file; the writing runs in a worker thread."""
+        store, guild_id, span = self.bot.store, request.guild_id, request.span
+        if request.kind == "summaries":
+            assert span is not None
+            found = await store.summaries.ensure(
+                guild_id, *span, request.tz, to_db_time(utcnow()), self.bot.digests.rule
+            )
+            await asyncio.to_thread(write_summaries, upload, found, request.format)
+            return
+        start = None if span is None else day_bounds(span[0], request.tz)[0]
+        end = None if span is None else day_bounds(span[1], request.tz)[1]
+        if request.kind == "connections":
+            pairs = await store.exports.connections(guild_id, start, end)
+            if request.format == "graphml":
+                await asyncio.to_thread(
+                    write_connections_graphml, upload, pairs, names=request.names
+                )
+            else:
+                await asyncio.to_thread(
+                    write_connections, upload, pairs, request.format, names=request.names
+                )
+            return
+        table = MessagesCsv(upload, content=request.content)
+        async for batch in store.exports.messages(guild_id, start, end, content=request.content):
+            await asyncio.to_thread(table.write, batch)
+
+    async def _summary_days(
+        self, guild_id: int, span: tuple[date, date] | None, yesterday: date, tz: str
+    ) -> tuple[date, date]:
+        """The days of summaries to export: the range given or the last ones, ended and
+        observed."""
+        first, last = span or (yesterday - timedelta(days=SUMMARY_DAYS - 1), yesterday)
+        if last > yesterday:
+            raise UserError(
+                f"{last} has not ended yet in {tz}: the latest full day is {yesterday}."
+            )
+        days = (last - first).days + 1
+        if days > MAX_SUMMARY_DAYS:
+            raise UserError(
+                f"That is {days} days of summaries; export at most {MAX_SUMMARY_DAYS} at a time."
+            )
+        observed = await self.bot.store.guilds.first_seen_day(guild_id, tz)
+        if observed is None or last < observed:
+            raise UserError(
+                "There is no data for that period: Ascolto started listening here "
+                + (f"on {observed}." if observed else "only just now.")
+            )
+        return max(first, observed), last
+
+
+def _span(from_day: str | None, to_day: str | None, example: date) -> tuple[date, date] | None:
+    """``from`` and ``to`` as days, both or neither (None)."""
+    if (from_day is None) != (to_day is None):
+        raise UserError("Give both `from` and `to` (YYYY-MM-DD), or neither.")
+    if from_day is None or to_day is None:
+        return None
+    try:
+        first, last = parse_day(from_day), parse_day(to_day)
+    except ValueError as exc:
+        raise UserError(f"{exc}, for example {example}.") from None
+    if first > last:
+        raise UserError(f"`from` {first} is after `to` {last}.")
+    return first, last
+
+
+def _megabytes(size: int) -> str:
+    return f"{max(size / _MEGABYTE, 0.1):.1f}"
+
+
+async def setup(bot: AscoltoBot) -> None:
+    """Load /export."""
+    await bot.add_cog(Export(bot))

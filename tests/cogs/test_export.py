@@ -1,0 +1,135 @@
+"""/export, driven through SimCord."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import discord
+import networkx as nx
+import pytest
+
+from bot import Settings
+from bot.errors import UserError
+from bot.export import SUMMARY_COLUMNS
+from bot.settings import DatabaseSettings
+
+DAY = 24 * 3600
+
+
+@pytest.fixture
+def settings(db_path):
+    return Settings(database=DatabaseSettings(path=db_path, flush_interval_seconds=3600))
+
+
+@pytest.fixture
+async def world(simcord_env):
+    guild = simcord_env.create_guild("Ascolto Lab")
+    general = guild.create_text_channel("general")
+    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
+    maria = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    bob = guild.add_member(simcord_env.create_user("bob"))
+    question = await alice.send(general, "Is anyone up for a code review?")
+    await bob.send(general, f"Sure {alice.mention}", reply_to=question)
+    await bob.react(question, "👀")
+    return guild, general, maria, alice, bob
+
+
+async def attachment_of(result) -> tuple[str, bytes]:
+    assert result.ephemeral
+    [file] = result.response.attachments  # the follow-up replaces the "thinking…" answer
+    return file.filename, await file.read()
+
+
+@pytest.mark.simcord(settle_timeout=30)
+async def test_a_manager_gets_the_summaries_as_csv(simcord_env, simcord_bot, world):
+    _, general, maria, _, _ = world
+    await simcord_env.advance_time(DAY)
+
+    result = await maria.slash(general, "export", kind="summaries", format="csv")
+
+    filename, data = await attachment_of(result)
+    assert filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert list(rows[0]) == list(SUMMARY_COLUMNS)
+    [day] = rows  # 30 days ending yesterday, from the first day the bot listened
+    assert (day["day"], day["messages"], day["replies"]) == ("2026-01-01", "2", "1")
+
+
+@pytest.mark.simcord(settle_timeout=30)
+async def test_connections_as_graphml_with_names(simcord_env, simcord_bot, world):
+    _, general, maria, alice, bob = world
+
+    result = await maria.slash(general, "export", kind="connections", format="graphml", names=True)
+
+    filename, data = await attachment_of(result)
+    assert filename.endswith(".graphml")
+    graph = nx.read_graphml(io.BytesIO(data))
+    assert dict(graph.nodes(data="name")) == {str(alice.id): "alice", str(bob.id): "bob"}
+    edge = graph.edges[str(bob.id), str(alice.id)]
+    assert (edge["replies"], edge["reactions"], edge["interactions"]) == (1, 1, 2)
+
+
+async def test_messages_with_a_range_and_content(simcord_env, simcord_bot, world):
+    _, general, maria, _, _ = world
+
+    result = await maria.slash(
+        general,
+        "export",
+        kind="messages",
+        format="csv",
+        content=True,
+        **{"from": "2026-01-01", "to": "2026-01-01"},
+    )
+
+    _, data = await attachment_of(result)
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert rows[0]["content"] == "Is anyone up for a code review?"
+    assert len(rows) == 2
+
+
+async def test_a_bad_combination_gets_a_clear_private_answer(simcord_env, simcord_bot, world):
+    _, general, maria, _, _ = world
+
+    result = await maria.slash(general, "export", kind="messages", format="graphml")
+
+    assert result.ephemeral
+    assert result.response.content == "Messages cannot be exported as graphml, only as csv."
+    assert not result.response.attachments
+    assert [type(e) for e in simcord_env.errors] == [UserError]
+
+
+async def test_bad_days_get_a_clear_private_answer(simcord_env, simcord_bot, world):
+    _, general, maria, _, _ = world
+
+    malformed = await maria.slash(
+        general, "export", kind="connections", format="csv", **{"from": "01/01/2026", "to": "x"}
+    )
+    half = await maria.slash(general, "export", kind="connections", format="csv", to="2026-01-01")
+
+    assert malformed.ephemeral and "YYYY-MM-DD" in malformed.response.content
+    assert half.ephemeral and "both `from` and `to`" in half.response.content
+    assert [type(e) for e in simcord_env.errors] == [UserError] * 2
+
+
+async def test_a_member_without_manage_server_cannot_see_export(simcord_env, simcord_bot, world):
+    _, general, maria, alice, _ = world
+
+    assert "export" not in alice.available_commands(general)
+    assert "export" in maria.available_commands(general)
+
+
+async def test_a_file_too_large_for_discord_points_to_the_command_line(
+    simcord_env, simcord_bot, world, monkeypatch
+):
+    guild, general, maria, _, _ = world
+    monkeypatch.setattr(discord.Guild, "filesize_limit", property(lambda _self: 100))
+
+    result = await maria.slash(general, "export", kind="messages", format="csv")
+
+    assert result.ephemeral
+    assert not result.response.attachments
+    text = result.response.content
+    assert "too large for Discord" in text
+    assert f"`ascolto export messages --guild {guild.id} --format csv --output " in text
