@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 
 import discord
 from discord.ext import commands, tasks
@@ -22,6 +23,9 @@ from bot.store.timers import Timer
 from bot.timers import TimerDispatcher
 
 log = logging.getLogger(__name__)
+
+# The heartbeat for `ascolto health`: written this often, so at least every minute.
+HEARTBEAT_SECONDS = 30.0
 
 
 def intents() -> discord.Intents:
@@ -51,6 +55,8 @@ class AscoltoBot(commands.Bot):
         self.digests = DigestService(store, self.timer_dispatcher, settings.defaults)
         self.reminders = ReminderService(store, self.timer_dispatcher, settings)
         self._flusher = tasks.loop(seconds=settings.database.flush_interval_seconds)(self._flush)
+        self._heart = tasks.loop(seconds=HEARTBEAT_SECONDS)(self._beat)
+        self._connected = False
 
     async def setup_hook(self) -> None:
         """Open the store, load every cog, sync the slash commands, start flushing."""
@@ -62,6 +68,7 @@ class AscoltoBot(commands.Bot):
             await self.load_extension(extension)
         await self._sync_commands()
         self._flusher.start()
+        self._heart.start()
         self.timer_dispatcher.start()
 
     async def _sync_commands(self) -> None:
@@ -84,6 +91,41 @@ class AscoltoBot(commands.Bot):
         with contextlib.suppress(Exception):
             await asyncio.shield(self.store.flush())
 
+    async def on_ready(self) -> None:
+        """Connected (again): one log line, and the heartbeat says so at once."""
+        self._connected = True
+        log.info("connected as %s to %d guilds", self.user, len(self.guilds))
+        await self._beat()
+
+    async def on_resumed(self) -> None:
+        """The gateway session came back after a drop."""
+        self._connected = True
+        log.info("connection resumed")
+
+    async def on_disconnect(self) -> None:
+        """The gateway dropped; discord.py reconnects by itself."""
+        if self._connected:
+            log.warning("disconnected from Discord; reconnecting")
+        self._connected = False
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Invited to a new server."""
+        log.info("joined guild %d (%d members)", guild.id, guild.member_count or 0)
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a server (its data stays until deleted)."""
+        log.info("left guild %d", guild.id)
+
+    async def _beat(self, state: str | None = None) -> None:
+        # A failed heartbeat is only logged: `ascolto health` will notice it is stale.
+        state = state or ("connected" if self._connected else "reconnecting")
+        try:
+            await self.store.heartbeat.beat(
+                utcnow(), state, self.store.batcher.last_flush_at, os.getpid()
+            )
+        except Exception:
+            log.exception("the heartbeat could not be written")
+
     async def _fire_timer(self, timer: Timer) -> None:
         # A due timer becomes an event, e.g. ``on_digest_timer_complete(timer)``.
         self.dispatch(f"{timer.kind}_timer_complete", timer)
@@ -92,7 +134,12 @@ class AscoltoBot(commands.Bot):
         """Disconnect, then write every pending row and close the database."""
         await self.timer_dispatcher.stop()
         self._flusher.cancel()
+        self._heart.cancel()
         await super().close()
+        if self.store.is_open:
+            with contextlib.suppress(Exception):  # store.close() logs what is left
+                await self.store.flush()
+            await self._beat("stopped")
         await self.store.close()
 
 

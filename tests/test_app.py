@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import discord
+import pytest
 from discord.ext import commands
 
 from bot import Settings, create_bot
 from bot.extensions import discover
+from tests.helpers import query
 
 
 def test_every_cog_module_with_setup_is_found_and_helpers_are_skipped() -> None:
@@ -70,3 +72,23 @@ async def test_an_unexpected_error_gets_an_apology_and_a_logged_traceback(
     assert "disk on fire" not in result.response.content
     assert [str(error.__cause__ or error) for error in simcord_env.errors] == ["disk on fire"]
     assert "command /privacy status failed" in caplog.text
+
+
+@pytest.mark.simcord(settle_timeout=30)
+async def test_the_running_bot_keeps_a_heartbeat_that_health_reads(
+    simcord_env, simcord_bot, settings, capsys
+) -> None:
+    from bot.cli import main
+
+    first = query(settings.database.path, "SELECT state, at FROM heartbeat")
+    await simcord_env.advance_time(31)
+    later = query(settings.database.path, "SELECT state, at, last_flush_at FROM heartbeat")
+    healthy = main(["health", "--db", str(settings.database.path)])
+    await simcord_bot.close()
+    stopped = main(["health", "--db", str(settings.database.path)])
+
+    assert [state for state, _ in first] == ["connected"]
+    [(state, at, flushed)] = later
+    assert state == "connected" and at > first[0][1] and flushed is not None
+    assert (healthy, stopped) == (0, 1)
+    assert "unhealthy: the bot stopped" in capsys.readouterr().out

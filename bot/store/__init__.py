@@ -22,6 +22,7 @@ from bot.store.digests import DigestQueries
 from bot.store.exports import ExportQueries
 from bot.store.guild_config import GuildConfigQueries
 from bot.store.guilds import GuildQueries
+from bot.store.heartbeat import HeartbeatQueries
 from bot.store.inbox import InboxQueries
 from bot.store.profiles import ProfileQueries
 from bot.store.retention import RetentionQueries
@@ -56,6 +57,7 @@ class Store:
         self.profiles = ProfileQueries(self)
         self.alerts = AlertQueries(self)
         self.inbox = InboxQueries(self)
+        self.heartbeat = HeartbeatQueries(self)
         self.exports = ExportQueries(self)
 
     @property

@@ -21,9 +21,12 @@ import logging
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
+
+from bot.clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,7 @@ class WriteBatcher:
         self._pending: list[tuple[Write, Row]] = []
         self._flush_lock = asyncio.Lock()
         self._failures = 0
+        self.last_flush_at: datetime | None = None
         self._flush_requested = False
 
     @property
@@ -91,6 +95,7 @@ class WriteBatcher:
             batch, self._pending = self._pending, []
             self._flush_requested = False
             if not batch:
+                self.last_flush_at = utcnow()
                 return 0
             try:
                 if self._failures >= _ISOLATE_AFTER_FAILURES:
@@ -113,6 +118,7 @@ class WriteBatcher:
                     )
                 raise
             self._failures = 0
+            self.last_flush_at = utcnow()
             return written
 
     async def _write_isolated(self, batch: list[tuple[Write, Row]]) -> int:
