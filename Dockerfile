@@ -26,8 +26,9 @@ ENV PYTHONUNBUFFERED=1 \
     ASCOLTO_DATABASE__PATH=/data/ascolto.db
 
 # Time zones come from the tzdata Python package, a dependency: no OS package needed.
+# The project's own wheel, by file: the versions are the ones built above.
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
-    pip install --no-index --find-links=/wheels ascolto
+    pip install --no-index --find-links=/wheels /wheels/ascolto-*.whl
 
 RUN useradd --create-home --uid 10001 --user-group ascolto \
     && mkdir -p /data /app \
@@ -35,8 +36,14 @@ RUN useradd --create-home --uid 10001 --user-group ascolto \
 
 # ./config.toml is read from here if you mount one (e.g. -v ./config.toml:/app/config.toml:ro).
 WORKDIR /app
-USER ascolto
+USER 10001:10001
 VOLUME ["/data"]
 
+# Healthy while the bot's heartbeat is fresh and its database writable (`ascolto health`).
+HEALTHCHECK --interval=60s --timeout=15s --start-period=90s --retries=3 \
+    CMD ["ascolto", "health"]
+
+# `docker stop` sends SIGTERM: the bot flushes every pending write, closes, exits 0.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["ascolto"]
 CMD ["run"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import discord
 
@@ -12,8 +13,11 @@ _CHATTY_LOGGERS = ("discord.gateway", "discord.http", "discord.state", "discord.
 
 
 def setup_logging(level: str) -> None:
-    """Log to stderr at ``level``, keeping discord.py's payload dumps out."""
+    """Log to stdout (a container's log) at ``level``, keeping discord.py's payload dumps
+    out."""
     numeric = logging.getLevelName(level)
-    discord.utils.setup_logging(level=numeric, root=True)
+    discord.utils.setup_logging(
+        handler=logging.StreamHandler(sys.stdout), level=numeric, root=True
+    )
     for name in _CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(max(numeric, logging.INFO))
