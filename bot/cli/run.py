@@ -57,8 +57,20 @@ async def _serve(settings: Settings) -> None:
     token = settings.discord.token
     assert token is not None
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    stopping: list[asyncio.Task[None]] = []
+
+    def stop() -> None:
         # Stopping means closing: pending writes are flushed before the process exits.
-        loop.add_signal_handler(sig, lambda: loop.create_task(bot.close()))
-    async with bot:
-        await bot.start(token.get_secret_value())
+        if not stopping:
+            stopping.append(loop.create_task(bot.close()))
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop)
+    try:
+        async with bot:
+            await bot.start(token.get_secret_value())
+    finally:
+        # start() returns as soon as the gateway is closed, while close() may still be
+        # flushing: wait for it, or asyncio.run would cancel the last writes.
+        for task in stopping:
+            await task

@@ -101,16 +101,24 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction at a time on the shared connection."""
+        """One write transaction at a time on the shared connection.
+
+        Safe to cancel (shutdown cancels loops mid-write): a statement already handed
+        to the database thread runs to its end, and the transaction is then rolled
+        back or committed, never left open for the next caller.
+        """
         async with self._lock:
             db = self.db
-            await db.execute("BEGIN IMMEDIATE")
+            if db.in_transaction:
+                # Left open by a statement that outlived its cancelled caller.
+                await db.execute("ROLLBACK")
+            await _finish(db, "BEGIN IMMEDIATE", undo="ROLLBACK")
             try:
                 yield db
             except BaseException:
-                await db.execute("ROLLBACK")
+                await _finish(db, "ROLLBACK")
                 raise
-            await db.execute("COMMIT")
+            await _finish(db, "COMMIT")
 
     def _flush_soon(self) -> None:
         """The queue is full: flush in the background, without making the caller wait."""
@@ -122,3 +130,17 @@ class Store:
         # A failure is logged by the batcher, and the rows wait for the next try.
         with contextlib.suppress(Exception):
             await self.flush()
+
+
+async def _finish(db: aiosqlite.Connection, sql: str, *, undo: str | None = None) -> None:
+    """Run one statement to its end even if the caller is cancelled meanwhile; on
+    cancellation, run ``undo`` after it, then let the cancellation through."""
+    statement = asyncio.ensure_future(db.execute(sql))
+    try:
+        await asyncio.shield(statement)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await statement
+            if undo is not None:
+                await db.execute(undo)
+        raise

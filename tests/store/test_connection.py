@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from importlib import resources
@@ -199,3 +200,37 @@ def test_closed_store_has_no_connection(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="not open"):
         _ = store.db
+
+
+async def test_a_transaction_cancelled_midway_is_rolled_back_and_the_next_one_works(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "cancel.db")
+    await store.open()
+    inside = asyncio.Event()
+
+    async def write_then_wait() -> None:
+        async with store.transaction() as db:
+            await db.execute(
+                "INSERT INTO guilds (guild_id, name, first_seen_at) VALUES (1, 'a', 'x')"
+            )
+            inside.set()
+            await asyncio.Event().wait()  # cancelled here, as shutdown cancels loops
+
+    try:
+        task = asyncio.create_task(write_then_wait())
+        await inside.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert not store.db.in_transaction
+        # A transaction some statement left open (the worst case) is undone first.
+        await store.db.execute("BEGIN")
+        async with store.transaction() as db:
+            await db.execute(
+                "INSERT INTO guilds (guild_id, name, first_seen_at) VALUES (2, 'b', 'x')"
+            )
+        async with store.db.execute("SELECT guild_id FROM guilds") as cursor:
+            assert list(await cursor.fetchall()) == [(2,)]
+    finally:
+        await store.close()
