@@ -33,7 +33,8 @@ GATEWAY_STANDIN = textwrap.dedent(
         for n in range(1, 101):  # the gateway delivers a hundred messages
             self.recorder.message_posted(PostedMessage(
                 message_id=n, place=Place(1, 2), author_id=10 + n % 3, author_name="m",
-                created_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC), content=f"hello {n}", kind=MessageKind.MESSAGE,
+                created_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC), content=f"hello {n}",
+                kind=MessageKind.MESSAGE,
             ))
         print("ready", flush=True)
         while not self.is_closed():
@@ -72,7 +73,8 @@ WRITER = textwrap.dedent(
                 n += 1
                 recorder.message_posted(PostedMessage(
                     message_id=n, place=Place(1, 2), author_id=10 + n % 7, author_name="m",
-                    created_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC), content="x" * 200, kind=MessageKind.MESSAGE,
+                    created_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC), content="x" * 200,
+                    kind=MessageKind.MESSAGE,
                 ))
             await store.flush()
             print(n, flush=True)
