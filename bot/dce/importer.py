@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from bot.settings import PrivacySettings
 from bot.store.imports import Batch, ImportWriter
 
 BATCH_MESSAGES = 2000
+BULK_BYTES = 64 * 1024 * 1024  # a file this large is written in bulk (see ImportWriter.bulk)
 _PART = re.compile(r"\[part (\d+)\]")
 
 Progress = Callable[[int], None]  # called with the number of messages read so far
@@ -91,7 +93,7 @@ class Importer:
         interactions_before = self._writer.count("interactions")
         for export in import_order(exports):
             try:
-                with self._writer.file():
+                with self._writer.file(), self._bulk(export):
                     self._file(export, report, progress)
             except ExportError as exc:
                 report.failed.append(str(exc))
@@ -99,6 +101,11 @@ class Importer:
             report.files += 1
         report.interactions = self._writer.count("interactions") - interactions_before
         return report
+
+    def _bulk(self, export: ExportFile) -> AbstractContextManager[None]:
+        if export.size >= BULK_BYTES:
+            return self._writer.bulk(export.header.guild_id)
+        return nullcontext()
 
     def _file(self, export: ExportFile, report: ImportReport, progress: Progress | None) -> None:
         header = export.header

@@ -73,6 +73,31 @@ JOIN_IMPORTED = Write(
 )
 
 
+# A large file is written without the indexes that receive its rows in random order
+# and without the trigger that keeps `connections` row by row: they are rebuilt once
+# at the end of the file, in its transaction (a sort instead of a million B-tree
+# insertions). Small files keep them: rebuilding costs more than it saves there.
+BULK_INDEXES = (
+    "messages_by_author",
+    "message_mentions_by_user",
+    "interactions_by_target",
+    "interactions_by_pair",
+    "interactions_by_source",
+    "interactions_answering",
+    "reactions_by_user",
+)
+BULK_TRIGGERS = ("connections_after_insert",)
+
+# The connections of a guild from its interactions, as migration 0002 builds them.
+_CONNECTIONS_FROM_INTERACTIONS = """
+INSERT INTO connections (guild_id, a, b, first_at)
+SELECT guild_id, min(source_id, target_id), max(source_id, target_id), min(created_at)
+FROM interactions WHERE guild_id = ?
+GROUP BY guild_id, min(source_id, target_id), max(source_id, target_id)
+ON CONFLICT (guild_id, a, b) DO UPDATE SET first_at = min(first_at, excluded.first_at)
+"""
+
+
 @dataclass(slots=True)
 class Batch:
     """Rows of one stretch of a file, applied in the batcher's order: messages before
@@ -133,6 +158,23 @@ class ImportWriter:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    @contextmanager
+    def bulk(self, guild_id: int) -> Iterator[None]:
+        """Inside :meth:`file`: write without the random-order indexes and the
+        connections trigger, then rebuild them (and the guild's connections)."""
+        names = (*BULK_INDEXES, *BULK_TRIGGERS)
+        marks = ", ".join("?" for _ in names)
+        saved = self._db.execute(
+            f"SELECT type, name, sql FROM sqlite_master WHERE name IN ({marks})",  # noqa: S608
+            names,
+        ).fetchall()
+        for kind, name, _ in saved:
+            self._db.execute(f'DROP {kind.upper()} "{name}"')
+        yield
+        for _, _, sql in saved:
+            self._db.execute(sql)
+        self._db.execute(_CONNECTIONS_FROM_INTERACTIONS, (guild_id,))
 
     def place(self, guild: dict[str, Any], channel: dict[str, Any]) -> None:
         """The guild and the channel (or thread) a file is about."""

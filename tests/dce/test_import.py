@@ -412,3 +412,39 @@ def test_imported_days_are_summarised_and_the_guilds_records_start_with_them(
         ("2024-05-02", 1, 0, 0),
     ]
     assert query(db, "SELECT first_seen_at FROM guilds") == [("2024-05-01T09:00:00.000Z",)]
+
+
+def test_a_large_file_written_in_bulk_gives_the_same_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.dce.importer as importer
+
+    people = [ADA, BEN, CAT]
+    messages = []
+    for n in range(60):
+        extra: dict[str, Any] = {}
+        if n % 3 == 1:
+            extra |= reply_to(100 + n - 1)
+        if n % 5 == 0:
+            extra["reactions"] = [{"emoji": {"id": "", "name": "👍"}, "users": people[:2]}]
+        if n % 7 == 0:
+            extra["mentions"] = [people[(n + 1) % 3]]
+        messages.append(
+            message(100 + n, people[n % 3], f"2024-05-01T12:{n:02d}:00Z", f"m{n}?", **extra)
+        )
+    path = write(tmp_path, "big.json", export(messages))
+    databases = {}
+    for mode, threshold in (("normal", 1 << 40), ("bulk", 0)):
+        monkeypatch.setattr(importer, "BULK_BYTES", threshold)
+        databases[mode] = tmp_path / f"{mode}.db"
+        assert ascolto_import(capsys, databases[mode], path)[0] == 0
+
+    for sql in (
+        "SELECT * FROM messages ORDER BY message_id",
+        "SELECT * FROM interactions ORDER BY message_id, source_id, target_id",
+        "SELECT * FROM connections ORDER BY a, b",
+        "SELECT * FROM reactions ORDER BY message_id, user_id",
+        "SELECT type, name, sql FROM sqlite_master ORDER BY name",
+    ):
+        assert query(databases["bulk"], sql) == query(databases["normal"], sql), sql
+    assert query(databases["bulk"], "SELECT count(*) FROM connections") == [(3,)]
