@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+from typing import Any
 
 import discord
 from discord.ext import commands, tasks
@@ -39,13 +40,14 @@ def intents() -> discord.Intents:
 class AscoltoBot(commands.Bot):
     """Ascolto: logs conversations, reminds members to listen, summarises each day."""
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store, **options: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
             tree_cls=AscoltoTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            **options,
         )
         self.settings = settings
         self.store = store
@@ -143,7 +145,15 @@ class AscoltoBot(commands.Bot):
         await self.store.close()
 
 
+class ShardedAscoltoBot(AscoltoBot, commands.AutoShardedBot):
+    """The same bot over several gateway connections, for bots in many servers."""
+
+
 def create_bot(settings: Settings) -> AscoltoBot:
-    """Build the bot and its store, not yet connected or opened."""
+    """Build the bot and its store, not yet connected or opened; sharded when
+    ``[discord] shard_count`` is set."""
     store = Store(settings.database.path, flush_max_events=settings.database.flush_max_events)
-    return AscoltoBot(settings, store)
+    shards = settings.discord.shard_count
+    if shards is None:
+        return AscoltoBot(settings, store)
+    return ShardedAscoltoBot(settings, store, shard_count=shards)

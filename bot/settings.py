@@ -48,6 +48,7 @@ class DiscordSettings(_Table):
 
     token: SecretStr | None = None
     guild_ids: list[int] = Field(default_factory=list)
+    shard_count: int | None = Field(default=None, ge=1)
 
 
 class DatabaseSettings(_Table):

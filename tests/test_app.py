@@ -92,3 +92,15 @@ async def test_the_running_bot_keeps_a_heartbeat_that_health_reads(
     assert state == "connected" and at > first[0][1] and flushed is not None
     assert (healthy, stopped) == (0, 1)
     assert "unhealthy: the bot stopped" in capsys.readouterr().out
+
+
+def test_shard_count_makes_an_auto_sharded_bot(settings: Settings) -> None:
+    settings.discord.shard_count = 3
+
+    sharded = create_bot(settings)
+
+    assert isinstance(sharded, commands.AutoShardedBot)
+    assert sharded.shard_count == 3
+    assert sharded.store.path == settings.database.path
+    settings.discord.shard_count = None
+    assert not isinstance(create_bot(settings), commands.AutoShardedBot)
