@@ -16,8 +16,6 @@ def setup_logging(level: str) -> None:
     """Log to stdout (a container's log) at ``level``, keeping discord.py's payload dumps
     out."""
     numeric = logging.getLevelName(level)
-    discord.utils.setup_logging(
-        handler=logging.StreamHandler(sys.stdout), level=numeric, root=True
-    )
+    discord.utils.setup_logging(handler=logging.StreamHandler(sys.stdout), level=numeric, root=True)
     for name in _CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(max(numeric, logging.INFO))

@@ -28,9 +28,14 @@ from bot.store.conversations import (
     THREAD_REPLY,
 )
 
-# The import's own connection keeps a small cache and no memory map, so that its
-# memory stays flat whatever the file's size.
-_IMPORT_PRAGMAS = (*PRAGMAS, "PRAGMA cache_size = -16384", "PRAGMA mmap_size = 0")
+# The import's own connection keeps a small cache, no memory map, and sorts (index
+# rebuilds) that spill to disk, so that its memory stays flat whatever the file's size.
+_IMPORT_PRAGMAS = (
+    *PRAGMAS,
+    "PRAGMA cache_size = -16384",
+    "PRAGMA mmap_size = 0",
+    "PRAGMA temp_store = FILE",
+)
 
 # A guild's records start at its first sighting, or at the oldest history imported.
 GUILD_IMPORTED = Write(
