@@ -25,9 +25,6 @@ from bot.timers import TimerDispatcher
 
 log = logging.getLogger(__name__)
 
-# The heartbeat for `ascolto health`: written this often, so at least every minute.
-HEARTBEAT_SECONDS = 30.0
-
 
 def intents() -> discord.Intents:
     """The gateway intents the bot needs; two of them are privileged (see the README)."""
@@ -57,7 +54,7 @@ class AscoltoBot(commands.Bot):
         self.digests = DigestService(store, self.timer_dispatcher, settings.defaults)
         self.reminders = ReminderService(store, self.timer_dispatcher, settings)
         self._flusher = tasks.loop(seconds=settings.database.flush_interval_seconds)(self._flush)
-        self._heart = tasks.loop(seconds=HEARTBEAT_SECONDS)(self._beat)
+        self._heart = tasks.loop(seconds=settings.database.heartbeat_interval_seconds)(self._beat)
         self._connected = False
 
     async def setup_hook(self) -> None:

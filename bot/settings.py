@@ -57,6 +57,7 @@ class DatabaseSettings(_Table):
     path: Path = Path("data/ascolto.db")
     flush_interval_seconds: float = Field(default=1.0, gt=0)
     flush_max_events: int = Field(default=500, ge=1)
+    heartbeat_interval_seconds: float = Field(default=30.0, gt=0)
 
 
 class PrivacySettings(_Table):

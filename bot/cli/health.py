@@ -17,7 +17,8 @@ from bot.store.heartbeat import check_writable, read_heartbeat
 
 HELP = "check that the running bot is alive and its database writable (exit 0 or 1)"
 
-DEFAULT_MAX_AGE_SECONDS = 120
+MIN_MAX_AGE_SECONDS = 120
+HEARTBEATS_ALLOWED = 4  # heartbeats that may be missed before the bot counts as stuck
 UNHEALTHY = 1
 
 
@@ -28,9 +29,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-age",
         type=int,
-        default=DEFAULT_MAX_AGE_SECONDS,
         metavar="SECONDS",
-        help=f"how old the heartbeat and the last flush may be (default {DEFAULT_MAX_AGE_SECONDS})",
+        help="how old the heartbeat and the last flush may be (default: four heartbeat "
+        f"intervals, at least {MIN_MAX_AGE_SECONDS})",
     )
 
 
@@ -45,8 +46,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> tuple[str, str]:
-    path = settings_from(args).database.path
-    limit = timedelta(seconds=args.max_age)
+    database = settings_from(args).database
+    path = database.path
+    seconds = args.max_age or max(
+        MIN_MAX_AGE_SECONDS, HEARTBEATS_ALLOWED * database.heartbeat_interval_seconds
+    )
+    limit = timedelta(seconds=seconds)
     if not path.is_file():
         return f"no database at {path}: the bot has not started here", ""
     try:

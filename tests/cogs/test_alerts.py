@@ -18,7 +18,9 @@ HOUR = 3600
 def settings(db_path):
     # Writes flush on demand; the reminder pass runs every 5 simulated minutes.
     return Settings(
-        database=DatabaseSettings(path=db_path, flush_interval_seconds=HOUR),
+        database=DatabaseSettings(
+            path=db_path, flush_interval_seconds=HOUR, heartbeat_interval_seconds=HOUR
+        ),
         reminders=RemindersSettings(check_interval_seconds=5 * MINUTE),
     )
 

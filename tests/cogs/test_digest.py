@@ -15,7 +15,11 @@ HOUR = 3600
 @pytest.fixture
 def settings(db_path):
     # Writes flush on demand in these tests; an hourly flush keeps day-long advances cheap.
-    return Settings(database=DatabaseSettings(path=db_path, flush_interval_seconds=HOUR))
+    return Settings(
+        database=DatabaseSettings(
+            path=db_path, flush_interval_seconds=HOUR, heartbeat_interval_seconds=HOUR
+        )
+    )
 
 
 @pytest.fixture

@@ -17,7 +17,9 @@ HOUR = 3600
 @pytest.fixture
 def settings(db_path):
     return Settings(
-        database=DatabaseSettings(path=db_path, flush_interval_seconds=HOUR),
+        database=DatabaseSettings(
+            path=db_path, flush_interval_seconds=HOUR, heartbeat_interval_seconds=HOUR
+        ),
         reminders=RemindersSettings(check_interval_seconds=15 * MINUTE),
     )
 

@@ -13,7 +13,9 @@ from tests.helpers import stored
 def settings(db_path):
     # A long flush interval keeps a two-day clock advance cheap; writes still flush on demand.
     return Settings(
-        database=DatabaseSettings(path=db_path, flush_interval_seconds=3600),
+        database=DatabaseSettings(
+            path=db_path, flush_interval_seconds=3600, heartbeat_interval_seconds=3600
+        ),
         privacy=PrivacySettings(content_retention_days=1),
     )
 

@@ -14,7 +14,11 @@ DAY = 24 * 3600
 
 @pytest.fixture
 def settings(db_path):
-    return Settings(database=DatabaseSettings(path=db_path, flush_interval_seconds=3600))
+    return Settings(
+        database=DatabaseSettings(
+            path=db_path, flush_interval_seconds=3600, heartbeat_interval_seconds=3600
+        )
+    )
 
 
 @pytest.fixture
