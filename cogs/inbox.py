@@ -10,11 +10,10 @@ from bot.app import AscoltoBot
 from bot.clock import utcnow
 from bot.errors import UserError
 from bot.render.reminders import inbox_embed
-from bot.store.inbox import InboxItem
+from bot.store.inbox import DM_CLOSED, InboxItem
 
 INBOX_SHOWN = 10  # items listed, each with its Done button
 INBOX_TIMEOUT_SECONDS = 900.0
-DM_CLOSED = "dm_closed"
 
 
 class InboxView(discord.ui.View):

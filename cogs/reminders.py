@@ -17,8 +17,8 @@ from bot.clock import utcnow
 from bot.reminders import REMINDER_TIMER, NudgePlan
 from bot.render.reminders import alert_embed, nudge_embed
 from bot.store.alerts import AlertClaim
+from bot.store.inbox import DM_CLOSED
 from bot.store.timers import Timer
-from cogs.inbox import DM_CLOSED
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
+from bot.store.connection import fetch_all
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
 
 if TYPE_CHECKING:
-    import aiosqlite
-
     from bot.store import Store
 
 FOLLOW_DAYS = 7  # items are announced, and their answers looked for, this long
@@ -221,7 +220,7 @@ class AlertQueries:
             # A newcomer's first message that is also a question is announced once,
             # as the newcomer's.
             for sql in (_DUE_NEWCOMERS, _DUE_QUESTIONS):
-                for item in map(_item, await _rows(db, sql, params)):
+                for item in map(_item, await fetch_all(db, sql, params)):
                     found.setdefault(item.message_id, item)
             await db.execute(
                 "UPDATE alert_settings SET checked_until = ? WHERE guild_id = ?",
@@ -269,7 +268,7 @@ class AlertQueries:
             "since": to_db_time(now - timedelta(days=FOLLOW_DAYS)),
         }
         async with self._store.transaction() as db:
-            rows = await _rows(db, _ANSWERED_ALERTS, params)
+            rows = await fetch_all(db, _ANSWERED_ALERTS, params)
             await db.executemany(
                 "UPDATE reminders SET answered_at = ? WHERE reminder_id = ?",
                 [(answered_at, reminder_id) for reminder_id, _, answered_at in rows],
@@ -327,7 +326,7 @@ class AlertQueries:
             "older_than": to_db_time(now - older_than),
             "channel_id": channel_id,
         }
-        return [_item(row) for row in await _rows(self._store.db, _UNANSWERED, params)]
+        return [_item(row) for row in await fetch_all(self._store.db, _UNANSWERED, params)]
 
 
 def _settings(row: Any) -> AlertSettings:
@@ -353,8 +352,3 @@ def _item(row: Any) -> AlertItem:
         asked_at=from_db_time(created_at),
         excerpt=excerpt,
     )
-
-
-async def _rows(db: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> list[Any]:
-    async with db.execute(sql, params) as cursor:
-        return list(await cursor.fetchall())

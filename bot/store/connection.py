@@ -6,6 +6,7 @@ import logging
 import re
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -67,6 +68,14 @@ async def connect(path: Path) -> aiosqlite.Connection:
         await db.close()
         raise
     return db
+
+
+async def fetch_all(
+    db: aiosqlite.Connection, sql: str, params: dict[str, Any]
+) -> list[tuple[Any, ...]]:
+    """Every row of one statement, as tuples."""
+    async with db.execute(sql, params) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]
 
 
 async def schema_version(db: aiosqlite.Connection) -> int:

@@ -12,14 +12,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
+from bot.store.connection import fetch_all
 from bot.store.responses import FIRST_RESPONSE
 
 if TYPE_CHECKING:
-    import aiosqlite
-
     from bot.store import Store
 
 INBOX_DAYS = 7
+DM_CLOSED = "dm_closed"  # nudges_off reason: Discord refused the DM
 
 
 def _answer_time(item: str, member: str, author: str) -> str:
@@ -320,8 +320,8 @@ class InboxQueries:
         """Note when the items of DMs were answered, and listening nudges followed."""
         params = {"since": to_db_time(now - timedelta(days=INBOX_DAYS))}
         async with self._store.transaction() as db:
-            answered = [*await _rows(db, _ANSWERED_ITEMS, params)]
-            answered += await _rows(db, _LISTENED, params)
+            answered = [*await fetch_all(db, _ANSWERED_ITEMS, params)]
+            answered += await fetch_all(db, _LISTENED, params)
             await db.executemany(
                 "UPDATE reminders SET answered_at = ? WHERE reminder_id = ?",
                 [(answered_at, reminder_id) for reminder_id, answered_at in answered],
@@ -348,8 +348,3 @@ def _nudge(row: Any) -> NudgeSettings:
         off_reason=reason,
         last_dm_at=None if last_dm is None else from_db_time(last_dm),
     )
-
-
-async def _rows(db: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> list[Any]:
-    async with db.execute(sql, params) as cursor:
-        return list(await cursor.fetchall())

@@ -23,6 +23,7 @@ from bot.analysis.summary import (
 )
 from bot.clock import from_db_time, to_db_time
 from bot.settings import DefaultsSettings
+from bot.store.connection import fetch_all
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
 
 if TYPE_CHECKING:
@@ -296,11 +297,11 @@ class SummaryQueries:
         db = self._store.db
         activity = await _one(db, _DAY_ACTIVITY, params)
         (new_members,) = await _one(db, _NEW_MEMBERS, params)
-        asked_rows = await _all(db, _ASKED, params)
-        connections = await _all(db, _CONNECTIONS, params)
+        asked_rows = await fetch_all(db, _ASKED, params)
+        connections = await fetch_all(db, _CONNECTIONS, params)
         network = await _one(db, _NETWORK, params)
-        broadcasters = await _all(db, _BROADCASTERS, params)
-        conversations = await _all(db, _TOP_CONVERSATIONS, params)
+        broadcasters = await fetch_all(db, _BROADCASTERS, params)
+        conversations = await fetch_all(db, _TOP_CONVERSATIONS, params)
         reminders_sent, reminders_followed = await _one(db, _REMINDERS, params)
         messages, replies, reactions, active_members = activity
         asked = [_Asked(*row) for row in asked_rows]
@@ -404,8 +405,3 @@ async def _one(db: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> tu
         row = await cursor.fetchone()
     assert row is not None  # aggregates always return a row
     return tuple(row)
-
-
-async def _all(db: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    async with db.execute(sql, params) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
