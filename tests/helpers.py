@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import AscoltoBot
+from bot.settings import DatabaseSettings, Settings
 
 
 async def stored(bot: AscoltoBot, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -29,3 +30,12 @@ def create_thread(env: Any, channel: Any, name: str, owner: Any, *, message: Any
         channel.id, name, owner.id, message_id=message.id if message is not None else None
     )
     return ChannelHandle(env, channel.guild, thread)
+
+
+def slow_clock_settings(db_path: Path, **tables: Any) -> Settings:
+    """Settings for tests that advance the simulated clock by hours or days: writes
+    flush on demand and the heartbeat is hourly, so each simulated hour costs little."""
+    database = DatabaseSettings(
+        path=db_path, flush_interval_seconds=3600, heartbeat_interval_seconds=3600
+    )
+    return Settings(database=database, **tables)

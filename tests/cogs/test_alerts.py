@@ -5,10 +5,10 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot import Settings, create_bot
+from bot import create_bot
 from bot.errors import UserError
-from bot.settings import DatabaseSettings, RemindersSettings
-from tests.helpers import query
+from bot.settings import RemindersSettings
+from tests.helpers import query, slow_clock_settings
 
 MINUTE = 60
 HOUR = 3600
@@ -16,12 +16,9 @@ HOUR = 3600
 
 @pytest.fixture
 def settings(db_path):
-    # Writes flush on demand; the reminder pass runs every 5 simulated minutes.
-    return Settings(
-        database=DatabaseSettings(
-            path=db_path, flush_interval_seconds=HOUR, heartbeat_interval_seconds=HOUR
-        ),
-        reminders=RemindersSettings(check_interval_seconds=5 * MINUTE),
+    # The reminder pass runs every 5 simulated minutes.
+    return slow_clock_settings(
+        db_path, reminders=RemindersSettings(check_interval_seconds=5 * MINUTE)
     )
 
 

@@ -5,21 +5,15 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot import Settings, create_bot
-from bot.settings import DatabaseSettings
-from tests.helpers import query
+from bot import create_bot
+from tests.helpers import query, slow_clock_settings
 
 HOUR = 3600
 
 
 @pytest.fixture
 def settings(db_path):
-    # Writes flush on demand in these tests; an hourly flush keeps day-long advances cheap.
-    return Settings(
-        database=DatabaseSettings(
-            path=db_path, flush_interval_seconds=HOUR, heartbeat_interval_seconds=HOUR
-        )
-    )
+    return slow_clock_settings(db_path)
 
 
 @pytest.fixture

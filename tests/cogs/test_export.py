@@ -9,21 +9,16 @@ import discord
 import networkx as nx
 import pytest
 
-from bot import Settings
 from bot.errors import UserError
 from bot.export import SUMMARY_COLUMNS
-from bot.settings import DatabaseSettings
+from tests.helpers import slow_clock_settings
 
 DAY = 24 * 3600
 
 
 @pytest.fixture
 def settings(db_path):
-    return Settings(
-        database=DatabaseSettings(
-            path=db_path, flush_interval_seconds=3600, heartbeat_interval_seconds=3600
-        )
-    )
+    return slow_clock_settings(db_path)
 
 
 @pytest.fixture

@@ -6,18 +6,12 @@ import pytest
 
 from bot import Settings
 from bot.settings import DatabaseSettings, PrivacySettings
-from tests.helpers import stored
+from tests.helpers import slow_clock_settings, stored
 
 
 @pytest.fixture
 def settings(db_path):
-    # A long flush interval keeps a two-day clock advance cheap; writes still flush on demand.
-    return Settings(
-        database=DatabaseSettings(
-            path=db_path, flush_interval_seconds=3600, heartbeat_interval_seconds=3600
-        ),
-        privacy=PrivacySettings(content_retention_days=1),
-    )
+    return slow_clock_settings(db_path, privacy=PrivacySettings(content_retention_days=1))
 
 
 @pytest.mark.simcord(settle_timeout=60)

@@ -5,20 +5,15 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot import Settings
 from bot.errors import UserError
-from bot.settings import DatabaseSettings
+from tests.helpers import slow_clock_settings
 
 DAY = 24 * 3600
 
 
 @pytest.fixture
 def settings(db_path):
-    return Settings(
-        database=DatabaseSettings(
-            path=db_path, flush_interval_seconds=3600, heartbeat_interval_seconds=3600
-        )
-    )
+    return slow_clock_settings(db_path)
 
 
 @pytest.fixture
