@@ -21,20 +21,6 @@ def settings(db_path):
     return slow_clock_settings(db_path)
 
 
-@pytest.fixture
-async def world(simcord_env):
-    guild = simcord_env.create_guild("Ascolto Lab")
-    general = guild.create_text_channel("general")
-    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
-    maria = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    question = await alice.send(general, "Is anyone up for a code review?")
-    await bob.send(general, f"Sure {alice.mention}", reply_to=question)
-    await bob.react(question, "👀")
-    return guild, general, maria, alice, bob
-
-
 async def attachment_of(result) -> tuple[str, bytes]:
     assert result.ephemeral
     [file] = result.response.attachments  # the follow-up replaces the "thinking…" answer
