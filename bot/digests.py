@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.analysis.broadcasters import BroadcasterRule
 from bot.analysis.digest_plan import (
     is_weekly_day,
     latest_due_day,
@@ -18,7 +19,6 @@ from bot.analysis.summary import DailySummary
 from bot.clock import to_db_time
 from bot.settings import DefaultsSettings
 from bot.store import Store
-from bot.store.summaries import BroadcasterRule
 from bot.timers import TimerDispatcher
 
 DIGEST_TIMER = "digest"

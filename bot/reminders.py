@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.analysis.broadcasters import BroadcasterRule
 from bot.analysis.nudge_plan import NudgeDecision, QuietHours, decide, first_due
 from bot.analysis.summary import ratio
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.inbox import InboxItem, NudgeSettings, Suggestion
-from bot.store.summaries import BroadcasterRule
 from bot.timers import TimerDispatcher
 
 REMINDER_TIMER = "reminders"

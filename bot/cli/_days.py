@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot import clock
+from bot.analysis.broadcasters import BroadcasterRule
 from bot.analysis.days import local_day, parse_day
 from bot.analysis.summary import DailySummary
 from bot.cli._common import CliError
 from bot.settings import Settings, validate_timezone
 from bot.store import Store
-from bot.store.summaries import BroadcasterRule
 
 MAX_DAYS = 366
 

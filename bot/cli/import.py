@@ -21,13 +21,13 @@ from pathlib import Path
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from bot import clock
+from bot.analysis.broadcasters import BroadcasterRule
 from bot.analysis.days import local_day
 from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
 from bot.dce.importer import Importer, ImportReport
 from bot.dce.reader import ExportError, find_exports
 from bot.settings import Settings
 from bot.store import Store
-from bot.store.summaries import BroadcasterRule
 
 HELP = "import history from DiscordChatExporter JSON exports (files or folders)"
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.analysis.broadcasters import BroadcasterRule
 from bot.analysis.days import day_bounds
 from bot.analysis.summary import (
     Broadcaster,
@@ -22,7 +23,6 @@ from bot.analysis.summary import (
     ratio,
 )
 from bot.clock import from_db_time, to_db_time
-from bot.settings import DefaultsSettings
 from bot.store.connection import fetch_all
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
 
@@ -225,19 +225,6 @@ VALUES (
 """
 
 _LIST_FIELDS = ("top_connectors", "broadcasters", "top_conversations")
-
-
-@dataclass(frozen=True, slots=True)
-class BroadcasterRule:
-    """Who counts as a broadcaster (METRICS.md): many messages, little listening."""
-
-    min_messages: int = 5
-    max_ratio: float = 0.2
-
-    @classmethod
-    def from_defaults(cls, defaults: DefaultsSettings) -> BroadcasterRule:
-        """The rule as ``[defaults]`` configures it."""
-        return cls(defaults.broadcaster_min_messages, defaults.broadcaster_max_ratio)
 
 
 @dataclass(frozen=True, slots=True)
