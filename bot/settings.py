@@ -50,6 +50,12 @@ class DiscordSettings(_Table):
     guild_ids: list[int] = Field(default_factory=list)
     shard_count: int | None = Field(default=None, ge=1)
 
+    @field_validator("token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        # ``token = ""`` (as check-config prints an unset token) means no token.
+        return None if value == "" else value
+
 
 class DatabaseSettings(_Table):
     """``[database]``: the SQLite file and the write batcher."""

@@ -10,8 +10,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from bot.cli import main, subcommands
+from bot.settings import Settings, load_settings
 from bot.store.connection import latest_version
 
 SECRET = "secret-token-value"
@@ -225,6 +227,100 @@ def test_unparsable_environment_variable_exits_2_in_one_line(
 
     assert code == 2
     assert err.count("\n") == 1
+
+
+# Every key set to something other than its default, in every table.
+EVERY_TABLE_SET = """
+[discord]
+guild_ids = [123456789012345678, 7]
+shard_count = 3
+
+[database]
+path = "elsewhere/my \\"quoted\\" bot.db"
+flush_interval_seconds = 2.5
+flush_max_events = 42
+heartbeat_interval_seconds = 15
+
+[privacy]
+store_content = false
+content_retention_days = 30
+
+[defaults]
+timezone = "Europe/Rome"
+broadcaster_min_messages = 7
+broadcaster_max_ratio = 0.35
+alert_after_minutes = 90
+newcomer_alert_after_minutes = 45
+nudge_hour = 18
+
+[reminders]
+check_interval_seconds = 120
+
+[logging]
+level = "debug"
+"""
+
+
+def read_back(capsys: pytest.CaptureFixture[str], tmp_path: Path, *argv: str) -> Path:
+    """``ascolto check-config argv... > rt.toml``; returns the file."""
+    code, out, _ = run_cli(capsys, "check-config", *argv)
+    assert code == 0
+    printed = tmp_path / "rt.toml"
+    printed.write_text(out, encoding="utf-8")
+    return printed
+
+
+def test_check_config_output_reads_back_to_the_defaults(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    printed = read_back(capsys, tmp_path)
+
+    code, again, err = run_cli(capsys, "check-config", "--config", str(printed))
+
+    assert (code, err) == (0, "")
+    assert load_settings(printed) == load_settings() == Settings()
+    assert again.splitlines()[1:] == printed.read_text().splitlines()[1:]
+
+
+def test_check_config_output_reads_back_to_every_table_set(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", SECRET)
+    config = tmp_path / "c.toml"
+    config.write_text(EVERY_TABLE_SET, encoding="utf-8")
+    original = load_settings(config)
+    for table, model in original:
+        assert isinstance(model, BaseModel)
+        for key, value in model:
+            if key != "token":  # a secret: from DISCORD_TOKEN, as the README advises
+                assert value != getattr(type(model)(), key), f"{table}.{key} is the default"
+
+    printed = read_back(capsys, tmp_path, "--config", str(config))
+
+    assert SECRET not in printed.read_text()
+    assert load_settings(printed) == original
+    code, _, err = run_cli(capsys, "check-config", "--config", str(printed))
+    assert (code, err) == (0, "")
+
+
+def test_check_config_output_never_holds_a_token_from_the_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f'[discord]\ntoken = "{SECRET}"\n', encoding="utf-8")
+
+    printed = read_back(capsys, tmp_path, "--config", str(config)).read_text()
+
+    assert SECRET not in printed
+    assert "# discord.token is masked: put the real token in DISCORD_TOKEN" in printed
+    assert tomllib.loads(printed)["discord"]["token"] == "**********"
+
+
+def test_check_config_lists_the_keys_it_leaves_unset(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run_cli(capsys, "check-config")
+
+    assert "# not set: discord.shard_count" in out.splitlines()
+    assert "shard_count" not in tomllib.loads(out)["discord"]
 
 
 # migrate

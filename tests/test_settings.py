@@ -105,6 +105,12 @@ def test_empty_discord_token_variable_means_no_token(monkeypatch: pytest.MonkeyP
     assert load_settings().discord.token is None
 
 
+def test_empty_token_in_the_file_means_no_token(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "c.toml", '[discord]\ntoken = ""\n')
+
+    assert load_settings(config).discord.token is None
+
+
 def test_logging_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASCOLTO_LOGGING__LEVEL", "debug")
 

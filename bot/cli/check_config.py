@@ -1,4 +1,8 @@
-"""``ascolto check-config``: print the effective configuration, the token masked."""
+"""``ascolto check-config``: print the effective configuration, the token masked.
+
+The output is itself a configuration file: ``ascolto check-config > rt.toml`` and then
+``--config rt.toml`` give the same settings (the token aside, which is never printed).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, SecretStr
+import tomli_w
 
 from bot.cli._common import add_config_option, settings_from
 from bot.settings import Settings, resolve_config_file
@@ -23,31 +27,33 @@ def run(args: argparse.Namespace) -> int:
     """Load the configuration (exit 2 with the problem if it is wrong) and print it."""
     settings = settings_from(args)
     source = args.config or resolve_config_file()
-    print(render(settings, source))
+    print(render(settings, source), end="")
     return 0
 
 
 def render(settings: Settings, source: Path | None) -> str:
-    """The settings as TOML, secrets masked."""
-    lines = [f"# configuration file: {source if source else 'none (defaults and environment)'}"]
-    for table, model in settings:
-        assert isinstance(model, BaseModel)
-        lines.append(f"\n[{table}]")
-        for key, value in model:
-            lines.append(f"{key} = {_toml_value(value)}")
-    return "\n".join(lines)
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, SecretStr):
-        return '"**********"' if value.get_secret_value() else '""'
-    if value is None:
-        return '""  # not set'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
+    """The settings as a TOML configuration file, secrets masked, unset keys listed."""
+    # JSON mode turns paths into text and a set token into pydantic's mask.
+    tables: dict[str, dict[str, Any]] = settings.model_dump(mode="json")
+    header = [f"# configuration file: {source if source else 'none (defaults and environment)'}"]
+    if settings.discord.token is not None:
+        header.append(
+            "# discord.token is masked: put the real token in DISCORD_TOKEN (or here) "
+            "before using this file"
+        )
+    else:
+        tables["discord"]["token"] = ""  # shown so the key is found; reads back as not set
+    # TOML has no null: a key without a value is left out, which reads back as its default.
+    unset = [
+        f"{table}.{key}"
+        for table, values in tables.items()
+        for key, value in values.items()
+        if value is None
+    ]
+    if unset:
+        header.append("# not set: " + ", ".join(unset))
+    cleaned = {
+        table: {key: value for key, value in values.items() if value is not None}
+        for table, values in tables.items()
+    }
+    return "\n".join(header) + "\n\n" + tomli_w.dumps(cleaned)
