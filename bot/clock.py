@@ -19,10 +19,10 @@ def to_db_time(moment: datetime) -> str:
     """
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    naive_utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return naive_utc.isoformat(timespec="milliseconds") + "Z"
 
 
 def from_db_time(text: str) -> datetime:
     """Parse a time written by :func:`to_db_time`."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return datetime.fromisoformat(text)

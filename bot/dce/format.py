@@ -32,7 +32,6 @@ _TALK_TYPES = {"Default", "Reply"}
 # References that are not replies: the new thread, the pinned message.
 _NOT_REPLY_TYPES = {"ThreadCreated", "ChannelPinnedMessage"}
 _MENTION = re.compile(r"<@!?(\d+)>")
-_TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$")
 
 
 class FormatError(ValueError):
@@ -159,15 +158,15 @@ def parse_message(raw: Any, header: Header) -> Message:
 
 def parse_time(value: Any, field: str) -> datetime:
     """An exported timestamp as an aware UTC datetime (any fractional digits, any offset)."""
-    match = _TIMESTAMP.match(value) if isinstance(value, str) else None
-    if match is None:
-        raise FormatError(f"{field} {value!r} is not an ISO-8601 time")
-    whole, fraction, offset = match.groups()
-    micro = (fraction or "0")[:6].ljust(6, "0")
-    zone = "+00:00" if offset in (None, "Z") else offset
-    if len(zone) == 5:  # +0100
-        zone = f"{zone[:3]}:{zone[3:]}"
-    return datetime.fromisoformat(f"{whole}.{micro}{zone}").astimezone(UTC)
+    # Python 3.11 reads DCE's forms as they come: 1 to 7+ fractional digits (cut to
+    # microseconds), "Z", "+02:00" and "+0200". No offset at all is taken as UTC.
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise FormatError(f"{field} {value!r} is not an ISO-8601 time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _reply_target(raw: dict[str, Any], message_type: str, header: Header) -> int | None:
