@@ -93,6 +93,15 @@ def test_wrong_arguments_give_one_line_error_and_exit_2(
     assert "Traceback" not in err
 
 
+def test_version_is_the_installed_packages(capsys: pytest.CaptureFixture[str]) -> None:
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+
+    code, out, err = run_cli(capsys, "--version")
+
+    assert (code, out, err) == (0, f"ascolto {declared}\n", "")
+
+
 def test_python_dash_m_bot_is_the_ascolto_command(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -12,6 +12,7 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from types import ModuleType
 from typing import NoReturn
 
@@ -38,12 +39,22 @@ def subcommands() -> dict[str, ModuleType]:
     return found
 
 
+def version() -> str:
+    """The installed package's version, as pip and ``pyproject.toml`` know it."""
+    try:
+        return metadata.version("ascolto")
+    except metadata.PackageNotFoundError:
+        # Run from a source tree that was never installed (pip install . gives a version).
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser for ``ascolto`` and all its subcommands."""
     parser = _Parser(
         prog="ascolto",
         description="Ascolto: a Discord bot that helps community managers listen.",
     )
+    parser.add_argument("--version", action="version", version=f"ascolto {version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module in subcommands().items():
         sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
