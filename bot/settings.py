@@ -1,7 +1,8 @@
 """Configuration: one pydantic model per TOML table, loaded by pydantic-settings.
 
-Sources, highest priority first: keyword arguments, ``ASCOLTO_*`` environment
-variables (nested with ``__``), ``DISCORD_TOKEN``, the TOML file, defaults.
+Sources, highest priority first: keyword arguments, the environment (``ASCOLTO_*``
+variables nested with ``__``, then ``DISCORD_TOKEN``), a ``.env`` file in the working
+directory (the same variables, in the same order), the TOML file, defaults.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    DotEnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     SettingsError,
@@ -24,6 +26,9 @@ from pydantic_settings import (
 
 CONFIG_ENV_VAR = "ASCOLTO_CONFIG"
 DEFAULT_CONFIG_FILE = Path("config.toml")
+# Read from the working directory, as Docker Compose reads it: the same file serves both.
+DOTENV_FILE = Path(".env")
+TOKEN_VAR = "DISCORD_TOKEN"
 
 # The file chosen by ``--config`` for the settings being built; a context variable
 # rather than a class attribute so that two loads never see each other's file.
@@ -114,6 +119,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="ASCOLTO_",
         env_nested_delimiter="__",
+        env_file=DOTENV_FILE,
+        env_file_encoding="utf-8",
+        # A .env also holds what is not ours (DISCORD_TOKEN, Compose's variables):
+        # read only the ASCOLTO_* keys that are settings, as from the environment.
+        dotenv_filtering="only_existing",
         extra="forbid",
         validate_default=True,
     )
@@ -137,8 +147,13 @@ class Settings(BaseSettings):
         sources: list[PydanticBaseSettingsSource] = [
             init_settings,
             env_settings,
-            _DiscordTokenSource(settings_cls),
+            _DiscordTokenSource(settings_cls, os.environ.get(TOKEN_VAR)),
+            dotenv_settings,
         ]
+        if isinstance(dotenv_settings, DotEnvSettingsSource):
+            # The source lower-cases names, as settings are not case-sensitive.
+            from_dotenv = dotenv_settings.env_vars.get(TOKEN_VAR.lower())
+            sources.append(_DiscordTokenSource(settings_cls, from_dotenv))
         config_file = resolve_config_file()
         if config_file is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
@@ -146,14 +161,17 @@ class Settings(BaseSettings):
 
 
 class _DiscordTokenSource(PydanticBaseSettingsSource):
-    """Reads the conventional ``DISCORD_TOKEN`` variable into ``discord.token``."""
+    """The conventional ``DISCORD_TOKEN`` variable, given as ``discord.token``."""
+
+    def __init__(self, settings_cls: type[BaseSettings], token: str | None) -> None:
+        super().__init__(settings_cls)
+        self._token = token
 
     def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
         return None, field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        token = os.environ.get("DISCORD_TOKEN")
-        return {"discord": {"token": token}} if token else {}
+        return {"discord": {"token": self._token}} if self._token else {}
 
 
 def validate_timezone(value: str) -> str:
@@ -199,8 +217,11 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
                 "e.g. ASCOLTO_DISCORD__GUILD_IDS='[123, 456]')"
             ) from None
         except ValidationError as exc:
-            # The bad value may come from the file, the environment or the caller.
-            source = f" (configuration file: {path})" if path is not None else ""
+            # The bad value may come from the file, .env, the environment or the caller.
+            read = [f"configuration file: {path}"] if path is not None else []
+            if DOTENV_FILE.is_file():
+                read.append(f"also read: {DOTENV_FILE}")
+            source = f" ({'; '.join(read)})" if read else ""
             raise ConfigError("invalid configuration: " + describe_errors(exc) + source) from None
     finally:
         _config_file.reset(token)

@@ -325,6 +325,19 @@ def test_check_config_output_never_holds_a_token_from_the_file(
     assert tomllib.loads(printed)["discord"]["token"] == "**********"
 
 
+def test_check_config_says_when_it_read_a_dotenv_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=x\nASCOLTO_PRIVACY__STORE_CONTENT=false\n")
+
+    code, out, _ = run_cli(capsys, "check-config")
+
+    assert code == 0
+    assert out.splitlines()[1].startswith("# also read: .env ")
+    assert tomllib.loads(out)["privacy"]["store_content"] is False
+    assert tomllib.loads(out)["discord"]["token"] == "**********"
+
+
 def test_check_config_lists_the_keys_it_leaves_unset(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run_cli(capsys, "check-config")
 

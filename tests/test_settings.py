@@ -117,7 +117,7 @@ def test_logging_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> N
     assert load_settings().logging.level == "DEBUG"
 
 
-# Priority: kwargs > ASCOLTO_* > DISCORD_TOKEN > TOML > defaults
+# Priority: kwargs > ASCOLTO_* > DISCORD_TOKEN > .env > TOML > defaults
 
 
 def test_environment_beats_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -206,6 +206,96 @@ def test_discord_token_variable_keeps_other_discord_keys_from_toml(
 
     assert discord.guild_ids == [5]
     assert discord.token is not None
+
+
+# .env in the working directory: below the environment, above the file
+
+
+def write_dotenv(folder: Path, *lines: str) -> Path:
+    return write_config(folder / ".env", "\n".join(lines) + "\n")
+
+
+def test_dotenv_ranks_between_the_environment_and_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_dotenv(
+        tmp_path,
+        "# the README's .env, with more in it",
+        "DISCORD_TOKEN=from-dotenv",
+        "COMPOSE_PROJECT_NAME=not-ours",
+        "ASCOLTO_LOGGING__LEVEL=DEBUG",
+        "ASCOLTO_DEFAULTS__TIMEZONE=Europe/Rome",
+        "ASCOLTO_DATABASE__FLUSH_MAX_EVENTS=11",
+    )
+    config = write_config(
+        tmp_path / "c.toml",
+        '[discord]\ntoken = "from-toml"\n'
+        '[defaults]\ntimezone = "Asia/Tokyo"\nnudge_hour = 7\n'
+        "[database]\nflush_max_events = 22\n",
+    )
+    monkeypatch.setenv("ASCOLTO_LOGGING__LEVEL", "WARNING")
+
+    settings = load_settings(config)
+
+    assert settings.logging.level == "WARNING"  # environment > .env
+    assert settings.defaults.timezone == "Europe/Rome"  # .env > file
+    assert settings.database.flush_max_events == 11  # .env > file
+    assert settings.defaults.nudge_hour == 7  # file > defaults
+    assert settings.database.flush_interval_seconds == 1.0  # defaults
+    assert settings.discord.token is not None
+    assert settings.discord.token.get_secret_value() == "from-dotenv"  # .env > file
+
+
+@pytest.mark.parametrize(
+    ("environment", "dotenv", "expected"),
+    [
+        pytest.param({"DISCORD_TOKEN": "env"}, ["ASCOLTO_DISCORD__TOKEN=dotenv"], "env"),
+        pytest.param({}, ["DISCORD_TOKEN=plain", "ASCOLTO_DISCORD__TOKEN=prefixed"], "prefixed"),
+        pytest.param({"ASCOLTO_DISCORD__TOKEN": "env"}, ["DISCORD_TOKEN=dotenv"], "env"),
+        pytest.param({"DISCORD_TOKEN": ""}, ["DISCORD_TOKEN=dotenv"], "dotenv"),
+    ],
+)
+def test_the_token_follows_the_same_order(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: dict[str, str],
+    dotenv: list[str],
+    expected: str,
+) -> None:
+    write_dotenv(tmp_path, *dotenv)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+    token = load_settings().discord.token
+
+    assert token is not None
+    assert token.get_secret_value() == expected
+
+
+def test_dotenv_is_read_only_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    write_dotenv(elsewhere, "ASCOLTO_DATABASE__FLUSH_MAX_EVENTS=11")
+    config = write_config(elsewhere / "c.toml", "")
+
+    assert load_settings(config).database.flush_max_events == 500
+
+    monkeypatch.chdir(elsewhere)
+    assert load_settings(config).database.flush_max_events == 11
+
+
+def test_bad_dotenv_value_names_key_and_the_dotenv_file(tmp_path: Path) -> None:
+    write_dotenv(tmp_path, "ASCOLTO_DATABASE__FLUSH_MAX_EVENTS=-1")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+
+    assert "database.flush_max_events: Input should be greater than or equal to 1" in str(
+        caught.value
+    )
+    assert "also read: .env" in str(caught.value)
 
 
 # Which file

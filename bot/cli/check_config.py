@@ -13,7 +13,7 @@ from typing import Any
 import tomli_w
 
 from bot.cli._common import add_config_option, settings_from
-from bot.settings import Settings, resolve_config_file
+from bot.settings import DOTENV_FILE, Settings, resolve_config_file
 
 HELP = "check the configuration and print it as the bot sees it (the token masked)"
 
@@ -36,6 +36,8 @@ def render(settings: Settings, source: Path | None) -> str:
     # JSON mode turns paths into text and a set token into pydantic's mask.
     tables: dict[str, dict[str, Any]] = settings.model_dump(mode="json")
     header = [f"# configuration file: {source if source else 'none (defaults and environment)'}"]
+    if DOTENV_FILE.is_file():
+        header.append(f"# also read: {DOTENV_FILE} (below the environment, above the file)")
     if settings.discord.token is not None:
         header.append(
             "# discord.token is masked: put the real token in DISCORD_TOKEN (or here) "

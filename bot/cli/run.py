@@ -19,8 +19,9 @@ HELP = "run the bot (needs a Discord bot token)"
 NO_TOKEN = (
     "no Discord bot token is configured. Create an application at "
     "https://discord.com/developers/applications, open its Bot page, press 'Reset Token' "
-    "and copy the token; then set DISCORD_TOKEN in the environment (or in .env for Docker), "
-    "or token under [discord] in config.toml. The README walks through it."
+    "and copy the token; then set DISCORD_TOKEN in the environment or in a .env file in "
+    "this folder (DISCORD_TOKEN=...), or token under [discord] in config.toml. "
+    "The README walks through it."
 )
 BAD_TOKEN = "Discord rejected the bot token; copy it again from the developer portal's Bot page"
 NO_INTENTS = (
