@@ -11,11 +11,33 @@ import discord
 # message text included; they never go below INFO, whatever the configured level.
 _CHATTY_LOGGERS = ("discord.gateway", "discord.http", "discord.state", "discord.webhook")
 
+# discord.py's own plain format, used when colour would only leave escape codes behind.
+_PLAIN = logging.Formatter(
+    "[{asctime}] [{levelname:<8}] {name}: {message}", "%Y-%m-%d %H:%M:%S", style="{"
+)
+
 
 def setup_logging(level: str) -> None:
     """Log to stdout (a container's log) at ``level``, keeping discord.py's payload dumps
-    out."""
+    out; colour only on a terminal."""
     numeric = logging.getLevelName(level)
-    discord.utils.setup_logging(handler=logging.StreamHandler(sys.stdout), level=numeric, root=True)
+    stream = sys.stdout
+    handler = logging.StreamHandler(stream)
+    if stream.isatty():
+        # discord.py picks colour when the terminal can show it.
+        discord.utils.setup_logging(handler=handler, level=numeric, root=True)
+    else:
+        # discord.py colours any stream inside Docker, TTY or not: docker logs, files and
+        # log collectors would get raw ANSI codes.
+        discord.utils.setup_logging(handler=handler, formatter=_PLAIN, level=numeric, root=True)
     for name in _CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(max(numeric, logging.INFO))
+    quiet_voice_warnings()
+
+
+def quiet_voice_warnings() -> None:
+    """Drop discord.py's "PyNaCl / davey is not installed" warnings: Ascolto never joins
+    voice, so they would only alarm whoever reads the log at every start."""
+    # discord.py logs each once, when the first client is built, if its flag is still set.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
