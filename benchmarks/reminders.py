@@ -567,7 +567,7 @@ async def measure(path: Path, setup: Setup, passes: int) -> Measured:
 def naive_in_python(path: Path, params: summary.Params, now: datetime) -> Naive:
     """The open alerts matched against the week's messages and mentions, in Python:
     replies to the question, messages in the thread it started, and mentions of its
-    author in its channel or thread within a day (METRICS.md)."""
+    author in its channel or thread within a day (docs/metrics.md)."""
     deadline = to_db_time(now)
     db = sqlite3.connect(path)
     try:

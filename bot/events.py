@@ -8,7 +8,7 @@ from enum import StrEnum
 
 
 class MessageKind(StrEnum):
-    """Whether a stored message counts as a message for the numbers (METRICS.md)."""
+    """Whether a stored message counts as a message for the numbers (docs/metrics.md)."""
 
     MESSAGE = "message"  # has text or an attachment
     SYSTEM = "system"  # joins, pins, thread created, boosts: only ever a target

@@ -81,7 +81,7 @@ def _or(words: Sequence[str]) -> str:
 
 
 def write_summaries(stream: TextSink, summaries: Iterable[DailySummary], fmt: str) -> None:
-    """One row (CSV) or object (JSON) per day, with METRICS.md's field names. In CSV
+    """One row (CSV) or object (JSON) per day, with docs/metrics.md's field names. In CSV
     the per-person lists are JSON text in their cell and a missing value is empty."""
     if fmt == "json":
         _write_json(stream, [s.to_json() for s in summaries])

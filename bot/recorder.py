@@ -26,7 +26,7 @@ from bot.store import Store
 
 
 class ConversationRecorder:
-    """Applies consent, exclusions and METRICS.md's rules to conversation events."""
+    """Applies consent, exclusions and docs/metrics.md's rules to conversation events."""
 
     def __init__(self, store: Store, policy: LoggingPolicy, privacy: PrivacySettings) -> None:
         self._writes = store.conversations

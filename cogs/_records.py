@@ -10,7 +10,7 @@ _CHAT_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 
 
 def is_member(user: discord.abc.User) -> bool:
-    """A person: not a bot, webhook or Discord system account (METRICS.md)."""
+    """A person: not a bot, webhook or Discord system account (docs/metrics.md)."""
     return not (user.bot or user.system)
 
 

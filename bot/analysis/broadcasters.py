@@ -1,4 +1,4 @@
-"""Who counts as a broadcaster (METRICS.md): a domain rule, shared by every front end."""
+"""Who counts as a broadcaster (docs/metrics.md): a domain rule, shared by every front end."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from bot.settings import DefaultsSettings
 
 @dataclass(frozen=True, slots=True)
 class BroadcasterRule:
-    """Who counts as a broadcaster (METRICS.md): many messages, little listening."""
+    """Who counts as a broadcaster (docs/metrics.md): many messages, little listening."""
 
     min_messages: int = 5
     max_ratio: float = 0.2

@@ -1,4 +1,4 @@
-"""The baseline question rule of METRICS.md, in any language."""
+"""The baseline question rule of docs/metrics.md, in any language."""
 
 from __future__ import annotations
 

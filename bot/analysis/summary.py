@@ -1,4 +1,4 @@
-"""The daily summary of METRICS.md: one record per guild per day, and its JSON form."""
+"""The daily summary of docs/metrics.md: one record per guild per day, and its JSON form."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ class TopConversation:
 
 @dataclass(frozen=True, slots=True)
 class DailySummary:
-    """Every field of METRICS.md's daily summary, with exactly its names."""
+    """Every field of docs/metrics.md's daily summary, with exactly its names."""
 
     guild_id: int
     day: str
@@ -74,7 +74,7 @@ class DailySummary:
         return self.messages == 0 and self.reactions == 0 and self.new_members == 0
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON object of ``report --json`` and exports: METRICS.md's field names."""
+        """The JSON object of ``report --json`` and exports: docs/metrics.md's field names."""
         data = asdict(self)
         for key in ("top_connectors", "broadcasters", "top_conversations"):
             data[key] = list(data[key])

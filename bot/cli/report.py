@@ -2,7 +2,7 @@
 
 Days without a stored summary are computed, saved and printed; stored days are
 printed as they were stored. The table keeps to numbers; ``--json`` is the export
-format, with exactly METRICS.md's field names and the per-person lists.
+format, with exactly docs/metrics.md's field names and the per-person lists.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json",
         action="store_true",
-        help="print a JSON list of summaries, METRICS.md's field names (per-person lists too)",
+        help="print a JSON list of summaries, docs/metrics.md's field names (per-person lists too)",
     )
 
 

@@ -203,7 +203,7 @@ class Importer:
             for user in reaction.users:
                 if user.is_bot or (guild_id, user.user_id) in self._opted_out:
                     continue
-                # Exports have no reaction times: the message's time (METRICS.md).
+                # Exports have no reaction times: the message's time (docs/metrics.md).
                 batch.reactions.append(
                     {
                         "guild_id": guild_id,

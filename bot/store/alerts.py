@@ -1,6 +1,6 @@
 """Alerts to the community team: unanswered questions and newcomers met with silence.
 
-An item is a question (METRICS.md) or a newcomer's first message. It falls due
+An item is a question (docs/metrics.md) or a newcomer's first message. It falls due
 ``after_minutes`` (``newcomer_after_minutes``) after it was posted; each reminder pass
 decides the items that fell due since the last one (``alert_settings.checked_until``):
 those with a response by then are never announced, the others are claimed as

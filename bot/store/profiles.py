@@ -61,7 +61,7 @@ class Profile:
 
     @property
     def listening_ratio(self) -> float | None:
-        """(replies + reactions) / (messages + reactions), as METRICS.md defines it."""
+        """(replies + reactions) / (messages + reactions), as docs/metrics.md defines it."""
         return ratio(self.replies + self.reactions_given, self.messages + self.reactions_given)
 
 

@@ -1,4 +1,4 @@
-"""What counts as a response (METRICS.md), as SQL fragments shared by the summaries and
+"""What counts as a response (docs/metrics.md), as SQL fragments shared by the summaries and
 the reminders, so that a question is answered in the digest exactly when it stops
 being announced to the team.
 

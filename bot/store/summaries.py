@@ -1,4 +1,4 @@
-"""Daily summaries: every number of METRICS.md, computed in SQL over indexed tables.
+"""Daily summaries: every number of docs/metrics.md, computed in SQL over indexed tables.
 
 A day is ``[start, end)`` in UTC store time, from the guild's local calendar day.
 Each query reads one day (or the trailing week) through an index on time, so the

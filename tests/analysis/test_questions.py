@@ -1,4 +1,4 @@
-"""The baseline question rule of METRICS.md, on hand-written texts."""
+"""The baseline question rule of docs/metrics.md, on hand-written texts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every METRICS.md definition, on small hand-built histories."""
+"""Every docs/metrics.md definition, on small hand-built histories."""
 
 from __future__ import annotations
 

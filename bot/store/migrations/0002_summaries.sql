@@ -48,7 +48,7 @@ BEGIN
       AND a = min(OLD.source_id, OLD.target_id) AND b = max(OLD.source_id, OLD.target_id);
 END;
 
--- One summary per guild per day (METRICS.md); recomputing a day replaces its row.
+-- One summary per guild per day (docs/metrics.md); recomputing a day replaces its row.
 CREATE TABLE daily_summaries (
     guild_id                       INTEGER NOT NULL,
     day                            TEXT NOT NULL,   -- YYYY-MM-DD in the guild's time zone
@@ -73,7 +73,7 @@ CREATE TABLE daily_summaries (
     network_growth_7d              INTEGER NOT NULL,
     newcomer_first_messages        INTEGER NOT NULL,
     newcomers_answered             INTEGER NOT NULL,
-    top_connectors                 TEXT NOT NULL,   -- JSON lists, as in METRICS.md
+    top_connectors                 TEXT NOT NULL,   -- JSON lists, as in docs/metrics.md
     broadcasters                   TEXT NOT NULL,
     top_conversations              TEXT NOT NULL,
     PRIMARY KEY (guild_id, day)

@@ -68,7 +68,7 @@ BEGIN
     DELETE FROM activity_days WHERE guild_id = OLD.guild_id AND end_at > OLD.created_at;
 END;
 
--- The interactions that can answer a question (METRICS.md, rule c: a mention of the
+-- The interactions that can answer a question (docs/metrics.md, rule c: a mention of the
 -- asker in the same channel or thread within a day), found by asker and place
 -- without reading the reactions they receive.
 CREATE INDEX interactions_answering ON interactions
