@@ -26,6 +26,7 @@ from bot.analysis.days import local_day
 from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
 from bot.dce.importer import Importer, ImportReport
 from bot.dce.reader import ExportError, find_exports
+from bot.render.text import plural
 from bot.settings import Settings
 from bot.store import Store
 
@@ -119,9 +120,9 @@ def _summary(report: ImportReport, seconds: float, summarised: int) -> str:
         days = (last.date() - first.date()).days + 1
         lines.append(
             f"days         guild {guild_id}: {first:%Y-%m-%d} to {last:%Y-%m-%d} (UTC), "
-            f"{days:,} days"
+            + plural(days, "day")
         )
-    lines.append(f"summaries    {summarised:,} days computed again")
+    lines.append(f"summaries    {plural(summarised, 'day')} computed again")
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import discord
 
 from bot.analysis.summary import DailySummary, TopConversation
+from bot.render.text import plural
 
 JumpUrl = Callable[[int, int], str]
 """Builds a message link from (channel_id, message_id); the caller knows the guild."""
@@ -180,13 +181,9 @@ def _percent(ratio: float | None) -> str:
     return NO_VALUE if ratio is None else f"{ratio:.0%}"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
-
-
 def _conversations(conversations: Sequence[TopConversation], jump_url: JumpUrl) -> list[str]:
     return [
-        f"[{_plural(c.messages, 'message')}, {_plural(c.participants, 'participant')}]"
+        f"[{plural(c.messages, 'message')}, {plural(c.participants, 'participant')}]"
         f"({jump_url(c.channel_id, c.message_id)})"
         for c in conversations
     ]
@@ -194,13 +191,13 @@ def _conversations(conversations: Sequence[TopConversation], jump_url: JumpUrl) 
 
 def _connectors(summary: DailySummary) -> list[str]:
     return [
-        f"{_plain(c.name)} · {_plural(c.connections, 'connection')}" for c in summary.top_connectors
+        f"{_plain(c.name)} · {plural(c.connections, 'connection')}" for c in summary.top_connectors
     ]
 
 
 def _broadcasters(summary: DailySummary) -> list[str]:
     return [
-        f"{_plain(b.name)} · {_plural(b.messages, 'message')}, "
+        f"{_plain(b.name)} · {plural(b.messages, 'message')}, "
         f"{_percent(b.listening_ratio)} listening"
         for b in summary.broadcasters
     ]

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import discord
 
+from bot.render.text import plural
 from bot.store.alerts import AlertItem
 from bot.store.inbox import InboxItem, Suggestion
 
@@ -136,7 +137,7 @@ def unanswered_embed(
         )
     lines = [_item_line(guild_id, item, None) for item in items]
     embed = discord.Embed(
-        title=f"{total} open question{'s' if total != 1 else ''}",
+        title=plural(total, "open question"),
         description="\n".join(lines),
         colour=OPEN_COLOUR,
     )

@@ -448,3 +448,15 @@ def test_a_large_file_written_in_bulk_gives_the_same_database(
     ):
         assert query(databases["bulk"], sql) == query(databases["normal"], sql), sql
     assert query(databases["bulk"], "SELECT count(*) FROM connections") == [(3,)]
+
+
+def test_one_day_of_history_is_one_day_not_one_days(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "day.json", export([message(10, ADA, "2024-05-01T09:00:00Z", "hi")]))
+
+    code, out, _ = ascolto_import(capsys, db, path)
+
+    assert code == 0
+    assert f"guild {int(GUILD)}: 2024-05-01 to 2024-05-01 (UTC), 1 day\n" in out
+    assert "summaries    1 day computed again" in out
