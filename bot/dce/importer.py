@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.analysis.questions import is_question
 from bot.clock import to_db_time, utcnow
-from bot.dce.format import Header, Message
+from bot.dce.format import Header, Message, Person
 from bot.dce.reader import ExportError, ExportFile, messages
 from bot.events import MessageKind
 from bot.policy import redact_mentions
@@ -71,6 +71,15 @@ def import_order(exports: list[ExportFile]) -> list[ExportFile]:
         )
 
     return sorted(exports, key=key)
+
+
+def _name(batch: Batch, guild_id: int, person: Person) -> None:
+    """Name a member who reacted or was mentioned, unless the batch already has a name
+    for them (an author's own, from their message, comes first)."""
+    if person.name:
+        batch.names.setdefault(
+            person.user_id, {"guild_id": guild_id, "user_id": person.user_id, "name": person.name}
+        )
 
 
 class Importer:
@@ -195,6 +204,10 @@ class Importer:
             "user_id": author_id,
             "name": message.author.name,
         }
+        # The mentioned may never post: their name is the one the mention list gives.
+        for person in message.mentions or ():
+            if person.user_id in mentions:
+                _name(batch, guild_id, person)
         if message.type == "GuildMemberJoin":
             batch.joins.append(
                 {"guild_id": guild_id, "user_id": author_id, "name": message.author.name, "at": at}
@@ -215,6 +228,7 @@ class Importer:
                         "author_hint": author_id,
                     }
                 )
+                _name(batch, guild_id, user)
 
     def _mentionable(self, guild_id: int, author_id: int, message: Message) -> tuple[int, ...]:
         return tuple(

@@ -448,3 +448,40 @@ def test_a_large_file_written_in_bulk_gives_the_same_database(
     ):
         assert query(databases["bulk"], sql) == query(databases["normal"], sql), sql
     assert query(databases["bulk"], "SELECT count(*) FROM connections") == [(3,)]
+
+
+# What imported history keeps so that it tells the truth
+
+
+def test_members_who_only_react_or_are_mentioned_keep_the_exports_name(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    dan, eve, fay = user(4, "dan"), user(5, "eve"), user(6, "fay")
+    gus = {**user(7, "gus"), "nickname": None}  # no server nickname: the user name
+    reactions = [{"emoji": {"id": "", "name": "👍"}, "count": 4, "users": [eve, gus, BOT, fay]}]
+    path = write(
+        tmp_path,
+        "names.json",
+        export(
+            [
+                message(10, ADA, "2024-05-01T12:00:00Z", "hi <@4>", mentions=[dan]),
+                message(11, BEN, "2024-05-01T12:01:00Z", "look", reactions=reactions),
+            ]
+        ),
+    )
+    assert ascolto_import(capsys, db, write(tmp_path, "seed.json", export([])))[0] == 0
+    with __import__("sqlite3").connect(db) as conn:  # fay opted out before the import
+        conn.execute(
+            "INSERT INTO members (guild_id, user_id, opted_out) VALUES (?, 6, 1)", (int(GUILD),)
+        )
+
+    assert ascolto_import(capsys, db, path)[0] == 0
+
+    assert query(db, "SELECT user_id, display_name FROM members ORDER BY user_id") == [
+        (1, "ada"),
+        (2, "ben"),
+        (4, "dan"),
+        (5, "eve"),
+        (6, None),
+        (7, "gus"),
+    ]
