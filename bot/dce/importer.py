@@ -4,6 +4,11 @@ The rules are the live recorder's (``bot/recorder.py``): bots are never stored,
 members who opted out and excluded channels are skipped, message text follows
 ``store_content`` and the retention period, a reply or a message in a thread is a
 listening message, and interaction targets are looked up among stored messages.
+
+Beyond the recorder: each file's stretch of time is stored with what its exporter
+recorded (``channel_sources``; bot/dce/reader.py decides), so that an old export's
+missing replies read as unknown, not as nobody replying; and members who only react or
+are mentioned keep the name the export gives them.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import Any
 from bot.analysis.questions import is_question
 from bot.clock import to_db_time, utcnow
 from bot.dce.format import Header, Message, Person
-from bot.dce.reader import ExportError, ExportFile, messages
+from bot.dce.reader import ExportError, ExportFile, Reading, messages
 from bot.events import MessageKind
 from bot.policy import redact_mentions
 from bot.settings import PrivacySettings
@@ -136,7 +141,8 @@ class Importer:
         read = new = skipped = 0
         members: set[tuple[int, int]] = set()
         spans = ImportReport()
-        for message in messages(export):
+        reading = Reading()
+        for message in messages(export, reading):
             read += 1
             if message.author.is_bot:
                 self._bots.add(message.author.user_id)
@@ -152,8 +158,20 @@ class Importer:
                 if progress is not None:
                     progress(report.read + read)
         new += self._writer.write(batch)
-        for guild_id, (first, _) in spans.spans.items():
+        for guild_id, (first, last) in spans.spans.items():
             self._writer.observed_since(guild_id, to_db_time(first))
+            # The stretch of the messages stored from this file, and what it recorded.
+            self._writer.source(
+                {
+                    "guild_id": guild_id,
+                    "channel_id": header.where_id,
+                    "first_at": to_db_time(first),
+                    "last_at": to_db_time(last),
+                    "reply_data": int(reading.replies),
+                    "mention_data": int(reading.mentions),
+                    "reaction_data": int(reading.reactions),
+                }
+            )
         report.read += read
         report.new += new
         report.skipped += skipped

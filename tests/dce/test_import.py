@@ -485,3 +485,54 @@ def test_members_who_only_react_or_are_mentioned_keep_the_exports_name(
         (6, None),
         (7, "gus"),
     ]
+
+
+def test_each_file_records_its_stretch_and_what_its_exporter_recorded(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    old = [
+        message(10, ADA, "2020-08-11T16:00:00.1+00:00", "first"),
+        message(
+            11,
+            BEN,
+            "2020-08-12T09:30:00+00:00",
+            "last",
+            reactions=[{"emoji": {"id": None, "name": "👋"}, "count": 2}],
+        ),
+    ]
+    for item in old:
+        del item["mentions"]
+    legacy = export(old)
+    del legacy["channel"]["categoryId"]
+    write(tmp_path, "legacy.json", legacy)
+    quiet = [message(20, ADA, "2020-08-12T10:00:00Z"), message(21, BEN, "2020-08-12T10:05:00Z")]
+    write(tmp_path, "thread.json", export(quiet, channel=THREAD, channel_type="GuildPublicThread"))
+
+    assert ascolto_import(capsys, db, tmp_path)[0] == 0
+    assert ascolto_import(capsys, db, tmp_path)[0] == 0  # the same files again add nothing
+
+    assert query(db, "SELECT * FROM channel_sources ORDER BY first_at") == [
+        (int(GUILD), int(GENERAL), "2020-08-11T16:00:00.100Z", "2020-08-12T09:30:00.000Z", 0, 0, 0),
+        (int(GUILD), int(THREAD), "2020-08-12T10:00:00.000Z", "2020-08-12T10:05:00.000Z", 1, 1, 1),
+    ]
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared example exports are not here")
+def test_the_real_2020_export_is_recorded_as_lacking_replies_mentions_and_reactors(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    assert ascolto_import(capsys, db, SHARED)[0] == 0
+
+    legacy = read(SHARED / "legacy-2020-python-course-general.json")["channel"]
+    assert query(
+        db,
+        "SELECT reply_data, mention_data, reaction_data FROM channel_sources WHERE channel_id = ?",
+        int(legacy["id"]),
+    ) == [(0, 0, 0)]
+    # The 2023 example files have replies and mention lists, not who reacted (2.40.4).
+    assert query(
+        db,
+        "SELECT DISTINCT reply_data, mention_data, reaction_data FROM channel_sources "
+        "WHERE channel_id != ?",
+        int(legacy["id"]),
+    ) == [(1, 1, 0)]
