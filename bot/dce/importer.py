@@ -34,7 +34,9 @@ BATCH_MESSAGES = 2000
 BULK_BYTES = 64 * 1024 * 1024  # a file this large is written in bulk (see ImportWriter.bulk)
 _PART = re.compile(r"\[part (\d+)\]")
 
-Progress = Callable[[int], None]  # called with the number of messages read so far
+# Called with the messages read so far and the bytes read so far, of all the files:
+# after each batch and each file, the last time with the total size of the files.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(slots=True)
@@ -87,6 +89,13 @@ def _name(batch: Batch, guild_id: int, person: Person) -> None:
         )
 
 
+def _shifted(progress: Progress | None, messages: int, done_bytes: int) -> Progress | None:
+    """``progress`` for one file: its counts added to those of the files before it."""
+    if progress is None:
+        return None
+    return lambda read, bytes_read: progress(messages + read, done_bytes + bytes_read)
+
+
 class Importer:
     """Imports files into one database; keeps going past a broken file."""
 
@@ -105,14 +114,18 @@ class Importer:
         """Import every file; a broken one is rolled back and reported, the rest go on."""
         report = ImportReport()
         interactions_before = self._writer.count("interactions")
+        done_bytes = 0
         for export in import_order(exports):
             try:
                 with self._writer.file(), self._bulk(export):
-                    self._file(export, report, progress)
+                    self._file(export, report, _shifted(progress, report.read, done_bytes))
             except ExportError as exc:
                 report.failed.append(str(exc))
-                continue
-            report.files += 1
+            else:
+                report.files += 1
+            done_bytes += export.size
+            if progress is not None:
+                progress(report.read, done_bytes)
         report.interactions = self._writer.count("interactions") - interactions_before
         return report
 
@@ -122,6 +135,7 @@ class Importer:
         return nullcontext()
 
     def _file(self, export: ExportFile, report: ImportReport, progress: Progress | None) -> None:
+        """One file; ``progress`` takes the messages and bytes of this file."""
         header = export.header
         excluded = {(header.guild_id, header.channel_id), (header.guild_id, header.where_id)}
         self._writer.place(
@@ -156,7 +170,7 @@ class Importer:
                 new += self._writer.write(batch)
                 batch = Batch()
                 if progress is not None:
-                    progress(report.read + read)
+                    progress(read, reading.bytes_read)
         new += self._writer.write(batch)
         for guild_id, (first, last) in spans.spans.items():
             self._writer.observed_since(guild_id, to_db_time(first))
@@ -179,8 +193,6 @@ class Importer:
         for guild_id, (first, last) in spans.spans.items():
             report.cover(guild_id, first)
             report.cover(guild_id, last)
-        if progress is not None:
-            progress(report.read)
 
     def _logged(self, header: Header, message: Message) -> bool:
         author = message.author

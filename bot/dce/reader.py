@@ -20,8 +20,8 @@ Older exporters wrote less, and a missing field must not pass for "nobody did it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,12 +49,18 @@ class ExportFile:
 
 @dataclass(slots=True)
 class Reading:
-    """What reading one file has found out so far about what its exporter recorded
-    (the rules are in this module's docstring)."""
+    """What reading one file has found out so far: how far it got, and what its
+    exporter recorded (the rules are in this module's docstring)."""
 
     replies: bool = False
     mentions: bool = True
     reactions: bool = True
+    _tell: Callable[[], int] = field(default=lambda: 0, repr=False)
+
+    @property
+    def bytes_read(self) -> int:
+        """How far into the file the reader is, in bytes."""
+        return self._tell()
 
     def observe(self, raw: Any) -> None:
         """Learn from one raw message what the exporter writes."""
@@ -96,7 +102,7 @@ def find_exports(paths: Iterable[Path]) -> tuple[list[ExportFile], list[str]]:
 
 def messages(export: ExportFile, reading: Reading | None = None) -> Iterator[Message]:
     """The file's messages, in file order, parsed one at a time; ``reading``, if given,
-    learns as they go by what the file records.
+    learns as they go by how far the file is read and what it records.
 
     A malformed or truncated file raises ExportError naming the file, the message
     reached and the byte position.
@@ -107,6 +113,7 @@ def messages(export: ExportFile, reading: Reading | None = None) -> Iterator[Mes
         reading = Reading()
     reading.replies = reading.replies or export.writes_references
     with export.path.open("rb") as stream:
+        reading._tell = lambda: _position(stream)
         try:
             for raw in ijson.items(stream, "messages.item", use_float=True):
                 count += 1
@@ -121,6 +128,8 @@ def messages(export: ExportFile, reading: Reading | None = None) -> Iterator[Mes
                 f"{export.path}: malformed JSON near byte {_position(stream)}, after message "
                 f"#{count} (id {last_id}): {_reason(exc)}"
             ) from None
+        finally:
+            reading._tell = lambda: export.size
 
 
 def _export(path: Path) -> ExportFile:

@@ -86,3 +86,14 @@ def test_reactions_are_recorded_when_each_lists_its_users_or_there_are_none(
     assert read(tmp_path, export(listed)).reactions is True
     assert read(tmp_path, export(unlisted)).reactions is False
     assert read(tmp_path, export(none)).reactions is True
+
+
+def test_the_bytes_read_reach_the_files_size(tmp_path: Path) -> None:
+    items = [message(n, ADA, "2024-05-01T12:00:00Z", "x" * 500) for n in range(1, 200)]
+    [found], _ = find_exports([write(tmp_path, "export.json", export(items))])
+    reading = Reading()
+    seen = [reading.bytes_read for _ in messages(found, reading)]
+
+    assert seen == sorted(seen)
+    assert 0 < seen[0] < found.size
+    assert reading.bytes_read == found.size
