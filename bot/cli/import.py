@@ -122,10 +122,14 @@ def _summary(report: ImportReport, seconds: float, summarised: int) -> str:
         days = (last.date() - first.date()).days + 1
         lines.append(
             f"days         guild {guild_id}: {first:%Y-%m-%d} to {last:%Y-%m-%d} (UTC), "
-            f"{days:,} days"
+            f"{_days(days)}"
         )
-    lines.append(f"summaries    {summarised:,} days computed again")
+    lines.append(f"summaries    {_days(summarised)} computed again")
     return "\n".join(lines)
+
+
+def _days(count: int) -> str:
+    return f"{count:,} day" if count == 1 else f"{count:,} days"
 
 
 @contextmanager

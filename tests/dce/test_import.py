@@ -414,6 +414,18 @@ def test_imported_days_are_summarised_and_the_guilds_records_start_with_them(
     assert query(db, "SELECT first_seen_at FROM guilds") == [("2024-05-01T09:00:00.000Z",)]
 
 
+def test_one_day_is_said_in_the_singular(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "day.json", export([message(10, ADA, "2024-05-01T09:00:00Z")]))
+
+    code, out, _ = ascolto_import(capsys, db, path)
+
+    assert code == 0
+    assert "2024-05-01 to 2024-05-01 (UTC), 1 day\n" in out
+    assert "summaries    1 day computed again" in out
+
+
 def test_a_large_file_written_in_bulk_gives_the_same_database(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
