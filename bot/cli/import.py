@@ -13,18 +13,21 @@ import argparse
 import asyncio
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import TextIO
 
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.console import Console
+from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as RichProgress
 
 from bot import clock
 from bot.analysis.broadcasters import BroadcasterRule
 from bot.analysis.days import local_day
 from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
-from bot.dce.importer import Importer, ImportReport
+from bot.dce.importer import Importer, ImportReport, Progress
 from bot.dce.reader import ExportError, find_exports
 from bot.render.text import plural
 from bot.settings import Settings
@@ -127,34 +130,53 @@ def _summary(report: ImportReport, seconds: float, summarised: int) -> str:
 
 
 @contextmanager
-def _progress(total_bytes: int) -> Iterator[Callable[[int], None]]:
-    """Messages read so far: a live bar on a terminal, a line every few seconds else."""
+def _progress(total_bytes: int, stream: TextIO | None = None) -> Iterator[Progress]:
+    """How far the import is, by bytes of the files read (their size is known): a live
+    bar with a percentage on a terminal, else a plain line every few seconds."""
+    out = sys.stderr if stream is None else stream
     started = time.perf_counter()
-    if sys.stderr.isatty():
-        columns = (
-            SpinnerColumn(),
-            TextColumn("importing {task.completed:,.0f} messages"),
-            TextColumn("({task.fields[rate]:,.0f}/s)"),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, transient=True) as bar:
-            task = bar.add_task("import", total=None, rate=0.0)
 
-            def show(read: int) -> None:
-                elapsed = max(time.perf_counter() - started, 1e-9)
-                bar.update(task, completed=read, rate=read / elapsed)
+    def rate(read: int, now: float) -> float:
+        return read / max(now - started, 1e-9)
+
+    if out.isatty():
+        columns = (
+            TextColumn("importing"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[messages]:,} messages ({task.fields[rate]:,.0f}/s)"),
+            TimeRemainingColumn(),
+        )
+        console = Console(file=out)
+        with RichProgress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("import", total=max(total_bytes, 1), messages=0, rate=0.0)
+
+            def show(read: int, bytes_read: int) -> None:
+                now = time.perf_counter()
+                bar.update(task, completed=bytes_read, messages=read, rate=rate(read, now))
 
             yield show
         return
     last_line = started
 
-    def print_line(read: int) -> None:
+    def print_line(read: int, bytes_read: int) -> None:
         nonlocal last_line
         now = time.perf_counter()
         if now - last_line >= PLAIN_PROGRESS_SECONDS:
             last_line = now
-            rate = read / max(now - started, 1e-9)
-            print(f"importing: {read:,} messages ({rate:,.0f}/s)", file=sys.stderr, flush=True)
+            print(
+                f"importing: {_percent(bytes_read, total_bytes)}, {read:,} messages "
+                f"({rate(read, now):,.0f}/s)",
+                file=out,
+                flush=True,
+            )
 
-    print(f"importing {total_bytes / 1e6:,.1f} MB of exports", file=sys.stderr, flush=True)
+    print(f"importing {total_bytes / 1e6:,.1f} MB of exports", file=out, flush=True)
     yield print_line
+
+
+def _percent(done: int, total: int) -> str:
+    """``done`` of ``total`` as a whole percentage, 100% only when all is done."""
+    if total <= 0 or done >= total:
+        return "100%"
+    return f"{min(done * 100 // total, 99)}%"

@@ -4,6 +4,11 @@ The rules are the live recorder's (``bot/recorder.py``): bots are never stored,
 members who opted out and excluded channels are skipped, message text follows
 ``store_content`` and the retention period, a reply or a message in a thread is a
 listening message, and interaction targets are looked up among stored messages.
+
+Beyond the recorder: each file's stretch of time is stored with what its exporter
+recorded (``channel_sources``; bot/dce/reader.py decides), so that an old export's
+missing replies read as unknown, not as nobody replying; and members who only react or
+are mentioned keep the name the export gives them.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from typing import Any
 
 from bot.analysis.questions import is_question
 from bot.clock import to_db_time, utcnow
-from bot.dce.format import Header, Message
-from bot.dce.reader import ExportError, ExportFile, messages
+from bot.dce.format import Header, Message, Person
+from bot.dce.reader import ExportError, ExportFile, Reading, messages
 from bot.events import MessageKind
 from bot.policy import redact_mentions
 from bot.settings import PrivacySettings
@@ -29,7 +34,9 @@ BATCH_MESSAGES = 2000
 BULK_BYTES = 64 * 1024 * 1024  # a file this large is written in bulk (see ImportWriter.bulk)
 _PART = re.compile(r"\[part (\d+)\]")
 
-Progress = Callable[[int], None]  # called with the number of messages read so far
+# Called with the messages read so far and the bytes read so far, of all the files:
+# after each batch and each file, the last time with the total size of the files.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(slots=True)
@@ -73,6 +80,22 @@ def import_order(exports: list[ExportFile]) -> list[ExportFile]:
     return sorted(exports, key=key)
 
 
+def _name(batch: Batch, guild_id: int, person: Person) -> None:
+    """Name a member who reacted or was mentioned, unless the batch already has a name
+    for them (an author's own, from their message, comes first)."""
+    if person.name:
+        batch.names.setdefault(
+            person.user_id, {"guild_id": guild_id, "user_id": person.user_id, "name": person.name}
+        )
+
+
+def _shifted(progress: Progress | None, messages: int, done_bytes: int) -> Progress | None:
+    """``progress`` for one file: its counts added to those of the files before it."""
+    if progress is None:
+        return None
+    return lambda read, bytes_read: progress(messages + read, done_bytes + bytes_read)
+
+
 class Importer:
     """Imports files into one database; keeps going past a broken file."""
 
@@ -91,14 +114,18 @@ class Importer:
         """Import every file; a broken one is rolled back and reported, the rest go on."""
         report = ImportReport()
         interactions_before = self._writer.count("interactions")
+        done_bytes = 0
         for export in import_order(exports):
             try:
                 with self._writer.file(), self._bulk(export):
-                    self._file(export, report, progress)
+                    self._file(export, report, _shifted(progress, report.read, done_bytes))
             except ExportError as exc:
                 report.failed.append(str(exc))
-                continue
-            report.files += 1
+            else:
+                report.files += 1
+            done_bytes += export.size
+            if progress is not None:
+                progress(report.read, done_bytes)
         report.interactions = self._writer.count("interactions") - interactions_before
         return report
 
@@ -108,6 +135,7 @@ class Importer:
         return nullcontext()
 
     def _file(self, export: ExportFile, report: ImportReport, progress: Progress | None) -> None:
+        """One file; ``progress`` takes the messages and bytes of this file."""
         header = export.header
         excluded = {(header.guild_id, header.channel_id), (header.guild_id, header.where_id)}
         self._writer.place(
@@ -127,7 +155,8 @@ class Importer:
         read = new = skipped = 0
         members: set[tuple[int, int]] = set()
         spans = ImportReport()
-        for message in messages(export):
+        reading = Reading()
+        for message in messages(export, reading):
             read += 1
             if message.author.is_bot:
                 self._bots.add(message.author.user_id)
@@ -141,10 +170,22 @@ class Importer:
                 new += self._writer.write(batch)
                 batch = Batch()
                 if progress is not None:
-                    progress(report.read + read)
+                    progress(read, reading.bytes_read)
         new += self._writer.write(batch)
-        for guild_id, (first, _) in spans.spans.items():
+        for guild_id, (first, last) in spans.spans.items():
             self._writer.observed_since(guild_id, to_db_time(first))
+            # The stretch of the messages stored from this file, and what it recorded.
+            self._writer.source(
+                {
+                    "guild_id": guild_id,
+                    "channel_id": header.where_id,
+                    "first_at": to_db_time(first),
+                    "last_at": to_db_time(last),
+                    "reply_data": int(reading.replies),
+                    "mention_data": int(reading.mentions),
+                    "reaction_data": int(reading.reactions),
+                }
+            )
         report.read += read
         report.new += new
         report.skipped += skipped
@@ -152,8 +193,6 @@ class Importer:
         for guild_id, (first, last) in spans.spans.items():
             report.cover(guild_id, first)
             report.cover(guild_id, last)
-        if progress is not None:
-            progress(report.read)
 
     def _logged(self, header: Header, message: Message) -> bool:
         author = message.author
@@ -195,6 +234,10 @@ class Importer:
             "user_id": author_id,
             "name": message.author.name,
         }
+        # The mentioned may never post: their name is the one the mention list gives.
+        for person in message.mentions or ():
+            if person.user_id in mentions:
+                _name(batch, guild_id, person)
         if message.type == "GuildMemberJoin":
             batch.joins.append(
                 {"guild_id": guild_id, "user_id": author_id, "name": message.author.name, "at": at}
@@ -215,6 +258,7 @@ class Importer:
                         "author_hint": author_id,
                     }
                 )
+                _name(batch, guild_id, user)
 
     def _mentionable(self, guild_id: int, author_id: int, message: Message) -> tuple[int, ...]:
         return tuple(

@@ -1,10 +1,27 @@
 """Reading DiscordChatExporter files as streams: the header first, then one message at a
-time, never the whole file (exports reach hundreds of MB)."""
+time, never the whole file (exports reach hundreds of MB).
+
+While reading, :class:`Reading` learns what the exporter that wrote the file recorded.
+Older exporters wrote less, and a missing field must not pass for "nobody did it"
+(DCE-FORMAT.md in the shared data gives the version that added each field):
+
+- **replies**: ``reference`` (2.26) is written only on a message that has one, so a
+  file without any could be new and reply-less, or old. The file counts as recording
+  replies when it shows it was written by 2.26 or later: a message with a
+  ``reference``, the channel's ``categoryId`` (2.27) or messages' ``stickers`` (2.33).
+  A 2.26 file without a reply, a category or those keys is taken for an older one.
+- **mentions**: from 2.25 every message has a ``mentions`` list, empty or not. One
+  message without it and the file has no mention lists (old exports write mentions
+  as ``@name`` in the text, without the id).
+- **reactions**: from 2.40.4 every reaction lists its ``users``. One reaction without
+  them and the file does not say who reacted. A file without reactions says all
+  there is: nobody reacted.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,6 +43,37 @@ class ExportFile:
     path: Path
     header: Header
     size: int
+    # The channel object has ``categoryId`` (2.27): the exporter writes references.
+    writes_references: bool = False
+
+
+@dataclass(slots=True)
+class Reading:
+    """What reading one file has found out so far: how far it got, and what its
+    exporter recorded (the rules are in this module's docstring)."""
+
+    replies: bool = False
+    mentions: bool = True
+    reactions: bool = True
+    _tell: Callable[[], int] = field(default=lambda: 0, repr=False)
+
+    @property
+    def bytes_read(self) -> int:
+        """How far into the file the reader is, in bytes."""
+        return self._tell()
+
+    def observe(self, raw: Any) -> None:
+        """Learn from one raw message what the exporter writes."""
+        if not isinstance(raw, dict):
+            return
+        if not self.replies and ("reference" in raw or "stickers" in raw):
+            self.replies = True
+        if self.mentions and "mentions" not in raw:
+            self.mentions = False
+        if self.reactions:
+            for reaction in raw.get("reactions") or ():
+                if isinstance(reaction, dict) and "users" not in reaction:
+                    self.reactions = False
 
 
 def find_exports(paths: Iterable[Path]) -> tuple[list[ExportFile], list[str]]:
@@ -52,20 +100,26 @@ def find_exports(paths: Iterable[Path]) -> tuple[list[ExportFile], list[str]]:
     return list(unique.values()), skipped
 
 
-def messages(export: ExportFile) -> Iterator[Message]:
-    """The file's messages, in file order, parsed one at a time.
+def messages(export: ExportFile, reading: Reading | None = None) -> Iterator[Message]:
+    """The file's messages, in file order, parsed one at a time; ``reading``, if given,
+    learns as they go by how far the file is read and what it records.
 
     A malformed or truncated file raises ExportError naming the file, the message
     reached and the byte position.
     """
     count = 0
     last_id: str = "none yet"
+    if reading is None:
+        reading = Reading()
+    reading.replies = reading.replies or export.writes_references
     with export.path.open("rb") as stream:
+        reading._tell = lambda: _position(stream)
         try:
             for raw in ijson.items(stream, "messages.item", use_float=True):
                 count += 1
                 if isinstance(raw, dict) and raw.get("id") is not None:
                     last_id = str(raw["id"])
+                reading.observe(raw)
                 yield parse_message(raw, export.header)
         except FormatError as exc:
             raise ExportError(f"{export.path}: message #{count} (id {last_id}): {exc}") from None
@@ -74,23 +128,26 @@ def messages(export: ExportFile) -> Iterator[Message]:
                 f"{export.path}: malformed JSON near byte {_position(stream)}, after message "
                 f"#{count} (id {last_id}): {_reason(exc)}"
             ) from None
+        finally:
+            reading._tell = lambda: export.size
 
 
 def _export(path: Path) -> ExportFile:
     try:
         with path.open("rb") as stream:
-            header = _read_header(stream)
+            header, writes_references = _read_header(stream)
     except OSError as exc:
         raise ExportError(f"{path}: cannot be read ({exc.strerror})") from None
     except ijson.JSONError as exc:
         raise ExportError(f"{path}: not JSON ({_reason(exc)})") from None
     except FormatError as exc:
         raise ExportError(f"{path}: {exc}") from None
-    return ExportFile(path, header, path.stat().st_size)
+    return ExportFile(path, header, path.stat().st_size, writes_references)
 
 
-def _read_header(stream: IO[bytes]) -> Header:
-    """The ``guild`` and ``channel`` objects, which come before the messages."""
+def _read_header(stream: IO[bytes]) -> tuple[Header, bool]:
+    """The ``guild`` and ``channel`` objects, which come before the messages, and
+    whether the channel has ``categoryId``."""
     found: dict[str, Any] = {}
     builder: ijson.ObjectBuilder | None = None
     building = ""
@@ -109,7 +166,9 @@ def _read_header(stream: IO[bytes]) -> Header:
             builder.event(event, value)
         elif prefix == "messages":
             break
-    return parse_header(found.get("guild"), found.get("channel"))
+    channel = found.get("channel")
+    header = parse_header(found.get("guild"), channel)
+    return header, isinstance(channel, dict) and "categoryId" in channel
 
 
 def _position(stream: IO[bytes]) -> int:

@@ -26,6 +26,7 @@ from bot.store.heartbeat import HeartbeatQueries
 from bot.store.inbox import InboxQueries
 from bot.store.profiles import ProfileQueries
 from bot.store.retention import RetentionQueries
+from bot.store.sources import SourceQueries
 from bot.store.summaries import SummaryQueries
 from bot.store.timers import TimerQueries
 
@@ -59,6 +60,7 @@ class Store:
         self.inbox = InboxQueries(self)
         self.heartbeat = HeartbeatQueries(self)
         self.exports = ExportQueries(self)
+        self.sources = SourceQueries(self)
 
     @property
     def db(self) -> aiosqlite.Connection:

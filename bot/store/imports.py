@@ -77,6 +77,18 @@ JOIN_IMPORTED = Write(
     ),
 )
 
+# What a file's exporter recorded, over the stretch of its stored messages: the same
+# file imported again adds nothing (the table is described in migration 0006).
+SOURCE_IMPORTED = Write(
+    "source_imported",
+    (
+        """INSERT OR IGNORE INTO channel_sources
+               (guild_id, channel_id, first_at, last_at, reply_data, mention_data,
+                reaction_data)
+           VALUES (:guild_id, :channel_id, :first_at, :last_at, :reply_data, :mention_data,
+                   :reaction_data)""",
+    ),
+)
 
 # A large file is written without the indexes that receive its rows in random order
 # and without the trigger that keeps `connections` row by row: they are rebuilt once
@@ -193,6 +205,10 @@ class ImportWriter:
             "UPDATE guilds SET first_seen_at = min(first_seen_at, ?) WHERE guild_id = ?",
             (at, guild_id),
         )
+
+    def source(self, row: dict[str, Any]) -> None:
+        """Record what one file's exporter recorded, over its stretch of time."""
+        self._apply(SOURCE_IMPORTED, [row])
 
     def write(self, batch: Batch) -> int:
         """Apply a batch; returns how many of its messages were new."""

@@ -460,3 +460,91 @@ def test_one_day_of_history_is_one_day_not_one_days(
     assert code == 0
     assert f"guild {int(GUILD)}: 2024-05-01 to 2024-05-01 (UTC), 1 day\n" in out
     assert "summaries    1 day computed again" in out
+
+
+# What imported history keeps so that it tells the truth
+
+
+def test_members_who_only_react_or_are_mentioned_keep_the_exports_name(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    dan, eve, fay = user(4, "dan"), user(5, "eve"), user(6, "fay")
+    gus = {**user(7, "gus"), "nickname": None}  # no server nickname: the user name
+    reactions = [{"emoji": {"id": "", "name": "👍"}, "count": 4, "users": [eve, gus, BOT, fay]}]
+    path = write(
+        tmp_path,
+        "names.json",
+        export(
+            [
+                message(10, ADA, "2024-05-01T12:00:00Z", "hi <@4>", mentions=[dan]),
+                message(11, BEN, "2024-05-01T12:01:00Z", "look", reactions=reactions),
+            ]
+        ),
+    )
+    assert ascolto_import(capsys, db, write(tmp_path, "seed.json", export([])))[0] == 0
+    with __import__("sqlite3").connect(db) as conn:  # fay opted out before the import
+        conn.execute(
+            "INSERT INTO members (guild_id, user_id, opted_out) VALUES (?, 6, 1)", (int(GUILD),)
+        )
+
+    assert ascolto_import(capsys, db, path)[0] == 0
+
+    assert query(db, "SELECT user_id, display_name FROM members ORDER BY user_id") == [
+        (1, "ada"),
+        (2, "ben"),
+        (4, "dan"),
+        (5, "eve"),
+        (6, None),
+        (7, "gus"),
+    ]
+
+
+def test_each_file_records_its_stretch_and_what_its_exporter_recorded(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    old = [
+        message(10, ADA, "2020-08-11T16:00:00.1+00:00", "first"),
+        message(
+            11,
+            BEN,
+            "2020-08-12T09:30:00+00:00",
+            "last",
+            reactions=[{"emoji": {"id": None, "name": "👋"}, "count": 2}],
+        ),
+    ]
+    for item in old:
+        del item["mentions"]
+    legacy = export(old)
+    del legacy["channel"]["categoryId"]
+    write(tmp_path, "legacy.json", legacy)
+    quiet = [message(20, ADA, "2020-08-12T10:00:00Z"), message(21, BEN, "2020-08-12T10:05:00Z")]
+    write(tmp_path, "thread.json", export(quiet, channel=THREAD, channel_type="GuildPublicThread"))
+
+    assert ascolto_import(capsys, db, tmp_path)[0] == 0
+    assert ascolto_import(capsys, db, tmp_path)[0] == 0  # the same files again add nothing
+
+    assert query(db, "SELECT * FROM channel_sources ORDER BY first_at") == [
+        (int(GUILD), int(GENERAL), "2020-08-11T16:00:00.100Z", "2020-08-12T09:30:00.000Z", 0, 0, 0),
+        (int(GUILD), int(THREAD), "2020-08-12T10:00:00.000Z", "2020-08-12T10:05:00.000Z", 1, 1, 1),
+    ]
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared example exports are not here")
+def test_the_real_2020_export_is_recorded_as_lacking_replies_mentions_and_reactors(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    assert ascolto_import(capsys, db, SHARED)[0] == 0
+
+    legacy = read(SHARED / "legacy-2020-python-course-general.json")["channel"]
+    assert query(
+        db,
+        "SELECT reply_data, mention_data, reaction_data FROM channel_sources WHERE channel_id = ?",
+        int(legacy["id"]),
+    ) == [(0, 0, 0)]
+    # The 2023 example files have replies and mention lists, not who reacted (2.40.4).
+    assert query(
+        db,
+        "SELECT DISTINCT reply_data, mention_data, reaction_data FROM channel_sources "
+        "WHERE channel_id != ?",
+        int(legacy["id"]),
+    ) == [(1, 1, 0)]

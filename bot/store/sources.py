@@ -1,0 +1,81 @@
+"""What the sources of a guild's messages recorded: imported history may lack replies,
+mention lists or who reacted (``channel_sources``, migration 0006)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.analysis.missing_data import MissingData
+from bot.clock import to_db_time
+
+if TYPE_CHECKING:
+    from bot.store import Store
+
+# Whether any stretch of imported history that lacks something meets [start, end):
+# the live bot's days answer here, from the guild's few rows, without reading messages.
+_ANY_GAP = """
+SELECT 1 FROM channel_sources
+WHERE guild_id = :guild_id AND first_at < :end AND last_at >= :start
+  AND (reply_data = 0 OR mention_data = 0 OR reaction_data = 0)
+LIMIT 1
+"""
+
+# The messages that count in [start, end), and how many of them lie in a stretch of
+# their channel's (or thread's) imported history whose export lacked each kind of data.
+_MESSAGES_IN_GAPS = """
+WITH day AS (
+    SELECT coalesce(thread_id, channel_id) AS where_id, created_at
+    FROM messages
+    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+      AND kind = 'message' AND deleted = 0
+),
+sourced AS (
+    SELECT
+        EXISTS (SELECT 1 FROM channel_sources s
+                WHERE s.guild_id = :guild_id AND s.channel_id = day.where_id
+                  AND day.created_at BETWEEN s.first_at AND s.last_at
+                  AND s.reply_data = 0) AS no_replies,
+        EXISTS (SELECT 1 FROM channel_sources s
+                WHERE s.guild_id = :guild_id AND s.channel_id = day.where_id
+                  AND day.created_at BETWEEN s.first_at AND s.last_at
+                  AND s.mention_data = 0) AS no_mentions,
+        EXISTS (SELECT 1 FROM channel_sources s
+                WHERE s.guild_id = :guild_id AND s.channel_id = day.where_id
+                  AND day.created_at BETWEEN s.first_at AND s.last_at
+                  AND s.reaction_data = 0) AS no_reactions
+    FROM day
+)
+SELECT count(*), coalesce(sum(no_replies), 0), coalesce(sum(no_mentions), 0),
+       coalesce(sum(no_reactions), 0)
+FROM sourced
+"""
+
+
+class SourceQueries:
+    """Reads what the sources of stored messages recorded."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def missing_data(self, guild_id: int, start: datetime, end: datetime) -> MissingData:
+        """For the guild's messages that count in ``[start, end)`` (UTC): whether they
+        all come from exports without reply data, without mention lists, without the
+        users of reactions. All False when there is no such message, or when one of them
+        came from a source that recorded it (the live bot records everything)."""
+        await self._store.flush()
+        params = {"guild_id": guild_id, "start": to_db_time(start), "end": to_db_time(end)}
+        db = self._store.db
+        async with db.execute(_ANY_GAP, params) as cursor:
+            if await cursor.fetchone() is None:
+                return MissingData()
+        async with db.execute(_MESSAGES_IN_GAPS, params) as cursor:
+            row = await cursor.fetchone()
+        total, no_replies, no_mentions, no_reactions = (int(v) for v in row or (0, 0, 0, 0))
+        if total == 0:
+            return MissingData()
+        return MissingData(
+            replies=no_replies == total,
+            mentions=no_mentions == total,
+            reactions=no_reactions == total,
+        )
