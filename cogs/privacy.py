@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.app import AscoltoBot
 from bot.clock import from_db_time
+from bot.render.text import plural
 
 
 @app_commands.guild_only()
@@ -36,8 +37,9 @@ class Privacy(commands.GroupCog, group_name="privacy"):
         else:
             text = (
                 "Logging of your activity in this server is **on**. Stored about you here: "
-                f"{found.messages} messages, {found.interactions} interactions with other "
-                f"members, {found.reactions} reactions.\n"
+                f"{plural(found.messages, 'message')}, "
+                f"{plural(found.interactions, 'interaction')} with other members, "
+                f"{plural(found.reactions, 'reaction')}.\n"
                 "`/privacy optout` stops logging and deletes it all; "
                 "`/privacy forget` deletes it all and keeps logging off until you opt in."
             )

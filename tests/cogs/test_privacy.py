@@ -59,7 +59,11 @@ async def test_status_reports_what_is_stored(simcord_bot, world):
 
     assert result.ephemeral
     assert "**on**" in result.response.content
-    assert "1 messages, 1 interactions" in result.response.content
+    assert "1 message, 1 interaction with other members, 0 reactions." in result.response.content
+    await alice.send(general, "Anyone?")
+    await bob.react(question, "👍")
+    again = await alice.slash(general, "privacy status")
+    assert "2 messages, 2 interactions with other members, 0 reactions." in again.response.content
 
 
 async def test_opting_out_deletes_everything_about_the_member(
