@@ -6,6 +6,8 @@ import asyncio
 import csv
 import io
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -390,6 +392,44 @@ def test_output_writes_a_file_and_nothing_on_standard_output(
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("a.db")] == [
         "messages.csv"
     ]  # and no temporary file left behind
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly(tmp_path: Path) -> None:
+    async def build(path: Path) -> None:  # more rows than a pipe holds (64 KiB)
+        store = Store(path)
+        await store.open()
+        try:
+            history = History(store)
+            await history.policy.load()
+            history.recorder.guild_available(GuildInfo(GUILD, "Test guild"), at("2026-03-02 08:00"))
+            for minute in range(3000):
+                history.post(
+                    A,
+                    f"2026-03-{2 + minute // 1440:02d} {minute // 60 % 24:02d}:{minute % 60:02d}",
+                    f"message number {minute} " + "x" * 80,
+                )
+            await store.flush()
+        finally:
+            await store.close()
+
+    db = tmp_path / "big.db"
+    asyncio.run(build(db))
+    argv = f"export messages --db {db} --guild {GUILD} --format csv --content".split()
+    export = subprocess.Popen(  # ascolto export messages ... | head -1
+        [sys.executable, "-m", "bot", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert export.stdout is not None and export.stderr is not None
+    header = export.stdout.readline()
+    export.stdout.close()
+    errors = export.stderr.read()
+    code = export.wait(timeout=60)
+
+    assert header.decode().rstrip("\r\n").split(",") == [*MESSAGE_COLUMNS, "content"]
+    assert errors == b""  # no traceback
+    assert code in (0, 141)
 
 
 def test_help_names_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,7 +2,8 @@
 
 Reads the database, no Discord needed. Summaries are read or computed like
 ``ascolto report`` does; connections and messages are read as stored. The writers
-are bot/export.py's, the same as ``/export``'s.
+are bot/export.py's, the same as ``/export``'s. A reader that stops early
+(``| head``) ends the export quietly.
 """
 
 from __future__ import annotations
@@ -159,10 +160,15 @@ async def _export(settings: Settings, request: _Request) -> str | None:
 async def _write_messages(
     store: Store, guild_id: int, start: str | None, end: str | None, request: _Request
 ) -> None:
-    with _text_output(request.output) as out:
-        table = MessagesCsv(out, content=request.content)
-        async for batch in store.exports.messages(guild_id, start, end, content=request.content):
-            table.write(batch)
+    # aclosing: when the reader goes away (a BrokenPipeError from a write), the rows'
+    # cursor is closed here, while the database is still open, not later by the garbage
+    # collector on a closed one (which printed a traceback).
+    rows = store.exports.messages(guild_id, start, end, content=request.content)
+    async with contextlib.aclosing(rows):
+        with _text_output(request.output) as out:
+            table = MessagesCsv(out, content=request.content)
+            async for batch in rows:
+                table.write(batch)
 
 
 @contextlib.contextmanager
