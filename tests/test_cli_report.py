@@ -340,7 +340,7 @@ def test_table_has_a_header_and_one_aligned_row_per_day(
         "(+3)",
         "0/0",
     ]
-    assert lines[2].split() == ["2026-03-04", "0", "0", "-", "0/0", "—", "0", "3", "(+3)", "0/0"]
+    assert lines[2].split() == ["2026-03-04", "0", "0", "—", "0/0", "—", "0", "3", "(+3)", "0/0"]
     # Right-aligned numbers: every line is as long as the header's last column ends.
     assert len({len(line) for line in [header, *lines]}) == 1
     assert "member" not in out  # no names, no per-person lists

@@ -14,6 +14,8 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 
+from rich.table import Table
+
 from bot.analysis.summary import DailySummary
 from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
 from bot.cli._days import (
@@ -24,6 +26,7 @@ from bot.cli._days import (
     opened_store,
     parse_day_option,
 )
+from bot.cli._tables import cell, plain_table, print_table
 from bot.render.digest import human_duration
 from bot.settings import Settings
 
@@ -71,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([s.to_json() for s in summaries], indent=2, ensure_ascii=False))
     else:
-        print(render_table(summaries))
+        print_table(summary_table(summaries))
     return 0
 
 
@@ -97,8 +100,7 @@ async def _report(settings: Settings, request: _Request) -> tuple[list[DailySumm
         )
 
 
-_HEADERS = (
-    "day",
+_NUMBERS = (
     "messages",
     "active",
     "listening",
@@ -110,27 +112,23 @@ _HEADERS = (
 )
 
 
-def render_table(summaries: list[DailySummary]) -> str:
-    """One aligned row of numbers per day under a header; no per-person lists."""
-    rows = [_HEADERS] + [_row(s) for s in summaries]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADERS))]
-    lines = []
-    for row in rows:
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+def summary_table(summaries: list[DailySummary]) -> Table:
+    """One row of numbers per day under a header; no per-person lists."""
+    table = plain_table(("day",), _NUMBERS)
+    for s in summaries:
+        table.add_row(*_row(s))
+    return table
 
 
 def _row(s: DailySummary) -> tuple[str, ...]:
     return (
         s.day,
-        str(s.messages),
-        str(s.active_members),
-        "-" if s.listening_ratio is None else f"{s.listening_ratio * 100:.1f}%",
-        f"{s.questions_answered}/{s.questions}",
-        human_duration(s.median_first_response_seconds),
-        str(s.new_connections),
-        f"{s.network_size} ({s.network_growth_7d:+d})",
-        f"{s.reminders_followed}/{s.reminders_sent}",
+        cell(s.messages),
+        cell(s.active_members),
+        cell(s.listening_ratio, lambda r: f"{r * 100:.1f}%"),
+        f"{cell(s.questions_answered)}/{cell(s.questions)}",
+        cell(s.median_first_response_seconds, human_duration),
+        cell(s.new_connections),
+        f"{cell(s.network_size)} ({cell(s.network_growth_7d, lambda g: f'{g:+d}')})",
+        f"{cell(s.reminders_followed)}/{cell(s.reminders_sent)}",
     )
