@@ -2,7 +2,9 @@
 
 Days without a stored summary are computed, saved and printed; stored days are
 printed as they were stored. The table keeps to numbers; ``--json`` is the export
-format, with exactly METRICS.md's field names and the per-person lists.
+format, with exactly METRICS.md's field names and the per-person lists. Without
+``--day``, the report is of the latest complete day with messages, so that an
+imported history shows at once.
 """
 
 from __future__ import annotations
@@ -16,19 +18,20 @@ from datetime import date
 
 from rich.table import Table
 
+from bot import clock
 from bot.analysis.summary import DailySummary
 from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
 from bot.cli._days import (
     check_length,
     day_range,
-    ensure_summaries,
-    guild_days,
     opened_store,
     parse_day_option,
+    worded_errors,
 )
 from bot.cli._tables import cell, plain_table, print_table
 from bot.render.digest import human_duration
 from bot.settings import Settings
+from bot.summaries import SummaryService
 
 HELP = "print a guild's daily summaries (computing missing days) as a table or JSON"
 
@@ -37,8 +40,8 @@ HELP = "print a guild's daily summaries (computing missing days) as a table or J
 class _Request:
     """What the command line asked for, before the guild's calendar is known."""
 
-    guild_id: int
-    span: tuple[date, date] | None  # None: the default day, yesterday in the guild's zone
+    guild_id: int | None  # None: the store's only guild
+    span: tuple[date, date] | None  # None: the latest complete day with messages
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -46,10 +49,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_config_option(parser)
     add_db_option(parser)
     parser.add_argument(
-        "--guild", type=int, required=True, metavar="ID", help="the guild (server) id"
+        "--guild",
+        type=int,
+        metavar="ID",
+        help="the guild (server) id; needed when the database holds several (ascolto guilds)",
     )
     parser.add_argument(
-        "--day", metavar="YYYY-MM-DD", help="one day (default: yesterday, in the guild's zone)"
+        "--day",
+        metavar="YYYY-MM-DD",
+        help="one day (default: the latest complete day with messages, in the guild's zone)",
     )
     parser.add_argument(
         "--from", dest="first", metavar="YYYY-MM-DD", help="first day of a range (with --to)"
@@ -92,12 +100,27 @@ def _request(args: argparse.Namespace) -> _Request:
 
 
 async def _report(settings: Settings, request: _Request) -> tuple[list[DailySummary], str | None]:
-    """The summaries of the requested days, and a note when the range was shortened."""
+    """The summaries of the requested days, and a note when the days are not quite those
+    asked for: a range shortened to the first observed day, or a default day moved back
+    to the latest one with messages."""
     async with opened_store(settings) as store:
-        guild = await guild_days(store, request.guild_id, settings)
-        return await ensure_summaries(
-            store, settings, guild, request.span, default_days=1, purpose="report"
-        )
+        with worded_errors(store.path, "report"):
+            service = SummaryService(store, settings.defaults)
+            guild_id = await service.choose_guild(request.guild_id)
+            days = await service.guild_days(guild_id, clock.utcnow())
+            note = None
+            if request.span is None:
+                span = await service.recent(days, 1)
+                if span.last != days.latest:
+                    note = f"no --day given: reporting {span.last}, the latest day with messages"
+            else:
+                span = days.span(*request.span)
+                if span.shortened:
+                    note = (
+                        f"guild {guild_id} was first observed on {span.first}; "
+                        "the report starts there"
+                    )
+            return await service.read(days, span, clock.utcnow()), note
 
 
 _NUMBERS = (
