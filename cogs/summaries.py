@@ -17,7 +17,11 @@ from cogs._summary_views import chart_file, jump_url_for, user_errors, with_name
 
 
 class Summaries(commands.Cog):
-    """Daily summaries, trends and member profiles on request."""
+    """Daily summaries, trends and member profiles on request.
+
+    Each command checks its options first, so that a mistake gets a private answer at
+    once, then defers (Discord waits 3 seconds only) and sends the result when ready.
+    """
 
     def __init__(self, bot: AscoltoBot) -> None:
         self.bot = bot
@@ -48,6 +52,7 @@ class Summaries(commands.Cog):
             raise UserError(f"{exc}, for example {days.latest}.") from None
         with user_errors():
             span = days.span(wanted, wanted)
+        await interaction.response.defer(ephemeral=not public, thinking=True)
         [found] = await service.read(days, span, utcnow())
         found = with_names(found, guild)
         jump = jump_url_for(guild.id)
@@ -63,7 +68,7 @@ class Summaries(commands.Cog):
             embed.set_image(url=None)  # /summary attaches no chart: /trend draws it
         else:
             embed = summary_embed(found, jump_url=jump)
-        await interaction.response.send_message(embed=embed, ephemeral=not public)
+        await interaction.followup.send(embed=embed, ephemeral=not public)
 
     @app_commands.command(name="trend")
     @app_commands.guild_only()
@@ -112,10 +117,11 @@ class Summaries(commands.Cog):
         if not self.bot.policy.member_logged(guild_id, member.id):
             who = "You" if own else member.display_name
             raise UserError(f"{who} opted out of logging here, so there is nothing to show.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
         with user_errors():
             found = await self.bot.summaries.member_week(guild_id, member.id, utcnow())
         embed = profile_embed(member.display_name, found, own=own)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.followup.send(embed=embed, ephemeral=True)
 
 
 async def setup(bot: AscoltoBot) -> None:
