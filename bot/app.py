@@ -21,6 +21,7 @@ from bot.reminders import ReminderService
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.timers import Timer
+from bot.summaries import SummaryService
 from bot.timers import TimerDispatcher
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,8 @@ class AscoltoBot(commands.Bot):
         self.policy = LoggingPolicy(store)
         self.recorder = ConversationRecorder(store, self.policy, settings.privacy)
         self.timer_dispatcher = TimerDispatcher(store.timers, self._fire_timer)
-        self.digests = DigestService(store, self.timer_dispatcher, settings.defaults)
+        self.summaries = SummaryService(store, settings.defaults)
+        self.digests = DigestService(store, self.timer_dispatcher, self.summaries)
         self.reminders = ReminderService(store, self.timer_dispatcher, settings)
         self._flusher = tasks.loop(seconds=settings.database.flush_interval_seconds)(self._flush)
         self._heart = tasks.loop(seconds=settings.database.heartbeat_interval_seconds)(self._beat)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.analysis.broadcasters import BroadcasterRule
 from bot.analysis.digest_plan import (
     is_weekly_day,
     latest_due_day,
@@ -17,8 +16,8 @@ from bot.analysis.digest_plan import (
 )
 from bot.analysis.summary import DailySummary
 from bot.clock import to_db_time
-from bot.settings import DefaultsSettings
 from bot.store import Store
+from bot.summaries import SummaryService
 from bot.timers import TimerDispatcher
 
 DIGEST_TIMER = "digest"
@@ -42,10 +41,10 @@ class DigestJob:
 class DigestService:
     """Keeps each guild's next digest as a stored timer and prepares digests when due."""
 
-    def __init__(self, store: Store, timers: TimerDispatcher, defaults: DefaultsSettings) -> None:
+    def __init__(self, store: Store, timers: TimerDispatcher, summaries: SummaryService) -> None:
         self._store = store
         self._timers = timers
-        self.rule = BroadcasterRule.from_defaults(defaults)
+        self._summaries = summaries
 
     async def configure(
         self,
@@ -103,18 +102,15 @@ class DigestService:
             first_day,
             await self._store.digests.last_posted(guild_id),
         )
-        computed_at = to_db_time(now)
         for day in plan.store_only:
-            await self._recompute(guild_id, day, tz, computed_at)
+            await self._summaries.recompute(guild_id, day, tz, now)
         if plan.post is None or first_day is None:
             return None
-        if not await self._store.digests.claim(guild_id, plan.post, computed_at):
+        if not await self._store.digests.claim(guild_id, plan.post, to_db_time(now)):
             return None
-        summary = await self._recompute(guild_id, plan.post, tz, computed_at)
+        summary = await self._summaries.recompute(guild_id, plan.post, tz, now)
         trend_start = max(first_day, plan.post - timedelta(days=TREND_DAYS - 1))
-        trend = await self._store.summaries.ensure(
-            guild_id, trend_start, plan.post, tz, computed_at, self.rule
-        )
+        trend = await self._summaries.ensure(guild_id, trend_start, plan.post, tz, now)
         previous = trend[-2] if len(trend) >= 2 else None
         partial = None
         if local_first is not None and first_day == plan.post and local_first.time() != time(0):
@@ -125,7 +121,7 @@ class DigestService:
             summary=summary,
             previous=previous,
             trend=tuple(trend),
-            week=await self._week(guild_id, plan.post, first_day, tz, computed_at),
+            week=await self._week(guild_id, plan.post, first_day, tz, now),
             partial_since=partial,
             show_people=settings.show_people,
         )
@@ -136,20 +132,13 @@ class DigestService:
             job.guild_id, date.fromisoformat(job.summary.day), job.channel_id, message_id
         )
 
-    async def _recompute(self, guild_id: int, day: date, tz: str, at: str) -> DailySummary:
-        summary = await self._store.summaries.compute(guild_id, day, tz, at, self.rule)
-        await self._store.summaries.save(summary)
-        return summary
-
     async def _week(
-        self, guild_id: int, day: date, first_day: date, tz: str, at: str
+        self, guild_id: int, day: date, first_day: date, tz: str, now: datetime
     ) -> tuple[DailySummary, DailySummary] | None:
         """This week against the previous one, on the Monday digest, if both were observed."""
         if not is_weekly_day(day) or day - timedelta(days=13) < first_day:
             return None
-        days = await self._store.summaries.ensure(
-            guild_id, day - timedelta(days=13), day, tz, at, self.rule
-        )
+        days = await self._summaries.ensure(guild_id, day - timedelta(days=13), day, tz, now)
         return week_totals(days[7:]), week_totals(days[:7])
 
     async def _schedule_next(

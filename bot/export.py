@@ -27,10 +27,9 @@ FORMATS_OF = {
     "connections": ("csv", "json", "graphml"),
     "messages": ("csv",),
 }
-# Without a range, summaries cover this many days ending yesterday (the others: all time).
+# Without a range, summaries cover this many days ending yesterday (the others: all time);
+# the longest range is bot/summaries.py's MAX_DAYS, as for ``ascolto report``.
 SUMMARY_DAYS = 30
-# Summaries are read or computed at most this many days at a time, as in ``ascolto report``.
-MAX_SUMMARY_DAYS = 366
 
 SUMMARY_COLUMNS = tuple(field.name for field in dataclasses.fields(DailySummary))
 _LIST_FIELDS = ("top_connectors", "broadcasters", "top_conversations")

@@ -1,17 +1,55 @@
-"""Turning summaries into what Discord shows: names from the guild, links, the chart file."""
+"""Turning summaries into what Discord shows: names from the guild, links, the chart file,
+and the words for a request the summaries cannot meet."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 import discord
 
 from bot.analysis.summary import DailySummary
+from bot.errors import UserError
 from bot.render.chart import trend_chart
 from bot.render.digest import TREND_FILENAME, JumpUrl
+from bot.summaries import BadTimezone, DayNotEnded, NoDataForPeriod, SummaryError, TooManyDays
+
+
+def explained(error: SummaryError) -> UserError:
+    """What a manager reads when the days asked for cannot be summarised."""
+    if isinstance(error, DayNotEnded):
+        return UserError(
+            f"{error.day} has not ended yet in {error.timezone}: "
+            f"the latest full day is {error.latest}."
+        )
+    if isinstance(error, NoDataForPeriod):
+        since = error.first_observed
+        return UserError(
+            "There is no data for that period: Ascolto started listening here "
+            + (f"on {since}." if since else "only just now.")
+        )
+    if isinstance(error, TooManyDays):
+        return UserError(
+            f"That is {error.days} days of summaries; export at most {error.limit} at a time."
+        )
+    if isinstance(error, BadTimezone):
+        return UserError(
+            f"This server's time zone is not one I know ({error.reason}): "
+            "set it again with `/config digest set`."
+        )
+    return UserError(f"{str(error).capitalize()}.")
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the summaries' refusals into :class:`UserError`, for the one error handler."""
+    try:
+        yield
+    except SummaryError as exc:
+        raise explained(exc) from None
 
 
 def with_names(summary: DailySummary, guild: discord.Guild) -> DailySummary:

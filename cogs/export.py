@@ -5,19 +5,18 @@ from __future__ import annotations
 import asyncio
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.analysis.days import day_bounds, local_day, parse_day
+from bot.analysis.days import day_bounds, parse_day
 from bot.app import AscoltoBot
-from bot.clock import to_db_time, utcnow
+from bot.clock import utcnow
 from bot.errors import UserError
 from bot.export import (
-    MAX_SUMMARY_DAYS,
     SUMMARY_DAYS,
     MessagesCsv,
     Upload,
@@ -26,7 +25,9 @@ from bot.export import (
     write_connections_graphml,
     write_summaries,
 )
+from bot.summaries import DayRange, GuildDays
 from cogs._checks import require_manage_guild
+from cogs._summary_views import user_errors
 
 Kind = Literal["summaries", "connections", "messages"]
 Format = Literal["csv", "json", "graphml"]
@@ -49,7 +50,8 @@ class _Request:
     format: str
     guild_id: int
     span: tuple[date, date] | None  # None: all time
-    tz: str
+    days: GuildDays
+    summary_days: DayRange | None  # kind summaries: the days checked by the service
     names: bool
     content: bool
 
@@ -110,12 +112,15 @@ class Export(commands.Cog):
             raise UserError("`names:true` is only for `kind:connections`.")
         if content and kind != "messages":
             raise UserError("`content:true` is only for `kind:messages`.")
-        tz = await self.bot.store.guilds.timezone(guild.id, self.bot.settings.defaults.timezone)
-        yesterday = local_day(utcnow(), tz) - timedelta(days=1)
-        span = _span(from_day, to_day, yesterday)
+        with user_errors():
+            days = await self.bot.summaries.guild_days(guild.id, utcnow())
+        span = _span(from_day, to_day, days.latest)
+        summary_days = None
         if kind == "summaries":
-            span = await self._summary_days(guild.id, span, yesterday, tz)
-        request = _Request(kind, format, guild.id, span, tz, names, content)
+            with user_errors():
+                summary_days = days.span(*span) if span else days.last_days(SUMMARY_DAYS)
+            span = summary_days.first, summary_days.last
+        request = _Request(kind, format, guild.id, span, days, summary_days, names, content)
 
         await interaction.response.defer(ephemeral=True, thinking=True)
         upload = Upload(upload_limit(guild))
@@ -138,15 +143,13 @@ class Export(commands.Cog):
     async def _write(self, request: _Request, upload: Upload) -> None:
         """Read the rows and write the file; the writing runs in a worker thread."""
         store, guild_id, span = self.bot.store, request.guild_id, request.span
-        if request.kind == "summaries":
-            assert span is not None
-            found = await store.summaries.ensure(
-                guild_id, *span, request.tz, to_db_time(utcnow()), self.bot.digests.rule
-            )
+        if request.summary_days is not None:
+            found = await self.bot.summaries.read(request.days, request.summary_days, utcnow())
             await asyncio.to_thread(write_summaries, upload, found, request.format)
             return
-        start = None if span is None else day_bounds(span[0], request.tz)[0]
-        end = None if span is None else day_bounds(span[1], request.tz)[1]
+        tz = request.days.timezone
+        start = None if span is None else day_bounds(span[0], tz)[0]
+        end = None if span is None else day_bounds(span[1], tz)[1]
         if request.kind == "connections":
             pairs = await store.exports.connections(guild_id, start, end)
             if request.format == "graphml":
@@ -161,29 +164,6 @@ class Export(commands.Cog):
         table = MessagesCsv(upload, content=request.content)
         async for batch in store.exports.messages(guild_id, start, end, content=request.content):
             await asyncio.to_thread(table.write, batch)
-
-    async def _summary_days(
-        self, guild_id: int, span: tuple[date, date] | None, yesterday: date, tz: str
-    ) -> tuple[date, date]:
-        """The days of summaries to export: the range given or the last ones, ended and
-        observed."""
-        first, last = span or (yesterday - timedelta(days=SUMMARY_DAYS - 1), yesterday)
-        if last > yesterday:
-            raise UserError(
-                f"{last} has not ended yet in {tz}: the latest full day is {yesterday}."
-            )
-        days = (last - first).days + 1
-        if days > MAX_SUMMARY_DAYS:
-            raise UserError(
-                f"That is {days} days of summaries; export at most {MAX_SUMMARY_DAYS} at a time."
-            )
-        observed = await self.bot.store.guilds.first_seen_day(guild_id, tz)
-        if observed is None or last < observed:
-            raise UserError(
-                "There is no data for that period: Ascolto started listening here "
-                + (f"on {observed}." if observed else "only just now.")
-            )
-        return max(first, observed), last
 
 
 def _span(from_day: str | None, to_day: str | None, example: date) -> tuple[date, date] | None:

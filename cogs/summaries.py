@@ -2,43 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.analysis.days import day_bounds, local_day, parse_day
-from bot.analysis.summary import DailySummary
+from bot.analysis.days import parse_day
 from bot.app import AscoltoBot
-from bot.clock import to_db_time, utcnow
+from bot.clock import utcnow
 from bot.errors import UserError
 from bot.render.digest import digest_embed, summary_embed
 from bot.render.profile import profile_embed
 from cogs._checks import require_manage_guild
-from cogs._summary_views import chart_file, jump_url_for, with_names
+from cogs._summary_views import chart_file, jump_url_for, user_errors, with_names
 
 
 class Summaries(commands.Cog):
-    """Daily summaries, trends and member profiles on request."""
+    """Daily summaries, trends and member profiles on request.
+
+    Each command checks its options first, so that a mistake gets a private answer at
+    once, then defers (Discord waits 3 seconds only) and sends the result when ready.
+    """
 
     def __init__(self, bot: AscoltoBot) -> None:
         self.bot = bot
-
-    async def _timezone(self, guild_id: int) -> str:
-        return await self.bot.store.guilds.timezone(guild_id, self.bot.settings.defaults.timezone)
-
-    async def _days(self, guild_id: int, first: date, last: date, tz: str) -> list[DailySummary]:
-        """Summaries of observed days in ``first..last``, computing the missing ones."""
-        observed = await self.bot.store.guilds.first_seen_day(guild_id, tz)
-        if observed is None or last < observed:
-            raise UserError(
-                "There is no data for that period: Ascolto started listening here "
-                + (f"on {observed}." if observed else "only just now.")
-            )
-        return await self.bot.store.summaries.ensure(
-            guild_id, max(first, observed), last, tz, to_db_time(utcnow()), self.bot.digests.rule
-        )
 
     @app_commands.command(name="summary")
     @app_commands.guild_only()
@@ -57,17 +43,17 @@ class Summaries(commands.Cog):
         """A day's networking summary: talk and listening, questions, connections, people."""
         guild = interaction.guild
         assert guild is not None
-        tz = await self._timezone(guild.id)
-        yesterday = local_day(utcnow(), tz) - timedelta(days=1)
+        service = self.bot.summaries
+        with user_errors():
+            days = await service.guild_days(guild.id, utcnow())
         try:
-            wanted = parse_day(day) if day else yesterday
+            wanted = parse_day(day) if day else days.latest
         except ValueError as exc:
-            raise UserError(f"{exc}, for example {yesterday}.") from None
-        if wanted > yesterday:
-            raise UserError(
-                f"{wanted} has not ended yet in {tz}: the latest full day is {yesterday}."
-            )
-        [found] = await self._days(guild.id, wanted, wanted, tz)
+            raise UserError(f"{exc}, for example {days.latest}.") from None
+        with user_errors():
+            span = days.span(wanted, wanted)
+        await interaction.response.defer(ephemeral=not public, thinking=True)
+        [found] = await service.read(days, span, utcnow())
         found = with_names(found, guild)
         jump = jump_url_for(guild.id)
         if public:
@@ -82,7 +68,7 @@ class Summaries(commands.Cog):
             embed.set_image(url=None)  # /summary attaches no chart: /trend draws it
         else:
             embed = summary_embed(found, jump_url=jump)
-        await interaction.response.send_message(embed=embed, ephemeral=not public)
+        await interaction.followup.send(embed=embed, ephemeral=not public)
 
     @app_commands.command(name="trend")
     @app_commands.guild_only()
@@ -95,10 +81,12 @@ class Summaries(commands.Cog):
             raise UserError(f"`days` must be between 7 and 90; {days} is not.")
         guild = interaction.guild
         assert guild is not None
-        tz = await self._timezone(guild.id)
-        last = local_day(utcnow(), tz) - timedelta(days=1)
+        service = self.bot.summaries
+        with user_errors():
+            calendar = await service.guild_days(guild.id, utcnow())
+            span = calendar.last_days(days)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await self._days(guild.id, last - timedelta(days=days - 1), last, tz)
+        found = await service.read(calendar, span, utcnow())
         chart = await chart_file(found, f"{guild.name} · last {days} days")
         await interaction.followup.send(file=chart, ephemeral=True)
 
@@ -129,12 +117,11 @@ class Summaries(commands.Cog):
         if not self.bot.policy.member_logged(guild_id, member.id):
             who = "You" if own else member.display_name
             raise UserError(f"{who} opted out of logging here, so there is nothing to show.")
-        tz = await self._timezone(guild_id)
-        today = local_day(utcnow(), tz)
-        start, end = day_bounds(today - timedelta(days=6), tz)[0], day_bounds(today, tz)[1]
-        found = await self.bot.store.profiles.profile(guild_id, member.id, start, end)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        with user_errors():
+            found = await self.bot.summaries.member_week(guild_id, member.id, utcnow())
         embed = profile_embed(member.display_name, found, own=own)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await interaction.followup.send(embed=embed, ephemeral=True)
 
 
 async def setup(bot: AscoltoBot) -> None:

@@ -1,8 +1,11 @@
-"""Small helpers for behaviour tests: reading what the store holds, making threads."""
+"""Small helpers for behaviour tests: reading what the store holds, making threads,
+holding a command's slow work to see that it answered Discord first."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,3 +42,44 @@ def slow_clock_settings(db_path: Path, **tables: Any) -> Settings:
         path=db_path, flush_interval_seconds=3600, heartbeat_interval_seconds=3600
     )
     return Settings(database=database, **tables)
+
+
+async def answers_before_slow_work(
+    env: Any,
+    monkeypatch: Any,
+    slow: tuple[object, str],
+    command: Callable[[], Awaitable[Any]],
+    *,
+    ephemeral: bool = True,
+) -> Any:
+    """Run ``command`` (a slash command) with the slow call ``getattr(*slow)`` held until
+    the command has answered Discord; returns the command's result once it has finished.
+
+    Discord drops an interaction that is not answered within 3 seconds. The slow call
+    waits on an event that is set only once the interaction is seen acknowledged
+    (deferred, ``ephemeral`` as given) and 4 simulated seconds have passed, so the
+    result must also reach Discord after its limit, as an edit of the deferred answer.
+    """
+    owner, name = slow
+    original = getattr(owner, name)
+    release = asyncio.Event()
+    reached = asyncio.Event()
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        reached.set()
+        await env.external_wait(release.wait(), reason="the test holds the slow work")
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, held)
+    errors = env.error_cursor
+    result = await command()  # returns once the bot is idle: here, parked in the slow call
+
+    assert reached.is_set(), f"the command never called {name}"
+    assert result.acknowledged, f"the command did not answer before {name} finished"
+    assert result.deferred and result.ephemeral == ephemeral
+    await env.advance_time(4)  # past Discord's 3 seconds
+    release.set()
+    await env.settle()
+    monkeypatch.setattr(owner, name, original)
+    assert not env.errors_since(errors), env.errors_since(errors)
+    return result

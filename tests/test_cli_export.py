@@ -6,6 +6,8 @@ import asyncio
 import csv
 import io
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,8 +49,11 @@ TEXTS = [
 ]
 
 
-async def _build(path: Path, *, timezone: str | None = None) -> None:
-    """Two active days (03-02 and 03-03) and a quiet one (03-04), guild seen on 03-02.
+async def _build(
+    path: Path, *, timezone: str | None = None, more_posts: tuple[str, ...] = ()
+) -> None:
+    """Two active days (03-02 and 03-03) and a quiet one (03-04), guild seen on 03-02;
+    ``more_posts`` adds a message of C at each of those times.
 
     Interactions: B→A reply 03-02 10:05, C→A mention 03-02 11:00, A→C reaction 03-02
     11:10, B→A thread reply 03-02 12:30, C→B reply 03-03 09:30, A→C reply 03-03 10:00,
@@ -71,6 +76,8 @@ async def _build(path: Path, *, timezone: str | None = None) -> None:
         park = history.post(C, "2026-03-03 09:30", TEXTS[6], reply_to=plans)
         me_too = history.post(A, "2026-03-03 10:00", TEXTS[7], reply_to=park)
         history.react(B, me_too, "2026-03-03 10:05")
+        for when in more_posts:
+            history.post(C, when, "one more")
         await store.flush()
         if timezone is not None:
             async with store.transaction() as db:
@@ -168,11 +175,29 @@ def test_summaries_json_is_the_stored_summaries_as_report_prints_them(
 
 
 def test_summaries_default_to_30_days_ending_yesterday_from_the_first_observed(
-    capsys: pytest.CaptureFixture[str], db: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    out = export(capsys, db, "summaries", "--format", "json")  # stderr must stay empty: no note
+    path = tmp_path / "a.db"
+    asyncio.run(_build(path, more_posts=("2026-03-04 18:00",)))
+
+    out = export(capsys, path, "summaries", "--format", "json")  # stderr must stay empty: no note
 
     assert [d["day"] for d in json.loads(out)] == ["2026-03-02", "2026-03-03", "2026-03-04"]
+
+
+def test_summaries_default_to_end_on_the_latest_day_with_messages(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    code, out, err = run_cli(
+        capsys, "export", "summaries", "--db", str(db), "--guild", str(GUILD), "--format", "json"
+    )
+
+    assert code == 0
+    assert [d["day"] for d in json.loads(out)] == ["2026-03-02", "2026-03-03"]  # 03-04: quiet
+    assert err == (
+        "note: no --from/--to given: exporting 2026-03-02 to 2026-03-03, "
+        "ending on the latest day with messages\n"
+    )
 
 
 def test_a_summaries_range_before_the_first_observed_day_starts_there_with_a_note(
@@ -390,6 +415,44 @@ def test_output_writes_a_file_and_nothing_on_standard_output(
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("a.db")] == [
         "messages.csv"
     ]  # and no temporary file left behind
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly(tmp_path: Path) -> None:
+    async def build(path: Path) -> None:  # more rows than a pipe holds (64 KiB)
+        store = Store(path)
+        await store.open()
+        try:
+            history = History(store)
+            await history.policy.load()
+            history.recorder.guild_available(GuildInfo(GUILD, "Test guild"), at("2026-03-02 08:00"))
+            for minute in range(3000):
+                history.post(
+                    A,
+                    f"2026-03-{2 + minute // 1440:02d} {minute // 60 % 24:02d}:{minute % 60:02d}",
+                    f"message number {minute} " + "x" * 80,
+                )
+            await store.flush()
+        finally:
+            await store.close()
+
+    db = tmp_path / "big.db"
+    asyncio.run(build(db))
+    argv = f"export messages --db {db} --guild {GUILD} --format csv --content".split()
+    export = subprocess.Popen(  # ascolto export messages ... | head -1
+        [sys.executable, "-m", "bot", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert export.stdout is not None and export.stderr is not None
+    header = export.stdout.readline()
+    export.stdout.close()
+    errors = export.stderr.read()
+    code = export.wait(timeout=60)
+
+    assert header.decode().rstrip("\r\n").split(",") == [*MESSAGE_COLUMNS, "content"]
+    assert errors == b""  # no traceback
+    assert code in (0, 141)
 
 
 def test_help_names_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:

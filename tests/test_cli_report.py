@@ -17,6 +17,7 @@ from bot.analysis.summary import DailySummary
 from bot.events import GuildInfo
 from bot.store import Store
 from bot.store.guilds import GuildQueries
+from tests.dce import exports as dce
 from tests.store.history import GENERAL, GUILD, History, at
 from tests.test_cli import run_cli
 
@@ -35,9 +36,14 @@ def metrics_md_fields() -> set[str]:
 
 
 async def _build(
-    path: Path, *, timezone: str | None = None, stored: DailySummary | None = None
+    path: Path,
+    *,
+    timezone: str | None = None,
+    stored: DailySummary | None = None,
+    more_posts: tuple[str, ...] = (),
 ) -> None:
-    """Two active days (03-02 and 03-03) and a quiet one (03-04), guild seen on 03-02."""
+    """Two active days (03-02 and 03-03) and a quiet one (03-04), guild seen on 03-02;
+    ``more_posts`` adds a message of A at each of those times."""
     store = Store(path)
     await store.open()
     try:
@@ -54,6 +60,8 @@ async def _build(
         park = history.post(C, "2026-03-03 09:30", "Park", reply_to=plans)
         me_too = history.post(A, "2026-03-03 10:00", "me too", reply_to=park)
         history.react(B, me_too, "2026-03-03 10:05")
+        for when in more_posts:
+            history.post(A, when, "one more")
         await store.flush()
         if timezone is not None:
             async with store.transaction() as db:
@@ -223,8 +231,13 @@ def test_a_stored_day_is_printed_as_stored(
     ) == [("2026-03-03T00:00:07.000Z", 99)]
 
 
-def test_default_day_is_yesterday_in_utc(capsys: pytest.CaptureFixture[str], db: Path) -> None:
-    (day,) = report_json(capsys, db)
+def test_default_day_is_yesterday_in_utc(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "a.db"
+    asyncio.run(_build(path, more_posts=("2026-03-04 18:00",)))
+
+    (day,) = report_json(capsys, path)  # and no note on stderr
 
     assert day["day"] == "2026-03-04"
 
@@ -233,7 +246,8 @@ def test_default_day_follows_the_guilds_time_zone(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     path = tmp_path / "a.db"
-    asyncio.run(_build(path, timezone="Pacific/Auckland"))  # NOW is 2026-03-06 01:00 there
+    # NOW is 2026-03-06 01:00 in Auckland; the last post is on 03-05 at 22:00 there.
+    asyncio.run(_build(path, timezone="Pacific/Auckland", more_posts=("2026-03-05 09:00",)))
 
     (day,) = report_json(capsys, path)
 
@@ -340,7 +354,7 @@ def test_table_has_a_header_and_one_aligned_row_per_day(
         "(+3)",
         "0/0",
     ]
-    assert lines[2].split() == ["2026-03-04", "0", "0", "-", "0/0", "—", "0", "3", "(+3)", "0/0"]
+    assert lines[2].split() == ["2026-03-04", "0", "0", "—", "0/0", "—", "0", "3", "(+3)", "0/0"]
     # Right-aligned numbers: every line is as long as the header's last column ends.
     assert len({len(line) for line in [header, *lines]}) == 1
     assert "member" not in out  # no names, no per-person lists
@@ -435,12 +449,88 @@ def test_a_missing_database_is_an_error_not_a_new_file(
     assert not missing.parent.exists()
 
 
-def test_guild_is_required(capsys: pytest.CaptureFixture[str], db: Path) -> None:
-    code, _, err = run_cli(capsys, "report", "--db", str(db))
+def test_without_day_the_report_is_of_the_latest_day_with_messages(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    code, out, err = run_cli(capsys, "report", "--db", str(db), "--guild", str(GUILD), "--json")
 
-    assert code == 2
+    assert code == 0
+    assert [d["day"] for d in json.loads(out)] == ["2026-03-03"]  # 03-04 had no message
+    assert err == "note: no --day given: reporting 2026-03-03, the latest day with messages\n"
+    assert rows(db, "SELECT day FROM daily_summaries") == [("2026-03-03",)]
+
+
+def test_an_imported_archive_is_reported_by_default_and_leaves_no_empty_days(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "a.db"
+    alice, bob = dce.user(21, "alice"), dce.user(22, "bob")
+    archive = dce.export(
+        [
+            dce.message(901, alice, "2020-11-01T10:00:00+00:00", "Anyone here?"),
+            dce.message(902, bob, "2020-11-03T09:00:00+00:00", "Yes!", **dce.reply_to(901)),
+            dce.message(903, alice, "2020-11-03T09:05:00+00:00", "Great"),
+        ]
+    )
+    path = dce.write(tmp_path, "archive.json", archive)
+    assert run_cli(capsys, "import", str(path), "--db", str(db))[0] == 0
+
+    code, out, err = run_cli(capsys, "report", "--db", str(db), "--json")  # its only guild
+
+    assert code == 0
+    [day] = json.loads(out)
+    assert (day["day"], day["messages"]) == ("2020-11-03", 2)
+    assert err == "note: no --day given: reporting 2020-11-03, the latest day with messages\n"
+    code, _, err = run_cli(capsys, "export", "summaries", "--db", str(db), "--format", "csv")
+    assert code == 0
+    assert err == (
+        "note: no --from/--to given: exporting 2020-11-01 to 2020-11-03, "
+        "ending on the latest day with messages\n"
+    )
+    assert rows(db, "SELECT min(day), max(day), count(*) FROM daily_summaries") == [
+        ("2020-11-01", "2020-11-03", 3)  # nothing before the first message, nor after the last
+    ]
+
+
+# which guild
+
+
+def test_without_guild_the_only_guild_is_used(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    code, out, err = run_cli(capsys, "report", "--db", str(db), "--day", "2026-03-02", "--json")
+
+    assert (code, err) == (0, "")
+    assert json.loads(out)[0]["guild_id"] == GUILD
+
+
+def test_without_guild_several_guilds_are_listed_in_the_error(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO guilds (guild_id, name, first_seen_at) VALUES (?, 'Other guild', ?)",
+            (GUILD + 1, "2026-03-01T00:00:00.000Z"),
+        )
+
+    code, out, err = run_cli(capsys, "report", "--db", str(db))
+
+    assert (code, out) == (2, "")
+    assert err == (
+        f"ascolto report: error: {db} holds 2 guilds; choose one with --guild: "
+        f"{GUILD} (Test guild), {GUILD + 1} (Other guild)\n"
+    )
+
+
+def test_without_guild_an_empty_database_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.db"
+    assert run_cli(capsys, "migrate", "--db", str(empty))[0] == 0
+
+    code, out, err = run_cli(capsys, "report", "--db", str(empty))
+
+    assert (code, out) == (2, "")
     assert err.count("\n") == 1
-    assert "--guild" in err
+    assert err.startswith(f"ascolto report: error: no guilds in {empty} yet")
 
 
 # GuildQueries

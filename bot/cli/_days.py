@@ -1,34 +1,34 @@
-"""Days on the command line: the database, a guild's calendar, ``--from``/``--to`` ranges.
+"""Days and guilds on the command line: the database, ``--from``/``--to``, and the words
+for what the summary service refuses.
 
-Shared by ``ascolto report`` and ``ascolto export``, so both read days, guilds and
-summaries the same way and refuse the same mistakes with the same words.
+Shared by ``ascolto report``, ``ascolto export`` and ``ascolto guilds``. The rules (which
+guild, which days) are the :class:`~bot.summaries.SummaryService`'s; this module reads
+the options and turns the service's refusals into one-line :class:`CliError`s.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from pathlib import Path
 
-from bot import clock
-from bot.analysis.broadcasters import BroadcasterRule
-from bot.analysis.days import local_day, parse_day
-from bot.analysis.summary import DailySummary
+from bot import summaries
+from bot.analysis.days import parse_day
 from bot.cli._common import CliError
-from bot.settings import Settings, validate_timezone
+from bot.settings import Settings
 from bot.store import Store
-
-MAX_DAYS = 366
-
-
-@dataclass(frozen=True, slots=True)
-class GuildDays:
-    """A guild the database knows, its time zone and its latest complete day."""
-
-    guild_id: int
-    timezone: str
-    yesterday: date
+from bot.summaries import (
+    BadTimezone,
+    DayNotEnded,
+    NoDataForPeriod,
+    NoGuilds,
+    SeveralGuilds,
+    SummaryError,
+    TooManyDays,
+    UnknownGuild,
+)
 
 
 def parse_day_option(text: str, option: str) -> date:
@@ -53,10 +53,11 @@ def day_range(first: str | None, last: str | None, *, hint: str = "") -> tuple[d
 
 
 def check_length(first: date, last: date) -> None:
-    """Summaries are read or computed at most :data:`MAX_DAYS` days at a time."""
-    days = (last - first).days + 1
-    if days > MAX_DAYS:
-        raise CliError(f"the range has {days} days; at most {MAX_DAYS} at a time")
+    """Summaries are read or computed at most ``bot.summaries.MAX_DAYS`` days at a time."""
+    try:
+        summaries.check_length(first, last)
+    except TooManyDays as exc:
+        raise CliError(str(exc)) from None  # "the range has 367 days; at most 366 at a time"
 
 
 @asynccontextmanager
@@ -73,59 +74,37 @@ async def opened_store(settings: Settings) -> AsyncIterator[Store]:
         await store.close()
 
 
-async def guild_days(store: Store, guild_id: int, settings: Settings) -> GuildDays:
-    """The guild's time zone and yesterday; an unknown guild or bad zone is a CliError."""
-    guilds = store.guilds
-    if not await guilds.known(guild_id):
-        raise CliError(f"unknown guild {guild_id}: the bot has never seen it in {store.path}")
-    timezone = await guilds.timezone(guild_id, settings.defaults.timezone)
+@contextlib.contextmanager
+def worded_errors(path: Path, purpose: str) -> Iterator[None]:
+    """Turn the summary service's refusals into one-line CliErrors; ``path`` is the
+    database's and ``purpose`` ("report", "export") names the command."""
     try:
-        validate_timezone(timezone)
-    except ValueError as exc:
-        raise CliError(f"guild {guild_id}: {exc}") from None
-    yesterday = local_day(clock.utcnow(), timezone) - timedelta(days=1)
-    return GuildDays(guild_id, timezone, yesterday)
+        yield
+    except SummaryError as exc:
+        raise CliError(worded(exc, path, purpose)) from None
 
 
-async def ensure_summaries(
-    store: Store,
-    settings: Settings,
-    guild: GuildDays,
-    span: tuple[date, date] | None,
-    *,
-    default_days: int,
-    purpose: str,
-) -> tuple[list[DailySummary], str | None]:
-    """The summaries of ``span`` (default: ``default_days`` ending yesterday), stored
-    ones as stored and missing ones computed and saved, and a note when a range the
-    user gave was shortened to the guild's first observed day. ``purpose`` ("report",
-    "export") names the command in its messages."""
-    if span is None:
-        first, last = guild.yesterday - timedelta(days=default_days - 1), guild.yesterday
-    else:
-        first, last = span
-    if last > guild.yesterday:
-        raise CliError(
-            f"{last} has not ended yet in {guild.timezone} "
-            f"(the latest complete day is {guild.yesterday})"
+def worded(error: SummaryError, path: Path, purpose: str) -> str:
+    """The one line the command line prints for ``error``."""
+    if isinstance(error, UnknownGuild):
+        return f"unknown guild {error.guild_id}: the bot has never seen it in {path}"
+    if isinstance(error, NoGuilds):
+        return f"no guilds in {path} yet: run the bot in a server, or import an export, first"
+    if isinstance(error, SeveralGuilds):
+        listed = ", ".join(f"{guild_id} ({name or 'no name'})" for guild_id, name in error.guilds)
+        return f"{path} holds {len(error.guilds)} guilds; choose one with --guild: {listed}"
+    if isinstance(error, BadTimezone):
+        return f"guild {error.guild_id}: {error.reason}"
+    if isinstance(error, DayNotEnded):
+        return (
+            f"{error.day} has not ended yet in {error.timezone} "
+            f"(the latest complete day is {error.latest})"
         )
-    note = None
-    observed = await store.guilds.first_seen_day(guild.guild_id, guild.timezone)
-    if observed is not None and first < observed:
-        if last < observed:
-            raise CliError(
-                f"guild {guild.guild_id} was first observed on {observed}: "
-                f"nothing to {purpose} up to {last}"
-            )
-        if span is not None:
-            note = (
-                f"guild {guild.guild_id} was first observed on {observed}; "
-                f"the {purpose} starts there"
-            )
-        first = observed
-    rule = BroadcasterRule.from_defaults(settings.defaults)
-    computed_at = clock.to_db_time(clock.utcnow())
-    found = await store.summaries.ensure(
-        guild.guild_id, first, last, guild.timezone, computed_at, rule
-    )
-    return found, note
+    if isinstance(error, NoDataForPeriod):
+        if error.first_observed is None:
+            return f"guild {error.guild_id} has not been observed yet: nothing to {purpose}"
+        return (
+            f"guild {error.guild_id} was first observed on {error.first_observed}: "
+            f"nothing to {purpose} up to {error.last}"
+        )
+    return str(error)  # TooManyDays says it as the command line does

@@ -2,7 +2,8 @@
 
 Reads the database, no Discord needed. Summaries are read or computed like
 ``ascolto report`` does; connections and messages are read as stored. The writers
-are bot/export.py's, the same as ``/export``'s.
+are bot/export.py's, the same as ``/export``'s. A reader that stops early
+(``| head``) ends the export quietly.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
+from bot import clock
 from bot.analysis.days import day_bounds
 from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
-from bot.cli._days import check_length, day_range, ensure_summaries, guild_days, opened_store
+from bot.cli._days import check_length, day_range, opened_store, worded_errors
 from bot.export import (
     FORMATS,
     FORMATS_OF,
@@ -34,13 +36,16 @@ from bot.export import (
 )
 from bot.settings import Settings
 from bot.store import Store
+from bot.summaries import SummaryService
 
 HELP = "write a guild's daily summaries, connections or messages as CSV, JSON or GraphML"
 
 _EPILOG = (
     "Days are YYYY-MM-DD, local days of the guild's time zone, --to included. "
     f"Without --from and --to, summaries cover the last {SUMMARY_DAYS} days ending "
-    "yesterday in the guild's time zone, and connections and messages cover all time. "
+    "yesterday in the guild's time zone (or on the latest day with messages, when "
+    "yesterday has none), and connections and messages cover all time. "
+    "Without --guild, the database's only guild (see ascolto guilds). "
     "Formats by kind: "
     + "; ".join(f"{kind}: {', '.join(formats)}" for kind, formats in FORMATS_OF.items())
     + "."
@@ -53,7 +58,7 @@ class _Request:
 
     kind: str
     fmt: str
-    guild_id: int
+    guild_id: int | None  # None: the store's only guild
     span: tuple[date, date] | None
     output: Path | None
     names: bool
@@ -67,7 +72,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_config_option(parser)
     add_db_option(parser)
     parser.add_argument(
-        "--guild", type=int, required=True, metavar="ID", help="the guild (server) id"
+        "--guild",
+        type=int,
+        metavar="ID",
+        help="the guild (server) id; needed when the database holds several (ascolto guilds)",
     )
     parser.add_argument(
         "--from",
@@ -131,20 +139,18 @@ def _request(args: argparse.Namespace) -> _Request:
 async def _export(settings: Settings, request: _Request) -> str | None:
     """Read and write the export; returns a note for stderr, if any."""
     async with opened_store(settings) as store:
-        guild = await guild_days(store, request.guild_id, settings)
-        if request.kind == "summaries":
-            found, note = await ensure_summaries(
-                store, settings, guild, request.span, default_days=SUMMARY_DAYS, purpose="export"
-            )
-            with _text_output(request.output) as out:
-                write_summaries(out, found, request.fmt)
-            return note
+        with worded_errors(store.path, "export"):
+            service = SummaryService(store, settings.defaults)
+            guild_id = await service.choose_guild(request.guild_id)
+            if request.kind == "summaries":
+                return await _write_summaries(service, guild_id, request)
+            timezone = await service.timezone(guild_id)
         start, end = (None, None)
         if request.span is not None:
-            start = day_bounds(request.span[0], guild.timezone)[0]
-            end = day_bounds(request.span[1], guild.timezone)[1]
+            start = day_bounds(request.span[0], timezone)[0]
+            end = day_bounds(request.span[1], timezone)[1]
         if request.kind == "connections":
-            pairs = await store.exports.connections(guild.guild_id, start, end)
+            pairs = await store.exports.connections(guild_id, start, end)
             if request.fmt == "graphml":
                 with _binary_output(request.output) as raw:
                     write_connections_graphml(raw, pairs, names=request.names)
@@ -152,17 +158,44 @@ async def _export(settings: Settings, request: _Request) -> str | None:
                 with _text_output(request.output) as out:
                     write_connections(out, pairs, request.fmt, names=request.names)
             return None
-        await _write_messages(store, guild.guild_id, start, end, request)
+        await _write_messages(store, guild_id, start, end, request)
         return None
+
+
+async def _write_summaries(service: SummaryService, guild_id: int, request: _Request) -> str | None:
+    """Write the summaries asked for (default: the last days with messages); returns a note
+    when the days are not quite those asked for."""
+    days = await service.guild_days(guild_id, clock.utcnow())
+    note = None
+    if request.span is None:
+        span = await service.recent(days, SUMMARY_DAYS)
+        if span.last != days.latest:
+            note = (
+                f"no --from/--to given: exporting {span.first} to {span.last}, "
+                "ending on the latest day with messages"
+            )
+    else:
+        span = days.span(*request.span)
+        if span.shortened:
+            note = f"guild {guild_id} was first observed on {span.first}; the export starts there"
+    found = await service.read(days, span, clock.utcnow())
+    with _text_output(request.output) as out:
+        write_summaries(out, found, request.fmt)
+    return note
 
 
 async def _write_messages(
     store: Store, guild_id: int, start: str | None, end: str | None, request: _Request
 ) -> None:
-    with _text_output(request.output) as out:
-        table = MessagesCsv(out, content=request.content)
-        async for batch in store.exports.messages(guild_id, start, end, content=request.content):
-            table.write(batch)
+    # aclosing: when the reader goes away (a BrokenPipeError from a write), the rows'
+    # cursor is closed here, while the database is still open, not later by the garbage
+    # collector on a closed one (which printed a traceback).
+    rows = store.exports.messages(guild_id, start, end, content=request.content)
+    async with contextlib.aclosing(rows):
+        with _text_output(request.output) as out:
+            table = MessagesCsv(out, content=request.content)
+            async for batch in rows:
+                table.write(batch)
 
 
 @contextlib.contextmanager

@@ -24,14 +24,15 @@ from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeRemaini
 from rich.progress import Progress as RichProgress
 
 from bot import clock
-from bot.analysis.broadcasters import BroadcasterRule
 from bot.analysis.days import local_day
 from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
+from bot.cli._days import worded_errors
 from bot.dce.importer import Importer, ImportReport, Progress
 from bot.dce.reader import ExportError, find_exports
 from bot.render.text import plural
 from bot.settings import Settings
 from bot.store import Store
+from bot.summaries import SummaryService
 
 HELP = "import history from DiscordChatExporter JSON exports (files or folders)"
 
@@ -91,16 +92,15 @@ async def _summarise(path: Path, settings: Settings, report: ImportReport) -> in
     await store.open()
     try:
         done = 0
-        rule = BroadcasterRule.from_defaults(settings.defaults)
+        service = SummaryService(store, settings.defaults)
         now = clock.utcnow()
-        computed_at = clock.to_db_time(now)
         for guild_id, (first, last) in sorted(report.spans.items()):
-            timezone = await store.guilds.timezone(guild_id, settings.defaults.timezone)
+            with worded_errors(path, "import"):
+                timezone = await service.timezone(guild_id)
             day = local_day(first, timezone)
             end = min(local_day(last, timezone), local_day(now, timezone) - timedelta(days=1))
             while day <= end:
-                summary = await store.summaries.compute(guild_id, day, timezone, computed_at, rule)
-                await store.summaries.save(summary)
+                await service.recompute(guild_id, day, timezone, now)
                 done += 1
                 day += timedelta(days=1)
         return done

@@ -2,7 +2,9 @@
 
 Days without a stored summary are computed, saved and printed; stored days are
 printed as they were stored. The table keeps to numbers; ``--json`` is the export
-format, with exactly docs/metrics.md's field names and the per-person lists.
+format, with exactly docs/metrics.md's field names and the per-person lists. Without
+``--day``, the report is of the latest complete day with messages, so that an
+imported history shows at once.
 """
 
 from __future__ import annotations
@@ -14,18 +16,22 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 
+from rich.table import Table
+
+from bot import clock
 from bot.analysis.summary import DailySummary
 from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
 from bot.cli._days import (
     check_length,
     day_range,
-    ensure_summaries,
-    guild_days,
     opened_store,
     parse_day_option,
+    worded_errors,
 )
+from bot.cli._tables import cell, plain_table, print_table
 from bot.render.digest import human_duration
 from bot.settings import Settings
+from bot.summaries import SummaryService
 
 HELP = "print a guild's daily summaries (computing missing days) as a table or JSON"
 
@@ -34,8 +40,8 @@ HELP = "print a guild's daily summaries (computing missing days) as a table or J
 class _Request:
     """What the command line asked for, before the guild's calendar is known."""
 
-    guild_id: int
-    span: tuple[date, date] | None  # None: the default day, yesterday in the guild's zone
+    guild_id: int | None  # None: the store's only guild
+    span: tuple[date, date] | None  # None: the latest complete day with messages
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -43,10 +49,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_config_option(parser)
     add_db_option(parser)
     parser.add_argument(
-        "--guild", type=int, required=True, metavar="ID", help="the guild (server) id"
+        "--guild",
+        type=int,
+        metavar="ID",
+        help="the guild (server) id; needed when the database holds several (ascolto guilds)",
     )
     parser.add_argument(
-        "--day", metavar="YYYY-MM-DD", help="one day (default: yesterday, in the guild's zone)"
+        "--day",
+        metavar="YYYY-MM-DD",
+        help="one day (default: the latest complete day with messages, in the guild's zone)",
     )
     parser.add_argument(
         "--from", dest="first", metavar="YYYY-MM-DD", help="first day of a range (with --to)"
@@ -71,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([s.to_json() for s in summaries], indent=2, ensure_ascii=False))
     else:
-        print(render_table(summaries))
+        print_table(summary_table(summaries))
     return 0
 
 
@@ -89,16 +100,30 @@ def _request(args: argparse.Namespace) -> _Request:
 
 
 async def _report(settings: Settings, request: _Request) -> tuple[list[DailySummary], str | None]:
-    """The summaries of the requested days, and a note when the range was shortened."""
+    """The summaries of the requested days, and a note when the days are not quite those
+    asked for: a range shortened to the first observed day, or a default day moved back
+    to the latest one with messages."""
     async with opened_store(settings) as store:
-        guild = await guild_days(store, request.guild_id, settings)
-        return await ensure_summaries(
-            store, settings, guild, request.span, default_days=1, purpose="report"
-        )
+        with worded_errors(store.path, "report"):
+            service = SummaryService(store, settings.defaults)
+            guild_id = await service.choose_guild(request.guild_id)
+            days = await service.guild_days(guild_id, clock.utcnow())
+            note = None
+            if request.span is None:
+                span = await service.recent(days, 1)
+                if span.last != days.latest:
+                    note = f"no --day given: reporting {span.last}, the latest day with messages"
+            else:
+                span = days.span(*request.span)
+                if span.shortened:
+                    note = (
+                        f"guild {guild_id} was first observed on {span.first}; "
+                        "the report starts there"
+                    )
+            return await service.read(days, span, clock.utcnow()), note
 
 
-_HEADERS = (
-    "day",
+_NUMBERS = (
     "messages",
     "active",
     "listening",
@@ -110,27 +135,23 @@ _HEADERS = (
 )
 
 
-def render_table(summaries: list[DailySummary]) -> str:
-    """One aligned row of numbers per day under a header; no per-person lists."""
-    rows = [_HEADERS] + [_row(s) for s in summaries]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADERS))]
-    lines = []
-    for row in rows:
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+def summary_table(summaries: list[DailySummary]) -> Table:
+    """One row of numbers per day under a header; no per-person lists."""
+    table = plain_table(("day",), _NUMBERS)
+    for s in summaries:
+        table.add_row(*_row(s))
+    return table
 
 
 def _row(s: DailySummary) -> tuple[str, ...]:
     return (
         s.day,
-        str(s.messages),
-        str(s.active_members),
-        "-" if s.listening_ratio is None else f"{s.listening_ratio * 100:.1f}%",
-        f"{s.questions_answered}/{s.questions}",
-        human_duration(s.median_first_response_seconds),
-        str(s.new_connections),
-        f"{s.network_size} ({s.network_growth_7d:+d})",
-        f"{s.reminders_followed}/{s.reminders_sent}",
+        cell(s.messages),
+        cell(s.active_members),
+        cell(s.listening_ratio, lambda r: f"{r * 100:.1f}%"),
+        f"{cell(s.questions_answered)}/{cell(s.questions)}",
+        cell(s.median_first_response_seconds, human_duration),
+        cell(s.new_connections),
+        f"{cell(s.network_size)} ({cell(s.network_growth_7d, lambda g: f'{g:+d}')})",
+        f"{cell(s.reminders_followed)}/{cell(s.reminders_sent)}",
     )

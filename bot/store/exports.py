@@ -7,7 +7,7 @@ through the (guild_id, created_at) indexes.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -114,7 +114,7 @@ class ExportQueries:
         *,
         content: bool = False,
         batch_size: int = 1000,
-    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+    ) -> AsyncGenerator[list[tuple[Any, ...]], None]:
         """The messages of ``[start, end)`` in time order, ``batch_size`` rows at a time:
         the values of MESSAGE_COLUMNS, then the stored text (or None) if ``content``."""
         await self._store.flush()

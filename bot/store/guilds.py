@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -57,3 +58,71 @@ class GuildQueries:
         """The local day of the guild's first observation; None if never observed."""
         first = await self.first_seen(guild_id)
         return None if first is None else local_day(first, timezone)
+
+    async def last_message_before(self, guild_id: int, end: str) -> datetime | None:
+        """When the guild's latest counted message before ``end`` was posted, if any."""
+        await self._store.flush()
+        async with self._store.db.execute(_LAST_MESSAGE, (guild_id, end)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None or row[0] is None else from_db_time(str(row[0]))
+
+    async def listed(self) -> list[tuple[int, str | None]]:
+        """Every guild the store knows, as ``(id, name)`` in id order."""
+        await self._store.flush()
+        async with self._store.db.execute(
+            "SELECT guild_id, name FROM guilds ORDER BY guild_id"
+        ) as cursor:
+            return [(int(row[0]), row[1]) for row in await cursor.fetchall()]
+
+    async def overview(self) -> list[GuildOverview]:
+        """Every guild the store knows with its messages and members, in id order."""
+        await self._store.flush()
+        async with self._store.db.execute(_OVERVIEW) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            GuildOverview(
+                guild_id=int(guild_id),
+                name=name,
+                first_message_at=None if first is None else from_db_time(str(first)),
+                last_message_at=None if last is None else from_db_time(str(last)),
+                messages=int(messages),
+                members=int(members),
+            )
+            for guild_id, name, first, last, messages, members in rows
+        ]
+
+
+# Messages as the summaries count them (by a member, not deleted), latest first through
+# the (guild_id, created_at) index.
+_LAST_MESSAGE = """
+SELECT max(created_at) FROM messages
+WHERE guild_id = ? AND created_at < ? AND kind = 'message' AND deleted = 0
+"""
+
+# One pass over the messages and one over the members, whatever the number of guilds.
+_OVERVIEW = """
+WITH sent AS (
+    SELECT guild_id, min(created_at) AS first, max(created_at) AS last, count(*) AS messages
+    FROM messages WHERE kind = 'message' AND deleted = 0
+    GROUP BY guild_id
+),
+known AS (SELECT guild_id, count(*) AS members FROM members GROUP BY guild_id)
+SELECT g.guild_id, g.name, sent.first, sent.last, coalesce(sent.messages, 0),
+       coalesce(known.members, 0)
+FROM guilds g
+LEFT JOIN sent ON sent.guild_id = g.guild_id
+LEFT JOIN known ON known.guild_id = g.guild_id
+ORDER BY g.guild_id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class GuildOverview:
+    """A guild the store knows: its name, when its messages span, how many of each."""
+
+    guild_id: int
+    name: str | None
+    first_message_at: datetime | None
+    last_message_at: datetime | None
+    messages: int
+    members: int

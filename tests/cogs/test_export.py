@@ -11,7 +11,7 @@ import pytest
 
 from bot.errors import UserError
 from bot.export import SUMMARY_COLUMNS
-from tests.helpers import slow_clock_settings
+from tests.helpers import answers_before_slow_work, slow_clock_settings
 
 DAY = 24 * 3600
 
@@ -118,3 +118,25 @@ async def test_a_file_too_large_for_discord_points_to_the_command_line(
     text = result.response.content
     assert "too large for Discord" in text
     assert f"`ascolto export messages --guild {guild.id} --format csv --output " in text
+
+
+@pytest.mark.simcord(settle_timeout=30)
+async def test_export_answers_before_reading(simcord_env, simcord_bot, world, monkeypatch):
+    _, general, maria, _, _ = world
+    await simcord_env.advance_time(DAY)
+
+    summaries = await answers_before_slow_work(
+        simcord_env,
+        monkeypatch,
+        (simcord_bot.summaries, "read"),
+        lambda: maria.slash(general, "export", kind="summaries", format="json"),
+    )
+    connections = await answers_before_slow_work(
+        simcord_env,
+        monkeypatch,
+        (simcord_bot.store.exports, "connections"),
+        lambda: maria.slash(general, "export", kind="connections", format="csv"),
+    )
+
+    assert (await attachment_of(summaries))[0].endswith(".json")
+    assert (await attachment_of(connections))[0].endswith(".csv")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import UserError
-from tests.helpers import slow_clock_settings
+from tests.helpers import answers_before_slow_work, slow_clock_settings
 
 DAY = 24 * 3600
 
@@ -107,3 +107,77 @@ async def test_no_profile_of_a_member_who_opted_out(simcord_env, simcord_bot, wo
 
     assert result.ephemeral and "opted out" in result.response.content
     assert [type(e) for e in simcord_env.errors] == [UserError]
+
+
+# Discord's three seconds: each command answers (defers) before its slow work
+
+
+@pytest.mark.simcord(settle_timeout=30)
+async def test_summary_answers_before_computing(simcord_env, simcord_bot, world, monkeypatch):
+    _, general, maria, _, _ = world
+    await simcord_env.advance_time(DAY)
+
+    private = await answers_before_slow_work(
+        simcord_env,
+        monkeypatch,
+        (simcord_bot.summaries, "read"),
+        lambda: maria.slash(general, "summary"),
+    )
+    public = await answers_before_slow_work(
+        simcord_env,
+        monkeypatch,
+        (simcord_bot.summaries, "read"),
+        lambda: maria.slash(general, "summary", public=True),
+        ephemeral=False,
+    )
+
+    assert "2026-01-01" in private.response.embeds[0].title
+    assert not public.response.ephemeral and "2026-01-01" in public.response.embeds[0].title
+
+
+async def test_a_bad_day_for_a_public_summary_is_answered_privately(
+    simcord_env, simcord_bot, world
+):
+    _, general, maria, _, _ = world
+
+    result = await maria.slash(general, "summary", day="tomorrow", public=True)
+
+    assert result.ephemeral and "YYYY-MM-DD" in result.response.content
+    assert not result.deferred  # refused at once, before any waiting
+    assert [type(e) for e in simcord_env.errors] == [UserError]
+
+
+@pytest.mark.simcord(settle_timeout=30)
+async def test_trend_answers_before_computing(simcord_env, simcord_bot, world, monkeypatch):
+    _, general, maria, _, _ = world
+    await simcord_env.advance_time(DAY)
+
+    result = await answers_before_slow_work(
+        simcord_env,
+        monkeypatch,
+        (simcord_bot.summaries, "read"),
+        lambda: maria.slash(general, "trend", days=7),
+    )
+
+    [png] = result.response.attachments
+    assert png.filename == "trend.png"
+
+
+async def test_member_and_me_answer_before_reading(simcord_env, simcord_bot, world, monkeypatch):
+    _, general, maria, alice, bob = world
+
+    about_bob = await answers_before_slow_work(
+        simcord_env,
+        monkeypatch,
+        (simcord_bot.summaries, "member_week"),
+        lambda: maria.slash(general, "member", member=bob),
+    )
+    mine = await answers_before_slow_work(
+        simcord_env,
+        monkeypatch,
+        (simcord_bot.summaries, "member_week"),
+        lambda: alice.slash(general, "me"),
+    )
+
+    assert {f.name: f.value for f in about_bob.response.embeds[0].fields}["Messages"] == "1"
+    assert {f.name: f.value for f in mine.response.embeds[0].fields}["Messages"] == "1"

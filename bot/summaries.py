@@ -1,0 +1,248 @@
+"""A guild's daily summaries and which days they may cover: one path for every front end.
+
+The cogs, the command line and the digest ask here for "the summaries of this guild for
+this day or range". The rules live once: the guild's time zone, its latest complete day,
+its first observed day (nothing is summarised before it), the longest range, and who
+counts as a broadcaster. A request that cannot be met raises a :class:`SummaryError`;
+each front end words it for its users (cogs as ``UserError``, the CLI as ``CliError``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.analysis.broadcasters import BroadcasterRule
+from bot.analysis.days import day_bounds, day_start, local_day
+from bot.analysis.summary import DailySummary
+from bot.clock import to_db_time
+from bot.settings import DefaultsSettings, validate_timezone
+from bot.store import Store
+from bot.store.profiles import Profile
+
+# Summaries are read or computed at most this many days at a time.
+MAX_DAYS = 366
+# /member and /me look back this many days, today included.
+PROFILE_DAYS = 7
+
+
+class SummaryError(Exception):
+    """A request for summaries that cannot be met; front ends word it for their users."""
+
+
+class NoGuilds(SummaryError):
+    """The store knows no guild at all."""
+
+    def __init__(self) -> None:
+        super().__init__("the store knows no guild yet")
+
+
+class SeveralGuilds(SummaryError):
+    """No guild was named, and the store knows more than one."""
+
+    def __init__(self, guilds: list[tuple[int, str | None]]) -> None:
+        super().__init__(f"the store knows {len(guilds)} guilds; name one")
+        self.guilds = guilds
+
+
+class UnknownGuild(SummaryError):
+    """The store never saw this guild."""
+
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(f"unknown guild {guild_id}")
+        self.guild_id = guild_id
+
+
+class BadTimezone(SummaryError):
+    """The guild's stored time zone is not one Python knows."""
+
+    def __init__(self, guild_id: int, reason: str) -> None:
+        super().__init__(f"guild {guild_id}: {reason}")
+        self.guild_id = guild_id
+        self.reason = reason
+
+
+class DayNotEnded(SummaryError):
+    """A day asked for has not ended yet in the guild's time zone."""
+
+    def __init__(self, day: date, timezone: str, latest: date) -> None:
+        super().__init__(f"{day} has not ended yet in {timezone}")
+        self.day = day
+        self.timezone = timezone
+        self.latest = latest
+
+
+class TooManyDays(SummaryError):
+    """A range longer than :data:`MAX_DAYS`."""
+
+    def __init__(self, days: int, limit: int = MAX_DAYS) -> None:
+        super().__init__(f"the range has {days} days; at most {limit} at a time")
+        self.days = days
+        self.limit = limit
+
+
+class NoDataForPeriod(SummaryError):
+    """Every day asked for is before the guild was first observed (or it never was)."""
+
+    def __init__(self, guild_id: int, first_observed: date | None, last: date) -> None:
+        super().__init__(f"guild {guild_id} has no data up to {last}")
+        self.guild_id = guild_id
+        self.first_observed = first_observed
+        self.last = last
+
+
+def check_length(first: date, last: date) -> None:
+    """Refuse a range of more than :data:`MAX_DAYS` days."""
+    days = (last - first).days + 1
+    if days > MAX_DAYS:
+        raise TooManyDays(days)
+
+
+@dataclass(frozen=True, slots=True)
+class DayRange:
+    """Days to summarise, ``first`` to ``last`` included, and the first day asked for
+    when that was before the guild was first observed."""
+
+    first: date
+    last: date
+    asked_first: date
+
+    @property
+    def shortened(self) -> bool:
+        """Whether the range asked for began before the guild's first observed day."""
+        return self.first > self.asked_first
+
+
+@dataclass(frozen=True, slots=True)
+class GuildDays:
+    """A guild's calendar: its time zone, latest complete day and first observed day."""
+
+    guild_id: int
+    timezone: str
+    latest: date
+    first_observed: date | None
+
+    def span(self, first: date, last: date) -> DayRange:
+        """``first`` to ``last``, checked and starting no earlier than the first observed day."""
+        if last > self.latest:
+            raise DayNotEnded(last, self.timezone, self.latest)
+        check_length(first, last)
+        observed = self.first_observed
+        if observed is None or last < observed:
+            raise NoDataForPeriod(self.guild_id, observed, last)
+        return DayRange(max(first, observed), last, first)
+
+    def last_days(self, count: int, last: date | None = None) -> DayRange:
+        """The ``count`` days ending on ``last`` (default: the latest complete day)."""
+        end = self.latest if last is None else last
+        return self.span(end - timedelta(days=count - 1), end)
+
+
+@dataclass(frozen=True, slots=True)
+class GuildListing:
+    """A guild the store knows, with its first and last day with messages (local days)."""
+
+    guild_id: int
+    name: str | None
+    timezone: str
+    first_day: date | None
+    last_day: date | None
+    messages: int
+    members: int
+
+
+class SummaryService:
+    """The summaries of a guild's days, and the rules about which days and which guild."""
+
+    def __init__(self, store: Store, defaults: DefaultsSettings) -> None:
+        self._store = store
+        self._default_timezone = defaults.timezone
+        self.rule = BroadcasterRule.from_defaults(defaults)
+
+    async def timezone(self, guild_id: int) -> str:
+        """The guild's time zone: its digest's, else ``[defaults] timezone``."""
+        timezone = await self._store.guilds.timezone(guild_id, self._default_timezone)
+        try:
+            return validate_timezone(timezone)
+        except ValueError as exc:
+            raise BadTimezone(guild_id, str(exc)) from None
+
+    async def guild_days(self, guild_id: int, now: datetime) -> GuildDays:
+        """The guild's calendar as of ``now``."""
+        timezone = await self.timezone(guild_id)
+        latest = local_day(now, timezone) - timedelta(days=1)
+        first = await self._store.guilds.first_seen_day(guild_id, timezone)
+        return GuildDays(guild_id, timezone, latest, first)
+
+    async def latest_day_with_messages(self, days: GuildDays) -> date | None:
+        """The latest complete day on which a member posted, if any."""
+        end = to_db_time(day_start(days.latest + timedelta(days=1), days.timezone))
+        last = await self._store.guilds.last_message_before(days.guild_id, end)
+        return None if last is None else local_day(last, days.timezone)
+
+    async def recent(self, days: GuildDays, count: int) -> DayRange:
+        """The ``count`` days ending on the latest complete day with messages, so that an
+        imported history shows by default; the latest complete day when none has any."""
+        return days.last_days(count, await self.latest_day_with_messages(days))
+
+    async def read(self, days: GuildDays, span: DayRange, now: datetime) -> list[DailySummary]:
+        """The summaries of ``span``: stored ones as stored, missing ones computed and saved."""
+        return await self.ensure(days.guild_id, span.first, span.last, days.timezone, now)
+
+    async def ensure(
+        self, guild_id: int, first: date, last: date, timezone: str, now: datetime
+    ) -> list[DailySummary]:
+        """The summaries of ``first`` to ``last``, days the caller has checked."""
+        return await self._store.summaries.ensure(
+            guild_id, first, last, timezone, to_db_time(now), self.rule
+        )
+
+    async def recompute(
+        self, guild_id: int, day: date, timezone: str, now: datetime
+    ) -> DailySummary:
+        """Compute one day again, with responses known by ``now``, and store it."""
+        summary = await self._store.summaries.compute(
+            guild_id, day, timezone, to_db_time(now), self.rule
+        )
+        await self._store.summaries.save(summary)
+        return summary
+
+    async def member_week(self, guild_id: int, user_id: int, now: datetime) -> Profile:
+        """A member's last :data:`PROFILE_DAYS` local days, today included."""
+        timezone = await self.timezone(guild_id)
+        today = local_day(now, timezone)
+        start = day_bounds(today - timedelta(days=PROFILE_DAYS - 1), timezone)[0]
+        end = day_bounds(today, timezone)[1]
+        return await self._store.profiles.profile(guild_id, user_id, start, end)
+
+    async def choose_guild(self, guild_id: int | None) -> int:
+        """The guild named, if the store knows it; else the store's only guild."""
+        if guild_id is not None:
+            if not await self._store.guilds.known(guild_id):
+                raise UnknownGuild(guild_id)
+            return guild_id
+        guilds = await self._store.guilds.listed()
+        if not guilds:
+            raise NoGuilds()
+        if len(guilds) > 1:
+            raise SeveralGuilds(guilds)
+        return guilds[0][0]
+
+    async def guilds(self) -> list[GuildListing]:
+        """Every guild the store knows, with local first and last days with messages."""
+        found = []
+        for guild in await self._store.guilds.overview():
+            timezone = await self.timezone(guild.guild_id)
+            first, last = guild.first_message_at, guild.last_message_at
+            found.append(
+                GuildListing(
+                    guild_id=guild.guild_id,
+                    name=guild.name,
+                    timezone=timezone,
+                    first_day=None if first is None else local_day(first, timezone),
+                    last_day=None if last is None else local_day(last, timezone),
+                    messages=guild.messages,
+                    members=guild.members,
+                )
+            )
+        return found
