@@ -29,7 +29,8 @@ from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
 if TYPE_CHECKING:
     import aiosqlite
 
-    from bot.store import Store
+    from bot.store.activity import ActivityDays
+    from bot.store.connection import Access
 
 # The day's totals from its activity rollup (bot/store/activity.py): messages that
 # count (by a member, with text or an attachment, not deleted), listening messages,
@@ -252,8 +253,10 @@ class _Asked:
 class SummaryQueries:
     """Computes, stores and reads daily summaries."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, reading: Access, writing: Access, activity: ActivityDays) -> None:
+        self._reading = reading
+        self._writing = writing
+        self._activity = activity
 
     async def compute(
         self,
@@ -264,11 +267,10 @@ class SummaryQueries:
         rule: BroadcasterRule | None = None,
     ) -> DailySummary:
         """Compute one guild's summary of one local day, with responses up to ``computed_at``."""
-        await self._store.flush()
         rule = rule or BroadcasterRule()
         start, end = day_bounds(day, timezone)
         week_first = day - timedelta(days=6)
-        await self._store.activity.ensure(guild_id, week_first, day, timezone)
+        await self._activity.ensure(guild_id, week_first, day, timezone)
         params: dict[str, Any] = {
             "guild_id": guild_id,
             "day": day.isoformat(),
@@ -281,15 +283,15 @@ class SummaryQueries:
             "min_messages": rule.min_messages,
             "max_ratio": rule.max_ratio,
         }
-        db = self._store.db
-        activity = await _one(db, _DAY_ACTIVITY, params)
-        (new_members,) = await _one(db, _NEW_MEMBERS, params)
-        asked_rows = await fetch_all(db, _ASKED, params)
-        connections = await fetch_all(db, _CONNECTIONS, params)
-        network = await _one(db, _NETWORK, params)
-        broadcasters = await fetch_all(db, _BROADCASTERS, params)
-        conversations = await fetch_all(db, _TOP_CONVERSATIONS, params)
-        reminders_sent, reminders_followed = await _one(db, _REMINDERS, params)
+        async with self._reading() as db:
+            activity = await _one(db, _DAY_ACTIVITY, params)
+            (new_members,) = await _one(db, _NEW_MEMBERS, params)
+            asked_rows = await fetch_all(db, _ASKED, params)
+            connections = await fetch_all(db, _CONNECTIONS, params)
+            network = await _one(db, _NETWORK, params)
+            broadcasters = await fetch_all(db, _BROADCASTERS, params)
+            conversations = await fetch_all(db, _TOP_CONVERSATIONS, params)
+            reminders_sent, reminders_followed = await _one(db, _REMINDERS, params)
         messages, replies, reactions, active_members = activity
         asked = [_Asked(*row) for row in asked_rows]
         waits = [a.wait_seconds for a in asked if a.is_question and a.first_response]
@@ -366,16 +368,20 @@ class SummaryQueries:
         row = summary.to_json()
         for key in _LIST_FIELDS:
             row[key] = json.dumps(row[key], ensure_ascii=False)
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             await db.execute(_SAVE, row)
 
     async def stored(self, guild_id: int, first: date, last: date) -> list[DailySummary]:
         """The stored summaries of ``first`` to ``last`` included, in day order."""
-        async with self._store.db.execute(
-            """SELECT * FROM daily_summaries
-               WHERE guild_id = ? AND day >= ? AND day <= ? ORDER BY day""",
-            (guild_id, first.isoformat(), last.isoformat()),
-        ) as cursor:
+        async with (
+            self._reading() as db,
+            db.execute(
+                """SELECT * FROM daily_summaries
+                   WHERE guild_id = ? AND day >= ? AND day <= ? ORDER BY day""",
+                (guild_id, first.isoformat(), last.isoformat()),
+            ) as cursor,
+        ):
+            # Every column, by name: the columns are the summary's JSON fields.
             names = [column[0] for column in cursor.description]
             rows = await cursor.fetchall()
         found = []
