@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
+from bot.store.newcomers import first_message, joined_recently
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
 
 if TYPE_CHECKING:
@@ -38,23 +39,16 @@ WHERE q.guild_id = :guild_id AND q.is_question = 1
   AND {FIRST_RESPONSE} IS NULL
 """  # noqa: S608 (composed from constants only)
 
-# A newcomer's first message: no earlier message of theirs, and a join at most 7 days
-# before it (or none known, for imported history). Answered also by any reply or
-# thread reply that reached them.
+# A newcomer's first message (bot/store/newcomers.py), among the messages that fell
+# due. Answered also by any reply or thread reply that reached them.
 _DUE_NEWCOMERS = f"""
 SELECT 'newcomer', {_ITEM_COLUMNS} FROM messages q
 LEFT JOIN members mb ON mb.guild_id = q.guild_id AND mb.user_id = q.author_id
 WHERE q.guild_id = :guild_id
   AND q.created_at > :newcomers_since AND q.created_at <= :newcomers_due
   AND q.kind = 'message' AND q.deleted = 0
-  AND (mb.joined_at IS NULL
-       OR mb.joined_at >= strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '-7 days'))
-  AND NOT EXISTS (
-      SELECT 1 FROM messages e
-      WHERE e.guild_id = q.guild_id AND e.author_id = q.author_id
-        AND e.kind = 'message' AND e.deleted = 0
-        AND (e.created_at < q.created_at
-             OR (e.created_at = q.created_at AND e.message_id < q.message_id)))
+  AND {joined_recently("mb.joined_at", "q.created_at")}
+  AND q.message_id = {first_message("q.guild_id", "q.author_id")}
   AND {_NOT_ALERTED}
   AND {FIRST_RESPONSE} IS NULL AND {FIRST_REPLY_TO_AUTHOR} IS NULL
 """  # noqa: S608 (composed from constants only)

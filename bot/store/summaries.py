@@ -24,6 +24,7 @@ from bot.analysis.summary import (
 )
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all
+from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
 
 if TYPE_CHECKING:
@@ -47,29 +48,24 @@ WHERE guild_id = :guild_id AND kind = 'join' AND at >= :start AND at < :end
 """
 
 # The messages of the day that ask for a response: questions, and the first-ever
-# message of each newcomer (whose join is the join event or Discord's join time,
-# else, for imported history, that first message itself). Newcomers are looked for
-# among the members who joined in the week before the day or whose join is unknown
-# (every stored message's author has a ``members`` row), each by the first message
-# of theirs, through the per-author index. For each message asked, the first
-# response by the time of computing (:deadline), and for newcomers whether a reply
-# or thread reply reached them within 24 h (bot/store/responses.py).
+# message of each newcomer (bot/store/newcomers.py; the join is the join event or
+# Discord's join time, unknown for imported history). Newcomers are looked for among
+# the members who joined in the week before the day or whose join is unknown (every
+# stored message's author has a ``members`` row), each by the first message of
+# theirs, through the per-author index. For each message asked, the first response
+# by the time of computing (:deadline), and for newcomers whether a reply or thread
+# reply reached them within 24 h (bot/store/responses.py).
 _ASKED = f"""
 WITH newcomer_firsts AS (
     SELECT q.message_id FROM (
-        SELECT mb.joined_at, (
-            SELECT e.message_id FROM messages e
-            WHERE e.guild_id = :guild_id AND e.author_id = mb.user_id
-              AND e.kind = 'message' AND e.deleted = 0
-            ORDER BY e.created_at, e.message_id LIMIT 1) AS message_id
+        SELECT mb.joined_at, {first_message(":guild_id", "mb.user_id")} AS message_id
         FROM members mb
         WHERE mb.guild_id = :guild_id
           AND (mb.joined_at IS NULL OR mb.joined_at >= :newcomers_joined_since)
     ) AS f
     JOIN messages q ON q.message_id = f.message_id
     WHERE q.created_at >= :start AND q.created_at < :end
-      AND (f.joined_at IS NULL
-           OR f.joined_at >= strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '-7 days'))
+      AND {joined_recently("f.joined_at", "q.created_at")}
 ),
 asked AS (
     SELECT q.*, q.message_id IN (SELECT message_id FROM newcomer_firsts) AS newcomer_first
@@ -88,7 +84,7 @@ SELECT
     CASE WHEN q.newcomer_first THEN {FIRST_REPLY_TO_AUTHOR} IS NOT NULL ELSE 0 END
         AS newcomer_replied
 FROM asked q
-"""  # noqa: S608 (composed from the constants of bot/store/responses.py only)
+"""  # noqa: S608 (composed from bot/store/responses.py and newcomers.py only)
 
 # The day's connections, once: their number, the reciprocal ones, and the members
 # with the most of them. One row even on a day without any.
@@ -279,7 +275,9 @@ class SummaryQueries:
             "end": end,
             "deadline": computed_at,
             "week_ago_end": day_bounds(day - timedelta(days=7), timezone)[1],
-            "newcomers_joined_since": to_db_time(from_db_time(start) - timedelta(days=7)),
+            "newcomers_joined_since": to_db_time(
+                from_db_time(start) - timedelta(days=NEWCOMER_DAYS)
+            ),
             "min_messages": rule.min_messages,
             "max_ratio": rule.max_ratio,
         }
