@@ -1,4 +1,5 @@
-"""Daily summaries: every number of METRICS.md, computed in SQL over indexed tables.
+"""Daily summaries: what each number of docs/metrics.md is computed from, read in SQL
+over indexed tables; the arithmetic on it is bot/analysis/daily.py's.
 
 A day is ``[start, end)`` in UTC store time, from the guild's local calendar day.
 Each query reads one day (or the trailing week) through an index on time, so the
@@ -8,22 +9,15 @@ cost follows the day's activity, not the guild's history.
 from __future__ import annotations
 
 import json
-import statistics
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis.broadcasters import BroadcasterRule
+from bot.analysis.daily import Asked, DayRows, daily_summary
 from bot.analysis.days import day_bounds
-from bot.analysis.summary import (
-    Broadcaster,
-    DailySummary,
-    TopConnector,
-    TopConversation,
-    ratio,
-)
+from bot.analysis.summary import Broadcaster, DailySummary, TopConnector, TopConversation
 from bot.clock import from_db_time, to_db_time
-from bot.store.connection import fetch_all
+from bot.store.connection import fetch_all, fetch_one
 from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
 
@@ -224,30 +218,8 @@ VALUES (
 _LIST_FIELDS = ("top_connectors", "broadcasters", "top_conversations")
 
 
-@dataclass(frozen=True, slots=True)
-class _Asked:
-    """A question or a newcomer's first message, and how it was answered."""
-
-    created_at: str
-    is_question: int
-    newcomer_first: int
-    first_response: str | None
-    newcomer_replied: int
-
-    @property
-    def wait_seconds(self) -> float:
-        assert self.first_response is not None
-        return (from_db_time(self.first_response) - from_db_time(self.created_at)).total_seconds()
-
-    @property
-    def answered_within_a_day(self) -> bool:
-        return bool(self.newcomer_replied) or (
-            self.first_response is not None and self.wait_seconds <= 86_400
-        )
-
-
 class SummaryQueries:
-    """Computes, stores and reads daily summaries."""
+    """Reads what daily summaries are computed from; stores and reads the summaries."""
 
     def __init__(self, reading: Access, writing: Access, activity: ActivityDays) -> None:
         self._reading = reading
@@ -263,6 +235,17 @@ class SummaryQueries:
         rule: BroadcasterRule | None = None,
     ) -> DailySummary:
         """Compute one guild's summary of one local day, with responses up to ``computed_at``."""
+        return daily_summary(await self.day_rows(guild_id, day, timezone, computed_at, rule))
+
+    async def day_rows(
+        self,
+        guild_id: int,
+        day: date,
+        timezone: str,
+        computed_at: str,
+        rule: BroadcasterRule | None = None,
+    ) -> DayRows:
+        """Everything one local day's summary is computed from, each part read in SQL."""
         rule = rule or BroadcasterRule()
         start, end = day_bounds(day, timezone)
         week_first = day - timedelta(days=6)
@@ -282,45 +265,32 @@ class SummaryQueries:
             "max_ratio": rule.max_ratio,
         }
         async with self._reading() as db:
-            activity = await _one(db, _DAY_ACTIVITY, params)
+            messages, replies, reactions, active_members = await _one(db, _DAY_ACTIVITY, params)
             (new_members,) = await _one(db, _NEW_MEMBERS, params)
-            asked_rows = await fetch_all(db, _ASKED, params)
+            asked = await fetch_all(db, _ASKED, params)
             connections = await fetch_all(db, _CONNECTIONS, params)
-            network = await _one(db, _NETWORK, params)
+            new_connections, network_size, growth = await _one(db, _NETWORK, params)
             broadcasters = await fetch_all(db, _BROADCASTERS, params)
             conversations = await fetch_all(db, _TOP_CONVERSATIONS, params)
             reminders_sent, reminders_followed = await _one(db, _REMINDERS, params)
-        messages, replies, reactions, active_members = activity
-        asked = [_Asked(*row) for row in asked_rows]
-        waits = [a.wait_seconds for a in asked if a.is_question and a.first_response]
-        questions = sum(1 for a in asked if a.is_question)
-        newcomers = [a for a in asked if a.newcomer_first]
+        # One row even on a day without connections: the totals, then the top members.
         active_connections, reciprocal = connections[0][:2]
-        new_connections, network_size, growth = network
-        return DailySummary(
+        return DayRows(
             guild_id=guild_id,
-            day=day.isoformat(),
+            day=day,
             timezone=timezone,
             computed_at=computed_at,
             messages=messages,
-            active_members=active_members,
-            new_members=new_members,
-            conversation_starters=messages - replies,
             replies=replies,
             reactions=reactions,
-            listening_ratio=ratio(replies + reactions, messages + reactions),
-            questions=questions,
-            questions_answered=len(waits),
-            unanswered_questions=questions - len(waits),
-            response_rate=ratio(len(waits), questions),
-            median_first_response_seconds=statistics.median(waits) if waits else None,
+            active_members=active_members,
+            new_members=new_members,
+            asked=tuple(_asked(*row) for row in asked),
             active_connections=active_connections,
-            new_connections=new_connections,
             reciprocal_connections=reciprocal,
+            new_connections=new_connections,
             network_size=network_size,
             network_growth_7d=growth,
-            newcomer_first_messages=len(newcomers),
-            newcomers_answered=sum(1 for a in newcomers if a.answered_within_a_day),
             reminders_sent=reminders_sent,
             reminders_followed=reminders_followed,
             top_connectors=tuple(
@@ -392,7 +362,22 @@ class SummaryQueries:
 
 
 async def _one(db: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> tuple[Any, ...]:
-    async with db.execute(sql, params) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(db, sql, params)
     assert row is not None  # aggregates always return a row
-    return tuple(row)
+    return row
+
+
+def _asked(
+    created_at: str,
+    is_question: int,
+    newcomer_first: int,
+    first_response: str | None,
+    newcomer_replied: int,
+) -> Asked:
+    return Asked(
+        asked_at=from_db_time(created_at),
+        is_question=bool(is_question),
+        newcomer_first=bool(newcomer_first),
+        first_response=None if first_response is None else from_db_time(first_response),
+        newcomer_replied=bool(newcomer_replied),
+    )
