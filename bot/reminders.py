@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from bot.analysis.broadcasters import BroadcasterRule
 from bot.analysis.nudge_plan import NudgeDecision, QuietHours, decide, first_due
-from bot.analysis.summary import ratio
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.inbox import InboxItem, NudgeSettings, Suggestion
@@ -133,6 +132,4 @@ class ReminderService:
         messages, replies, reactions = await self._store.inbox.week(
             nudge.guild_id, nudge.user_id, now - PROFILE_WINDOW, now
         )
-        listening = ratio(replies + reactions, messages + reactions)
-        busy = messages >= rule.min_messages
-        return busy and listening is not None and listening < rule.max_ratio
+        return rule.applies(messages, replies, reactions)

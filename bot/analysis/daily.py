@@ -50,6 +50,17 @@ class Asked:
 
 
 @dataclass(frozen=True, slots=True)
+class MemberWeek:
+    """A member's trailing 7 days, as the store lists them among the broadcasters."""
+
+    user_id: int
+    name: str | None
+    messages: int
+    listening: int  # replies + reactions
+    activity: int  # messages + reactions, never 0 for a listed member
+
+
+@dataclass(frozen=True, slots=True)
 class DayRows:
     """What the store read about one guild's day, before any arithmetic.
 
@@ -75,7 +86,7 @@ class DayRows:
     reminders_sent: int = 0
     reminders_followed: int = 0
     top_connectors: tuple[TopConnector, ...] = ()
-    broadcasters: tuple[Broadcaster, ...] = ()
+    broadcasters: tuple[MemberWeek, ...] = ()
     top_conversations: tuple[TopConversation, ...] = ()
 
 
@@ -111,6 +122,13 @@ def daily_summary(rows: DayRows) -> DailySummary:
         reminders_sent=rows.reminders_sent,
         reminders_followed=rows.reminders_followed,
         top_connectors=rows.top_connectors,
-        broadcasters=rows.broadcasters,
+        broadcasters=tuple(_broadcaster(week) for week in rows.broadcasters),
         top_conversations=rows.top_conversations,
     )
+
+
+def _broadcaster(week: MemberWeek) -> Broadcaster:
+    """A listed member, with their listening ratio rounded for display."""
+    listening_ratio = ratio(week.listening, week.activity)
+    assert listening_ratio is not None  # the store lists members with activity only
+    return Broadcaster(week.user_id, week.name, week.messages, listening_ratio)

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis.broadcasters import BroadcasterRule
-from bot.analysis.daily import Asked, DayRows, daily_summary
+from bot.analysis.daily import Asked, DayRows, MemberWeek, daily_summary
 from bot.analysis.days import day_bounds
-from bot.analysis.summary import Broadcaster, DailySummary, TopConnector, TopConversation
+from bot.analysis.summary import DailySummary, TopConnector, TopConversation
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
 from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
@@ -116,7 +116,9 @@ SELECT
      WHERE guild_id = :guild_id AND first_at >= :week_ago_end AND first_at < :end)
 """
 
-# Each member's week, summed from the seven daily rollups that end on the day.
+# Each member's week, summed from the seven daily rollups that end on the day. The
+# listening ratio is compared and ordered exact, as BroadcasterRule.applies compares it
+# (a double division, in SQLite as in Python); daily_summary rounds it for display.
 _BROADCASTERS = """
 WITH week AS (
     SELECT user_id AS member, sum(messages) AS messages, sum(replies) AS replies,
@@ -127,11 +129,12 @@ WITH week AS (
     HAVING sum(messages) >= :min_messages
 ),
 scored AS (
-    SELECT member, messages,
-           round((replies + reactions) * 1.0 / (messages + reactions), 3) AS listening_ratio
+    SELECT member, messages, replies + reactions AS listening,
+           messages + reactions AS activity,
+           (replies + reactions) * 1.0 / (messages + reactions) AS listening_ratio
     FROM week
 )
-SELECT scored.member, scored.messages, scored.listening_ratio, mb.display_name
+SELECT scored.member, scored.messages, scored.listening, scored.activity, mb.display_name
 FROM scored
 LEFT JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = scored.member
 WHERE scored.listening_ratio < :max_ratio
@@ -299,8 +302,8 @@ class SummaryQueries:
                 if u is not None
             ),
             broadcasters=tuple(
-                Broadcaster(user_id=u, name=name, messages=n, listening_ratio=r)
-                for u, n, r, name in broadcasters
+                MemberWeek(user_id=u, name=name, messages=n, listening=listening, activity=a)
+                for u, n, listening, a, name in broadcasters
             ),
             top_conversations=tuple(
                 TopConversation(channel_id=c, message_id=m, messages=n, participants=p)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.analysis.daily import Asked, DayRows, daily_summary
-from bot.analysis.summary import Broadcaster, TopConnector
+from bot.analysis.broadcasters import BroadcasterRule
+from bot.analysis.daily import Asked, DayRows, MemberWeek, daily_summary
+from bot.analysis.summary import Broadcaster, TopConnector, ratio
 
 NINE = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -85,11 +86,45 @@ def test_a_newcomer_is_answered_by_a_response_or_a_reply_within_a_day() -> None:
     assert (summary.questions, summary.questions_answered) == (1, 0)
 
 
-def test_the_store_lists_pass_through_in_their_order() -> None:
+def test_the_store_lists_keep_their_order_and_broadcasters_get_a_rounded_ratio() -> None:
     connectors = (TopConnector(12, "bea", 3), TopConnector(11, None, 2))
-    broadcasters = (Broadcaster(13, "cai", 9, 0.1),)
+    weeks = (MemberWeek(13, "cai", 401, 80, 401), MemberWeek(14, None, 9, 1, 9))
 
-    summary = daily_summary(rows(top_connectors=connectors, broadcasters=broadcasters))
+    summary = daily_summary(rows(top_connectors=connectors, broadcasters=weeks))
 
     assert summary.top_connectors == connectors
-    assert summary.broadcasters == broadcasters
+    assert summary.broadcasters == (
+        Broadcaster(13, "cai", 401, 0.2),  # 0.1995: below 0.2, shown rounded
+        Broadcaster(14, None, 9, 0.111),
+    )
+
+
+# Rounding: once, halves up, for display
+
+
+def test_ratios_round_to_3_decimals_with_halves_up() -> None:
+    assert ratio(1, 16) == 0.063  # 0.0625: Python's round() made it 0.062, SQLite's 0.063
+    assert ratio(3, 16) == 0.188  # 0.1875
+    assert ratio(1, 3) == 0.333
+    assert ratio(2, 3) == 0.667
+    assert ratio(80, 401) == 0.2
+    assert ratio(0, 7) == 0.0
+    assert ratio(3, 0) is None
+
+
+def test_the_day_and_its_broadcasters_round_a_half_alike() -> None:
+    week = MemberWeek(13, "cai", messages=16, listening=1, activity=16)
+
+    summary = daily_summary(rows(messages=16, replies=1, broadcasters=(week,)))
+
+    assert summary.listening_ratio == summary.broadcasters[0].listening_ratio == 0.063
+
+
+def test_who_is_a_broadcaster_is_decided_on_the_exact_ratio() -> None:
+    rule = BroadcasterRule(min_messages=5, max_ratio=0.2)
+
+    assert rule.applies(messages=401, replies=80, reactions=0)  # 0.1995, rounds to 0.2
+    assert not rule.applies(messages=400, replies=80, reactions=0)  # exactly 0.2
+    assert not rule.applies(messages=4, replies=0, reactions=0)  # too few messages
+    assert BroadcasterRule(5, 0.3332).applies(6, 2, 0) is False  # 0.3333, rounds to 0.333
+    assert not BroadcasterRule(0, 0.2).applies(0, 0, 0)  # nothing to divide
