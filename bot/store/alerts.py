@@ -134,6 +134,7 @@ class AlertClaim:
 class PostedAlert:
     """An alert message and its items, each with when it was answered (if it was)."""
 
+    post_id: int
     guild_id: int
     channel_id: int
     message_id: int
@@ -285,7 +286,7 @@ class AlertQueries:
         items = tuple(
             (_item(row[:-1]), None if row[-1] is None else from_db_time(row[-1])) for row in rows
         )
-        return PostedAlert(int(head[0]), int(head[1]), int(head[2]), items)
+        return PostedAlert(post_id, int(head[0]), int(head[1]), int(head[2]), items)
 
     async def watching(self, now: datetime) -> bool:
         """Whether the reminder pass has anything to do: alerts or nudges on, or

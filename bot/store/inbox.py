@@ -139,6 +139,11 @@ class NudgeSettings:
     off_reason: str | None
     last_dm_at: datetime | None  # the last DM from any guild
 
+    @property
+    def dm_refused(self) -> bool:
+        """Turned off because Discord refused the DM (the member's DMs are closed)."""
+        return not self.enabled and self.off_reason == DM_CLOSED
+
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
