@@ -56,3 +56,12 @@ async def test_the_heartbeat_never_flushes_the_queue_it_reports_on(history: Hist
     await history.store.heartbeat.beat(at("2026-03-02 09:01"), "connected", None, 1)
 
     assert history.store.batcher.pending == pending > 0
+
+
+async def test_done_on_a_message_still_queued_is_kept(history: History) -> None:
+    mention = history.post(B, "2026-03-02 09:00", f"<@{A}> lunch?", mentions=(A,))
+
+    await history.store.inbox.mark_done(GUILD, A, mention, at("2026-03-02 09:00"))
+
+    items = await history.store.inbox.items(GUILD, A, at("2026-03-02 09:05"))
+    assert items == []  # the Done mark found its message: writing() flushed first
