@@ -1,23 +1,25 @@
-"""The reminder pass: what it decides, apart from how Discord is told.
+"""Reminders: the pass that alerts the team and DMs members, and what turns them on.
 
 One stored timer (``reminders``, no guild) fires every ``[reminders]
 check_interval_seconds`` while there is anything to watch; the reminders cog runs the
 pass and schedules the next one first, so that a failing pass never stops the loop.
 Everything the pass decides is a row (alert claims, reminders sent, each member's next
-DM), so a restart neither repeats nor loses one.
+DM), so a restart neither repeats nor loses one. The service decides and keeps the
+rows; the cogs only talk to Discord and report back what it did.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.analysis.broadcasters import BroadcasterRule
 from bot.analysis.nudge_plan import NudgeDecision, QuietHours, decide, first_due
-from bot.analysis.summary import ratio
 from bot.settings import Settings
 from bot.store import Store
-from bot.store.inbox import InboxItem, NudgeSettings, Suggestion
+from bot.store.alerts import AlertClaim, AlertItem, AlertSettings, PostedAlert
+from bot.store.inbox import DM_CLOSED, InboxItem, NudgeSettings, Suggestion
 from bot.timers import TimerDispatcher
 
 REMINDER_TIMER = "reminders"
@@ -43,8 +45,18 @@ class NudgePlan:
         return bool(self.items) or self.suggestion is not None
 
 
+@dataclass(frozen=True, slots=True)
+class NudgesOn:
+    """A member's daily DM, just turned on."""
+
+    hour: int
+    timezone: str
+    first_due: datetime
+
+
 class ReminderService:
-    """Schedules the reminder pass and plans members' DMs."""
+    """Alerts, inboxes and nudges: schedules the reminder pass, decides what it posts,
+    sends and marks, and records what Discord did."""
 
     def __init__(self, store: Store, dispatcher: TimerDispatcher, settings: Settings) -> None:
         self._store = store
@@ -52,21 +64,17 @@ class ReminderService:
         self._settings = settings
         self._interval = timedelta(seconds=settings.reminders.check_interval_seconds)
 
+    # The pass's timer
+
     async def resume(self, now: datetime) -> None:
         """At start-up: make sure a pass is scheduled if one is needed (an overdue one
         runs at once)."""
-        if await self._store.timers.get(REMINDER_TIMER, None) is None:
-            await self.wake(now - self._interval)
-
-    async def wake(self, now: datetime) -> None:
-        """Something to watch was turned on: schedule a pass unless one is scheduled."""
-        if await self._store.timers.get(REMINDER_TIMER, None) is None:
-            await self.schedule_next(now)
+        await self._wake(now - self._interval)
 
     async def schedule_next(self, now: datetime) -> datetime | None:
         """Schedule the pass after the one starting at ``now``, if there is anything to
-        watch; an idle bot (no alerts, no nudges, no answer awaited) runs no pass
-        until :meth:`wake`."""
+        watch; an idle bot (no alerts, no nudges, no answer awaited) runs no pass until
+        something is turned on."""
         if not await self._store.alerts.watching(now):
             await self._store.timers.cancel(REMINDER_TIMER, None)
             return None
@@ -75,21 +83,145 @@ class ReminderService:
         self._dispatcher.notify(due)
         return due
 
+    async def _wake(self, now: datetime) -> None:
+        """Something to watch was turned on: schedule a pass unless one is scheduled.
+        Every method that turns something on ends here, so no front end can forget."""
+        if await self._store.timers.get(REMINDER_TIMER, None) is None:
+            await self.schedule_next(now)
+
+    # Alerts to the team (managers)
+
+    async def turn_alerts_on(
+        self,
+        guild_id: int,
+        channel_id: int,
+        now: datetime,
+        *,
+        after_minutes: int | None = None,
+        newcomer_after_minutes: int | None = None,
+    ) -> AlertSettings:
+        """Post the guild's alerts in a channel; minutes left out keep their current
+        value, else ``[defaults]``'s. Returns the settings now in force."""
+        current = await self._store.alerts.settings(guild_id)
+        defaults = self._settings.defaults
+        if after_minutes is None:
+            after_minutes = current.after_minutes if current else defaults.alert_after_minutes
+        if newcomer_after_minutes is None:
+            newcomer_after_minutes = (
+                current.newcomer_after_minutes if current else defaults.newcomer_alert_after_minutes
+            )
+        settings = await self._store.alerts.configure(
+            guild_id, channel_id, after_minutes, newcomer_after_minutes, now
+        )
+        await self._wake(now)
+        return settings
+
+    async def turn_alerts_off(self, guild_id: int) -> bool:
+        """Stop the guild's alerts; whether they were on."""
+        return await self._store.alerts.disable(guild_id)
+
+    async def unanswered(
+        self,
+        guild_id: int,
+        now: datetime,
+        *,
+        channel_id: int | None = None,
+        older_than: timedelta = timedelta(0),
+    ) -> list[AlertItem]:
+        """The open questions of the last 7 days, oldest first (``/unanswered``)."""
+        return await self._store.alerts.unanswered(
+            guild_id, now, channel_id=channel_id, older_than=older_than
+        )
+
+    async def due_alerts(self, now: datetime) -> AsyncIterator[AlertClaim]:
+        """Each guild's alert that fell due, claimed before it is handed out (so it is
+        posted at most once): one guild at a time, to post before the next is claimed."""
+        for settings in await self._store.alerts.enabled():
+            claim = await self._store.alerts.claim_due(settings, now)
+            if claim is not None:
+                yield claim
+
+    async def alert_posted(self, claim: AlertClaim, message_id: int) -> None:
+        """The alert went out as ``message_id``: it is marked there as items get answered."""
+        await self._store.alerts.posted(claim.post_id, message_id)
+
+    async def answered_alerts(self, now: datetime) -> list[PostedAlert]:
+        """Note what got answered since the last pass (DM items and alerts), and return
+        the alert messages to mark."""
+        await self._store.inbox.record_answers(now)
+        posts = []
+        for post_id in await self._store.alerts.record_answers(now):
+            post = await self._store.alerts.post(post_id)
+            if post is not None:
+                posts.append(post)
+        return posts
+
+    # Members' inboxes and daily DMs
+
     async def timezone(self, guild_id: int) -> str:
         """The guild's time zone: its digest's, else the configured default."""
         return await self._store.guilds.timezone(guild_id, self._settings.defaults.timezone)
 
-    async def default_nudge_hour(self, guild_id: int) -> int:
-        """The guild's digest hour, else ``[defaults] nudge_hour``."""
-        digest = await self._store.digests.settings(guild_id)
-        if digest is not None and digest.enabled:
-            return int(digest.post_time[:2])
-        return self._settings.defaults.nudge_hour
+    async def inbox(self, guild_id: int, user_id: int, now: datetime) -> list[InboxItem]:
+        """The member's open items of the last 7 days, newest first (``/inbox``)."""
+        return await self._store.inbox.items(guild_id, user_id, now)
 
-    async def first_nudge(self, guild_id: int, hour: int, now: datetime) -> datetime:
-        """When a member who turns DMs on now gets the first one."""
+    async def mark_done(self, guild_id: int, user_id: int, message_id: int, now: datetime) -> None:
+        """The member dealt with an item: it leaves their inbox."""
+        await self._store.inbox.mark_done(guild_id, user_id, message_id, now)
+
+    async def nudges(self, guild_id: int, user_id: int) -> NudgeSettings | None:
+        """The member's daily DM settings, if they ever turned it on."""
+        return await self._store.inbox.nudges(guild_id, user_id)
+
+    async def turn_nudges_on(
+        self, guild_id: int, user_id: int, hour: int | None, now: datetime
+    ) -> NudgesOn:
+        """Turn the member's daily DM on, at a local ``hour`` (None: the guild's digest
+        hour, else ``[defaults] nudge_hour``)."""
+        if hour is None:
+            hour = await self._default_nudge_hour(guild_id)
+        zone = await self.timezone(guild_id)
         quiet = await self._store.guild_config.quiet_hours(guild_id)
-        return first_due(now, hour, await self.timezone(guild_id), quiet)
+        first = first_due(now, hour, zone, quiet)
+        await self._store.inbox.nudges_on(guild_id, user_id, hour, first, now)
+        await self._wake(now)
+        return NudgesOn(hour, zone, first)
+
+    async def turn_nudges_off(self, guild_id: int, user_id: int, now: datetime) -> bool:
+        """Turn the member's daily DM off; whether it was on."""
+        return await self._store.inbox.nudges_off(guild_id, user_id, now)
+
+    async def prepare_nudges(self, now: datetime) -> list[NudgePlan]:
+        """The DMs due now that have something to say; those with nothing to say (or that
+        may not go out now) move to their next time instead."""
+        plans = await self.plan_nudges(await self._store.inbox.due_nudges(now), now)
+        for plan in plans:
+            if not plan.send:
+                await self.nudge_not_sent(plan)
+        return [plan for plan in plans if plan.send]
+
+    async def nudge_sent(self, plan: NudgePlan, now: datetime) -> None:
+        """The DM went out: record a reminder per item (and the listening nudge)."""
+        nudge = plan.nudge
+        await self._store.inbox.sent(
+            nudge.guild_id,
+            nudge.user_id,
+            now,
+            plan.next_due,
+            list(plan.items),
+            listening=plan.suggestion is not None,
+        )
+
+    async def nudge_not_sent(self, plan: NudgePlan) -> None:
+        """No DM this time (nothing to say, the member left, Discord failed): try again
+        at the next due time."""
+        await self._store.inbox.reschedule(plan.nudge.guild_id, plan.nudge.user_id, plan.next_due)
+
+    async def nudge_refused(self, plan: NudgePlan, now: datetime) -> None:
+        """Discord refused the DM (closed DMs): stop, and say why in ``/nudges status``."""
+        nudge = plan.nudge
+        await self._store.inbox.nudges_off(nudge.guild_id, nudge.user_id, now, reason=DM_CLOSED)
 
     async def plan_nudges(self, nudges: list[NudgeSettings], now: datetime) -> list[NudgePlan]:
         """What each due DM says, if it may go out now (one a day per member, across
@@ -105,6 +237,13 @@ class ReminderService:
             decision = decide(now, nudge.hour, zones[guild_id], quiet[guild_id], nudge.last_dm_at)
             plans.append(await self._plan(nudge, decision, now))
         return plans
+
+    async def _default_nudge_hour(self, guild_id: int) -> int:
+        """The guild's digest hour, else ``[defaults] nudge_hour``."""
+        digest = await self._store.digests.settings(guild_id)
+        if digest is not None and digest.enabled:
+            return int(digest.post_time[:2])
+        return self._settings.defaults.nudge_hour
 
     async def _plan(
         self, nudge: NudgeSettings, decision: NudgeDecision, now: datetime
@@ -133,6 +272,4 @@ class ReminderService:
         messages, replies, reactions = await self._store.inbox.week(
             nudge.guild_id, nudge.user_id, now - PROFILE_WINDOW, now
         )
-        listening = ratio(replies + reactions, messages + reactions)
-        busy = messages >= rule.min_messages
-        return busy and listening is not None and listening < rule.max_ratio
+        return rule.applies(messages, replies, reactions)

@@ -136,39 +136,33 @@ class Config(commands.GroupCog, group_name="config"):
         newcomer_after_minutes: int | None = None,
     ) -> None:
         """Announce unanswered questions and newcomers met with silence in a channel."""
-        guild_id = _guild_id(interaction)
-        current = await self.bot.store.alerts.settings(guild_id)
-        defaults = self.bot.settings.defaults
-        after = _minutes(
-            "after_minutes",
-            after_minutes,
-            current.after_minutes if current else defaults.alert_after_minutes,
-        )
-        newcomer_after = _minutes(
-            "newcomer_after_minutes",
-            newcomer_after_minutes,
-            current.newcomer_after_minutes if current else defaults.newcomer_alert_after_minutes,
-        )
+        _check_minutes("after_minutes", after_minutes)
+        _check_minutes("newcomer_after_minutes", newcomer_after_minutes)
         needed = discord.Permissions(send_messages=True, embed_links=True)
         if not channel.permissions_for(channel.guild.me).is_superset(needed):
             raise UserError(
                 f"I cannot post in {channel.mention}: I need Send Messages and Embed Links "
                 "there. Nothing was changed."
             )
-        now = utcnow()
-        await self.bot.store.alerts.configure(guild_id, channel.id, after, newcomer_after, now)
-        await self.bot.reminders.wake(now)
+        alerts = await self.bot.reminders.turn_alerts_on(
+            _guild_id(interaction),
+            channel.id,
+            utcnow(),
+            after_minutes=after_minutes,
+            newcomer_after_minutes=newcomer_after_minutes,
+        )
         await interaction.response.send_message(
-            f"Alerts go to {channel.mention}: a question with no response after {after} "
-            f"minutes, a newcomer's first message with no response after {newcomer_after} "
-            "minutes. Each is announced once, and marked when it gets answered.",
+            f"Alerts go to {channel.mention}: a question with no response after "
+            f"{alerts.after_minutes} minutes, a newcomer's first message with no response "
+            f"after {alerts.newcomer_after_minutes} minutes. Each is announced once, and "
+            "marked when it gets answered.",
             ephemeral=True,
         )
 
     @alerts.command(name="off")
     async def alerts_off(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Stop the alerts (`/unanswered` still lists the open questions)."""
-        if not await self.bot.store.alerts.disable(_guild_id(interaction)):
+        if not await self.bot.reminders.turn_alerts_off(_guild_id(interaction)):
             raise UserError("Alerts are not on. `/config alerts set` turns them on.")
         await interaction.response.send_message("Alerts are off.", ephemeral=True)
 
@@ -250,16 +244,14 @@ class Config(commands.GroupCog, group_name="config"):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
-def _minutes(option: str, given: int | None, otherwise: int) -> int:
-    """A number of minutes for an alert, or a clear answer about what is expected."""
-    if given is None:
-        return otherwise
-    if not MIN_ALERT_MINUTES <= given <= MAX_ALERT_MINUTES:
+def _check_minutes(option: str, given: int | None) -> None:
+    """A number of minutes for an alert (None: left out), or a clear answer about what is
+    expected."""
+    if given is not None and not MIN_ALERT_MINUTES <= given <= MAX_ALERT_MINUTES:
         raise UserError(
             f"`{option}` must be a whole number of minutes from {MIN_ALERT_MINUTES} to "
             f"{MAX_ALERT_MINUTES} (7 days), not {given}. Nothing was changed."
         )
-    return given
 
 
 def _guild_id(interaction: discord.Interaction[AscoltoBot]) -> int:

@@ -10,7 +10,7 @@ from bot.app import AscoltoBot
 from bot.clock import utcnow
 from bot.errors import UserError
 from bot.render.reminders import inbox_embed
-from bot.store.inbox import DM_CLOSED, InboxItem
+from bot.store.inbox import InboxItem
 
 INBOX_SHOWN = 10  # items listed, each with its Done button
 INBOX_TIMEOUT_SECONDS = 900.0
@@ -27,7 +27,7 @@ class InboxView(discord.ui.View):
 
     async def refresh(self) -> discord.Embed:
         """Read the inbox again and rebuild the buttons; returns the embed to show."""
-        items = await self.bot.store.inbox.items(self.guild_id, self.user_id, utcnow())
+        items = await self.bot.reminders.inbox(self.guild_id, self.user_id, utcnow())
         shown = items[:INBOX_SHOWN]
         self.clear_items()
         for number, item in enumerate(shown, start=1):
@@ -53,7 +53,7 @@ class DoneButton(discord.ui.Button[InboxView]):
     async def callback(self, interaction: discord.Interaction[AscoltoBot]) -> None:  # type: ignore[override]
         view = self.view
         assert view is not None  # a button is only pressed inside its view
-        await view.bot.store.inbox.mark_done(
+        await view.bot.reminders.mark_done(
             view.guild_id, view.user_id, self.item.message_id, utcnow()
         )
         embed = await view.refresh()
@@ -86,19 +86,16 @@ class Inbox(commands.Cog):
     ) -> None:
         """Get at most one DM a day listing replies you owe (never when there are none)."""
         assert interaction.guild_id is not None  # guild_only
-        guild_id, now = interaction.guild_id, utcnow()
-        if hour is None:
-            hour = await self.bot.reminders.default_nudge_hour(guild_id)
-        elif not 0 <= hour <= 23:
+        if hour is not None and not 0 <= hour <= 23:
             raise UserError(f"`hour` must be a whole hour from 0 to 23, not {hour}.")
-        first = await self.bot.reminders.first_nudge(guild_id, hour, now)
-        await self.bot.store.inbox.nudges_on(guild_id, interaction.user.id, hour, first, now)
-        await self.bot.reminders.wake(now)
-        zone = await self.bot.reminders.timezone(guild_id)
+        on = await self.bot.reminders.turn_nudges_on(
+            interaction.guild_id, interaction.user.id, hour, utcnow()
+        )
         await interaction.response.send_message(
-            f"Nudges are on: at most one DM a day, at {hour:02d}:00 ({zone}), only when "
-            f"something waits for you. The first could come {discord.utils.format_dt(first, 'R')}."
-            " Keep your DMs open for this server. `/nudges off` stops them.",
+            f"Nudges are on: at most one DM a day, at {on.hour:02d}:00 ({on.timezone}), only "
+            "when something waits for you. The first could come "
+            f"{discord.utils.format_dt(on.first_due, 'R')}. Keep your DMs open for this "
+            "server. `/nudges off` stops them.",
             ephemeral=True,
         )
 
@@ -106,7 +103,7 @@ class Inbox(commands.Cog):
     async def nudges_off(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Stop the daily DM."""
         assert interaction.guild_id is not None  # guild_only
-        if not await self.bot.store.inbox.nudges_off(
+        if not await self.bot.reminders.turn_nudges_off(
             interaction.guild_id, interaction.user.id, utcnow()
         ):
             raise UserError("Nudges are already off. `/nudges on` turns them on.")
@@ -116,10 +113,10 @@ class Inbox(commands.Cog):
     async def nudges_status(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Whether you get the daily DM, when, and when the last one came."""
         assert interaction.guild_id is not None  # guild_only
-        nudge = await self.bot.store.inbox.nudges(interaction.guild_id, interaction.user.id)
+        nudge = await self.bot.reminders.nudges(interaction.guild_id, interaction.user.id)
         if nudge is None or not nudge.enabled:
             text = "Nudges are off (the default). `/nudges on` turns them on."
-            if nudge is not None and nudge.off_reason == DM_CLOSED:
+            if nudge is not None and nudge.dm_refused:
                 text = (
                     "Nudges are off: Discord refused my DM, so I stopped trying. Allow direct "
                     "messages from this server's members, then `/nudges on`."

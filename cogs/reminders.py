@@ -1,7 +1,8 @@
 """The reminder pass: alerts to the team, marks on answered alerts, members' daily DMs.
 
 Runs when the ``reminders`` timer fires (every ``[reminders] check_interval_seconds``).
-The decisions are the store's and the service's; this cog only talks to Discord.
+The decisions are ReminderService's (bot/reminders.py); this cog only talks to Discord
+and reports back what it did.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from bot.clock import utcnow
 from bot.reminders import REMINDER_TIMER, NudgePlan
 from bot.render.reminders import alert_embed, nudge_embed
 from bot.store.alerts import AlertClaim
-from bot.store.inbox import DM_CLOSED
 from bot.store.timers import Timer
 
 log = logging.getLogger(__name__)
@@ -47,10 +47,8 @@ class Reminders(commands.Cog):
                 log.exception("reminder pass: %s failed", step.__name__.strip("_"))
 
     async def _announce(self, now: datetime) -> None:
-        for settings in await self.bot.store.alerts.enabled():
-            claim = await self.bot.store.alerts.claim_due(settings, now)
-            if claim is not None:
-                await self._post_alert(claim)
+        async for claim in self.bot.reminders.due_alerts(now):
+            await self._post_alert(claim)
 
     async def _post_alert(self, claim: AlertClaim) -> None:
         channel = self.bot.get_channel(claim.channel_id)
@@ -64,31 +62,24 @@ class Reminders(commands.Cog):
             # Claimed first, so never posted twice; these items are not retried.
             log.exception("alerts of guild %d could not be posted", claim.guild_id)
             return
-        await self.bot.store.alerts.posted(claim.post_id, message.id)
+        await self.bot.reminders.alert_posted(claim, message.id)
         log.info("alerts of guild %d: %d items announced", claim.guild_id, len(claim.items))
 
     async def _mark_answered(self, now: datetime) -> None:
-        await self.bot.store.inbox.record_answers(now)
-        for post_id in await self.bot.store.alerts.record_answers(now):
-            post = await self.bot.store.alerts.post(post_id)
-            channel = self.bot.get_channel(post.channel_id) if post else None
-            if post is None or not isinstance(channel, discord.abc.Messageable):
+        for post in await self.bot.reminders.answered_alerts(now):
+            channel = self.bot.get_channel(post.channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
                 continue
             try:
                 await channel.get_partial_message(post.message_id).edit(
                     embed=alert_embed(post.guild_id, post.items)
                 )
             except discord.HTTPException:
-                log.warning("alert %d of guild %d could not be marked", post_id, post.guild_id)
+                log.warning("alert %d of guild %d could not be marked", post.post_id, post.guild_id)
 
     async def _send_nudges(self, now: datetime) -> None:
-        due = await self.bot.store.inbox.due_nudges(now)
-        for plan in await self.bot.reminders.plan_nudges(due, now):
-            nudge = plan.nudge
-            if plan.send:
-                await self._dm(plan, now)
-            else:
-                await self.bot.store.inbox.reschedule(nudge.guild_id, nudge.user_id, plan.next_due)
+        for plan in await self.bot.reminders.prepare_nudges(now):
+            await self._dm(plan, now)
 
     async def _dm(self, plan: NudgePlan, now: datetime) -> None:
         guild_id, user_id = plan.nudge.guild_id, plan.nudge.user_id
@@ -96,15 +87,14 @@ class Reminders(commands.Cog):
         member = await _member(guild, user_id) if guild else None
         if guild is None or member is None:
             # Not in the guild any more (or the guild is gone): nothing to say.
-            await self.bot.store.inbox.reschedule(guild_id, user_id, plan.next_due)
+            await self.bot.reminders.nudge_not_sent(plan)
             return
         try:
             await member.send(
                 embed=nudge_embed(guild, plan.items, plan.more_items, plan.suggestion)
             )
         except discord.Forbidden:
-            # Closed DMs: stop asking Discord, and tell the member in /nudges status.
-            await self.bot.store.inbox.nudges_off(guild_id, user_id, now, reason=DM_CLOSED)
+            await self.bot.reminders.nudge_refused(plan, now)
             log.warning(
                 "nudges of member %d in guild %d turned off: Discord refused the DM",
                 user_id,
@@ -113,16 +103,9 @@ class Reminders(commands.Cog):
             return
         except discord.HTTPException:
             log.exception("nudge of member %d in guild %d failed", user_id, guild_id)
-            await self.bot.store.inbox.reschedule(guild_id, user_id, plan.next_due)
+            await self.bot.reminders.nudge_not_sent(plan)
             return
-        await self.bot.store.inbox.sent(
-            guild_id,
-            user_id,
-            now,
-            plan.next_due,
-            list(plan.items),
-            listening=plan.suggestion is not None,
-        )
+        await self.bot.reminders.nudge_sent(plan, now)
 
 
 async def _member(guild: discord.Guild, user_id: int) -> discord.Member | None:

@@ -95,7 +95,7 @@ class Unanswered(commands.Cog):
                 f"(7 days), not {older_than_minutes}."
             )
         assert interaction.guild_id is not None  # guild_only
-        items = await self.bot.store.alerts.unanswered(
+        items = await self.bot.reminders.unanswered(
             interaction.guild_id,
             utcnow(),
             channel_id=channel.id if channel is not None else None,

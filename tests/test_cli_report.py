@@ -16,7 +16,6 @@ from bot import clock
 from bot.analysis.summary import DailySummary
 from bot.events import GuildInfo
 from bot.store import Store
-from bot.store.guilds import GuildQueries
 from tests.dce import exports as dce
 from tests.store.history import GENERAL, GUILD, History, at
 from tests.test_cli import run_cli
@@ -540,7 +539,7 @@ async def test_guild_queries(tmp_path: Path) -> None:
     store = Store(tmp_path / "g.db")
     await store.open()
     try:
-        guilds = GuildQueries(store)
+        guilds = store.guilds
         history = History(store)
         await history.policy.load()
         assert not await guilds.known(GUILD)

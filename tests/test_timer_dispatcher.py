@@ -56,7 +56,7 @@ def fired() -> Fired:
 
 @pytest.fixture
 def queries(simcord_bot: AscoltoBot) -> TimerQueries:
-    return TimerQueries(simcord_bot.store)
+    return simcord_bot.store.timers
 
 
 @pytest.fixture

@@ -94,5 +94,15 @@ class DailySummary:
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
-    """A ratio rounded to 3 decimals, or None when the denominator is 0."""
-    return round(numerator / denominator, 3) if denominator else None
+    """``numerator / denominator`` rounded to 3 decimals, halves up (1/16 is 0.063), or
+    None when the denominator is 0.
+
+    The one rounding of every ratio, for the summary and what shows it: a rule that
+    compares a ratio (who is a broadcaster) compares the exact value instead.
+    """
+    if not denominator:
+        return None
+    # In whole thousandths, so that a half is exactly a half: the float 1/16 * 1000 is,
+    # but Python's round() takes halves to even and SQLite's away from zero.
+    thousandths = (2000 * numerator + denominator) // (2 * denominator)
+    return thousandths / 1000

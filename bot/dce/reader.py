@@ -3,7 +3,7 @@ time, never the whole file (exports reach hundreds of MB).
 
 While reading, :class:`Reading` learns what the exporter that wrote the file recorded.
 Older exporters wrote less, and a missing field must not pass for "nobody did it"
-(DCE-FORMAT.md in the shared data gives the version that added each field):
+(docs/data.md gives the exporter version that added each field):
 
 - **replies**: ``reference`` (2.26) is written only on a message that has one, so a
   file without any could be new and reply-less, or old. The file counts as recording

@@ -47,24 +47,29 @@ class Store:
             self.transaction, max_pending=flush_max_events, on_full=self._flush_soon
         )
         self.conversations = ConversationWriter(self.batcher)
-        self.consent = ConsentQueries(self)
-        self.guild_config = GuildConfigQueries(self)
-        self.retention = RetentionQueries(self)
-        self.activity = ActivityDays(self)
-        self.summaries = SummaryQueries(self)
-        self.digests = DigestQueries(self)
-        self.guilds = GuildQueries(self)
-        self.timers = TimerQueries(self)
-        self.profiles = ProfileQueries(self)
-        self.alerts = AlertQueries(self)
-        self.inbox = InboxQueries(self)
-        self.heartbeat = HeartbeatQueries(self)
-        self.exports = ExportQueries(self)
-        self.sources = SourceQueries(self)
+        # Each query module gets the ways in it needs, and nothing else: ``reading`` and
+        # ``writing`` see every write queued before them. Only the heartbeat writes with
+        # the bare transaction: it reports the flush loop, so it must not flush itself.
+        reading, writing = self.reading, self.writing
+        self.consent = ConsentQueries(reading, writing)
+        self.guild_config = GuildConfigQueries(reading, writing)
+        self.retention = RetentionQueries(writing)
+        self.activity = ActivityDays(writing)
+        self.summaries = SummaryQueries(reading, writing, self.activity)
+        self.digests = DigestQueries(reading, writing)
+        self.guilds = GuildQueries(reading)
+        self.timers = TimerQueries(reading, writing)
+        self.profiles = ProfileQueries(reading)
+        self.alerts = AlertQueries(reading, writing)
+        self.inbox = InboxQueries(reading, writing)
+        self.heartbeat = HeartbeatQueries(self.transaction)
+        self.exports = ExportQueries(reading)
+        self.sources = SourceQueries(reading)
 
     @property
     def db(self) -> aiosqlite.Connection:
-        """The open connection; for the store's own query modules."""
+        """The open connection, as it is: queued writes may not be in it yet (see
+        :meth:`reading`)."""
         if self._db is None:
             raise StoreError("the store is not open")
         return self._db
@@ -100,6 +105,22 @@ class Store:
     async def flush(self) -> int:
         """Write every queued row now, in one transaction; returns how many."""
         return await self.batcher.flush()
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection, for reads that see every write made so far: queued writes
+        are flushed first (read-your-writes is the store's job, not each query's)."""
+        await self.flush()
+        yield self.db
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction that comes after every write queued so far: queued
+        writes are flushed first, so that a change decided from what the gateway
+        wrote (an alert claimed, a member forgotten) sees all of it."""
+        await self.flush()
+        async with self.transaction() as db:
+            yield db
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

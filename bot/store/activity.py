@@ -17,7 +17,7 @@ from bot.analysis.days import day_bounds
 if TYPE_CHECKING:
     import aiosqlite
 
-    from bot.store import Store
+    from bot.store.connection import Access
 
 # Listening messages are counted from their interactions: a counted message has at
 # most one reply or thread-reply interaction, at its own time, and loses it when
@@ -51,8 +51,8 @@ VALUES (:guild_id, :day, :timezone, :start, :end, coalesce(
 class ActivityDays:
     """Keeps the ``member_days`` rollup of the days a summary needs."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, writing: Access) -> None:
+        self._writing = writing
 
     async def ensure(self, guild_id: int, first: date, last: date, timezone: str) -> int:
         """Roll up the days from ``first`` to ``last`` that are not stored yet; returns
@@ -61,7 +61,7 @@ class ActivityDays:
         Days rolled up in another time zone are dropped first: each day's network
         size builds on the day before, which must end where it starts.
         """
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             await db.execute(
                 "DELETE FROM activity_days WHERE guild_id = ? AND timezone != ?",
                 (guild_id, timezone),

@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
-from bot.store.connection import fetch_all
+from bot.store.connection import fetch_all, fetch_one
+from bot.store.newcomers import first_message, joined_recently
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.connection import Access
 
 FOLLOW_DAYS = 7  # items are announced, and their answers looked for, this long
 
@@ -38,23 +39,16 @@ WHERE q.guild_id = :guild_id AND q.is_question = 1
   AND {FIRST_RESPONSE} IS NULL
 """  # noqa: S608 (composed from constants only)
 
-# A newcomer's first message: no earlier message of theirs, and a join at most 7 days
-# before it (or none known, for imported history). Answered also by any reply or
-# thread reply that reached them.
+# A newcomer's first message (bot/store/newcomers.py), among the messages that fell
+# due. Answered also by any reply or thread reply that reached them.
 _DUE_NEWCOMERS = f"""
 SELECT 'newcomer', {_ITEM_COLUMNS} FROM messages q
 LEFT JOIN members mb ON mb.guild_id = q.guild_id AND mb.user_id = q.author_id
 WHERE q.guild_id = :guild_id
   AND q.created_at > :newcomers_since AND q.created_at <= :newcomers_due
   AND q.kind = 'message' AND q.deleted = 0
-  AND (mb.joined_at IS NULL
-       OR mb.joined_at >= strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '-7 days'))
-  AND NOT EXISTS (
-      SELECT 1 FROM messages e
-      WHERE e.guild_id = q.guild_id AND e.author_id = q.author_id
-        AND e.kind = 'message' AND e.deleted = 0
-        AND (e.created_at < q.created_at
-             OR (e.created_at = q.created_at AND e.message_id < q.message_id)))
+  AND {joined_recently("mb.joined_at", "q.created_at")}
+  AND q.message_id = {first_message("q.guild_id", "q.author_id")}
   AND {_NOT_ALERTED}
   AND {FIRST_RESPONSE} IS NULL AND {FIRST_REPLY_TO_AUTHOR} IS NULL
 """  # noqa: S608 (composed from constants only)
@@ -82,6 +76,17 @@ SELECT reminder_id, post_id, answered_at FROM (
     WHERE a.answered_at IS NULL AND a.sent_at >= :since AND a.user_id IS NULL
 )
 WHERE answered_at IS NOT NULL
+"""  # noqa: S608 (composed from constants only)
+
+
+_SETTINGS = """SELECT guild_id, channel_id, after_minutes, newcomer_after_minutes, enabled,
+    checked_until FROM alert_settings"""
+
+# The items of one alert message, as they were asked, with when each was answered.
+_POST_ITEMS = f"""
+SELECT a.kind, {_ITEM_COLUMNS}, a.answered_at
+FROM reminders a JOIN messages q ON q.message_id = a.message_id
+WHERE a.post_id = ? ORDER BY q.created_at, q.message_id
 """  # noqa: S608 (composed from constants only)
 
 
@@ -129,6 +134,7 @@ class AlertClaim:
 class PostedAlert:
     """An alert message and its items, each with when it was answered (if it was)."""
 
+    post_id: int
     guild_id: int
     channel_id: int
     message_id: int
@@ -138,35 +144,28 @@ class PostedAlert:
 class AlertQueries:
     """Alert settings, the due items of each pass, and what became of them."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, reading: Access, writing: Access) -> None:
+        self._reading = reading
+        self._writing = writing
 
     async def settings(self, guild_id: int) -> AlertSettings | None:
         """The guild's alert set-up, if a manager made one (enabled or not)."""
-        async with self._store.db.execute(
-            """SELECT guild_id, channel_id, after_minutes, newcomer_after_minutes, enabled,
-                      checked_until
-               FROM alert_settings WHERE guild_id = ?""",
-            (guild_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        async with self._reading() as db:
+            row = await fetch_one(db, f"{_SETTINGS} WHERE guild_id = ?", (guild_id,))
         return None if row is None else _settings(row)
 
     async def enabled(self) -> list[AlertSettings]:
         """Every guild whose alerts are on."""
-        async with self._store.db.execute(
-            """SELECT guild_id, channel_id, after_minutes, newcomer_after_minutes, enabled,
-                      checked_until
-               FROM alert_settings WHERE enabled = 1 ORDER BY guild_id"""
-        ) as cursor:
-            return [_settings(row) for row in await cursor.fetchall()]
+        async with self._reading() as db:
+            rows = await fetch_all(db, f"{_SETTINGS} WHERE enabled = 1 ORDER BY guild_id")
+        return [_settings(row) for row in rows]
 
     async def configure(
         self, guild_id: int, channel_id: int, after: int, newcomer_after: int, now: datetime
     ) -> AlertSettings:
         """Turn alerts on (or change them). Items that fall due from ``now`` on are
         announced; turning them on again does not announce what fell due while off."""
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             await db.execute(
                 """INSERT INTO alert_settings (guild_id, channel_id, after_minutes,
                        newcomer_after_minutes, enabled, checked_until)
@@ -192,7 +191,7 @@ class AlertQueries:
 
     async def disable(self, guild_id: int) -> bool:
         """Turn alerts off; whether they were on."""
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             cursor = await db.execute(
                 "UPDATE alert_settings SET enabled = 0 WHERE guild_id = ? AND enabled = 1",
                 (guild_id,),
@@ -214,8 +213,7 @@ class AlertQueries:
             "newcomers_since": to_db_time(max(settings.checked_until - newcomer_after, week_ago)),
             "newcomers_due": to_db_time(now - newcomer_after),
         }
-        await self._store.flush()
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             found: dict[int, AlertItem] = {}
             # A newcomer's first message that is also a question is announced once,
             # as the newcomer's.
@@ -255,19 +253,18 @@ class AlertQueries:
 
     async def posted(self, post_id: int, message_id: int) -> None:
         """Remember the alert message, so that it can be marked when items are answered."""
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             await db.execute(
                 "UPDATE alert_posts SET message_id = ? WHERE post_id = ?", (message_id, post_id)
             )
 
     async def record_answers(self, now: datetime) -> list[int]:
         """Note when announced items got answered; returns the alert posts to mark."""
-        await self._store.flush()
         params = {
             "deadline": to_db_time(now),
             "since": to_db_time(now - timedelta(days=FOLLOW_DAYS)),
         }
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             rows = await fetch_all(db, _ANSWERED_ALERTS, params)
             await db.executemany(
                 "UPDATE reminders SET answered_at = ? WHERE reminder_id = ?",
@@ -277,36 +274,32 @@ class AlertQueries:
 
     async def post(self, post_id: int) -> PostedAlert | None:
         """A posted alert message and the state of its items, for marking it."""
-        async with self._store.db.execute(
-            "SELECT guild_id, channel_id, message_id FROM alert_posts WHERE post_id = ?",
-            (post_id,),
-        ) as cursor:
-            head = await cursor.fetchone()
-        if head is None or head[2] is None:
-            return None
-        async with self._store.db.execute(
-            f"""SELECT a.kind, {_ITEM_COLUMNS}, a.answered_at
-                FROM reminders a JOIN messages q ON q.message_id = a.message_id
-                WHERE a.post_id = ? ORDER BY q.created_at, q.message_id""",  # noqa: S608
-            (post_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        async with self._reading() as db:
+            head = await fetch_one(
+                db,
+                "SELECT guild_id, channel_id, message_id FROM alert_posts WHERE post_id = ?",
+                (post_id,),
+            )
+            if head is None or head[2] is None:
+                return None
+            rows = await fetch_all(db, _POST_ITEMS, (post_id,))
         items = tuple(
             (_item(row[:-1]), None if row[-1] is None else from_db_time(row[-1])) for row in rows
         )
-        return PostedAlert(int(head[0]), int(head[1]), int(head[2]), items)
+        return PostedAlert(post_id, int(head[0]), int(head[1]), int(head[2]), items)
 
     async def watching(self, now: datetime) -> bool:
         """Whether the reminder pass has anything to do: alerts or nudges on, or
         reminders of the last 7 days whose answer is still awaited."""
-        async with self._store.db.execute(
-            """SELECT EXISTS (SELECT 1 FROM alert_settings WHERE enabled = 1)
-                   OR EXISTS (SELECT 1 FROM nudges WHERE enabled = 1)
-                   OR EXISTS (SELECT 1 FROM reminders
-                              WHERE answered_at IS NULL AND sent_at >= ?)""",
-            (to_db_time(now - timedelta(days=FOLLOW_DAYS)),),
-        ) as cursor:
-            row = await cursor.fetchone()
+        async with self._reading() as db:
+            row = await fetch_one(
+                db,
+                """SELECT EXISTS (SELECT 1 FROM alert_settings WHERE enabled = 1)
+                       OR EXISTS (SELECT 1 FROM nudges WHERE enabled = 1)
+                       OR EXISTS (SELECT 1 FROM reminders
+                                  WHERE answered_at IS NULL AND sent_at >= ?)""",
+                (to_db_time(now - timedelta(days=FOLLOW_DAYS)),),
+            )
         return bool(row and row[0])
 
     async def unanswered(
@@ -318,7 +311,6 @@ class AlertQueries:
         older_than: timedelta = timedelta(0),
     ) -> list[AlertItem]:
         """Questions of the last 7 days with no response yet, oldest first."""
-        await self._store.flush()
         params = {
             "guild_id": guild_id,
             "deadline": to_db_time(now),
@@ -326,7 +318,8 @@ class AlertQueries:
             "older_than": to_db_time(now - older_than),
             "channel_id": channel_id,
         }
-        return [_item(row) for row in await fetch_all(self._store.db, _UNANSWERED, params)]
+        async with self._reading() as db:
+            return [_item(row) for row in await fetch_all(db, _UNANSWERED, params)]
 
 
 def _settings(row: Any) -> AlertSettings:

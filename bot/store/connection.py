@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,14 @@ PRAGMAS = (
     "PRAGMA temp_store = MEMORY",
     "PRAGMA mmap_size = 1073741824",
 )
+
+
+# How a query module reaches the database: ``async with access() as db``. The store
+# hands each module its ``reading`` and ``writing`` (see bot/store/__init__.py).
+Access = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+
+# A statement's bound parameters: named (a mapping) or positional.
+Params = Mapping[str, Any] | Sequence[Any]
 
 
 class StoreError(Exception):
@@ -71,11 +81,20 @@ async def connect(path: Path) -> aiosqlite.Connection:
 
 
 async def fetch_all(
-    db: aiosqlite.Connection, sql: str, params: dict[str, Any]
+    db: aiosqlite.Connection, sql: str, params: Params = ()
 ) -> list[tuple[Any, ...]]:
     """Every row of one statement, as tuples."""
     async with db.execute(sql, params) as cursor:
         return [tuple(row) for row in await cursor.fetchall()]
+
+
+async def fetch_one(
+    db: aiosqlite.Connection, sql: str, params: Params = ()
+) -> tuple[Any, ...] | None:
+    """The first row of one statement, as a tuple; None when there is none."""
+    async with db.execute(sql, params) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else tuple(row)
 
 
 async def schema_version(db: aiosqlite.Connection) -> int:

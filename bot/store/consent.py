@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.store.connection import fetch_all, fetch_one
+
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.connection import Access
 
 # What a mention of a member who opted out reads as in stored message text.
 REDACTED_MENTION = "@someone"
@@ -64,21 +66,21 @@ class ConsentStatus:
 class ConsentQueries:
     """Reads and changes members' logging choices."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, reading: Access, writing: Access) -> None:
+        self._reading = reading
+        self._writing = writing
 
     async def opted_out_members(self) -> set[tuple[int, int]]:
         """Every (guild_id, user_id) that opted out, for the in-memory policy."""
-        sql = "SELECT guild_id, user_id FROM members WHERE opted_out = 1"
-        async with self._store.db.execute(sql) as cursor:
-            return {(int(g), int(u)) for g, u in await cursor.fetchall()}
+        async with self._reading() as db:
+            rows = await fetch_all(db, "SELECT guild_id, user_id FROM members WHERE opted_out = 1")
+        return {(int(g), int(u)) for g, u in rows}
 
     async def forget(self, guild_id: int, user_id: int, at: str) -> None:
         """Delete everything stored about a member and record that logging is off.
 
-        Queued writes are flushed first, so nothing about them lands afterwards.
+        Queued writes are written first, so nothing about them lands afterwards.
         """
-        await self._store.flush()
         params = {
             "guild_id": guild_id,
             "user_id": user_id,
@@ -88,13 +90,13 @@ class ConsentQueries:
             "user_text": str(user_id),
             "redacted": REDACTED_MENTION,
         }
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             for statement in _FORGET:
                 await db.execute(statement, params)
 
     async def opt_in(self, guild_id: int, user_id: int, at: str) -> None:
         """Record that a member allows logging again (from now on)."""
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             await db.execute(
                 """INSERT INTO members (guild_id, user_id, opted_out, consent_changed_at)
                    VALUES (:guild_id, :user_id, 0, :at)
@@ -105,26 +107,26 @@ class ConsentQueries:
 
     async def status(self, guild_id: int, user_id: int) -> ConsentStatus:
         """The member's choice and counts of what is stored about them."""
-        await self._store.flush()
         params = {"guild_id": guild_id, "user_id": user_id}
-        db = self._store.db
-        async with db.execute(
-            """SELECT opted_out, consent_changed_at FROM members
-               WHERE guild_id = :guild_id AND user_id = :user_id""",
-            params,
-        ) as cursor:
-            choice = await cursor.fetchone()
-        async with db.execute(
-            """SELECT
-                 (SELECT count(*) FROM messages
-                  WHERE guild_id = :guild_id AND author_id = :user_id AND deleted = 0),
-                 (SELECT count(*) FROM interactions
-                  WHERE guild_id = :guild_id AND (source_id = :user_id OR target_id = :user_id)),
-                 (SELECT count(*) FROM reactions
-                  WHERE guild_id = :guild_id AND user_id = :user_id)""",
-            params,
-        ) as cursor:
-            counts = await cursor.fetchone()
+        async with self._reading() as db:
+            choice = await fetch_one(
+                db,
+                """SELECT opted_out, consent_changed_at FROM members
+                   WHERE guild_id = :guild_id AND user_id = :user_id""",
+                params,
+            )
+            counts = await fetch_one(
+                db,
+                """SELECT
+                     (SELECT count(*) FROM messages
+                      WHERE guild_id = :guild_id AND author_id = :user_id AND deleted = 0),
+                     (SELECT count(*) FROM interactions
+                      WHERE guild_id = :guild_id
+                        AND (source_id = :user_id OR target_id = :user_id)),
+                     (SELECT count(*) FROM reactions
+                      WHERE guild_id = :guild_id AND user_id = :user_id)""",
+                params,
+            )
         assert counts is not None  # an aggregate always returns a row
         return ConsentStatus(
             opted_out=bool(choice[0]) if choice else False,

@@ -11,8 +11,10 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.store.connection import fetch_all
+
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.connection import Access
 
 # Bounds that every store time ("2026-…") lies between, for an open end of a range.
 _BEFORE_ALL = "0000"
@@ -95,16 +97,16 @@ class Connection:
 class ExportQueries:
     """Reads the rows of exports: connections at once, messages in batches."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, reading: Access) -> None:
+        self._reading = reading
 
     async def connections(
         self, guild_id: int, start: str | None = None, end: str | None = None
     ) -> list[Connection]:
         """Every directed pair with an interaction in ``[start, end)``, by source and target."""
-        await self._store.flush()
-        async with self._store.db.execute(_CONNECTIONS, _range(guild_id, start, end)) as cursor:
-            return [Connection(*row) for row in await cursor.fetchall()]
+        async with self._reading() as db:
+            rows = await fetch_all(db, _CONNECTIONS, _range(guild_id, start, end))
+        return [Connection(*row) for row in rows]
 
     async def messages(
         self,
@@ -117,9 +119,9 @@ class ExportQueries:
     ) -> AsyncGenerator[list[tuple[Any, ...]], None]:
         """The messages of ``[start, end)`` in time order, ``batch_size`` rows at a time:
         the values of MESSAGE_COLUMNS, then the stored text (or None) if ``content``."""
-        await self._store.flush()
         sql = _MESSAGES_WITH_CONTENT if content else _MESSAGES
-        async with self._store.db.execute(sql, _range(guild_id, start, end)) as cursor:
+        async with self._reading() as db, db.execute(sql, _range(guild_id, start, end)) as cursor:
+            # Read in batches from one cursor: an export may hold millions of rows.
             while batch := await cursor.fetchmany(batch_size):
                 yield [tuple(row) for row in batch]
 

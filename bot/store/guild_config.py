@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from bot.analysis.digest_plan import parse_post_time
 from bot.analysis.nudge_plan import QuietHours
+from bot.store.connection import fetch_all, fetch_one
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.connection import Access
 
 # What a channel (and the threads in it) leaves behind when it is excluded: nothing.
 _COUNT_MESSAGES = """
@@ -29,23 +30,23 @@ _DELETE_CHANNEL_DATA = (
 class GuildConfigQueries:
     """Reads and changes what managers configured for their guild."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, reading: Access, writing: Access) -> None:
+        self._reading = reading
+        self._writing = writing
 
     async def excluded_channels(self) -> dict[int, set[int]]:
         """Every guild's excluded channels, for the in-memory policy."""
         found: dict[int, set[int]] = {}
-        sql = "SELECT guild_id, channel_id FROM excluded_channels"
-        async with self._store.db.execute(sql) as cursor:
-            for guild_id, channel_id in await cursor.fetchall():
-                found.setdefault(int(guild_id), set()).add(int(channel_id))
+        async with self._reading() as db:
+            rows = await fetch_all(db, "SELECT guild_id, channel_id FROM excluded_channels")
+        for guild_id, channel_id in rows:
+            found.setdefault(int(guild_id), set()).add(int(channel_id))
         return found
 
     async def exclude_channel(self, guild_id: int, channel_id: int, at: str) -> int:
         """Exclude a channel and delete what was stored from it; returns the messages deleted."""
-        await self._store.flush()
         params = {"guild_id": guild_id, "channel_id": channel_id, "at": at}
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             await db.execute(
                 """INSERT OR IGNORE INTO excluded_channels (guild_id, channel_id, excluded_at)
                    VALUES (:guild_id, :channel_id, :at)""",
@@ -59,7 +60,7 @@ class GuildConfigQueries:
 
     async def include_channel(self, guild_id: int, channel_id: int) -> bool:
         """Log a channel again from now on; False if it was not excluded."""
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             cursor = await db.execute(
                 "DELETE FROM excluded_channels WHERE guild_id = ? AND channel_id = ?",
                 (guild_id, channel_id),
@@ -68,17 +69,17 @@ class GuildConfigQueries:
 
     async def quiet_hours(self, guild_id: int) -> QuietHours | None:
         """The guild's quiet hours (no DMs), if a manager set them."""
-        async with self._store.db.execute(
-            "SELECT starts, ends FROM quiet_hours WHERE guild_id = ?", (guild_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        async with self._reading() as db:
+            row = await fetch_one(
+                db, "SELECT starts, ends FROM quiet_hours WHERE guild_id = ?", (guild_id,)
+            )
         if row is None:
             return None
         return QuietHours(parse_post_time(row[0]), parse_post_time(row[1]))
 
     async def set_quiet_hours(self, guild_id: int, quiet: QuietHours | None) -> None:
         """Set the guild's quiet hours, or clear them with None."""
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             if quiet is None:
                 await db.execute("DELETE FROM quiet_hours WHERE guild_id = ?", (guild_id,))
                 return

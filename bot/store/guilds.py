@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from bot.analysis.days import local_day
 from bot.clock import from_db_time
+from bot.store.connection import fetch_all, fetch_one
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.connection import Access
 
 # The bot's observations of a guild begin at its first sighting, or earlier when
 # history was imported: whichever comes first. Both halves read one index row.
@@ -26,30 +27,27 @@ SELECT min(at) FROM (
 class GuildQueries:
     """Reads guild-wide facts: known guilds, their time zone, their first observed day."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, reading: Access) -> None:
+        self._reading = reading
 
     async def known(self, guild_id: int) -> bool:
         """Whether the bot ever saw this guild (it has a row in ``guilds``)."""
-        await self._store.flush()
-        async with self._store.db.execute(
-            "SELECT 1 FROM guilds WHERE guild_id = ?", (guild_id,)
-        ) as cursor:
-            return await cursor.fetchone() is not None
+        async with self._reading() as db:
+            row = await fetch_one(db, "SELECT 1 FROM guilds WHERE guild_id = ?", (guild_id,))
+        return row is not None
 
     async def timezone(self, guild_id: int, default: str) -> str:
         """The guild's time zone from its digest set-up, else ``default``."""
-        async with self._store.db.execute(
-            "SELECT timezone FROM digest_settings WHERE guild_id = ?", (guild_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        async with self._reading() as db:
+            row = await fetch_one(
+                db, "SELECT timezone FROM digest_settings WHERE guild_id = ?", (guild_id,)
+            )
         return str(row[0]) if row is not None and row[0] else default
 
     async def first_seen(self, guild_id: int) -> datetime | None:
         """When the guild was first observed (first sighting or first message), if ever."""
-        await self._store.flush()
-        async with self._store.db.execute(_FIRST_SEEN, {"guild_id": guild_id}) as cursor:
-            row = await cursor.fetchone()
+        async with self._reading() as db:
+            row = await fetch_one(db, _FIRST_SEEN, {"guild_id": guild_id})
         if row is None or row[0] is None:
             return None
         return from_db_time(str(row[0]))
@@ -61,24 +59,20 @@ class GuildQueries:
 
     async def last_message_before(self, guild_id: int, end: str) -> datetime | None:
         """When the guild's latest counted message before ``end`` was posted, if any."""
-        await self._store.flush()
-        async with self._store.db.execute(_LAST_MESSAGE, (guild_id, end)) as cursor:
-            row = await cursor.fetchone()
+        async with self._reading() as db:
+            row = await fetch_one(db, _LAST_MESSAGE, (guild_id, end))
         return None if row is None or row[0] is None else from_db_time(str(row[0]))
 
     async def listed(self) -> list[tuple[int, str | None]]:
         """Every guild the store knows, as ``(id, name)`` in id order."""
-        await self._store.flush()
-        async with self._store.db.execute(
-            "SELECT guild_id, name FROM guilds ORDER BY guild_id"
-        ) as cursor:
-            return [(int(row[0]), row[1]) for row in await cursor.fetchall()]
+        async with self._reading() as db:
+            rows = await fetch_all(db, "SELECT guild_id, name FROM guilds ORDER BY guild_id")
+        return [(int(row[0]), row[1]) for row in rows]
 
     async def overview(self) -> list[GuildOverview]:
         """Every guild the store knows with its messages and members, in id order."""
-        await self._store.flush()
-        async with self._store.db.execute(_OVERVIEW) as cursor:
-            rows = await cursor.fetchall()
+        async with self._reading() as db:
+            rows = await fetch_all(db, _OVERVIEW)
         return [
             GuildOverview(
                 guild_id=int(guild_id),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot.clock import from_db_time, to_db_time
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.connection import Access
 
 HEALTH_BUSY_MS = 2000
 
@@ -34,14 +34,16 @@ class Heartbeat:
 class HeartbeatQueries:
     """The bot's side: write the heartbeat."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, transaction: Access) -> None:
+        # The bare transaction, never one that flushes first: the heartbeat reports
+        # when the flush loop last ran, and must not run a flush itself.
+        self._transaction = transaction
 
     async def beat(
         self, now: datetime, state: str, last_flush_at: datetime | None, pid: int
     ) -> None:
         """Say that the bot is alive (or stopped), and when it last flushed."""
-        async with self._store.transaction() as db:
+        async with self._transaction() as db:
             await db.execute(
                 """INSERT INTO heartbeat (id, at, state, last_flush_at, pid)
                    VALUES (1, ?, ?, ?, ?)

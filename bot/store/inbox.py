@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
-from bot.store.connection import fetch_all
+from bot.store.connection import fetch_all, fetch_one
 from bot.store.responses import FIRST_RESPONSE
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.connection import Access
 
 INBOX_DAYS = 7
 DM_CLOSED = "dm_closed"  # nudges_off reason: Discord refused the DM
@@ -139,6 +139,11 @@ class NudgeSettings:
     off_reason: str | None
     last_dm_at: datetime | None  # the last DM from any guild
 
+    @property
+    def dm_refused(self) -> bool:
+        """Turned off because Discord refused the DM (the member's DMs are closed)."""
+        return not self.enabled and self.off_reason == DM_CLOSED
+
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
@@ -152,22 +157,22 @@ class Suggestion:
 class InboxQueries:
     """Inbox items, Done marks, nudge settings, and the reminders sent by DM."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, reading: Access, writing: Access) -> None:
+        self._reading = reading
+        self._writing = writing
 
     async def items(
         self, guild_id: int, user_id: int, now: datetime, *, older_than: timedelta = timedelta(0)
     ) -> list[InboxItem]:
         """The member's open items of the last 7 days, newest first."""
-        await self._store.flush()
         params = {
             "guild_id": guild_id,
             "user_id": user_id,
             "since": to_db_time(now - timedelta(days=INBOX_DAYS)),
             "until": to_db_time(now - older_than),
         }
-        async with self._store.db.execute(_INBOX, params) as cursor:
-            rows = await cursor.fetchall()
+        async with self._reading() as db:
+            rows = await fetch_all(db, _INBOX, params)
         return [
             InboxItem(
                 message_id=int(message_id),
@@ -183,7 +188,7 @@ class InboxQueries:
 
     async def mark_done(self, guild_id: int, user_id: int, message_id: int, now: datetime) -> None:
         """The member pressed Done on an item."""
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             await db.execute(
                 """INSERT OR IGNORE INTO inbox_done (guild_id, user_id, message_id, done_at)
                    SELECT ?, ?, message_id, ? FROM messages WHERE message_id = ?""",
@@ -192,27 +197,27 @@ class InboxQueries:
 
     async def nudges(self, guild_id: int, user_id: int) -> NudgeSettings | None:
         """The member's nudge settings, if they ever turned nudges on."""
-        async with self._store.db.execute(
-            f"SELECT {_NUDGE_COLUMNS} FROM nudges WHERE guild_id = ? AND user_id = ?",  # noqa: S608
-            (guild_id, user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        async with self._reading() as db:
+            row = await fetch_one(
+                db, f"{_NUDGES} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            )
         return None if row is None else _nudge(row)
 
     async def due_nudges(self, now: datetime) -> list[NudgeSettings]:
         """Every member's DM due at or before ``now``, oldest first."""
-        async with self._store.db.execute(
-            f"""SELECT {_NUDGE_COLUMNS} FROM nudges
-                WHERE enabled = 1 AND next_due_at <= ? ORDER BY next_due_at""",  # noqa: S608
-            (to_db_time(now),),
-        ) as cursor:
-            return [_nudge(row) for row in await cursor.fetchall()]
+        async with self._reading() as db:
+            rows = await fetch_all(
+                db,
+                f"{_NUDGES} WHERE enabled = 1 AND next_due_at <= ? ORDER BY next_due_at",
+                (to_db_time(now),),
+            )
+        return [_nudge(row) for row in rows]
 
     async def nudges_on(
         self, guild_id: int, user_id: int, hour: int, first_due: datetime, now: datetime
     ) -> None:
         """Turn the member's daily DM on, at ``hour``, the first one at ``first_due``."""
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             await db.execute(
                 """INSERT INTO nudges (guild_id, user_id, hour, enabled, next_due_at, changed_at)
                    VALUES (:guild_id, :user_id, :hour, 1, :due, :now)
@@ -232,7 +237,7 @@ class InboxQueries:
         self, guild_id: int, user_id: int, now: datetime, *, reason: str | None = None
     ) -> bool:
         """Turn the member's daily DM off; whether it was on."""
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             cursor = await db.execute(
                 """UPDATE nudges SET enabled = 0, next_due_at = NULL, off_reason = ?,
                        changed_at = ?
@@ -243,7 +248,7 @@ class InboxQueries:
 
     async def reschedule(self, guild_id: int, user_id: int, next_due: datetime) -> None:
         """Nothing was sent this time: the next DM is due at ``next_due``."""
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             await db.execute(
                 "UPDATE nudges SET next_due_at = ? WHERE guild_id = ? AND user_id = ?",
                 (to_db_time(next_due), guild_id, user_id),
@@ -266,7 +271,7 @@ class InboxQueries:
         ]
         if listening:
             rows.append((guild_id, "listening", user_id, None, None, at))
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             await db.executemany(
                 """INSERT INTO reminders (guild_id, kind, user_id, message_id, author_id, sent_at)
                    VALUES (?, ?, ?, ?, ?, ?)""",
@@ -297,8 +302,8 @@ class InboxQueries:
             "since": to_db_time(since),
             "until": to_db_time(until),
         }
-        async with self._store.db.execute(_WEEK, params) as cursor:
-            row = await cursor.fetchone()
+        async with self._reading() as db:
+            row = await fetch_one(db, _WEEK, params)
         assert row is not None  # scalar subqueries always return a row
         return int(row[0]), int(row[1]), int(row[2])
 
@@ -310,8 +315,8 @@ class InboxQueries:
             "since": to_db_time(now - timedelta(days=INBOX_DAYS)),
             "deadline": to_db_time(now),
         }
-        async with self._store.db.execute(_SUGGESTION, params) as cursor:
-            row = await cursor.fetchone()
+        async with self._reading() as db:
+            row = await fetch_one(db, _SUGGESTION, params)
         if row is None:
             return None
         return Suggestion(int(row[0]), int(row[1]), None if row[2] is None else int(row[2]))
@@ -319,7 +324,7 @@ class InboxQueries:
     async def record_answers(self, now: datetime) -> int:
         """Note when the items of DMs were answered, and listening nudges followed."""
         params = {"since": to_db_time(now - timedelta(days=INBOX_DAYS))}
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             answered = [*await fetch_all(db, _ANSWERED_ITEMS, params)]
             answered += await fetch_all(db, _LISTENED, params)
             await db.executemany(
@@ -330,9 +335,10 @@ class InboxQueries:
 
 
 # The last DM to the member from any guild comes along: one DM a day, across guilds.
-_NUDGE_COLUMNS = """guild_id, user_id, hour, enabled, next_due_at, last_sent_at,
+_NUDGES = """SELECT guild_id, user_id, hour, enabled, next_due_at, last_sent_at,
     last_listening_at, off_reason,
-    (SELECT max(n.last_sent_at) FROM nudges n WHERE n.user_id = nudges.user_id)"""
+    (SELECT max(n.last_sent_at) FROM nudges n WHERE n.user_id = nudges.user_id)
+FROM nudges"""
 
 
 def _nudge(row: Any) -> NudgeSettings:

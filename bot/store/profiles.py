@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.analysis.summary import ratio
+from bot.store.connection import fetch_one
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.connection import Access
 
 _PROFILE = """
 SELECT
@@ -68,15 +69,14 @@ class Profile:
 class ProfileQueries:
     """Reads member profiles."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, reading: Access) -> None:
+        self._reading = reading
 
     async def profile(self, guild_id: int, user_id: int, start: str, end: str) -> Profile:
         """A member's profile over ``[start, end)``; questions answered are others' questions
         of the window that the member replied to or answered in their thread."""
-        await self._store.flush()
         params = {"guild_id": guild_id, "user_id": user_id, "start": start, "end": end}
-        async with self._store.db.execute(_PROFILE, params) as cursor:
-            row = await cursor.fetchone()
+        async with self._reading() as db:
+            row = await fetch_one(db, _PROFILE, params)
         assert row is not None  # scalar subqueries always return a row
         return Profile(*(int(value) for value in row))

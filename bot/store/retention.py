@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.connection import Access
 
 
 class RetentionQueries:
     """The retention job's one statement."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, writing: Access) -> None:
+        self._writing = writing
 
     async def erase_content_before(self, cutoff: str) -> int:
         """Erase the text of messages posted before ``cutoff``; returns how many."""
-        await self._store.flush()
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             cursor = await db.execute(
                 "UPDATE messages SET content = NULL WHERE created_at < ? AND content IS NOT NULL",
                 (cutoff,),

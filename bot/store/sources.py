@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from bot.analysis.missing_data import MissingData
 from bot.clock import to_db_time
+from bot.store.connection import fetch_one
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.connection import Access
 
 # Whether any stretch of imported history that lacks something meets [start, end):
 # the live bot's days answer here, from the guild's few rows, without reading messages.
@@ -55,22 +56,19 @@ FROM sourced
 class SourceQueries:
     """Reads what the sources of stored messages recorded."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, reading: Access) -> None:
+        self._reading = reading
 
     async def missing_data(self, guild_id: int, start: datetime, end: datetime) -> MissingData:
         """For the guild's messages that count in ``[start, end)`` (UTC): whether they
         all come from exports without reply data, without mention lists, without the
         users of reactions. All False when there is no such message, or when one of them
         came from a source that recorded it (the live bot records everything)."""
-        await self._store.flush()
         params = {"guild_id": guild_id, "start": to_db_time(start), "end": to_db_time(end)}
-        db = self._store.db
-        async with db.execute(_ANY_GAP, params) as cursor:
-            if await cursor.fetchone() is None:
+        async with self._reading() as db:
+            if await fetch_one(db, _ANY_GAP, params) is None:
                 return MissingData()
-        async with db.execute(_MESSAGES_IN_GAPS, params) as cursor:
-            row = await cursor.fetchone()
+            row = await fetch_one(db, _MESSAGES_IN_GAPS, params)
         total, no_replies, no_mentions, no_reactions = (int(v) for v in row or (0, 0, 0, 0))
         if total == 0:
             return MissingData()

@@ -1,4 +1,5 @@
-"""Daily summaries: every number of docs/metrics.md, computed in SQL over indexed tables.
+"""Daily summaries: what each number of docs/metrics.md is computed from, read in SQL
+over indexed tables; the arithmetic on it is bot/analysis/daily.py's.
 
 A day is ``[start, end)`` in UTC store time, from the guild's local calendar day.
 Each query reads one day (or the trailing week) through an index on time, so the
@@ -8,28 +9,23 @@ cost follows the day's activity, not the guild's history.
 from __future__ import annotations
 
 import json
-import statistics
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis.broadcasters import BroadcasterRule
+from bot.analysis.daily import Asked, DayRows, MemberWeek, daily_summary
 from bot.analysis.days import day_bounds
-from bot.analysis.summary import (
-    Broadcaster,
-    DailySummary,
-    TopConnector,
-    TopConversation,
-    ratio,
-)
+from bot.analysis.summary import DailySummary, TopConnector, TopConversation
 from bot.clock import from_db_time, to_db_time
-from bot.store.connection import fetch_all
+from bot.store.connection import fetch_all, fetch_one
+from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
 
 if TYPE_CHECKING:
     import aiosqlite
 
-    from bot.store import Store
+    from bot.store.activity import ActivityDays
+    from bot.store.connection import Access
 
 # The day's totals from its activity rollup (bot/store/activity.py): messages that
 # count (by a member, with text or an attachment, not deleted), listening messages,
@@ -46,29 +42,24 @@ WHERE guild_id = :guild_id AND kind = 'join' AND at >= :start AND at < :end
 """
 
 # The messages of the day that ask for a response: questions, and the first-ever
-# message of each newcomer (whose join is the join event or Discord's join time,
-# else, for imported history, that first message itself). Newcomers are looked for
-# among the members who joined in the week before the day or whose join is unknown
-# (every stored message's author has a ``members`` row), each by the first message
-# of theirs, through the per-author index. For each message asked, the first
-# response by the time of computing (:deadline), and for newcomers whether a reply
-# or thread reply reached them within 24 h (bot/store/responses.py).
+# message of each newcomer (bot/store/newcomers.py; the join is the join event or
+# Discord's join time, unknown for imported history). Newcomers are looked for among
+# the members who joined in the week before the day or whose join is unknown (every
+# stored message's author has a ``members`` row), each by the first message of
+# theirs, through the per-author index. For each message asked, the first response
+# by the time of computing (:deadline), and for newcomers whether a reply or thread
+# reply reached them within 24 h (bot/store/responses.py).
 _ASKED = f"""
 WITH newcomer_firsts AS (
     SELECT q.message_id FROM (
-        SELECT mb.joined_at, (
-            SELECT e.message_id FROM messages e
-            WHERE e.guild_id = :guild_id AND e.author_id = mb.user_id
-              AND e.kind = 'message' AND e.deleted = 0
-            ORDER BY e.created_at, e.message_id LIMIT 1) AS message_id
+        SELECT mb.joined_at, {first_message(":guild_id", "mb.user_id")} AS message_id
         FROM members mb
         WHERE mb.guild_id = :guild_id
           AND (mb.joined_at IS NULL OR mb.joined_at >= :newcomers_joined_since)
     ) AS f
     JOIN messages q ON q.message_id = f.message_id
     WHERE q.created_at >= :start AND q.created_at < :end
-      AND (f.joined_at IS NULL
-           OR f.joined_at >= strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '-7 days'))
+      AND {joined_recently("f.joined_at", "q.created_at")}
 ),
 asked AS (
     SELECT q.*, q.message_id IN (SELECT message_id FROM newcomer_firsts) AS newcomer_first
@@ -87,7 +78,7 @@ SELECT
     CASE WHEN q.newcomer_first THEN {FIRST_REPLY_TO_AUTHOR} IS NOT NULL ELSE 0 END
         AS newcomer_replied
 FROM asked q
-"""  # noqa: S608 (composed from the constants of bot/store/responses.py only)
+"""  # noqa: S608 (composed from bot/store/responses.py and newcomers.py only)
 
 # The day's connections, once: their number, the reciprocal ones, and the members
 # with the most of them. One row even on a day without any.
@@ -125,7 +116,9 @@ SELECT
      WHERE guild_id = :guild_id AND first_at >= :week_ago_end AND first_at < :end)
 """
 
-# Each member's week, summed from the seven daily rollups that end on the day.
+# Each member's week, summed from the seven daily rollups that end on the day. The
+# listening ratio is compared and ordered exact, as BroadcasterRule.applies compares it
+# (a double division, in SQLite as in Python); daily_summary rounds it for display.
 _BROADCASTERS = """
 WITH week AS (
     SELECT user_id AS member, sum(messages) AS messages, sum(replies) AS replies,
@@ -136,11 +129,12 @@ WITH week AS (
     HAVING sum(messages) >= :min_messages
 ),
 scored AS (
-    SELECT member, messages,
-           round((replies + reactions) * 1.0 / (messages + reactions), 3) AS listening_ratio
+    SELECT member, messages, replies + reactions AS listening,
+           messages + reactions AS activity,
+           (replies + reactions) * 1.0 / (messages + reactions) AS listening_ratio
     FROM week
 )
-SELECT scored.member, scored.messages, scored.listening_ratio, mb.display_name
+SELECT scored.member, scored.messages, scored.listening, scored.activity, mb.display_name
 FROM scored
 LEFT JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = scored.member
 WHERE scored.listening_ratio < :max_ratio
@@ -227,33 +221,13 @@ VALUES (
 _LIST_FIELDS = ("top_connectors", "broadcasters", "top_conversations")
 
 
-@dataclass(frozen=True, slots=True)
-class _Asked:
-    """A question or a newcomer's first message, and how it was answered."""
-
-    created_at: str
-    is_question: int
-    newcomer_first: int
-    first_response: str | None
-    newcomer_replied: int
-
-    @property
-    def wait_seconds(self) -> float:
-        assert self.first_response is not None
-        return (from_db_time(self.first_response) - from_db_time(self.created_at)).total_seconds()
-
-    @property
-    def answered_within_a_day(self) -> bool:
-        return bool(self.newcomer_replied) or (
-            self.first_response is not None and self.wait_seconds <= 86_400
-        )
-
-
 class SummaryQueries:
-    """Computes, stores and reads daily summaries."""
+    """Reads what daily summaries are computed from; stores and reads the summaries."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, reading: Access, writing: Access, activity: ActivityDays) -> None:
+        self._reading = reading
+        self._writing = writing
+        self._activity = activity
 
     async def compute(
         self,
@@ -264,11 +238,21 @@ class SummaryQueries:
         rule: BroadcasterRule | None = None,
     ) -> DailySummary:
         """Compute one guild's summary of one local day, with responses up to ``computed_at``."""
-        await self._store.flush()
+        return daily_summary(await self.day_rows(guild_id, day, timezone, computed_at, rule))
+
+    async def day_rows(
+        self,
+        guild_id: int,
+        day: date,
+        timezone: str,
+        computed_at: str,
+        rule: BroadcasterRule | None = None,
+    ) -> DayRows:
+        """Everything one local day's summary is computed from, each part read in SQL."""
         rule = rule or BroadcasterRule()
         start, end = day_bounds(day, timezone)
         week_first = day - timedelta(days=6)
-        await self._store.activity.ensure(guild_id, week_first, day, timezone)
+        await self._activity.ensure(guild_id, week_first, day, timezone)
         params: dict[str, Any] = {
             "guild_id": guild_id,
             "day": day.isoformat(),
@@ -277,50 +261,39 @@ class SummaryQueries:
             "end": end,
             "deadline": computed_at,
             "week_ago_end": day_bounds(day - timedelta(days=7), timezone)[1],
-            "newcomers_joined_since": to_db_time(from_db_time(start) - timedelta(days=7)),
+            "newcomers_joined_since": to_db_time(
+                from_db_time(start) - timedelta(days=NEWCOMER_DAYS)
+            ),
             "min_messages": rule.min_messages,
             "max_ratio": rule.max_ratio,
         }
-        db = self._store.db
-        activity = await _one(db, _DAY_ACTIVITY, params)
-        (new_members,) = await _one(db, _NEW_MEMBERS, params)
-        asked_rows = await fetch_all(db, _ASKED, params)
-        connections = await fetch_all(db, _CONNECTIONS, params)
-        network = await _one(db, _NETWORK, params)
-        broadcasters = await fetch_all(db, _BROADCASTERS, params)
-        conversations = await fetch_all(db, _TOP_CONVERSATIONS, params)
-        reminders_sent, reminders_followed = await _one(db, _REMINDERS, params)
-        messages, replies, reactions, active_members = activity
-        asked = [_Asked(*row) for row in asked_rows]
-        waits = [a.wait_seconds for a in asked if a.is_question and a.first_response]
-        questions = sum(1 for a in asked if a.is_question)
-        newcomers = [a for a in asked if a.newcomer_first]
+        async with self._reading() as db:
+            messages, replies, reactions, active_members = await _one(db, _DAY_ACTIVITY, params)
+            (new_members,) = await _one(db, _NEW_MEMBERS, params)
+            asked = await fetch_all(db, _ASKED, params)
+            connections = await fetch_all(db, _CONNECTIONS, params)
+            new_connections, network_size, growth = await _one(db, _NETWORK, params)
+            broadcasters = await fetch_all(db, _BROADCASTERS, params)
+            conversations = await fetch_all(db, _TOP_CONVERSATIONS, params)
+            reminders_sent, reminders_followed = await _one(db, _REMINDERS, params)
+        # One row even on a day without connections: the totals, then the top members.
         active_connections, reciprocal = connections[0][:2]
-        new_connections, network_size, growth = network
-        return DailySummary(
+        return DayRows(
             guild_id=guild_id,
-            day=day.isoformat(),
+            day=day,
             timezone=timezone,
             computed_at=computed_at,
             messages=messages,
-            active_members=active_members,
-            new_members=new_members,
-            conversation_starters=messages - replies,
             replies=replies,
             reactions=reactions,
-            listening_ratio=ratio(replies + reactions, messages + reactions),
-            questions=questions,
-            questions_answered=len(waits),
-            unanswered_questions=questions - len(waits),
-            response_rate=ratio(len(waits), questions),
-            median_first_response_seconds=statistics.median(waits) if waits else None,
+            active_members=active_members,
+            new_members=new_members,
+            asked=tuple(_asked(*row) for row in asked),
             active_connections=active_connections,
-            new_connections=new_connections,
             reciprocal_connections=reciprocal,
+            new_connections=new_connections,
             network_size=network_size,
             network_growth_7d=growth,
-            newcomer_first_messages=len(newcomers),
-            newcomers_answered=sum(1 for a in newcomers if a.answered_within_a_day),
             reminders_sent=reminders_sent,
             reminders_followed=reminders_followed,
             top_connectors=tuple(
@@ -329,8 +302,8 @@ class SummaryQueries:
                 if u is not None
             ),
             broadcasters=tuple(
-                Broadcaster(user_id=u, name=name, messages=n, listening_ratio=r)
-                for u, n, r, name in broadcasters
+                MemberWeek(user_id=u, name=name, messages=n, listening=listening, activity=a)
+                for u, n, listening, a, name in broadcasters
             ),
             top_conversations=tuple(
                 TopConversation(channel_id=c, message_id=m, messages=n, participants=p)
@@ -366,16 +339,20 @@ class SummaryQueries:
         row = summary.to_json()
         for key in _LIST_FIELDS:
             row[key] = json.dumps(row[key], ensure_ascii=False)
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             await db.execute(_SAVE, row)
 
     async def stored(self, guild_id: int, first: date, last: date) -> list[DailySummary]:
         """The stored summaries of ``first`` to ``last`` included, in day order."""
-        async with self._store.db.execute(
-            """SELECT * FROM daily_summaries
-               WHERE guild_id = ? AND day >= ? AND day <= ? ORDER BY day""",
-            (guild_id, first.isoformat(), last.isoformat()),
-        ) as cursor:
+        async with (
+            self._reading() as db,
+            db.execute(
+                """SELECT * FROM daily_summaries
+                   WHERE guild_id = ? AND day >= ? AND day <= ? ORDER BY day""",
+                (guild_id, first.isoformat(), last.isoformat()),
+            ) as cursor,
+        ):
+            # Every column, by name: the columns are the summary's JSON fields.
             names = [column[0] for column in cursor.description]
             rows = await cursor.fetchall()
         found = []
@@ -388,7 +365,22 @@ class SummaryQueries:
 
 
 async def _one(db: aiosqlite.Connection, sql: str, params: dict[str, Any]) -> tuple[Any, ...]:
-    async with db.execute(sql, params) as cursor:
-        row = await cursor.fetchone()
+    row = await fetch_one(db, sql, params)
     assert row is not None  # aggregates always return a row
-    return tuple(row)
+    return row
+
+
+def _asked(
+    created_at: str,
+    is_question: int,
+    newcomer_first: int,
+    first_response: str | None,
+    newcomer_replied: int,
+) -> Asked:
+    return Asked(
+        asked_at=from_db_time(created_at),
+        is_question=bool(is_question),
+        newcomer_first=bool(newcomer_first),
+        first_response=None if first_response is None else from_db_time(first_response),
+        newcomer_replied=bool(newcomer_replied),
+    )

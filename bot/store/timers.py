@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time, utcnow
+from bot.store.connection import fetch_one
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from bot.store import Store
+    from bot.store.connection import Access
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +41,9 @@ def _timer(row: Iterable[Any]) -> Timer:
 class TimerQueries:
     """Schedules, reads and removes timers; at most one per kind and guild."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, reading: Access, writing: Access) -> None:
+        self._reading = reading
+        self._writing = writing
 
     async def schedule(
         self, kind: str, guild_id: int | None, due_at: datetime, payload: dict[str, Any]
@@ -56,7 +58,7 @@ class TimerQueries:
             "payload": payload_text,
             "created_at": to_db_time(utcnow()),
         }
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             # ``IS`` rather than ``=``: a guild-less timer has a NULL guild_id, and
             # the unique index treats NULLs as distinct, so ON CONFLICT never fires.
             await db.execute(
@@ -79,7 +81,7 @@ class TimerQueries:
 
     async def cancel(self, kind: str, guild_id: int | None) -> bool:
         """Remove the timer of this kind for this guild; whether there was one."""
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             cursor = await db.execute(
                 "DELETE FROM timers WHERE kind = ? AND guild_id IS ?", (kind, guild_id)
             )
@@ -87,21 +89,23 @@ class TimerQueries:
 
     async def get(self, kind: str, guild_id: int | None) -> Timer | None:
         """The timer of this kind for this guild, if one is scheduled."""
-        async with self._store.db.execute(
-            """SELECT timer_id, kind, guild_id, due_at, payload FROM timers
-               WHERE kind = ? AND guild_id IS ?""",
-            (kind, guild_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        async with self._reading() as db:
+            row = await fetch_one(
+                db,
+                """SELECT timer_id, kind, guild_id, due_at, payload FROM timers
+                   WHERE kind = ? AND guild_id IS ?""",
+                (kind, guild_id),
+            )
         return None if row is None else _timer(row)
 
     async def earliest(self) -> Timer | None:
         """The timer that falls due first, if any."""
-        async with self._store.db.execute(
-            """SELECT timer_id, kind, guild_id, due_at, payload FROM timers
-               ORDER BY due_at, timer_id LIMIT 1"""
-        ) as cursor:
-            row = await cursor.fetchone()
+        async with self._reading() as db:
+            row = await fetch_one(
+                db,
+                """SELECT timer_id, kind, guild_id, due_at, payload FROM timers
+                   ORDER BY due_at, timer_id LIMIT 1""",
+            )
         return None if row is None else _timer(row)
 
     async def pop_due(self, now: datetime) -> Timer | None:
@@ -112,7 +116,7 @@ class TimerQueries:
         cancelled the timer a moment before (ids may be reused, so a separate
         read then delete-by-id could remove a newer timer and fire a stale one).
         """
-        async with self._store.transaction() as db:
+        async with self._writing() as db:
             cursor = await db.execute(
                 """DELETE FROM timers WHERE timer_id =
                        (SELECT timer_id FROM timers WHERE due_at <= ?

@@ -91,3 +91,35 @@ async def test_turning_alerts_on_again_skips_what_fell_due_while_off(history: Hi
 
     assert claim is None
     assert settings.checked_until == at("2026-03-02 12:00")
+
+
+async def test_the_alerts_announce_exactly_the_newcomers_the_summary_counts(
+    history: History,
+) -> None:
+    settings = await alerts_on(history, "2026-03-02 08:00")
+    joined_today, imported, deleted_first, week_to_the_minute = 21, 22, 23, 24
+    long_ago, eight_days = 25, 26
+    history.join(joined_today, "2026-03-02 08:00")
+    history.join(deleted_first, "2026-02-25 08:00")
+    history.join(week_to_the_minute, "2026-02-23 09:00")
+    history.join(long_ago, "2026-01-10 09:00")
+    history.join(eight_days, "2026-02-22 10:00")
+    expected = [
+        history.post(joined_today, "2026-03-02 09:00", "Hi all"),
+        history.post(imported, "2026-03-02 09:20", "No join known: my first message counts"),
+    ]
+    history.post(joined_today, "2026-03-02 09:10", "A second message is not a first")
+    gone = history.post(deleted_first, "2026-03-02 09:30", "Oops, wrong channel")
+    history.delete(gone, "2026-03-02 09:31")
+    expected.append(history.post(deleted_first, "2026-03-02 09:40", "Hello again"))
+    expected.append(history.post(week_to_the_minute, "2026-03-02 09:00", "Joined a week ago"))
+    history.post(long_ago, "2026-03-02 09:50", "Joined long ago, first message today")
+    history.post(eight_days, "2026-03-02 09:55", "Joined eight days ago")
+
+    claim = await history.store.alerts.claim_due(settings, at("2026-03-02 23:00"))
+    summary = await history.summary("2026-03-02")
+
+    assert claim is not None
+    announced = [i.message_id for i in claim.items if i.kind == "newcomer"]
+    assert sorted(announced) == sorted(expected)
+    assert summary.newcomer_first_messages == len(expected) == 4

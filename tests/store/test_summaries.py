@@ -393,3 +393,39 @@ async def test_stored_summaries_keep_the_reminders(history: History) -> None:
     assert stored == summary
     assert (stored.reminders_sent, stored.reminders_followed) == (2, 1)
     assert (stored.to_json()["reminders_sent"], stored.to_json()["reminders_followed"]) == (2, 1)
+
+
+# Rounding: the broadcaster test compares exact ratios; every ratio rounds one way
+
+
+async def test_a_ratio_just_below_the_limit_makes_a_broadcaster_though_it_shows_as_the_limit(
+    history: History,
+) -> None:
+    announcement = history.post(B, "2026-02-28 08:00", "New rules")
+    for i in range(401):  # 80 replies in 401 messages: a listening ratio of 0.1995
+        when = f"2026-03-02 {10 + i // 60:02d}:{i % 60:02d}"
+        history.post(D, when, "noted", reply_to=announcement if i < 80 else None)
+
+    summary = await history.summary("2026-03-02")
+
+    # Rounded before the test (to 0.2, not below 0.2), D was not on the list.
+    assert summary.broadcasters == (
+        Broadcaster(user_id=D, name=f"member {D}", messages=401, listening_ratio=0.2),
+    )
+
+
+async def test_a_members_week_and_the_day_round_a_half_the_same_way(history: History) -> None:
+    announcement = history.post(B, "2026-02-20 08:00", "New rules")
+    for minute in range(16):  # 1 reply in 16 messages: 0.0625
+        history.post(
+            D,
+            f"2026-03-02 10:{minute:02d}",
+            "noted",
+            reply_to=announcement if minute == 0 else None,
+        )
+
+    summary = await history.summary("2026-03-02")
+
+    # SQLite rounded D's half up to 0.063 while Python took the day's to even, 0.062.
+    assert summary.listening_ratio == 0.063
+    assert summary.broadcasters[0].listening_ratio == 0.063

@@ -27,7 +27,7 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 @pytest.fixture
 def timers(store: Store) -> TimerQueries:
-    return TimerQueries(store)
+    return store.timers
 
 
 def rows_on_disk(path: Path) -> list[tuple[str, int | None, str, str]]:
