@@ -87,6 +87,7 @@ from bot.store import Store
 from bot.store.alerts import FOLLOW_DAYS
 from bot.store.responses import FIRST_RESPONSE
 from bot.store.timers import Timer
+from bot.summaries import SummaryService
 from bot.timers import TimerDispatcher
 
 TARGET_PASS_MS = 100.0
@@ -549,7 +550,13 @@ async def measure(path: Path, setup: Setup, passes: int) -> Measured:
     await store.open()
     try:
         clock = PassClock(store.db)
-        service = ReminderService(store, TimerDispatcher(store.timers, _never_fired), Settings())
+        settings = Settings()
+        service = ReminderService(
+            store,
+            TimerDispatcher(store.timers, _never_fired),
+            settings,
+            SummaryService(store, settings.defaults),
+        )
         results = []
         for _ in range(passes):
             await restore(store, setup)

@@ -54,7 +54,7 @@ class AscoltoBot(commands.Bot):
         self.timer_dispatcher = TimerDispatcher(store.timers, self._fire_timer)
         self.summaries = SummaryService(store, settings.defaults)
         self.digests = DigestService(store, self.timer_dispatcher, self.summaries)
-        self.reminders = ReminderService(store, self.timer_dispatcher, settings)
+        self.reminders = ReminderService(store, self.timer_dispatcher, settings, self.summaries)
         self._flusher = tasks.loop(seconds=settings.database.flush_interval_seconds)(self._flush)
         self._heart = tasks.loop(seconds=settings.database.heartbeat_interval_seconds)(self._beat)
         self._connected = False

@@ -14,12 +14,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.analysis.broadcasters import BroadcasterRule
 from bot.analysis.nudge_plan import NudgeDecision, QuietHours, decide, first_due
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.alerts import AlertClaim, AlertItem, AlertSettings, PostedAlert
 from bot.store.inbox import DM_CLOSED, InboxItem, NudgeSettings, Suggestion
+from bot.summaries import SummaryService
 from bot.timers import TimerDispatcher
 
 REMINDER_TIMER = "reminders"
@@ -58,8 +58,15 @@ class ReminderService:
     """Alerts, inboxes and nudges: schedules the reminder pass, decides what it posts,
     sends and marks, and records what Discord did."""
 
-    def __init__(self, store: Store, dispatcher: TimerDispatcher, settings: Settings) -> None:
+    def __init__(
+        self,
+        store: Store,
+        dispatcher: TimerDispatcher,
+        settings: Settings,
+        summaries: SummaryService,
+    ) -> None:
         self._store = store
+        self._summaries = summaries
         self._dispatcher = dispatcher
         self._settings = settings
         self._interval = timedelta(seconds=settings.reminders.check_interval_seconds)
@@ -160,7 +167,7 @@ class ReminderService:
 
     async def timezone(self, guild_id: int) -> str:
         """The guild's time zone: its digest's, else the configured default."""
-        return await self._store.guilds.timezone(guild_id, self._settings.defaults.timezone)
+        return await self._summaries.timezone(guild_id)
 
     async def inbox(self, guild_id: int, user_id: int, now: datetime) -> list[InboxItem]:
         """The member's open items of the last 7 days, newest first (``/inbox``)."""
@@ -268,8 +275,7 @@ class ReminderService:
         last = nudge.last_listening_at
         if last is not None and now - last < LISTENING_NUDGE_EVERY:
             return False
-        rule = BroadcasterRule.from_defaults(self._settings.defaults)
         messages, replies, reactions = await self._store.inbox.week(
             nudge.guild_id, nudge.user_id, now - PROFILE_WINDOW, now
         )
-        return rule.applies(messages, replies, reactions)
+        return self._summaries.rule.applies(messages, replies, reactions)

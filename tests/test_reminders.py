@@ -13,6 +13,7 @@ from bot.reminders import REMINDER_TIMER, ReminderService
 from bot.settings import DefaultsSettings, RemindersSettings, Settings
 from bot.store import Store
 from bot.store.timers import Timer
+from bot.summaries import SummaryService
 from bot.timers import TimerDispatcher
 from tests.store.history import GUILD, History, at
 
@@ -44,7 +45,8 @@ def service(history: History) -> ReminderService:
         defaults=DefaultsSettings(alert_after_minutes=90, newcomer_alert_after_minutes=45),
     )
     dispatcher = TimerDispatcher(history.store.timers, never_fired)
-    return ReminderService(history.store, dispatcher, settings)
+    summaries = SummaryService(history.store, settings.defaults)
+    return ReminderService(history.store, dispatcher, settings, summaries)
 
 
 async def next_pass(history: History) -> Timer | None:
