@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.clock import to_db_time, utcnow
 from bot.store import Store
+from bot.store.connection import OnBusy
 from bot.store.consent import REDACTED_MENTION
 
 
@@ -46,26 +47,35 @@ class LoggingPolicy:
         """The channels a manager excluded in this guild."""
         return frozenset(self._excluded.get(guild_id, ()))
 
-    async def opt_out(self, guild_id: int, user_id: int) -> None:
-        """Stop logging a member now and delete what is stored about them."""
-        # The cache changes first so that no event queued from now on concerns them.
+    async def opt_out(self, guild_id: int, user_id: int, *, on_busy: OnBusy | None = None) -> None:
+        """Stop logging a member and delete what is stored about them. Waits its turn
+        however long an import holds the file, awaiting ``on_busy`` at each wait."""
+        await self._store.consent.forget(guild_id, user_id, to_db_time(utcnow()), on_busy=on_busy)
+        # Memory follows the file, never leads it: if the write fails, the member is
+        # still logged in both. Events queued meanwhile are dropped by the file's guards.
         self._opted_out.add((guild_id, user_id))
-        await self._store.consent.forget(guild_id, user_id, to_db_time(utcnow()))
 
-    async def opt_in(self, guild_id: int, user_id: int) -> None:
+    async def opt_in(self, guild_id: int, user_id: int, *, on_busy: OnBusy | None = None) -> None:
         """Log a member again from now on."""
-        await self._store.consent.opt_in(guild_id, user_id, to_db_time(utcnow()))
+        await self._store.consent.opt_in(guild_id, user_id, to_db_time(utcnow()), on_busy=on_busy)
         self._opted_out.discard((guild_id, user_id))
 
-    async def exclude_channel(self, guild_id: int, channel_id: int) -> int:
+    async def exclude_channel(
+        self, guild_id: int, channel_id: int, *, on_busy: OnBusy | None = None
+    ) -> int:
         """Stop logging a channel and its threads; returns stored messages deleted."""
-        self._excluded.setdefault(guild_id, set()).add(channel_id)
-        return await self._store.guild_config.exclude_channel(
-            guild_id, channel_id, to_db_time(utcnow())
+        deleted = await self._store.guild_config.exclude_channel(
+            guild_id, channel_id, to_db_time(utcnow()), on_busy=on_busy
         )
+        self._excluded.setdefault(guild_id, set()).add(channel_id)  # after the file
+        return deleted
 
-    async def include_channel(self, guild_id: int, channel_id: int) -> bool:
+    async def include_channel(
+        self, guild_id: int, channel_id: int, *, on_busy: OnBusy | None = None
+    ) -> bool:
         """Log a channel again from now on; False if it was not excluded."""
-        changed = await self._store.guild_config.include_channel(guild_id, channel_id)
+        changed = await self._store.guild_config.include_channel(
+            guild_id, channel_id, on_busy=on_busy
+        )
         self._excluded.get(guild_id, set()).discard(channel_id)
         return changed

@@ -32,6 +32,7 @@ from bot.dce.reader import ExportError, find_exports
 from bot.render.text import plural
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.imports import one_import_at_a_time
 from bot.summaries import SummaryService
 
 HELP = "import history from DiscordChatExporter JSON exports (files or folders)"
@@ -65,19 +66,28 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("no DiscordChatExporter export found in the paths given")
     path = settings.database.path
     asyncio.run(_prepare(path))  # create the file, or bring its schema up to date
-    started = time.perf_counter()
-    importer = Importer(path, settings.privacy)
-    try:
-        with _progress(sum(e.size for e in exports)) as progress:
-            report = importer.run(exports, progress)
-    finally:
-        importer.close()
+    with one_import_at_a_time(path, on_wait=lambda: _say_waiting(path)):
+        started = time.perf_counter()
+        importer = Importer(path, settings.privacy)
+        try:
+            with _progress(sum(e.size for e in exports)) as progress:
+                report = importer.run(exports, progress)
+        finally:
+            importer.close()
     seconds = time.perf_counter() - started
     for failure in report.failed:
         print(f"failed: {failure} (nothing of it was kept)", file=sys.stderr)
     summarised = asyncio.run(_summarise(path, settings, report))
     print(_summary(report, seconds, summarised))
     return 1 if report.failed else 0
+
+
+def _say_waiting(path: Path) -> None:
+    print(
+        f"waiting: another import is writing to {path}; this one starts when it ends",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 async def _prepare(path: Path) -> None:

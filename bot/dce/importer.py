@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -102,7 +102,10 @@ class Importer:
     def __init__(self, database: Path, privacy: PrivacySettings) -> None:
         self._writer = ImportWriter(database)
         self._privacy = privacy
-        self._opted_out, self._excluded = self._writer.consent()
+        # Read again inside each file's transaction (see run): an opt-out or an exclusion
+        # committed while the import runs holds for every file after it.
+        self._opted_out: set[tuple[int, int]] = set()
+        self._excluded: set[tuple[int, int]] = set()
         self._retained_since = utcnow() - timedelta(days=privacy.content_retention_days)
         self._bots: set[int] = set()
 
@@ -118,6 +121,9 @@ class Importer:
         for export in import_order(exports):
             try:
                 with self._writer.file(), self._bulk(export):
+                    # Under the file's write lock, so nobody can change consent until
+                    # this file commits; the schema's guards drop anything that slips by.
+                    self._opted_out, self._excluded = self._writer.consent()
                     self._file(export, report, _shifted(progress, report.read, done_bytes))
             except ExportError as exc:
                 report.failed.append(str(exc))
@@ -136,7 +142,7 @@ class Importer:
 
     def _file(self, export: ExportFile, report: ImportReport, progress: Progress | None) -> None:
         """One file; ``progress`` takes the messages and bytes of this file."""
-        header = export.header
+        header = self._with_parent(export)
         excluded = {(header.guild_id, header.channel_id), (header.guild_id, header.where_id)}
         self._writer.place(
             {"guild_id": header.guild_id, "name": header.guild_name, "at": to_db_time(utcnow())},
@@ -193,6 +199,24 @@ class Importer:
         for guild_id, (first, last) in spans.spans.items():
             report.cover(guild_id, first)
             report.cover(guild_id, last)
+
+    def _with_parent(self, export: ExportFile) -> Header:
+        """The file's header, with a thread's parent channel taken from the store when
+        the file does not give it (no ``categoryId``): an excluded channel's threads
+        must stay out whatever the file says."""
+        header = export.header
+        if header.thread_id is None or header.channel_id != header.thread_id:
+            return header
+        parent = self._writer.parent_of(header.thread_id)
+        if parent is not None:
+            return replace(header, channel_id=parent, parent_id=parent)
+        if any(guild_id == header.guild_id for guild_id, _ in self._excluded):
+            raise ExportError(
+                f"{export.path}: thread {header.thread_id} does not say which channel it "
+                "belongs to and Ascolto has not seen it; this server excludes channels, so "
+                "it is not imported (export it again with a newer DiscordChatExporter)"
+            )
+        return header
 
     def _logged(self, header: Header, message: Message) -> bool:
         author = message.author

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from bot.store import connection
 from bot.store.activity import ActivityDays
 from bot.store.alerts import AlertQueries
 from bot.store.batcher import WriteBatcher
-from bot.store.connection import StoreError
+from bot.store.connection import OnBusy, StoreError
 from bot.store.consent import ConsentQueries
 from bot.store.conversations import ConversationWriter
 from bot.store.digests import DigestQueries
@@ -114,17 +115,34 @@ class Store:
         yield self.db
 
     @asynccontextmanager
-    async def writing(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def writing(
+        self, *, on_busy: OnBusy | None = None
+    ) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction that comes after every write queued so far: queued
         writes are flushed first, so that a change decided from what the gateway
-        wrote (an alert claimed, a member forgotten) sees all of it."""
-        await self.flush()
-        async with self.transaction() as db:
+        wrote (an alert claimed, a member forgotten) sees all of it.
+
+        With ``on_busy``, the write waits its turn however long another process (an
+        import) holds the file, awaiting ``on_busy`` at each wait instead of failing:
+        for changes that must never give up, like a member's consent.
+        """
+        while True:
+            try:
+                await self.flush()
+                break
+            except sqlite3.OperationalError as exc:
+                if on_busy is None or not connection.is_busy(exc):
+                    raise
+                await on_busy()
+        async with self.transaction(on_busy=on_busy) as db:
             yield db
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction at a time on the shared connection.
+    async def transaction(
+        self, *, on_busy: OnBusy | None = None
+    ) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction at a time on the shared connection; with ``on_busy``,
+        it waits as :meth:`writing` says for the file's write lock.
 
         Safe to cancel (shutdown cancels loops mid-write): a statement already handed
         to the database thread runs to its end, and the transaction is then rolled
@@ -135,7 +153,7 @@ class Store:
             if db.in_transaction:
                 # Left open by a statement that outlived its cancelled caller.
                 await db.execute("ROLLBACK")
-            await _finish(db, "BEGIN IMMEDIATE", undo="ROLLBACK")
+            await _begin(db, on_busy)
             try:
                 yield db
             except BaseException:
@@ -153,6 +171,18 @@ class Store:
         # A failure is logged by the batcher, and the rows wait for the next try.
         with contextlib.suppress(Exception):
             await self.flush()
+
+
+async def _begin(db: aiosqlite.Connection, on_busy: OnBusy | None) -> None:
+    """Take the write lock; each try waits up to the connection's busy timeout."""
+    while True:
+        try:
+            await _finish(db, "BEGIN IMMEDIATE", undo="ROLLBACK")
+            return
+        except sqlite3.OperationalError as exc:
+            if on_busy is None or not connection.is_busy(exc):
+                raise
+            await on_busy()
 
 
 async def _finish(db: aiosqlite.Connection, sql: str, *, undo: str | None = None) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import utcnow
+from bot.store.connection import is_busy
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,16 @@ class WriteBatcher:
             except BaseException as exc:
                 # Cancelled or failed: the rows go back to the front of the queue.
                 self._pending[:0] = batch
-                if isinstance(exc, Exception):
+                if is_busy(exc):
+                    # Another process (an import) holds the file: nothing is wrong
+                    # with these rows, so they wait whole for the next flush.
+                    self._flush_requested = True
+                    log.warning(
+                        "the database is busy (another process is writing to it, such as "
+                        "an import): %d writes wait for the next flush",
+                        len(batch),
+                    )
+                elif isinstance(exc, Exception):
                     # Retry on the next periodic flush, not on every new row.
                     self._flush_requested = True
                     self._failures += 1

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+import sqlite3
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -22,6 +23,8 @@ PRAGMAS = (
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
     "PRAGMA foreign_keys = ON",
+    # What a member asked to be forgotten is overwritten with zeros, not just unlinked.
+    "PRAGMA secure_delete = ON",
     # A day's summary reads tens of thousands of index entries spread over the file:
     # 64 MiB of page cache (instead of SQLite's 2 MiB) keeps them across statements,
     # and reading the first GiB of the file through a memory map (address space, not
@@ -35,6 +38,26 @@ PRAGMAS = (
 # How a query module reaches the database: ``async with access() as db``. The store
 # hands each module its ``reading`` and ``writing`` (see bot/store/__init__.py).
 Access = Callable[[], AbstractAsyncContextManager[aiosqlite.Connection]]
+
+# Awaited each time a write finds the file locked by another process and waits on.
+OnBusy = Callable[[], Awaitable[None]]
+
+
+class Writing(Protocol):
+    """How a query module opens a write transaction that may wait its turn (see
+    ``Store.writing``)."""
+
+    def __call__(
+        self, *, on_busy: OnBusy | None = None
+    ) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether SQLite gave up waiting for another connection's lock (an import's)."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc)
+    )
+
 
 # A statement's bound parameters: named (a mapping) or positional.
 Params = Mapping[str, Any] | Sequence[Any]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.store.connection import fetch_all, fetch_one
 
 if TYPE_CHECKING:
-    from bot.store.connection import Access
+    from bot.store.connection import Access, OnBusy, Writing
+
+log = logging.getLogger(__name__)
 
 # What a mention of a member who opted out reads as in stored message text.
 REDACTED_MENTION = "@someone"
@@ -66,7 +69,7 @@ class ConsentStatus:
 class ConsentQueries:
     """Reads and changes members' logging choices."""
 
-    def __init__(self, reading: Access, writing: Access) -> None:
+    def __init__(self, reading: Access, writing: Writing) -> None:
         self._reading = reading
         self._writing = writing
 
@@ -76,10 +79,16 @@ class ConsentQueries:
             rows = await fetch_all(db, "SELECT guild_id, user_id FROM members WHERE opted_out = 1")
         return {(int(g), int(u)) for g, u in rows}
 
-    async def forget(self, guild_id: int, user_id: int, at: str) -> None:
+    async def forget(
+        self, guild_id: int, user_id: int, at: str, *, on_busy: OnBusy | None = None
+    ) -> None:
         """Delete everything stored about a member and record that logging is off.
 
-        Queued writes are written first, so nothing about them lands afterwards.
+        Queued writes are written first, and the schema's consent guards drop any
+        written later. The write waits its turn however long an import holds the file
+        (``on_busy`` is awaited at each wait). Afterwards the write-ahead log is
+        emptied, so that the deleted text is not left in ``ascolto.db-wal``; freed
+        pages are zeroed (``secure_delete``).
         """
         params = {
             "guild_id": guild_id,
@@ -90,13 +99,25 @@ class ConsentQueries:
             "user_text": str(user_id),
             "redacted": REDACTED_MENTION,
         }
-        async with self._writing() as db:
+        async with self._writing(on_busy=on_busy) as db:
             for statement in _FORGET:
                 await db.execute(statement, params)
+        await self._truncate_log()
 
-    async def opt_in(self, guild_id: int, user_id: int, at: str) -> None:
+    async def _truncate_log(self) -> None:
+        """Copy the write-ahead log into the file and cut it to nothing."""
+        async with self._reading() as db:
+            row = await fetch_one(db, "PRAGMA wal_checkpoint(TRUNCATE)")
+        if row is not None and row[0]:
+            # A reader (a backup, an import) still holds older pages: the next
+            # checkpoint, at most SQLite's 1,000 pages later, writes over them.
+            log.warning("the write-ahead log could not be emptied yet: a reader holds it")
+
+    async def opt_in(
+        self, guild_id: int, user_id: int, at: str, *, on_busy: OnBusy | None = None
+    ) -> None:
         """Record that a member allows logging again (from now on)."""
-        async with self._writing() as db:
+        async with self._writing(on_busy=on_busy) as db:
             await db.execute(
                 """INSERT INTO members (guild_id, user_id, opted_out, consent_changed_at)
                    VALUES (:guild_id, :user_id, 0, :at)

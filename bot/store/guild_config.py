@@ -9,7 +9,7 @@ from bot.analysis.nudge_plan import QuietHours
 from bot.store.connection import fetch_all, fetch_one
 
 if TYPE_CHECKING:
-    from bot.store.connection import Access
+    from bot.store.connection import Access, OnBusy, Writing
 
 # What a channel (and the threads in it) leaves behind when it is excluded: nothing.
 _COUNT_MESSAGES = """
@@ -30,7 +30,7 @@ _DELETE_CHANNEL_DATA = (
 class GuildConfigQueries:
     """Reads and changes what managers configured for their guild."""
 
-    def __init__(self, reading: Access, writing: Access) -> None:
+    def __init__(self, reading: Access, writing: Writing) -> None:
         self._reading = reading
         self._writing = writing
 
@@ -43,10 +43,13 @@ class GuildConfigQueries:
             found.setdefault(int(guild_id), set()).add(int(channel_id))
         return found
 
-    async def exclude_channel(self, guild_id: int, channel_id: int, at: str) -> int:
-        """Exclude a channel and delete what was stored from it; returns the messages deleted."""
+    async def exclude_channel(
+        self, guild_id: int, channel_id: int, at: str, *, on_busy: OnBusy | None = None
+    ) -> int:
+        """Exclude a channel and delete what was stored from it; returns the messages
+        deleted. Waits its turn however long an import holds the file."""
         params = {"guild_id": guild_id, "channel_id": channel_id, "at": at}
-        async with self._writing() as db:
+        async with self._writing(on_busy=on_busy) as db:
             await db.execute(
                 """INSERT OR IGNORE INTO excluded_channels (guild_id, channel_id, excluded_at)
                    VALUES (:guild_id, :channel_id, :at)""",
@@ -58,9 +61,11 @@ class GuildConfigQueries:
                 await db.execute(statement, params)
             return int(row[0]) if row else 0
 
-    async def include_channel(self, guild_id: int, channel_id: int) -> bool:
+    async def include_channel(
+        self, guild_id: int, channel_id: int, *, on_busy: OnBusy | None = None
+    ) -> bool:
         """Log a channel again from now on; False if it was not excluded."""
-        async with self._writing() as db:
+        async with self._writing(on_busy=on_busy) as db:
             cursor = await db.execute(
                 "DELETE FROM excluded_channels WHERE guild_id = ? AND channel_id = ?",
                 (guild_id, channel_id),

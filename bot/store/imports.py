@@ -10,15 +10,16 @@ and opted-out members are never targets.
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.store.batcher import Write
-from bot.store.connection import PRAGMAS
+from bot.store.connection import PRAGMAS, is_busy
 from bot.store.conversations import (
     CHANNEL_SEEN,
     MENTION,
@@ -115,6 +116,21 @@ ON CONFLICT (guild_id, a, b) DO UPDATE SET first_at = min(first_at, excluded.fir
 """
 
 
+@contextmanager
+def one_import_at_a_time(database: Path, on_wait: Callable[[], None]) -> Iterator[None]:
+    """Imports into one database take turns: a second one calls ``on_wait`` and waits
+    for the first to end (an advisory lock on a file beside the database, released
+    by the system however the holder ends)."""
+    lock = database.with_name(database.name + ".import-lock")
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 @dataclass(slots=True)
 class Batch:
     """Rows of one stretch of a file, applied in the batcher's order: messages before
@@ -158,6 +174,13 @@ class ImportWriter:
         }
         return opted_out, excluded
 
+    def parent_of(self, channel_id: int) -> int | None:
+        """A thread's parent channel, if the store knows it."""
+        row = self._db.execute(
+            "SELECT parent_id FROM channels WHERE channel_id = ?", (channel_id,)
+        ).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
     def count(self, table: str) -> int:
         """Rows in one of the tables the import writes."""
         if table not in {"messages", "interactions", "members", "reactions"}:
@@ -166,9 +189,19 @@ class ImportWriter:
         return int(row[0])
 
     @contextmanager
-    def file(self) -> Iterator[None]:
-        """One file, all or nothing."""
-        self._db.execute("BEGIN IMMEDIATE")
+    def file(self, on_busy: Callable[[], None] | None = None) -> Iterator[None]:
+        """One file, all or nothing. The write lock is waited for as long as the bot
+        holds it (a member being forgotten can take a while), calling ``on_busy`` at
+        each wait."""
+        while True:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                if on_busy is not None:
+                    on_busy()
         try:
             yield
         except BaseException:
