@@ -43,6 +43,8 @@ class AscoltoTree(app_commands.CommandTree[discord.Client]):
             log.error("command /%s failed", command, exc_info=error)
             message = "Sorry, something went wrong on my side. The team has been told in the log."
         if interaction.response.is_done():
+            # After "thinking…" (cogs/_respond.py) the first follow-up takes its place,
+            # and stays private if the "thinking…" was.
             await interaction.followup.send(message, ephemeral=True)
         else:
             await interaction.response.send_message(message, ephemeral=True)

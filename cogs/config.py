@@ -13,6 +13,7 @@ from bot.clock import utcnow
 from bot.errors import UserError
 from bot.settings import MAX_ALERT_MINUTES, MIN_ALERT_MINUTES, validate_timezone
 from cogs._checks import require_manage_guild
+from cogs._respond import answer, thinking
 
 LoggableChannel = (
     discord.TextChannel
@@ -26,7 +27,12 @@ LoggableChannel = (
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class Config(commands.GroupCog, group_name="config"):
-    """Server settings for Ascolto (Manage Server)."""
+    """Server settings for Ascolto (Manage Server).
+
+    Each command checks its options first, so that a mistake is refused at once, then
+    answers "thinking…" before it touches the store: even a one-row change waits for the
+    store's write lock, which an import or a large deletion can hold for seconds.
+    """
 
     def __init__(self, bot: AscoltoBot) -> None:
         self.bot = bot
@@ -45,11 +51,12 @@ class Config(commands.GroupCog, group_name="config"):
         guild_id = _guild_id(interaction)
         if channel.id in self.bot.policy.excluded_channels(guild_id):
             raise UserError(f"{channel.mention} is already excluded. `/config show` lists them.")
+        await thinking(interaction)
         deleted = await self.bot.policy.exclude_channel(guild_id, channel.id)
-        await interaction.response.send_message(
+        await answer(
+            interaction,
             f"{channel.mention} is no longer logged; {deleted} stored messages from it were "
             "deleted. `/config include` logs it again.",
-            ephemeral=True,
         )
 
     @app_commands.command(name="include")
@@ -58,11 +65,13 @@ class Config(commands.GroupCog, group_name="config"):
         self, interaction: discord.Interaction[AscoltoBot], channel: LoggableChannel
     ) -> None:
         """Log an excluded channel again, from now on."""
-        if not await self.bot.policy.include_channel(_guild_id(interaction), channel.id):
+        guild_id = _guild_id(interaction)
+        if channel.id not in self.bot.policy.excluded_channels(guild_id):
             raise UserError(f"{channel.mention} is not excluded, so it is already logged.")
-        await interaction.response.send_message(
-            f"{channel.mention} is logged again from now on.", ephemeral=True
-        )
+        await thinking(interaction)
+        # False only if another manager included it meanwhile: it is logged either way.
+        await self.bot.policy.include_channel(guild_id, channel.id)
+        await answer(interaction, f"{channel.mention} is logged again from now on.")
 
     digest = app_commands.Group(name="digest", description="The automated daily digest")
 
@@ -82,14 +91,11 @@ class Config(commands.GroupCog, group_name="config"):
         show_people: bool | None = None,
     ) -> None:
         """Post a daily digest of yesterday's conversations in a channel, at a local time."""
-        current = await self.bot.store.digests.settings(_guild_id(interaction))
-        # Options left out keep their current value (or the default the first time).
-        zone = timezone or (current.timezone if current else self.bot.settings.defaults.timezone)
-        if show_people is None:
-            show_people = current.show_people if current else False
+        guild_id = _guild_id(interaction)
         try:
             post_time = parse_post_time(time)
-            validate_timezone(zone)
+            if timezone:  # a zone already in force was checked when it was set
+                validate_timezone(timezone)
         except ValueError as exc:
             raise UserError(f"{exc}. Nothing was changed.") from None
         me = channel.guild.me
@@ -99,22 +105,29 @@ class Config(commands.GroupCog, group_name="config"):
                 f"I cannot post in {channel.mention}: I need Send Messages, Embed Links and "
                 "Attach Files there. Nothing was changed."
             )
+        await thinking(interaction)
+        current = await self.bot.store.digests.settings(guild_id)
+        # Options left out keep their current value (or the default the first time).
+        zone = timezone or (current.timezone if current else self.bot.settings.defaults.timezone)
+        if show_people is None:
+            show_people = current.show_people if current else False
         hhmm = post_time.strftime("%H:%M")
         due = await self.bot.digests.configure(
-            _guild_id(interaction), channel.id, hhmm, zone, utcnow(), show_people=show_people
+            guild_id, channel.id, hhmm, zone, utcnow(), show_people=show_people
         )
-        await interaction.response.send_message(
+        await answer(
+            interaction,
             f"The daily digest will be posted in {channel.mention} at {hhmm} ({zone}). "
             f"The next one: {discord.utils.format_dt(due, 'F')}.",
-            ephemeral=True,
         )
 
     @digest.command(name="off")
     async def digest_off(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Stop posting the daily digest (summaries are still computed on request)."""
+        await thinking(interaction)
         if not await self.bot.digests.disable(_guild_id(interaction)):
             raise UserError("The daily digest is not on. `/config digest set` turns it on.")
-        await interaction.response.send_message("The daily digest is off.", ephemeral=True)
+        await answer(interaction, "The daily digest is off.")
 
     alerts = app_commands.Group(
         name="alerts", description="Alerts to the team about unanswered questions and newcomers"
@@ -144,6 +157,7 @@ class Config(commands.GroupCog, group_name="config"):
                 f"I cannot post in {channel.mention}: I need Send Messages and Embed Links "
                 "there. Nothing was changed."
             )
+        await thinking(interaction)
         alerts = await self.bot.reminders.turn_alerts_on(
             _guild_id(interaction),
             channel.id,
@@ -151,20 +165,21 @@ class Config(commands.GroupCog, group_name="config"):
             after_minutes=after_minutes,
             newcomer_after_minutes=newcomer_after_minutes,
         )
-        await interaction.response.send_message(
+        await answer(
+            interaction,
             f"Alerts go to {channel.mention}: a question with no response after "
             f"{alerts.after_minutes} minutes, a newcomer's first message with no response "
             f"after {alerts.newcomer_after_minutes} minutes. Each is announced once, and "
             "marked when it gets answered.",
-            ephemeral=True,
         )
 
     @alerts.command(name="off")
     async def alerts_off(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Stop the alerts (`/unanswered` still lists the open questions)."""
+        await thinking(interaction)
         if not await self.bot.reminders.turn_alerts_off(_guild_id(interaction)):
             raise UserError("Alerts are not on. `/config alerts set` turns them on.")
-        await interaction.response.send_message("Alerts are off.", ephemeral=True)
+        await answer(interaction, "Alerts are off.")
 
     @app_commands.command(name="quiet")
     @app_commands.describe(
@@ -180,24 +195,24 @@ class Config(commands.GroupCog, group_name="config"):
             starts, ends = parse_post_time(start), parse_post_time(end)
         except ValueError as exc:
             raise UserError(f"{exc}. Nothing was changed.") from None
+        await thinking(interaction)
         if starts == ends:
             await self.bot.store.guild_config.set_quiet_hours(guild_id, None)
-            await interaction.response.send_message(
-                "No quiet hours: members' DMs go out at the hour they chose.", ephemeral=True
-            )
+            await answer(interaction, "No quiet hours: members' DMs go out at the hour they chose.")
             return
         await self.bot.store.guild_config.set_quiet_hours(guild_id, QuietHours(starts, ends))
         zone = await self.bot.reminders.timezone(guild_id)
-        await interaction.response.send_message(
+        await answer(
+            interaction,
             f"Quiet hours: no DM from {start} to {end} ({zone}). A DM due then waits until "
             f"{end}, or the next day.",
-            ephemeral=True,
         )
 
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Show this server's Ascolto settings."""
         guild_id = _guild_id(interaction)
+        await thinking(interaction)
         settings = self.bot.settings
         excluded = sorted(self.bot.policy.excluded_channels(guild_id))
         embed = discord.Embed(title="Ascolto settings for this server")
@@ -241,7 +256,7 @@ class Config(commands.GroupCog, group_name="config"):
             value=", ".join(f"<#{c}>" for c in excluded) if excluded else "none",
             inline=False,
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await answer(interaction, embed=embed)
 
 
 def _check_minutes(option: str, given: int | None) -> None:

@@ -11,6 +11,7 @@ from bot.clock import utcnow
 from bot.errors import UserError
 from bot.render.reminders import inbox_embed
 from bot.store.inbox import InboxItem
+from cogs._respond import answer, thinking
 
 INBOX_SHOWN = 10  # items listed, each with its Done button
 INBOX_TIMEOUT_SECONDS = 900.0
@@ -53,11 +54,14 @@ class DoneButton(discord.ui.Button[InboxView]):
     async def callback(self, interaction: discord.Interaction[AscoltoBot]) -> None:  # type: ignore[override]
         view = self.view
         assert view is not None  # a button is only pressed inside its view
+        # A write and a read, either of which may wait on the store for seconds: take
+        # the press now (a deferred update) and edit the inbox in place when done.
+        await interaction.response.defer()
         await view.bot.reminders.mark_done(
             view.guild_id, view.user_id, self.item.message_id, utcnow()
         )
         embed = await view.refresh()
-        await interaction.response.edit_message(embed=embed, view=view)
+        await answer(interaction, embed=embed, view=view)
 
 
 class Inbox(commands.Cog):
@@ -71,9 +75,10 @@ class Inbox(commands.Cog):
     async def inbox(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Replies and mentions of the last 7 days still waiting for your answer (private)."""
         assert interaction.guild_id is not None  # guild_only
+        await thinking(interaction)
         view = InboxView(self.bot, interaction.guild_id, interaction.user.id)
         embed = await view.refresh()
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        await answer(interaction, embed=embed, view=view)
 
     nudges = app_commands.Group(
         name="nudges", description="A private daily DM about replies you owe", guild_only=True
@@ -88,31 +93,34 @@ class Inbox(commands.Cog):
         assert interaction.guild_id is not None  # guild_only
         if hour is not None and not 0 <= hour <= 23:
             raise UserError(f"`hour` must be a whole hour from 0 to 23, not {hour}.")
+        await thinking(interaction)
         on = await self.bot.reminders.turn_nudges_on(
             interaction.guild_id, interaction.user.id, hour, utcnow()
         )
-        await interaction.response.send_message(
+        await answer(
+            interaction,
             f"Nudges are on: at most one DM a day, at {on.hour:02d}:00 ({on.timezone}), only "
             "when something waits for you. The first could come "
             f"{discord.utils.format_dt(on.first_due, 'R')}. Keep your DMs open for this "
             "server. `/nudges off` stops them.",
-            ephemeral=True,
         )
 
     @nudges.command(name="off")
     async def nudges_off(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Stop the daily DM."""
         assert interaction.guild_id is not None  # guild_only
+        await thinking(interaction)
         if not await self.bot.reminders.turn_nudges_off(
             interaction.guild_id, interaction.user.id, utcnow()
         ):
             raise UserError("Nudges are already off. `/nudges on` turns them on.")
-        await interaction.response.send_message("Nudges are off.", ephemeral=True)
+        await answer(interaction, "Nudges are off.")
 
     @nudges.command(name="status")
     async def nudges_status(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Whether you get the daily DM, when, and when the last one came."""
         assert interaction.guild_id is not None  # guild_only
+        await thinking(interaction)
         nudge = await self.bot.reminders.nudges(interaction.guild_id, interaction.user.id)
         if nudge is None or not nudge.enabled:
             text = "Nudges are off (the default). `/nudges on` turns them on."
@@ -128,7 +136,7 @@ class Inbox(commands.Cog):
                 text += f" Next check: {discord.utils.format_dt(nudge.next_due_at, 'f')}."
         if nudge is not None and nudge.last_sent_at is not None:
             text += f" Last DM: {discord.utils.format_dt(nudge.last_sent_at, 'f')}."
-        await interaction.response.send_message(text, ephemeral=True)
+        await answer(interaction, text)
 
 
 async def setup(bot: AscoltoBot) -> None:

@@ -9,11 +9,16 @@ from discord.ext import commands
 from bot.app import AscoltoBot
 from bot.clock import from_db_time
 from bot.render.text import plural
+from cogs._respond import answer, thinking
 
 
 @app_commands.guild_only()
 class Privacy(commands.GroupCog, group_name="privacy"):
-    """See and choose what Ascolto keeps about you in this server."""
+    """See and choose what Ascolto keeps about you in this server.
+
+    A command with something to count, delete or record answers "thinking…" first:
+    deleting a long history can take seconds, longer than Discord waits.
+    """
 
     def __init__(self, bot: AscoltoBot) -> None:
         self.bot = bot
@@ -23,6 +28,7 @@ class Privacy(commands.GroupCog, group_name="privacy"):
     async def status(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Whether your activity here is logged, and what is stored about you."""
         guild, user = _ids(interaction)
+        await thinking(interaction)
         found = await self.bot.store.consent.status(guild, user)
         if found.opted_out:
             since = (
@@ -43,43 +49,51 @@ class Privacy(commands.GroupCog, group_name="privacy"):
                 "`/privacy optout` stops logging and deletes it all; "
                 "`/privacy forget` deletes it all and keeps logging off until you opt in."
             )
-        await interaction.response.send_message(text, ephemeral=True)
+        await answer(interaction, text)
 
     @app_commands.command(name="optout")
     async def optout(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Stop logging your activity here, and delete what is already stored."""
         guild, user = _ids(interaction)
         if not self.bot.policy.member_logged(guild, user):
-            text = "You had already opted out: nothing about you is stored here."
-        else:
-            await self._forget(guild, user)
-            text = (
-                "Done: your activity in this server is no longer logged, and everything stored "
-                "about you here has been deleted. `/privacy optin` turns logging back on."
+            await interaction.response.send_message(
+                "You had already opted out: nothing about you is stored here.", ephemeral=True
             )
-        await interaction.response.send_message(text, ephemeral=True)
+            return
+        await thinking(interaction)
+        await self._forget(guild, user)
+        await answer(
+            interaction,
+            "Done: your activity in this server is no longer logged, and everything stored "
+            "about you here has been deleted. `/privacy optin` turns logging back on.",
+        )
 
     @app_commands.command(name="optin")
     async def optin(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Allow logging of your activity here again, from now on."""
         guild, user = _ids(interaction)
         if self.bot.policy.member_logged(guild, user):
-            text = "Logging of your activity here is already on."
-        else:
-            await self.bot.policy.opt_in(guild, user)
-            self.bot.recorder.forget_member(guild, user)
-            text = "Logging of your activity in this server is on again, from now on."
-        await interaction.response.send_message(text, ephemeral=True)
+            await interaction.response.send_message(
+                "Logging of your activity here is already on.", ephemeral=True
+            )
+            return
+        await thinking(interaction)  # one row, but it waits for the store's write lock
+        await self.bot.policy.opt_in(guild, user)
+        self.bot.recorder.forget_member(guild, user)
+        await answer(
+            interaction, "Logging of your activity in this server is on again, from now on."
+        )
 
     @app_commands.command(name="forget")
     async def forget(self, interaction: discord.Interaction[AscoltoBot]) -> None:
         """Delete everything stored about you here; logging stays off until you opt in."""
         guild, user = _ids(interaction)
+        await thinking(interaction)
         await self._forget(guild, user)
-        await interaction.response.send_message(
+        await answer(
+            interaction,
             "Everything Ascolto stored about you in this server has been deleted, and logging "
             "stays off until you run `/privacy optin`.",
-            ephemeral=True,
         )
 
     async def _forget(self, guild_id: int, user_id: int) -> None:

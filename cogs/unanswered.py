@@ -17,6 +17,7 @@ from bot.render.reminders import unanswered_embed
 from bot.settings import MAX_ALERT_MINUTES
 from bot.store.alerts import AlertItem
 from cogs._checks import require_manage_guild
+from cogs._respond import answer, thinking
 
 PAGE_SIZE = 10
 PAGES_TIMEOUT_SECONDS = 600.0
@@ -95,6 +96,7 @@ class Unanswered(commands.Cog):
                 f"(7 days), not {older_than_minutes}."
             )
         assert interaction.guild_id is not None  # guild_only
+        await thinking(interaction)
         items = await self.bot.reminders.unanswered(
             interaction.guild_id,
             utcnow(),
@@ -102,10 +104,9 @@ class Unanswered(commands.Cog):
             older_than=timedelta(minutes=older_than_minutes),
         )
         pages = Pages(interaction.guild_id, items, interaction.user.id)
-        if pages.pages == 1:
-            await interaction.response.send_message(embed=pages.embed(), ephemeral=True)
-            return
-        await interaction.response.send_message(embed=pages.embed(), view=pages, ephemeral=True)
+        # One page needs no buttons; the pages are all in memory, so turning one answers
+        # at once.
+        await answer(interaction, embed=pages.embed(), view=pages if pages.pages > 1 else None)
 
 
 async def setup(bot: AscoltoBot) -> None:

@@ -83,3 +83,9 @@ async def answers_before_slow_work(
     monkeypatch.setattr(owner, name, original)
     assert not env.errors_since(errors), env.errors_since(errors)
     return result
+
+
+def answered_at_once(result: Any) -> bool:
+    """Whether a command answered with its message at once, with no "thinking…" first:
+    the answer that replaces a "thinking…" is an edit of it, so it carries an edit time."""
+    return result.response is not None and result.response.message.edited_at is None

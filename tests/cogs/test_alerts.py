@@ -8,7 +8,12 @@ import pytest
 from bot import create_bot
 from bot.errors import UserError
 from bot.settings import RemindersSettings
-from tests.helpers import query, slow_clock_settings
+from tests.helpers import (
+    answered_at_once,
+    answers_before_slow_work,
+    query,
+    slow_clock_settings,
+)
 
 MINUTE = 60
 HOUR = 3600
@@ -158,7 +163,39 @@ async def test_bad_alert_options_get_a_clear_answer_and_change_nothing(
     assert bad_quiet.ephemeral and "HH:MM" in bad_quiet.response.content
     assert query(db_path, "SELECT count(*) FROM alert_settings") == [(0,)]
     assert query(db_path, "SELECT count(*) FROM quiet_hours") == [(0,)]
+    assert all(answered_at_once(r) for r in (too_soon, too_late, bad_quiet))
     assert [type(error) for error in simcord_env.errors] == [UserError] * 4
+
+
+async def test_alerts_and_quiet_hours_answer_before_touching_the_store(
+    simcord_env, simcord_bot, world, db_path, monkeypatch
+):
+    _, general, team, maria, _, _ = world
+    reminders = simcord_bot.reminders
+
+    def held(slow, command, **options):
+        return answers_before_slow_work(
+            simcord_env,
+            monkeypatch,
+            slow,
+            lambda: maria.slash(general, f"config {command}", **options),
+        )
+
+    on = await held((reminders, "turn_alerts_on"), "alerts set", channel=team, after_minutes=30)
+    quiet = await held(
+        (simcord_bot.store.guild_config, "set_quiet_hours"), "quiet", start="22:00", end="07:00"
+    )
+    no_quiet = await held(
+        (simcord_bot.store.guild_config, "set_quiet_hours"), "quiet", start="08:00", end="08:00"
+    )
+    off = await held((reminders, "turn_alerts_off"), "alerts off")
+
+    assert on.response.content.startswith(f"Alerts go to {team.mention}: a question with no")
+    assert quiet.response.content.startswith("Quiet hours: no DM from 22:00 to 07:00 (UTC).")
+    assert no_quiet.response.content.startswith("No quiet hours")
+    assert off.response.content == "Alerts are off."
+    assert all(r.ephemeral for r in (on, quiet, no_quiet, off))
+    assert query(db_path, "SELECT enabled FROM alert_settings") == [(0,)]
 
 
 async def test_members_cannot_see_the_managers_reminder_commands(simcord_bot, world):

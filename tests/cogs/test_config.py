@@ -6,7 +6,7 @@ import discord
 import pytest
 
 from bot.errors import UserError
-from tests.helpers import create_thread, stored
+from tests.helpers import answered_at_once, answers_before_slow_work, create_thread, query, stored
 
 
 @pytest.fixture
@@ -88,6 +88,7 @@ async def test_bad_choices_get_a_clear_private_answer(simcord_env, simcord_bot, 
     assert "is not excluded" in not_excluded.response.content
     assert twice.ephemeral
     assert "already excluded" in twice.response.content
+    assert answered_at_once(not_excluded) and answered_at_once(twice)
     assert [type(error) for error in simcord_env.errors] == [UserError, UserError]
 
 
@@ -130,3 +131,77 @@ async def test_exclusions_survive_a_restart(simcord_env, simcord_bot, world, set
         assert await stored(new_bot, "SELECT content FROM messages") == [("logged",)]
     finally:
         await new_bot.close()
+
+
+# Discord's three seconds: each command answers (defers) before it touches the store
+
+
+async def test_exclude_include_and_show_answer_before_touching_the_store(
+    simcord_env, simcord_bot, world, monkeypatch
+):
+    _, general, staff, manager, alice = world
+    await alice.send(staff, "staff talk")
+    policy = simcord_bot.policy
+
+    def held(slow, command, **options):
+        return answers_before_slow_work(
+            simcord_env,
+            monkeypatch,
+            slow,
+            lambda: manager.slash(general, f"config {command}", **options),
+        )
+
+    excluded = await held((policy, "exclude_channel"), "exclude", channel=staff)
+    shown = await held((simcord_bot.store.digests, "settings"), "show")
+    included = await held((policy, "include_channel"), "include", channel=staff)
+
+    assert "1 stored messages from it were deleted" in excluded.response.content
+    fields = {field.name: field.value for field in shown.response.embeds[0].fields}
+    assert fields["Excluded channels"] == f"<#{staff.id}>"
+    assert included.response.content == f"{staff.mention} is logged again from now on."
+    assert all(r.ephemeral for r in (excluded, shown, included))
+    assert await stored(simcord_bot, "SELECT count(*) FROM excluded_channels") == [(0,)]
+
+
+async def test_the_digest_commands_answer_before_touching_the_store(
+    simcord_env, simcord_bot, world, monkeypatch
+):
+    _, general, staff, manager, _ = world
+
+    on = await answers_before_slow_work(
+        simcord_env,
+        monkeypatch,
+        (simcord_bot.digests, "configure"),
+        lambda: manager.slash(
+            general, "config digest set", channel=staff, time="09:00", timezone="Europe/Rome"
+        ),
+    )
+    off = await answers_before_slow_work(
+        simcord_env,
+        monkeypatch,
+        (simcord_bot.digests, "disable"),
+        lambda: manager.slash(general, "config digest off"),
+    )
+
+    assert on.ephemeral and "at 09:00 (Europe/Rome)" in on.response.content
+    assert off.ephemeral and off.response.content == "The daily digest is off."
+
+
+async def test_bad_digest_options_are_refused_at_once(simcord_env, simcord_bot, world, db_path):
+    guild, general, _, manager, _ = world
+    closed = discord.PermissionOverwrite(send_messages=False)
+    staff = guild.create_text_channel("announcements", overwrites={simcord_bot.user: closed})
+
+    bad_time = await manager.slash(general, "config digest set", channel=general, time="9am")
+    bad_zone = await manager.slash(
+        general, "config digest set", channel=general, time="09:00", timezone="Mars/Base"
+    )
+    no_rights = await manager.slash(general, "config digest set", channel=staff, time="09:00")
+
+    assert "HH:MM" in bad_time.response.content and "Mars/Base" in bad_zone.response.content
+    assert no_rights.response.content.startswith(f"I cannot post in {staff.mention}")
+    for refused in (bad_time, bad_zone, no_rights):
+        assert refused.ephemeral and answered_at_once(refused)
+        assert refused.response.content.endswith("Nothing was changed.")
+    assert query(db_path, "SELECT count(*) FROM digest_settings") == [(0,)]
+    assert [type(error) for error in simcord_env.errors] == [UserError] * 3

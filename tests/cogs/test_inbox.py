@@ -6,7 +6,7 @@ import discord
 import pytest
 
 from bot.errors import UserError
-from tests.helpers import query
+from tests.helpers import answered_at_once, answers_before_slow_work, query
 
 MINUTE = 60
 
@@ -112,4 +112,63 @@ async def test_bad_unanswered_options_get_a_clear_answer(simcord_env, simcord_bo
 
     assert result.ephemeral
     assert "from 0 to 10080" in result.response.content and "not -5" in result.response.content
+    assert answered_at_once(result)  # refused before any "thinking…"
     assert [type(error) for error in simcord_env.errors] == [UserError]
+
+
+# Discord's three seconds: each command answers (defers) before it reads or writes
+
+
+async def test_the_inbox_answers_before_reading_and_its_done_button_still_works(
+    simcord_env, simcord_bot, world, monkeypatch
+):
+    _, general, random, _, alice, bob, carol = world
+    mine = await alice.send(general, "Plan for Saturday")
+    await bob.send(general, "I can help", reply_to=mine)
+    from_carol = await carol.send(random, f"<@{alice.user.id}> poster?")
+
+    result = await answers_before_slow_work(
+        simcord_env,
+        monkeypatch,
+        (simcord_bot.reminders, "inbox"),
+        lambda: alice.slash(general, "inbox"),
+    )
+    assert result.ephemeral and listed(result)[0] == "2 waiting for your reply"
+
+    # The press is taken at once (a deferred update) and the inbox is edited in place.
+    pressed = await answers_before_slow_work(
+        simcord_env,
+        monkeypatch,
+        (simcord_bot.reminders, "mark_done"),
+        lambda: alice.click(result.response, label="Done 1"),
+        ephemeral=False,  # no new message: the pressed one is edited
+    )
+
+    assert pressed.response.id == result.response.id
+    assert result.response.ephemeral and listed(result)[0] == "1 waiting for your reply"
+    assert query(simcord_bot.store.path, "SELECT message_id FROM inbox_done") == [(from_carol.id,)]
+    await alice.click(result.response, label="Done 1")
+    assert listed(result)[0] == "Your inbox is empty"
+
+
+async def test_unanswered_answers_before_reading_and_its_pages_still_turn(
+    simcord_env, simcord_bot, world, monkeypatch
+):
+    _, general, _, maria, alice, _, _ = world
+    asked = [await alice.send(general, f"Question number {number}?") for number in range(12)]
+
+    result = await answers_before_slow_work(
+        simcord_env,
+        monkeypatch,
+        (simcord_bot.reminders, "unanswered"),
+        lambda: maria.slash(general, "unanswered"),
+    )
+    first_page = listed(result)[1]
+    await maria.click(result.response, label="Next")
+    second_page = listed(result)[1]
+    await maria.click(result.response, label="Previous")
+
+    assert result.ephemeral and listed(result)[0] == "12 open questions"
+    assert f"/{asked[0].id})" in first_page and f"/{asked[10].id})" not in first_page
+    assert f"/{asked[10].id})" in second_page and f"/{asked[0].id})" not in second_page
+    assert listed(result)[1] == first_page

@@ -8,7 +8,12 @@ import pytest
 from bot import create_bot
 from bot.errors import UserError
 from bot.settings import RemindersSettings
-from tests.helpers import query, slow_clock_settings
+from tests.helpers import (
+    answered_at_once,
+    answers_before_slow_work,
+    query,
+    slow_clock_settings,
+)
 
 MINUTE = 60
 HOUR = 3600
@@ -162,8 +167,34 @@ async def test_nudges_status_off_and_bad_values(simcord_env, simcord_bot, world,
 
     assert "off (the default)" in default.response.content
     assert bad_hour.ephemeral and "from 0 to 23" in bad_hour.response.content
+    assert answered_at_once(bad_hour)
     assert not_on.ephemeral and "already off" in not_on.response.content
     assert "on, at 09:00 (UTC)" in on.response.content
     assert off.ephemeral and off.response.content == "Nudges are off."
     assert query(db_path, "SELECT enabled FROM nudges") == [(0,)]
     assert [type(error) for error in simcord_env.errors] == [UserError, UserError]
+
+
+async def test_the_nudge_commands_answer_before_touching_the_store(
+    simcord_env, simcord_bot, world, db_path, monkeypatch
+):
+    _, general, _, alice, _ = world
+    reminders = simcord_bot.reminders
+
+    def held(slow, command, **options):
+        return answers_before_slow_work(
+            simcord_env,
+            monkeypatch,
+            (reminders, slow),
+            lambda: alice.slash(general, f"nudges {command}", **options),
+        )
+
+    on = await held("turn_nudges_on", "on", hour=9)
+    status = await held("nudges", "status")
+    off = await held("turn_nudges_off", "off")
+
+    assert on.response.content.startswith("Nudges are on: at most one DM a day, at 09:00 (UTC)")
+    assert status.response.content.startswith("Nudges are on, at 09:00 (UTC).")
+    assert off.response.content == "Nudges are off."
+    assert all(r.ephemeral for r in (on, status, off))
+    assert query(db_path, "SELECT enabled FROM nudges") == [(0,)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import create_thread, stored
+from tests.helpers import answered_at_once, answers_before_slow_work, create_thread, stored
 
 
 @pytest.fixture
@@ -164,3 +164,45 @@ async def test_privacy_commands_are_for_servers_only(simcord_env, simcord_bot, w
     available = alice.user.available_commands()
 
     assert not any(name.startswith("privacy") for name in available)
+
+
+# Discord's three seconds: deleting a long history can take longer than Discord waits
+
+
+async def test_each_privacy_command_answers_before_touching_the_store(
+    simcord_env, simcord_bot, world, db_path, monkeypatch
+):
+    _, general, alice, bob, carol = world
+    await a_conversation_about(simcord_env, general, alice, bob, carol)
+    policy = simcord_bot.policy
+
+    def held(slow, command):
+        return answers_before_slow_work(
+            simcord_env, monkeypatch, slow, lambda: alice.slash(general, f"privacy {command}")
+        )
+
+    status = await held((simcord_bot.store.consent, "status"), "status")
+    optout = await held((policy, "opt_out"), "optout")
+    optin = await held((policy, "opt_in"), "optin")  # one row, behind the write lock
+    forget = await held((policy, "opt_out"), "forget")
+
+    assert "2 messages, 5 interactions with other members" in status.response.content
+    assert optout.response.content.startswith("Done: your activity in this server is no longer")
+    assert optin.response.content.startswith("Logging of your activity in this server is on")
+    assert forget.response.content.startswith("Everything Ascolto stored about you")
+    assert all(r.ephemeral for r in (status, optout, optin, forget))
+    await simcord_bot.store.flush()
+    assert places_holding(db_path, alice.id) == ["members.user_id"]
+
+
+async def test_nothing_to_change_is_answered_at_once(simcord_env, simcord_bot, world):
+    _, general, alice, _, _ = world
+
+    already_in = await alice.slash(general, "privacy optin")
+    await alice.slash(general, "privacy optout")
+    already_out = await alice.slash(general, "privacy optout")
+
+    assert already_in.ephemeral and answered_at_once(already_in)
+    assert already_in.response.content == "Logging of your activity here is already on."
+    assert already_out.ephemeral and answered_at_once(already_out)
+    assert already_out.response.content.startswith("You had already opted out")
