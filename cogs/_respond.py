@@ -12,7 +12,17 @@ tree's error handler (bot/errors.py).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import discord
+
+# What a member or manager reads while a change of consent waits for the database: it
+# is never given up, so they are told it is in line rather than left with "thinking…".
+WAITING = (
+    "Another task (such as an import of history) is writing to Ascolto's database right "
+    "now. Your {change} is next in line and will not be dropped: this message changes "
+    "as soon as it is done."
+)
 
 
 async def thinking(interaction: discord.Interaction[discord.Client]) -> None:
@@ -31,3 +41,19 @@ async def answer(
     deferred, in the message whose button was pressed); the view's buttons then work
     on that message."""
     await interaction.edit_original_response(content=content, embed=embed, view=view)
+
+
+def waiting_note(
+    interaction: discord.Interaction[discord.Client], change: str
+) -> Callable[[], Awaitable[None]]:
+    """For a write that waits its turn: the first wait replaces "thinking…" with a note
+    that ``change`` ("opt-out", "exclusion", ...) is in line; later waits say nothing."""
+    told = False
+
+    async def tell() -> None:
+        nonlocal told
+        if not told:
+            told = True
+            await interaction.edit_original_response(content=WAITING.format(change=change))
+
+    return tell

@@ -11,9 +11,10 @@ from bot.analysis.nudge_plan import QuietHours
 from bot.app import AscoltoBot
 from bot.clock import utcnow
 from bot.errors import UserError
+from bot.render.text import plural
 from bot.settings import MAX_ALERT_MINUTES, MIN_ALERT_MINUTES, validate_timezone
 from cogs._checks import require_manage_guild
-from cogs._respond import answer, thinking
+from cogs._respond import answer, thinking, waiting_note
 
 LoggableChannel = (
     discord.TextChannel
@@ -52,11 +53,14 @@ class Config(commands.GroupCog, group_name="config"):
         if channel.id in self.bot.policy.excluded_channels(guild_id):
             raise UserError(f"{channel.mention} is already excluded. `/config show` lists them.")
         await thinking(interaction)
-        deleted = await self.bot.policy.exclude_channel(guild_id, channel.id)
+        deleted = await self.bot.policy.exclude_channel(
+            guild_id, channel.id, on_busy=waiting_note(interaction, "exclusion")
+        )
         await answer(
             interaction,
-            f"{channel.mention} is no longer logged; {deleted} stored messages from it were "
-            "deleted. `/config include` logs it again.",
+            f"{channel.mention} is no longer logged; {plural(deleted, 'stored message')} "
+            f"from it {'was' if deleted == 1 else 'were'} deleted. `/config include` logs it "
+            "again.",
         )
 
     @app_commands.command(name="include")
@@ -70,7 +74,9 @@ class Config(commands.GroupCog, group_name="config"):
             raise UserError(f"{channel.mention} is not excluded, so it is already logged.")
         await thinking(interaction)
         # False only if another manager included it meanwhile: it is logged either way.
-        await self.bot.policy.include_channel(guild_id, channel.id)
+        await self.bot.policy.include_channel(
+            guild_id, channel.id, on_busy=waiting_note(interaction, "change")
+        )
         await answer(interaction, f"{channel.mention} is logged again from now on.")
 
     digest = app_commands.Group(name="digest", description="The automated daily digest")
@@ -246,7 +252,7 @@ class Config(commands.GroupCog, group_name="config"):
         embed.add_field(
             name="Message text",
             value=(
-                f"kept {settings.privacy.content_retention_days} days"
+                f"kept {plural(settings.privacy.content_retention_days, 'day')}"
                 if settings.privacy.store_content
                 else "not stored"
             ),

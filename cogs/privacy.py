@@ -9,7 +9,8 @@ from discord.ext import commands
 from bot.app import AscoltoBot
 from bot.clock import from_db_time
 from bot.render.text import plural
-from cogs._respond import answer, thinking
+from bot.store.connection import OnBusy
+from cogs._respond import answer, thinking, waiting_note
 
 
 @app_commands.guild_only()
@@ -61,7 +62,7 @@ class Privacy(commands.GroupCog, group_name="privacy"):
             )
             return
         await thinking(interaction)
-        await self._forget(guild, user)
+        await self._forget(guild, user, waiting_note(interaction, "opt-out"))
         await answer(
             interaction,
             "Done: your activity in this server is no longer logged, and everything stored "
@@ -78,7 +79,7 @@ class Privacy(commands.GroupCog, group_name="privacy"):
             )
             return
         await thinking(interaction)  # one row, but it waits for the store's write lock
-        await self.bot.policy.opt_in(guild, user)
+        await self.bot.policy.opt_in(guild, user, on_busy=waiting_note(interaction, "opt-in"))
         self.bot.recorder.forget_member(guild, user)
         await answer(
             interaction, "Logging of your activity in this server is on again, from now on."
@@ -89,15 +90,15 @@ class Privacy(commands.GroupCog, group_name="privacy"):
         """Delete everything stored about you here; logging stays off until you opt in."""
         guild, user = _ids(interaction)
         await thinking(interaction)
-        await self._forget(guild, user)
+        await self._forget(guild, user, waiting_note(interaction, "request to be forgotten"))
         await answer(
             interaction,
             "Everything Ascolto stored about you in this server has been deleted, and logging "
             "stays off until you run `/privacy optin`.",
         )
 
-    async def _forget(self, guild_id: int, user_id: int) -> None:
-        await self.bot.policy.opt_out(guild_id, user_id)
+    async def _forget(self, guild_id: int, user_id: int, on_busy: OnBusy) -> None:
+        await self.bot.policy.opt_out(guild_id, user_id, on_busy=on_busy)
         self.bot.recorder.forget_member(guild_id, user_id)
 
 

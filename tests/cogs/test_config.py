@@ -155,7 +155,7 @@ async def test_exclude_include_and_show_answer_before_touching_the_store(
     shown = await held((simcord_bot.store.digests, "settings"), "show")
     included = await held((policy, "include_channel"), "include", channel=staff)
 
-    assert "1 stored messages from it were deleted" in excluded.response.content
+    assert "1 stored message from it was deleted" in excluded.response.content
     fields = {field.name: field.value for field in shown.response.embeds[0].fields}
     assert fields["Excluded channels"] == f"<#{staff.id}>"
     assert included.response.content == f"{staff.mention} is logged again from now on."

@@ -10,16 +10,14 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import textwrap
-import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.policy import LoggingPolicy
 from bot.store import Store
+from tests.dce.concurrent import paused_import
 from tests.dce.exports import GENERAL, GUILD, export, message, user, write
 from tests.helpers import query
 from tests.test_cli import run_cli
@@ -27,50 +25,6 @@ from tests.test_cli import run_cli
 ADA, BEN = user(1, "ada"), user(2, "ben")
 SECOND_CHANNEL = "900000000000000011"
 THIRD_CHANNEL = "900000000000000012"
-
-# The import, paused where the test says: ``between`` the first file's commit and the
-# second file's start (no lock held), or ``inside`` the first file's transaction, just
-# after it took the write lock.
-_IMPORTER = textwrap.dedent(
-    """
-    import contextlib, sys, time
-    from pathlib import Path
-    from bot.dce.importer import Importer
-    from bot.dce.reader import find_exports
-    from bot.settings import PrivacySettings
-    from bot.store.imports import ImportWriter, one_import_at_a_time
-
-    db, folder, signals = (Path(argument) for argument in sys.argv[1:4])
-    where = sys.argv[4]
-    files = ImportWriter.file
-    started = 0
-
-    def pause():
-        (signals / "paused").touch()
-        deadline = time.monotonic() + 30
-        while not (signals / "go").exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-    @contextlib.contextmanager
-    def file(self, *args, **kwargs):
-        global started
-        started += 1
-        if where == "between" and started == 2:
-            pause()
-        with files(self, *args, **kwargs):
-            if where == "inside" and started == 1:
-                pause()
-            yield
-
-    ImportWriter.file = file
-    exports, _ = find_exports([folder])
-    with one_import_at_a_time(db, on_wait=lambda: None):  # as ``ascolto import`` does
-        run = Importer(db, PrivacySettings())
-        report = run.run(exports)
-        run.close()
-    print(report.new, len(report.failed))
-    """
-)
 
 
 def three_files(folder: Path) -> None:
@@ -96,33 +50,6 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
         yield opened
     finally:
         await opened.close()
-
-
-@contextmanager
-def paused_import(db: Path, folder: Path, signals: Path, where: str) -> Iterator[list[str]]:
-    """Start the import in a second process; yields once it has paused. Its output
-    (new rows, failed files) is in the list after the block."""
-    signals.mkdir()
-    process = subprocess.Popen(
-        [sys.executable, "-c", _IMPORTER, str(db), str(folder), str(signals), where],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    output: list[str] = []
-    try:
-        deadline = time.monotonic() + 60
-        while not (signals / "paused").exists():
-            assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "the import never reached its pause"
-            time.sleep(0.01)
-        yield output
-    finally:
-        (signals / "go").touch()
-        out, err = process.communicate(timeout=120)
-        assert process.returncode == 0, err
-        output.extend(out.split())
 
 
 def stored_for_ada(db: Path) -> list[tuple[int, int]]:
