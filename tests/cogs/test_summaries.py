@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import UserError
-from tests.helpers import answers_before_slow_work, slow_clock_settings
+from tests.helpers import answered_at_once, answers_before_slow_work, slow_clock_settings
 
 DAY = 24 * 3600
 
@@ -143,7 +143,7 @@ async def test_a_bad_day_for_a_public_summary_is_answered_privately(
     result = await maria.slash(general, "summary", day="tomorrow", public=True)
 
     assert result.ephemeral and "YYYY-MM-DD" in result.response.content
-    assert not result.deferred  # refused at once, before any waiting
+    assert answered_at_once(result)  # refused at once, before any "thinking…"
     assert [type(e) for e in simcord_env.errors] == [UserError]
 
 
