@@ -12,6 +12,7 @@ import dataclasses
 import io
 import json
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, Protocol
 
 import networkx as nx
@@ -30,6 +31,9 @@ FORMATS_OF = {
 # Without a range, summaries cover this many days ending yesterday (the others: all time);
 # the longest range is bot/summaries.py's MAX_DAYS, as for ``ascolto report``.
 SUMMARY_DAYS = 30
+
+# How each format shows a value that is not known, for the line that says why.
+SHOWN_AS = {"csv": "empty", "json": "null"}
 
 SUMMARY_COLUMNS = tuple(field.name for field in dataclasses.fields(DailySummary))
 _LIST_FIELDS = ("top_connectors", "broadcasters", "top_conversations")
@@ -79,20 +83,41 @@ def _or(words: Sequence[str]) -> str:
 # summaries
 
 
-def write_summaries(stream: TextSink, summaries: Iterable[DailySummary], fmt: str) -> None:
-    """One row (CSV) or object (JSON) per day, with docs/metrics.md's field names. In CSV
-    the per-person lists are JSON text in their cell and a missing value is empty."""
+def summary_record(
+    summary: DailySummary, unknown: AbstractSet[str] = frozenset()
+) -> dict[str, Any]:
+    """The JSON object of a day (``report --json``, exports): docs/metrics.md's field names,
+    and None for the ``unknown`` fields, those its sources could not know."""
+    data = summary.to_json()
+    for key in unknown:
+        data[key] = None
+    return data
+
+
+def write_summaries(
+    stream: TextSink,
+    summaries: Sequence[DailySummary],
+    fmt: str,
+    unknown: Sequence[AbstractSet[str]] = (),
+) -> None:
+    """One row (CSV) or object (JSON) per day, with docs/metrics.md's field names;
+    ``unknown`` holds each day's fields that are not known (null in JSON). In CSV the
+    per-person lists are JSON text in their cell and a missing or unknown value is empty."""
+    days = unknown or [frozenset()] * len(summaries)
+    records = [summary_record(s, u) for s, u in zip(summaries, days, strict=True)]
     if fmt == "json":
-        _write_json(stream, [s.to_json() for s in summaries])
+        _write_json(stream, records)
         return
     writer = csv.writer(stream)
     writer.writerow(SUMMARY_COLUMNS)
-    for summary in summaries:
-        data = summary.to_json()
-        writer.writerow(
-            json.dumps(data[key], ensure_ascii=False) if key in _LIST_FIELDS else data[key]
-            for key in SUMMARY_COLUMNS
-        )
+    for data in records:
+        writer.writerow(_csv_cell(key, data[key]) for key in SUMMARY_COLUMNS)
+
+
+def _csv_cell(key: str, value: Any) -> Any:
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False) if key in _LIST_FIELDS else value
 
 
 # connections

@@ -2,18 +2,21 @@
 
 The cogs, the command line and the digest ask here for "the summaries of this guild for
 this day or range". The rules live once: the guild's time zone, its latest complete day,
-its first observed day (nothing is summarised before it), the longest range, and who
-counts as a broadcaster. A request that cannot be met raises a :class:`SummaryError`;
-each front end words it for its users (cogs as ``UserError``, the CLI as ``CliError``).
+its first observed day (nothing is summarised before it), the longest range, who counts
+as a broadcaster, and which numbers of imported history its export could not know. A
+request that cannot be met raises a :class:`SummaryError`; each front end words it for
+its users (cogs as ``UserError``, the CLI as ``CliError``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.analysis.broadcasters import BroadcasterRule
 from bot.analysis.days import day_bounds, day_start, local_day
+from bot.analysis.missing_data import MissingData, unknown_fields, why_unknown
 from bot.analysis.summary import DailySummary
 from bot.clock import to_db_time
 from bot.settings import DefaultsSettings, validate_timezone
@@ -151,6 +154,22 @@ class GuildListing:
     members: int
 
 
+@dataclass(frozen=True, slots=True)
+class Unknowns:
+    """For a list of summaries: each one's fields that its sources could not know (to be
+    shown as "—", written as null or an empty cell, never as zero), and why."""
+
+    fields: tuple[frozenset[str], ...]  # one per summary, in the list's order
+    missing: MissingData  # what the sources of those days lacked, all days together
+
+    def __bool__(self) -> bool:
+        return any(self.fields)
+
+    def why(self, shown_as: str = "—") -> str:
+        """The one line that says why, once per output; "" when nothing is unknown."""
+        return why_unknown(self.missing, shown_as=shown_as)
+
+
 class SummaryService:
     """The summaries of a guild's days, and the rules about which days and which guild."""
 
@@ -206,6 +225,34 @@ class SummaryService:
         )
         await self._store.summaries.save(summary)
         return summary
+
+    async def missing_data(self, guild_id: int, day: date, timezone: str) -> MissingData:
+        """What the sources of every one of the day's messages lacked (imported history);
+        nothing for a day the live bot recorded."""
+        start, end = day_start(day, timezone), day_start(day + timedelta(days=1), timezone)
+        missing = await self._store.sources.missing_data(guild_id, start, end)
+        # Who reacted is set aside for now (channel_sources still records it): the issue
+        # asks about replies and mentions, and counting it would blank the listening ratio
+        # and the connections of the 2023 exports too, which carry replies and mentions
+        # but only how many reacted.
+        return replace(missing, reactions=False)
+
+    async def unknowns(self, summaries: Sequence[DailySummary]) -> Unknowns:
+        """Each summary's fields that its sources could not know, read now rather than
+        stored: importing newer files of the same days makes them known."""
+        found = []
+        lacking = MissingData()
+        for summary in summaries:
+            day = date.fromisoformat(summary.day)
+            missing = await self.missing_data(summary.guild_id, day, summary.timezone)
+            unknown = frozenset(unknown_fields(summary, missing))
+            if unknown:
+                lacking = MissingData(
+                    replies=lacking.replies or missing.replies,
+                    mentions=lacking.mentions or missing.mentions,
+                )
+            found.append(unknown)
+        return Unknowns(tuple(found), lacking)
 
     async def member_week(self, guild_id: int, user_id: int, now: datetime) -> Profile:
         """A member's last :data:`PROFILE_DAYS` local days, today included."""

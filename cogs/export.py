@@ -17,6 +17,7 @@ from bot.app import AscoltoBot
 from bot.clock import utcnow
 from bot.errors import UserError
 from bot.export import (
+    SHOWN_AS,
     SUMMARY_DAYS,
     MessagesCsv,
     Upload,
@@ -124,7 +125,7 @@ class Export(commands.Cog):
 
         await interaction.response.defer(ephemeral=True, thinking=True)
         upload = Upload(upload_limit(guild))
-        await self._write(request, upload)
+        why = await self._write(request, upload)
         if upload.too_large:
             await interaction.followup.send(
                 f"This export is too large for Discord ({_megabytes(upload.size)} MB): use "
@@ -134,19 +135,22 @@ class Export(commands.Cog):
             )
             return
         period = "all time" if span is None else f"{span[0]} to {span[1]}"
+        done = f"{kind.capitalize()} of {guild.name}, {period} ({format})."
         await interaction.followup.send(
-            f"{kind.capitalize()} of {guild.name}, {period} ({format}).",
+            f"{done}\n{why}" if why else done,
             file=discord.File(io.BytesIO(upload.getvalue()), filename=request.filename()),
             ephemeral=True,
         )
 
-    async def _write(self, request: _Request, upload: Upload) -> None:
-        """Read the rows and write the file; the writing runs in a worker thread."""
+    async def _write(self, request: _Request, upload: Upload) -> str:
+        """Read the rows and write the file (in a worker thread); returns the line saying
+        why some summaries' values are unknown, or ""."""
         store, guild_id, span = self.bot.store, request.guild_id, request.span
         if request.summary_days is not None:
             found = await self.bot.summaries.read(request.days, request.summary_days, utcnow())
-            await asyncio.to_thread(write_summaries, upload, found, request.format)
-            return
+            unknowns = await self.bot.summaries.unknowns(found)
+            await asyncio.to_thread(write_summaries, upload, found, request.format, unknowns.fields)
+            return unknowns.why(SHOWN_AS[request.format]) if unknowns else ""
         tz = request.days.timezone
         start = None if span is None else day_bounds(span[0], tz)[0]
         end = None if span is None else day_bounds(span[1], tz)[1]
@@ -160,10 +164,11 @@ class Export(commands.Cog):
                 await asyncio.to_thread(
                     write_connections, upload, pairs, request.format, names=request.names
                 )
-            return
+            return ""
         table = MessagesCsv(upload, content=request.content)
         async for batch in store.exports.messages(guild_id, start, end, content=request.content):
             await asyncio.to_thread(table.write, batch)
+        return ""
 
 
 def _span(from_day: str | None, to_day: str | None, example: date) -> tuple[date, date] | None:

@@ -54,6 +54,8 @@ class Summaries(commands.Cog):
             span = days.span(wanted, wanted)
         await interaction.response.defer(ephemeral=not public, thinking=True)
         [found] = await service.read(days, span, utcnow())
+        unknowns = await service.unknowns([found])
+        [unknown], why = unknowns.fields, unknowns.why()
         found = with_names(found, guild)
         jump = jump_url_for(guild.id)
         if public:
@@ -64,10 +66,12 @@ class Summaries(commands.Cog):
                 guild_name=guild.name,
                 show_people=bool(settings and settings.show_people),
                 jump_url=jump,
+                unknown=unknown,
+                why=why,
             )
             embed.set_image(url=None)  # /summary attaches no chart: /trend draws it
         else:
-            embed = summary_embed(found, jump_url=jump)
+            embed = summary_embed(found, jump_url=jump, unknown=unknown, why=why)
         await interaction.followup.send(embed=embed, ephemeral=not public)
 
     @app_commands.command(name="trend")

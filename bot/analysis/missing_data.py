@@ -79,8 +79,9 @@ def unknown_fields(summary: DailySummary, missing: MissingData) -> tuple[str, ..
     return tuple(unknown)
 
 
-def why_unknown(missing: MissingData) -> str:
-    """One line saying why some numbers are "—": what the day's export did not record."""
+def why_unknown(missing: MissingData, *, shown_as: str = "—") -> str:
+    """One line saying why some numbers are "—" (or ``shown_as``: "null" in JSON): what
+    the day's export did not record."""
     lacking = [
         what
         for what, gone in (
@@ -95,6 +96,6 @@ def why_unknown(missing: MissingData) -> str:
     *rest, last = lacking
     listed = f"{', '.join(rest)} or {last}" if rest else last
     return (
-        "—: unknown, because the export these messages were imported from (an older "
+        f"{shown_as}: unknown, because the export these messages were imported from (an older "
         f"DiscordChatExporter) did not record {listed}."
     )

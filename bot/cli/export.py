@@ -27,6 +27,7 @@ from bot.export import (
     FORMATS,
     FORMATS_OF,
     KINDS,
+    SHOWN_AS,
     SUMMARY_DAYS,
     MessagesCsv,
     format_problem,
@@ -109,8 +110,7 @@ def run(args: argparse.Namespace) -> int:
     """Check the request, read the rows and write them."""
     request = _request(args)
     settings = settings_from(args)
-    note = asyncio.run(_export(settings, request))
-    if note:
+    for note in asyncio.run(_export(settings, request)):
         print(f"note: {note}", file=sys.stderr)
     return 0
 
@@ -136,8 +136,8 @@ def _request(args: argparse.Namespace) -> _Request:
     return _Request(args.kind, args.fmt, args.guild, span, output, args.names, args.content)
 
 
-async def _export(settings: Settings, request: _Request) -> str | None:
-    """Read and write the export; returns a note for stderr, if any."""
+async def _export(settings: Settings, request: _Request) -> list[str]:
+    """Read and write the export; returns the notes for stderr, if any."""
     async with opened_store(settings) as store:
         with worded_errors(store.path, "export"):
             service = SummaryService(store, settings.defaults)
@@ -157,14 +157,14 @@ async def _export(settings: Settings, request: _Request) -> str | None:
             else:
                 with _text_output(request.output) as out:
                     write_connections(out, pairs, request.fmt, names=request.names)
-            return None
+            return []
         await _write_messages(store, guild_id, start, end, request)
-        return None
+        return []
 
 
-async def _write_summaries(service: SummaryService, guild_id: int, request: _Request) -> str | None:
-    """Write the summaries asked for (default: the last days with messages); returns a note
-    when the days are not quite those asked for."""
+async def _write_summaries(service: SummaryService, guild_id: int, request: _Request) -> list[str]:
+    """Write the summaries asked for (default: the last days with messages); returns notes
+    when the days are not quite those asked for, and when some values are unknown."""
     days = await service.guild_days(guild_id, clock.utcnow())
     note = None
     if request.span is None:
@@ -179,9 +179,13 @@ async def _write_summaries(service: SummaryService, guild_id: int, request: _Req
         if span.shortened:
             note = f"guild {guild_id} was first observed on {span.first}; the export starts there"
     found = await service.read(days, span, clock.utcnow())
+    unknowns = await service.unknowns(found)
     with _text_output(request.output) as out:
-        write_summaries(out, found, request.fmt)
-    return note
+        write_summaries(out, found, request.fmt, unknowns.fields)
+    notes = [] if note is None else [note]
+    if unknowns:
+        notes.append(unknowns.why(SHOWN_AS[request.fmt]))
+    return notes
 
 
 async def _write_messages(

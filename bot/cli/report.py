@@ -4,7 +4,8 @@ Days without a stored summary are computed, saved and printed; stored days are
 printed as they were stored. The table keeps to numbers; ``--json`` is the export
 format, with exactly docs/metrics.md's field names and the per-person lists. Without
 ``--day``, the report is of the latest complete day with messages, so that an
-imported history shows at once.
+imported history shows at once. A number an old export could not know is ``—`` in the
+table and null in JSON, with one note on stderr saying why.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from rich.table import Table
 
@@ -28,10 +32,11 @@ from bot.cli._days import (
     parse_day_option,
     worded_errors,
 )
-from bot.cli._tables import cell, plain_table, print_table
+from bot.cli._tables import UNKNOWN, cell, plain_table, print_table
+from bot.export import summary_record
 from bot.render.digest import human_duration
 from bot.settings import Settings
-from bot.summaries import SummaryService
+from bot.summaries import SummaryService, Unknowns
 
 HELP = "print a guild's daily summaries (computing missing days) as a table or JSON"
 
@@ -76,13 +81,16 @@ def run(args: argparse.Namespace) -> int:
     """Validate the request, read or compute the summaries, and print them."""
     request = _request(args)
     settings = settings_from(args)
-    summaries, note = asyncio.run(_report(settings, request))
+    summaries, unknowns, note = asyncio.run(_report(settings, request))
     if note:
         print(f"note: {note}", file=sys.stderr)
+    if unknowns:
+        print(f"note: {unknowns.why('null' if args.json else UNKNOWN)}", file=sys.stderr)
     if args.json:
-        print(json.dumps([s.to_json() for s in summaries], indent=2, ensure_ascii=False))
+        records = [summary_record(s, u) for s, u in zip(summaries, unknowns.fields, strict=True)]
+        print(json.dumps(records, indent=2, ensure_ascii=False))
     else:
-        print_table(summary_table(summaries))
+        print_table(summary_table(summaries, unknowns.fields))
     return 0
 
 
@@ -99,10 +107,12 @@ def _request(args: argparse.Namespace) -> _Request:
     return _Request(args.guild, span)
 
 
-async def _report(settings: Settings, request: _Request) -> tuple[list[DailySummary], str | None]:
-    """The summaries of the requested days, and a note when the days are not quite those
-    asked for: a range shortened to the first observed day, or a default day moved back
-    to the latest one with messages."""
+async def _report(
+    settings: Settings, request: _Request
+) -> tuple[list[DailySummary], Unknowns, str | None]:
+    """The summaries of the requested days, their fields that are unknown, and a note when
+    the days are not quite those asked for: a range shortened to the first observed day,
+    or a default day moved back to the latest one with messages."""
     async with opened_store(settings) as store:
         with worded_errors(store.path, "report"):
             service = SummaryService(store, settings.defaults)
@@ -120,7 +130,8 @@ async def _report(settings: Settings, request: _Request) -> tuple[list[DailySumm
                         f"guild {guild_id} was first observed on {span.first}; "
                         "the report starts there"
                     )
-            return await service.read(days, span, clock.utcnow()), note
+            found = await service.read(days, span, clock.utcnow())
+            return found, await service.unknowns(found), note
 
 
 _NUMBERS = (
@@ -135,23 +146,36 @@ _NUMBERS = (
 )
 
 
-def summary_table(summaries: list[DailySummary]) -> Table:
-    """One row of numbers per day under a header; no per-person lists."""
+def summary_table(
+    summaries: Sequence[DailySummary], unknown: Sequence[AbstractSet[str]] = ()
+) -> Table:
+    """One row of numbers per day under a header, ``—`` where a number is not known
+    (``unknown``: each day's fields its sources could not know); no per-person lists."""
     table = plain_table(("day",), _NUMBERS)
-    for s in summaries:
-        table.add_row(*_row(s))
+    days = unknown or [frozenset()] * len(summaries)
+    for s, u in zip(summaries, days, strict=True):
+        table.add_row(*_row(summary_record(s, u)))
     return table
 
 
-def _row(s: DailySummary) -> tuple[str, ...]:
+def _percent(ratio: float) -> str:
+    return f"{ratio * 100:.1f}%"
+
+
+def _growth(growth: int) -> str:
+    return f"{growth:+d}"
+
+
+def _row(s: dict[str, Any]) -> tuple[str, ...]:
+    """A day's cells from its JSON record, in which an unknown value is None."""
     return (
-        s.day,
-        cell(s.messages),
-        cell(s.active_members),
-        cell(s.listening_ratio, lambda r: f"{r * 100:.1f}%"),
-        f"{cell(s.questions_answered)}/{cell(s.questions)}",
-        cell(s.median_first_response_seconds, human_duration),
-        cell(s.new_connections),
-        f"{cell(s.network_size)} ({cell(s.network_growth_7d, lambda g: f'{g:+d}')})",
-        f"{cell(s.reminders_followed)}/{cell(s.reminders_sent)}",
+        s["day"],
+        cell(s["messages"]),
+        cell(s["active_members"]),
+        cell(s["listening_ratio"], _percent),
+        f"{cell(s['questions_answered'])}/{cell(s['questions'])}",
+        cell(s["median_first_response_seconds"], human_duration),
+        cell(s["new_connections"]),
+        f"{cell(s['network_size'])} ({cell(s['network_growth_7d'], _growth)})",
+        f"{cell(s['reminders_followed'])}/{cell(s['reminders_sent'])}",
     )

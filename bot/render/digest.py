@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import discord
@@ -24,6 +25,7 @@ GUILD_CHARS = 100
 FIELD_CHARS = 1024
 EMBED_CHARS = 6000
 AUTHOR_CHARS = 256
+FOOTNOTE_CHARS = 300
 
 
 def arrow(today: float | int | None, before: float | int | None) -> str:
@@ -68,12 +70,15 @@ def digest_embed(
     partial_since: str | None = None,
     week: tuple[DailySummary, DailySummary] | None = None,
     jump_url: JumpUrl,
+    unknown: AbstractSet[str] = frozenset(),
+    why: str = "",
 ) -> discord.Embed:
     """The daily digest: headline numbers with arrows against ``previous``, links, the chart.
 
     ``week`` is (this week, last week) as summaries holding week totals. Per-person
     lists appear only with ``show_people``. The caller attaches the chart as
-    ``trend.png``.
+    ``trend.png``. ``unknown`` fields of ``summary`` (imported history) show as "—",
+    and ``why`` says why in the footer.
     """
     notes = []
     if previous is not None:
@@ -81,99 +86,141 @@ def digest_embed(
     if partial_since is not None:
         since = _since(partial_since, summary.timezone)
         notes.append(f"⚠️ Ascolto only saw part of this day, since {since}.")
-    embed = _embed(f"Daily digest — {summary.day}", summary, "\n".join(notes))
+    embed = _embed(f"Daily digest — {summary.day}", summary, "\n".join(notes), why)
     embed.set_author(name=_clip(guild_name, AUTHOR_CHARS))
-    for label, value in _headlines(summary, previous):
+    for label, value in _headlines(summary, previous, unknown):
         embed.add_field(name=label, value=value, inline=True)
     if week is not None:
         lines = [f"**{label}** {value}" for label, value in _headlines(*week, inline=True)]
         _add_list(embed, "This week vs last week", lines)
-    if summary.top_conversations:
+    # An unknown list is left out, as an empty one is: the footer says why.
+    if summary.top_conversations and "top_conversations" not in unknown:
         _add_list(embed, "Top conversations", _conversations(summary.top_conversations, jump_url))
-    if show_people and summary.top_connectors:
+    if show_people and summary.top_connectors and "top_connectors" not in unknown:
         _add_list(embed, "Top connectors", _connectors(summary))
-    if show_people and summary.broadcasters:
+    if show_people and summary.broadcasters and "broadcasters" not in unknown:
         _add_list(embed, "Broadcasters (7 days)", _broadcasters(summary))
     embed.set_image(url=f"attachment://{TREND_FILENAME}")
     return _fit(embed)
 
 
-def summary_embed(summary: DailySummary, *, jump_url: JumpUrl) -> discord.Embed:
-    """The managers' ``/summary`` view: every headline number and every per-person list."""
-    embed = _embed(f"Summary — {summary.day}", summary, "")
-    for label, value in _headlines(summary, None):
+def summary_embed(
+    summary: DailySummary,
+    *,
+    jump_url: JumpUrl,
+    unknown: AbstractSet[str] = frozenset(),
+    why: str = "",
+) -> discord.Embed:
+    """The managers' ``/summary`` view: every headline number and every per-person list;
+    ``unknown`` fields (imported history) show as "—", and ``why`` says why in the footer."""
+    embed = _embed(f"Summary — {summary.day}", summary, "", why)
+    for label, value in _headlines(summary, None, unknown):
         embed.add_field(name=label, value=value, inline=True)
-    embed.add_field(name="Newcomers", value=_newcomers(summary), inline=True)
+    embed.add_field(name="Newcomers", value=_newcomers(summary, unknown), inline=True)
     if summary.reminders_sent > 0:
-        embed.add_field(name="Reminders", value=_reminders(summary), inline=True)
+        embed.add_field(name="Reminders", value=_reminders(summary, unknown), inline=True)
     nothing = ["None on this day."]
     conversations = _conversations(summary.top_conversations, jump_url)
-    _add_list(embed, "Top conversations", conversations or nothing)
-    _add_list(embed, "Top connectors", _connectors(summary) or nothing)
-    _add_list(
-        embed, "Broadcasters (7 days)", _broadcasters(summary) or ["Nobody in the last 7 days."]
+    lists = (
+        ("Top conversations", "top_conversations", conversations, nothing),
+        ("Top connectors", "top_connectors", _connectors(summary), nothing),
+        (
+            "Broadcasters (7 days)",
+            "broadcasters",
+            _broadcasters(summary),
+            ["Nobody in the last 7 days."],
+        ),
     )
+    for name, key, lines, empty in lists:
+        _add_list(embed, name, [NO_VALUE] if key in unknown else lines or empty)
     return _fit(embed)
+
+
+Known = Callable[[str], Any]
+"""A field of the summary by name, or None when it is unknown (imported history)."""
+
+
+def _known(summary: DailySummary, unknown: AbstractSet[str]) -> Known:
+    return lambda name: None if name in unknown else getattr(summary, name)
+
+
+def _count(value: int | None) -> str:
+    return NO_VALUE if value is None else f"{value:,}"
 
 
 class _Headline(NamedTuple):
     label: str
-    key: Callable[[DailySummary], float | int | None]
-    show: Callable[[DailySummary], str]
-    detail: Callable[[DailySummary], str] | None = None
+    key: str  # the field its arrow follows
+    show: Callable[[DailySummary, Known], str]
+    detail: Callable[[Known], str] | None = None
 
 
-def _answered(s: DailySummary) -> str:
-    return f"{s.questions_answered:,} of {s.questions:,}" if s.questions else "no questions"
+def _answered(s: DailySummary, known: Known) -> str:
+    if not s.questions:
+        return "no questions"
+    return f"{_count(known('questions_answered'))} of {s.questions:,}"
+
+
+def _network(s: DailySummary, known: Known) -> str:
+    size, growth = known("network_size"), known("network_growth_7d")
+    if size is None:
+        return NO_VALUE
+    return f"{size:,} ({growth:+,} this week)" if growth is not None else f"{size:,}"
 
 
 _HEADLINES = (
-    _Headline("Messages", lambda s: s.messages, lambda s: f"{s.messages:,}"),
-    _Headline("Active members", lambda s: s.active_members, lambda s: f"{s.active_members:,}"),
+    _Headline("Messages", "messages", lambda s, known: _count(known("messages"))),
+    _Headline("Active members", "active_members", lambda s, known: _count(known("active_members"))),
     _Headline(
-        "Listening ratio", lambda s: s.listening_ratio, lambda s: _percent(s.listening_ratio)
+        "Listening ratio", "listening_ratio", lambda s, known: _percent(known("listening_ratio"))
     ),
     # The arrow follows the response rate: more questions answered only because
     # more were asked is not better listening.
     _Headline(
         "Questions answered",
-        lambda s: s.response_rate,
+        "response_rate",
         _answered,
-        lambda s: f"median wait {human_duration(s.median_first_response_seconds)}",
+        lambda known: f"median wait {human_duration(known('median_first_response_seconds'))}",
     ),
-    _Headline("New connections", lambda s: s.new_connections, lambda s: f"{s.new_connections:,}"),
+    _Headline(
+        "New connections", "new_connections", lambda s, known: _count(known("new_connections"))
+    ),
     _Headline(
         "Reciprocal connections",
-        lambda s: s.reciprocal_connections,
-        lambda s: f"{s.reciprocal_connections:,}",
+        "reciprocal_connections",
+        lambda s, known: _count(known("reciprocal_connections")),
     ),
-    _Headline(
-        "Network size",
-        lambda s: s.network_size,
-        lambda s: f"{s.network_size:,} ({s.network_growth_7d:+,} this week)",
-    ),
+    _Headline("Network size", "network_size", _network),
 )
 
 
 def _headlines(
-    summary: DailySummary, before: DailySummary | None, *, inline: bool = False
+    summary: DailySummary,
+    before: DailySummary | None,
+    unknown: AbstractSet[str] = frozenset(),
+    *,
+    inline: bool = False,
 ) -> list[tuple[str, str]]:
-    """(label, value with arrow) per headline number; the detail on its own line or after "·"."""
+    """(label, value with arrow) per headline number; the detail on its own line or after "·".
+    A field in ``unknown`` shows as "—", with no arrow."""
+    known = _known(summary, unknown)
     rows = []
     for headline in _HEADLINES:
-        earlier = None if before is None else headline.key(before)
-        value = " ".join(
-            filter(None, (headline.show(summary), arrow(headline.key(summary), earlier)))
-        )
+        earlier = None if before is None else getattr(before, headline.key)
+        shown = headline.show(summary, known)
+        value = " ".join(filter(None, (shown, arrow(known(headline.key), earlier))))
         if headline.detail is not None and summary.questions:
-            value += (" · " if inline else "\n") + headline.detail(summary)
+            value += (" · " if inline else "\n") + headline.detail(known)
         rows.append((headline.label, value))
     return rows
 
 
-def _embed(title: str, summary: DailySummary, description: str) -> discord.Embed:
+def _embed(title: str, summary: DailySummary, description: str, why: str = "") -> discord.Embed:
     embed = discord.Embed(title=title, description=description or None, colour=COLOUR)
-    embed.set_footer(text=_clip(f"Ascolto · computed {summary.computed_at}", 200))
+    # The line saying why some numbers are "—" is the footnote, once per embed.
+    footer = [_clip(why, FOOTNOTE_CHARS)] if why else []
+    footer.append(_clip(f"Ascolto · computed {summary.computed_at}", 200))
+    embed.set_footer(text="\n".join(footer))
     return embed
 
 
@@ -203,16 +250,17 @@ def _broadcasters(summary: DailySummary) -> list[str]:
     ]
 
 
-def _newcomers(s: DailySummary) -> str:
+def _newcomers(s: DailySummary, unknown: AbstractSet[str] = frozenset()) -> str:
     joined = f"{s.new_members:,} joined"
     if not s.newcomer_first_messages:
         return joined
-    answered = f"{s.newcomers_answered:,} of {s.newcomer_first_messages:,}"
-    return f"{joined}\n{answered} first messages answered"
+    answered = _count(_known(s, unknown)("newcomers_answered"))
+    return f"{joined}\n{answered} of {s.newcomer_first_messages:,} first messages answered"
 
 
-def _reminders(s: DailySummary) -> str:
-    return f"{s.reminders_sent:,} sent, {s.reminders_followed:,} followed within 24 h"
+def _reminders(s: DailySummary, unknown: AbstractSet[str] = frozenset()) -> str:
+    followed = _count(_known(s, unknown)("reminders_followed"))
+    return f"{s.reminders_sent:,} sent, {followed} followed within 24 h"
 
 
 def _plain(name: str | None, limit: int = NAME_CHARS) -> str:

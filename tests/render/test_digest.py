@@ -281,3 +281,78 @@ def test_summary_shows_reminders_only_when_some_were_sent() -> None:
     assert "Reminders" not in fields(summary_embed(TODAY, jump_url=link))
     # The channel digest does not show them.
     assert "Reminders" not in all_text(digest(reminded))
+
+
+# imported history: numbers its export could not know
+
+OLD_DAY = dataclasses.replace(
+    TODAY,
+    listening_ratio=0.0,
+    questions_answered=0,
+    response_rate=0.0,
+    median_first_response_seconds=None,
+    reminders_sent=2,
+)
+NOT_KNOWN = frozenset(
+    {
+        "listening_ratio",
+        "questions_answered",
+        "unanswered_questions",
+        "response_rate",
+        "median_first_response_seconds",
+        "new_connections",
+        "reciprocal_connections",
+        "network_size",
+        "network_growth_7d",
+        "newcomers_answered",
+        "reminders_followed",
+        "top_connectors",
+        "broadcasters",
+        "top_conversations",
+    }
+)
+WHY = "—: unknown, because the export these messages were imported from did not record replies."
+
+
+def test_summary_shows_a_dash_for_unknown_numbers_and_says_why_once() -> None:
+    embed = summary_embed(OLD_DAY, jump_url=link, unknown=NOT_KNOWN, why=WHY)
+    values = fields(embed)
+
+    assert values["Messages"] == "1,200"  # known whatever the export recorded
+    assert values["Active members"] == "34"
+    assert values["Listening ratio"] == "—"
+    assert values["Questions answered"] == "— of 9\nmedian wait —"
+    assert values["New connections"] == values["Reciprocal connections"] == "—"
+    assert values["Network size"] == "—"
+    assert values["Newcomers"] == "2 joined\n— of 3 first messages answered"
+    assert values["Reminders"] == "2 sent, — followed within 24 h"
+    for people in ("Top conversations", "Top connectors", "Broadcasters (7 days)"):
+        assert values[people] == "—"
+    assert str(embed.footer.text).splitlines()[0] == WHY
+    assert all_text(embed).count("unknown, because") == 1
+    assert "0%" not in all_text(embed) and "0 of 9" not in all_text(embed)
+
+
+def test_a_summary_with_nothing_unknown_has_no_footnote() -> None:
+    embed = summary_embed(TODAY, jump_url=link)
+
+    assert embed.footer.text == "Ascolto · computed 2026-03-06T00:05:00+00:00"
+    assert "—" not in fields(embed)["Listening ratio"]
+
+
+def test_a_public_summary_shows_the_same_dashes_and_footnote() -> None:
+    embed = digest_embed(
+        OLD_DAY,
+        None,
+        guild_name="Old course",
+        show_people=True,
+        jump_url=link,
+        unknown=NOT_KNOWN,
+        why=WHY,
+    )
+    values = fields(embed)
+
+    assert values["Listening ratio"] == "—"
+    assert values["Questions answered"].startswith("— of 9")
+    assert not {"Top conversations", "Top connectors", "Broadcasters (7 days)"} & set(values)
+    assert WHY in str(embed.footer.text)
