@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from bot.app import AscoltoBot
 from bot.cli import build_parser, subcommands
 from bot.settings import Settings
+from bot.store.connection import latest_version
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -67,3 +68,9 @@ async def test_every_slash_command_is_in_the_readme(
 
     assert len(names) >= 20
     assert missing == []
+
+
+def test_the_schema_version_the_readme_states_is_the_current_one() -> None:
+    stated = re.search(r"`PRAGMA user_version` \(currently (\d+)\)", README)
+    assert stated is not None
+    assert int(stated.group(1)) == latest_version()
