@@ -9,6 +9,8 @@ from typing import Any
 from bot import AscoltoBot
 from bot.settings import DatabaseSettings, Settings
 
+DAY_SECONDS = 24 * 3600
+
 
 async def stored(bot: AscoltoBot, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     """Flush the bot's pending writes, then run a read-only query on its database file."""
@@ -33,9 +35,9 @@ def create_thread(env: Any, channel: Any, name: str, owner: Any, *, message: Any
 
 
 def slow_clock_settings(db_path: Path, **tables: Any) -> Settings:
-    """Settings for tests that advance the simulated clock by hours or days: writes
-    flush on demand and the heartbeat is hourly, so each simulated hour costs little."""
+    """Settings for tests that advance the simulated clock by minutes, hours or days:
+    writes flush on demand and the heartbeat is daily, so the bot's loops tick rarely."""
     database = DatabaseSettings(
-        path=db_path, flush_interval_seconds=3600, heartbeat_interval_seconds=3600
+        path=db_path, flush_interval_seconds=DAY_SECONDS, heartbeat_interval_seconds=DAY_SECONDS
     )
     return Settings(database=database, **tables)
