@@ -1,4 +1,4 @@
-"""Small helpers for behaviour tests: reading what the store holds, making threads."""
+"""Small helpers for tests: reading what the store holds, making threads, running the CLI."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot import AscoltoBot
+from bot.cli import main
 from bot.settings import DatabaseSettings, Settings
 
 DAY_SECONDS = 24 * 3600
@@ -41,3 +44,13 @@ def slow_clock_settings(db_path: Path, **tables: Any) -> Settings:
         path=db_path, flush_interval_seconds=DAY_SECONDS, heartbeat_interval_seconds=DAY_SECONDS
     )
     return Settings(database=database, **tables)
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of ``ascolto argv...``, argparse exits included."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
