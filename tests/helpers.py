@@ -1,5 +1,5 @@
-"""Small helpers for behaviour tests: reading what the store holds, making threads,
-holding a command's slow work to see that it answered Discord first."""
+"""Small helpers for tests: reading what the store holds, making threads, running the
+CLI, holding a command's slow work to see that it answered Discord first."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot import AscoltoBot
+from bot.cli import main
 from bot.settings import DatabaseSettings, Settings
+
+DAY_SECONDS = 24 * 3600
 
 
 async def stored(bot: AscoltoBot, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -36,10 +41,10 @@ def create_thread(env: Any, channel: Any, name: str, owner: Any, *, message: Any
 
 
 def slow_clock_settings(db_path: Path, **tables: Any) -> Settings:
-    """Settings for tests that advance the simulated clock by hours or days: writes
-    flush on demand and the heartbeat is hourly, so each simulated hour costs little."""
+    """Settings for tests that advance the simulated clock by minutes, hours or days:
+    writes flush on demand and the heartbeat is daily, so the bot's loops tick rarely."""
     database = DatabaseSettings(
-        path=db_path, flush_interval_seconds=3600, heartbeat_interval_seconds=3600
+        path=db_path, flush_interval_seconds=DAY_SECONDS, heartbeat_interval_seconds=DAY_SECONDS
     )
     return Settings(database=database, **tables)
 
@@ -89,3 +94,13 @@ def answered_at_once(result: Any) -> bool:
     """Whether a command answered with its message at once, with no "thinking…" first:
     the answer that replaces a "thinking…" is an edit of it, so it carries an edit time."""
     return result.response is not None and result.response.message.edited_at is None
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of ``ascolto argv...``, argparse exits included."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

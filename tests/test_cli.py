@@ -12,21 +12,12 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from bot.cli import main, subcommands
+from bot.cli import subcommands
 from bot.settings import Settings, load_settings
 from bot.store.connection import latest_version
+from tests.helpers import run_cli
 
 SECRET = "secret-token-value"
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Exit code, stdout and stderr of ``ascolto argv...``, argparse exits included."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def user_version(path: Path) -> int:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.store import Store
 from bot.store.connection import latest_version
-from tests.test_cli import run_cli
+from tests.helpers import run_cli
 
 
 def make_database(path: Path) -> None:

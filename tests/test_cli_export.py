@@ -20,8 +20,8 @@ from bot.events import GuildInfo
 from bot.export import SUMMARY_COLUMNS
 from bot.store import Store
 from bot.store.exports import MESSAGE_COLUMNS
+from tests.helpers import run_cli
 from tests.store.history import GUILD, History, at
-from tests.test_cli import run_cli
 
 A, B, C = 11, 12, 13
 NOW = at("2026-03-05 12:00")  # yesterday (UTC) is 2026-03-04

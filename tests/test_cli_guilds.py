@@ -10,8 +10,8 @@ import pytest
 
 from bot.events import GuildInfo
 from bot.store import Store
+from tests.helpers import run_cli
 from tests.store.history import GUILD, History, at
-from tests.test_cli import run_cli
 
 A, B = 11, 12
 OTHER = GUILD + 1

@@ -11,7 +11,7 @@ import pytest
 
 from bot import clock
 from bot.store import Store
-from tests.test_cli import run_cli
+from tests.helpers import run_cli
 
 
 @pytest.fixture

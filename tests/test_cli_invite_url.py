@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import discord
 import pytest
 
-from tests.test_cli import run_cli
+from tests.helpers import run_cli
 
 CLIENT_ID = "123456789012345678"
 

@@ -17,8 +17,8 @@ from bot.analysis.summary import DailySummary
 from bot.events import GuildInfo
 from bot.store import Store
 from tests.dce import exports as dce
+from tests.helpers import run_cli
 from tests.store.history import GENERAL, GUILD, History, at
-from tests.test_cli import run_cli
 
 A, B, C = 11, 12, 13
 NOW = at("2026-03-05 12:00")  # yesterday (UTC) is 2026-03-04

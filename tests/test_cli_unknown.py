@@ -14,9 +14,8 @@ import pytest
 
 from bot import clock
 from tests.dce.exports import GENERAL, export, message, reply_to, user, write
-from tests.helpers import query
+from tests.helpers import query, run_cli
 from tests.store.history import at
-from tests.test_cli import run_cli
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "dce"
 LEGACY = SHARED / "legacy-2020-python-course-general.json"

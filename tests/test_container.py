@@ -77,6 +77,7 @@ def as_unprivileged(argv: list[str]) -> list[str]:
     return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *argv]
 
 
+@pytest.mark.container
 def test_the_images_install_steps_give_a_working_unprivileged_ascolto(shared_dir: Path) -> None:
     """What the Dockerfile does: build the wheel, install it (and only it) into a fresh
     environment, then run ``ascolto`` as a user that is not root."""

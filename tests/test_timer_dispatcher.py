@@ -1,7 +1,8 @@
 """The timer dispatcher, driven by SimCord's simulated clock: no test waits in real time.
 
-Advances stay at minutes: the bot's own flush loop runs every simulated second, so
-simulating hours costs real seconds and can exceed SimCord's settle timeout.
+The bot runs on the slow clock: with its default one-second flush loop, each simulated
+minute costs sixty loop ticks of real time, and a loaded machine missed SimCord's
+settle timeout. Advances still stay at minutes.
 """
 
 from __future__ import annotations
@@ -9,14 +10,21 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot import AscoltoBot
+from bot import AscoltoBot, Settings
 from bot.clock import utcnow
 from bot.store.timers import Timer, TimerQueries
 from bot.timers import TimerDispatcher
+from tests.helpers import slow_clock_settings
+
+
+@pytest.fixture
+def settings(db_path: Path) -> Settings:
+    return slow_clock_settings(db_path)
 
 
 def start_as_bot_work(env: Any, dispatcher: TimerDispatcher) -> None:

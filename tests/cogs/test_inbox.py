@@ -6,9 +6,16 @@ import discord
 import pytest
 
 from bot.errors import UserError
-from tests.helpers import answered_at_once, answers_before_slow_work, query
+from tests.helpers import answered_at_once, answers_before_slow_work, query, slow_clock_settings
 
 MINUTE = 60
+
+
+@pytest.fixture
+def settings(db_path):
+    # /unanswered's pages advance the clock minute by minute: a one-second flush loop
+    # would tick sixty times a minute.
+    return slow_clock_settings(db_path)
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from tests.dce.exports import (
     user,
     write,
 )
-from tests.helpers import query
-from tests.test_cli import run_cli
+from tests.helpers import query, run_cli
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "dce"
 ADA, BEN, CAT, BOT = user(1, "ada"), user(2, "ben"), user(3, "cat"), user(9, "robot", bot=True)

@@ -19,8 +19,7 @@ from bot.policy import LoggingPolicy
 from bot.store import Store
 from tests.dce.concurrent import paused_import
 from tests.dce.exports import GENERAL, GUILD, export, message, user, write
-from tests.helpers import query
-from tests.test_cli import run_cli
+from tests.helpers import query, run_cli
 
 ADA, BEN = user(1, "ada"), user(2, "ben")
 SECOND_CHANNEL = "900000000000000011"

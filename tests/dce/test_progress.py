@@ -15,7 +15,7 @@ from bot.dce.reader import find_exports
 from bot.settings import PrivacySettings
 from bot.store.connection import connect, migrate
 from tests.dce.exports import export, message, user, write
-from tests.test_cli import run_cli
+from tests.helpers import run_cli
 
 import_cli = importlib.import_module("bot.cli.import")
 ADA = user(1, "ada")
