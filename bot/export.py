@@ -3,6 +3,10 @@
 Pure writers on a stream, shared by ``ascolto export`` and ``/export``: CSV with
 the csv module, JSON with json, GraphML with networkx. The rows come from the
 store (bot/store/summaries.py and bot/store/exports.py).
+
+Members choose their own names and write the text, and these files are opened by
+spreadsheets and XML tools: every CSV goes through :class:`SafeCsvWriter`, and GraphML
+text through :func:`xml_text`.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Protocol
@@ -64,6 +69,46 @@ class ByteSink(Protocol):
     def write(self, data: bytes, /) -> object: ...
 
 
+# OWASP's CSV injection rule: a spreadsheet takes a cell starting with one of these for
+# a formula (``=HYPERLINK(...)``, ``@SUM(...)``, ``+cmd|...``), and a tab or carriage
+# return can hide one behind it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# What XML 1.0 cannot hold: the C0 controls but tab, newline and carriage return, the
+# surrogates (a lone one cannot even be encoded), U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as written: text starting like a formula gets
+    a leading ``'``. Only text: a number we wrote, negative or not, stays a number."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class SafeCsvWriter:
+    """The CSV writer of every export: the csv module's, with :func:`spreadsheet_cell`
+    applied to each cell."""
+
+    def __init__(self, stream: TextSink) -> None:
+        self._writer = csv.writer(stream)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        """Write one row."""
+        self._writer.writerow([spreadsheet_cell(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        """Write rows, one by one."""
+        for row in rows:
+            self.writerow(row)
+
+
+def xml_text(text: str) -> str:
+    """Text that XML can hold: the characters it cannot are dropped."""
+    return _NOT_XML.sub("", text)
+
+
 def format_problem(kind: str, fmt: str) -> str | None:
     """Why ``kind`` cannot be written as ``fmt``, or None when it can."""
     if kind not in FORMATS_OF:
@@ -108,7 +153,7 @@ def write_summaries(
     if fmt == "json":
         _write_json(stream, records)
         return
-    writer = csv.writer(stream)
+    writer = SafeCsvWriter(stream)
     writer.writerow(SUMMARY_COLUMNS)
     for data in records:
         writer.writerow(_csv_cell(key, data[key]) for key in SUMMARY_COLUMNS)
@@ -141,14 +186,15 @@ def write_connections(
     if fmt == "json":
         _write_json(stream, list(records))
         return
-    writer = csv.DictWriter(stream, fieldnames=connection_columns(names=names))
-    writer.writeheader()
-    writer.writerows(records)
+    columns = connection_columns(names=names)
+    writer = SafeCsvWriter(stream)
+    writer.writerow(columns)
+    writer.writerows([record[key] for key in columns] for record in records)
 
 
 def connection_graph(connections: Iterable[Connection], *, names: bool) -> Any:
     """A networkx DiGraph: member ids (as text) for nodes, the pairs' counts and times on
-    the edges, and a node's ``name`` only when asked for (and known)."""
+    the edges, and a node's ``name`` only when asked for (and known), as XML can hold it."""
     graph = nx.DiGraph()
     for c in connections:
         for member, name in ((c.source, c.source_name), (c.target, c.target_name)):
@@ -156,7 +202,7 @@ def connection_graph(connections: Iterable[Connection], *, names: bool) -> Any:
             if node not in graph:
                 graph.add_node(node)
                 if names and name is not None:
-                    graph.nodes[node]["name"] = name
+                    graph.nodes[node]["name"] = xml_text(name)
         edge = {key: getattr(c, key) for key in CONNECTION_COLUMNS[2:]}
         graph.add_edge(str(c.source), str(c.target), **edge)
     return graph
@@ -181,7 +227,7 @@ class MessagesCsv:
     """The messages CSV, written batch by batch as the store streams the rows."""
 
     def __init__(self, stream: TextSink, *, content: bool) -> None:
-        self._writer = csv.writer(stream)
+        self._writer = SafeCsvWriter(stream)
         self._writer.writerow(message_columns(content=content))
 
     def write(self, rows: Iterable[Sequence[Any]]) -> None:

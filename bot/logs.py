@@ -7,9 +7,17 @@ import sys
 
 import discord
 
-# At DEBUG these discord.py loggers print whole gateway payloads and HTTP bodies,
-# message text included; they never go below INFO, whatever the configured level.
-_CHATTY_LOGGERS = ("discord.gateway", "discord.http", "discord.state", "discord.webhook")
+# Third-party loggers whose DEBUG lines can carry message text: discord.py's print whole
+# gateway payloads and HTTP bodies, and aiosqlite's print every statement with its
+# parameters. They never go below INFO, whatever the configured level. (discord.py's
+# other DEBUG lines name events, ids and custom ids, never text.)
+CONTENT_LOGGERS = (
+    "discord.gateway",
+    "discord.http",
+    "discord.state",
+    "discord.webhook",
+    "aiosqlite",
+)
 
 # discord.py's own plain format, used when colour would only leave escape codes behind.
 _PLAIN = logging.Formatter(
@@ -18,8 +26,8 @@ _PLAIN = logging.Formatter(
 
 
 def setup_logging(level: str) -> None:
-    """Log to stdout (a container's log) at ``level``, keeping discord.py's payload dumps
-    out; colour only on a terminal."""
+    """Log to stdout (a container's log) at ``level``, keeping the third-party lines that
+    carry message text out; colour only on a terminal."""
     numeric = logging.getLevelName(level)
     stream = sys.stdout
     handler = logging.StreamHandler(stream)
@@ -30,7 +38,7 @@ def setup_logging(level: str) -> None:
         # discord.py colours any stream inside Docker, TTY or not: docker logs, files and
         # log collectors would get raw ANSI codes.
         discord.utils.setup_logging(handler=handler, formatter=_PLAIN, level=numeric, root=True)
-    for name in _CHATTY_LOGGERS:
+    for name in CONTENT_LOGGERS:
         logging.getLogger(name).setLevel(max(numeric, logging.INFO))
     quiet_voice_warnings()
 

@@ -10,15 +10,17 @@ rows; the cogs only talk to Discord and report back what it did.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.analysis.nudge_plan import NudgeDecision, QuietHours, decide, first_due
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.alerts import AlertClaim, AlertItem, AlertSettings, PostedAlert
 from bot.store.inbox import DM_CLOSED, InboxItem, NudgeSettings, Suggestion
+from bot.store.places import StoredThread
 from bot.summaries import SummaryService
 from bot.timers import TimerDispatcher
 
@@ -27,6 +29,19 @@ NUDGE_ITEMS = 5  # open inbox items listed in a DM
 NUDGE_ITEM_AGE = timedelta(hours=4)  # an item is listed once it waited this long
 LISTENING_NUDGE_EVERY = timedelta(days=7)
 PROFILE_WINDOW = timedelta(days=7)
+
+
+# Where a message was posted: its channel (a thread's parent) and its thread, if any.
+Place = tuple[int, int | None]
+
+
+class Readable(Protocol):
+    """Which places a member can open, one answer per place: only a front end that
+    knows Discord's permissions can tell (the reminders cog does)."""
+
+    async def __call__(self, nudge: NudgeSettings, places: Sequence[Place], /) -> Sequence[bool]:
+        """For each of ``places``, whether the nudge's member can open it."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +188,13 @@ class ReminderService:
         """The member's open items of the last 7 days, newest first (``/inbox``)."""
         return await self._store.inbox.items(guild_id, user_id, now)
 
+    async def stored_threads(
+        self, guild_id: int, thread_ids: Collection[int]
+    ) -> dict[int, StoredThread]:
+        """What the store knows of threads Discord's cache forgot (private or not, owner),
+        for deciding who may read an item from one."""
+        return await self._store.places.threads(guild_id, thread_ids)
+
     async def mark_done(self, guild_id: int, user_id: int, message_id: int, now: datetime) -> None:
         """The member dealt with an item: it leaves their inbox."""
         await self._store.inbox.mark_done(guild_id, user_id, message_id, now)
@@ -199,10 +221,13 @@ class ReminderService:
         """Turn the member's daily DM off; whether it was on."""
         return await self._store.inbox.nudges_off(guild_id, user_id, now)
 
-    async def prepare_nudges(self, now: datetime) -> list[NudgePlan]:
+    async def prepare_nudges(
+        self, now: datetime, readable: Readable | None = None
+    ) -> list[NudgePlan]:
         """The DMs due now that have something to say; those with nothing to say (or that
-        may not go out now) move to their next time instead."""
-        plans = await self.plan_nudges(await self._store.inbox.due_nudges(now), now)
+        may not go out now) move to their next time instead. With ``readable``, a DM
+        lists only what its member can open (see :meth:`plan_nudges`)."""
+        plans = await self.plan_nudges(await self._store.inbox.due_nudges(now), now, readable)
         for plan in plans:
             if not plan.send:
                 await self.nudge_not_sent(plan)
@@ -230,9 +255,15 @@ class ReminderService:
         nudge = plan.nudge
         await self._store.inbox.nudges_off(nudge.guild_id, nudge.user_id, now, reason=DM_CLOSED)
 
-    async def plan_nudges(self, nudges: list[NudgeSettings], now: datetime) -> list[NudgePlan]:
+    async def plan_nudges(
+        self, nudges: list[NudgeSettings], now: datetime, readable: Readable | None = None
+    ) -> list[NudgePlan]:
         """What each due DM says, if it may go out now (one a day per member, across
-        guilds, and never in the guild's quiet hours). Guild settings are read once."""
+        guilds, and never in the guild's quiet hours). Guild settings are read once.
+
+        An item or question in a place ``readable`` says the member cannot open is left
+        out, before the DM's items are counted: Discord does not tell a member about
+        messages there either, and they could not open them to answer."""
         zones: dict[int, str] = {}
         quiet: dict[int, QuietHours | None] = {}
         plans = []
@@ -242,7 +273,7 @@ class ReminderService:
                 zones[guild_id] = await self.timezone(guild_id)
                 quiet[guild_id] = await self._store.guild_config.quiet_hours(guild_id)
             decision = decide(now, nudge.hour, zones[guild_id], quiet[guild_id], nudge.last_dm_at)
-            plans.append(await self._plan(nudge, decision, now))
+            plans.append(await self._plan(nudge, decision, now, readable))
         return plans
 
     async def _default_nudge_hour(self, guild_id: int) -> int:
@@ -253,7 +284,11 @@ class ReminderService:
         return self._settings.defaults.nudge_hour
 
     async def _plan(
-        self, nudge: NudgeSettings, decision: NudgeDecision, now: datetime
+        self,
+        nudge: NudgeSettings,
+        decision: NudgeDecision,
+        now: datetime,
+        readable: Readable | None,
     ) -> NudgePlan:
         if not decision.send:
             return NudgePlan(nudge, decision.next_due)
@@ -262,6 +297,14 @@ class ReminderService:
         suggestion = None
         if await self._listening_nudge_due(nudge, now):
             suggestion = await self._store.inbox.suggestion(guild_id, user_id, now)
+        if readable is not None and (items or suggestion is not None):
+            places = [(item.channel_id, item.thread_id) for item in items]
+            if suggestion is not None:
+                places.append((suggestion.channel_id, suggestion.thread_id))
+            can_open = list(await readable(nudge, places))
+            if suggestion is not None and not can_open.pop():
+                suggestion = None
+            items = [item for item, ok in zip(items, can_open, strict=True) if ok]
         return NudgePlan(
             nudge,
             decision.next_due,

@@ -12,6 +12,7 @@ from bot.errors import UserError
 from bot.render.reminders import inbox_embed
 from bot.store.inbox import InboxItem
 from cogs._respond import answer, thinking
+from cogs._visibility import member_sights
 
 INBOX_SHOWN = 10  # items listed, each with its Done button
 INBOX_TIMEOUT_SECONDS = 900.0
@@ -20,20 +21,30 @@ INBOX_TIMEOUT_SECONDS = 900.0
 class InboxView(discord.ui.View):
     """A Done button per listed item; pressing one marks it and shows the inbox again."""
 
-    def __init__(self, bot: AscoltoBot, guild_id: int, user_id: int) -> None:
+    def __init__(
+        self, bot: AscoltoBot, guild_id: int, user_id: int, member: discord.Member | None = None
+    ) -> None:
         super().__init__(timeout=INBOX_TIMEOUT_SECONDS)
         self.bot = bot
         self.guild_id = guild_id
         self.user_id = user_id
+        self.member = member  # as the command saw them, should the cache not hold them
 
     async def refresh(self) -> discord.Embed:
         """Read the inbox again and rebuild the buttons; returns the embed to show."""
         items = await self.bot.reminders.inbox(self.guild_id, self.user_id, utcnow())
+        # Messages from where the member cannot read are left out, not counted: Discord
+        # does not tell them about those either, and they could not open one to answer.
+        # Text is quoted only from where they can read (permissions may change while
+        # the view lives, so this is decided again at each refresh).
+        guild = self.bot.get_guild(self.guild_id)
+        member = (guild.get_member(self.user_id) if guild is not None else None) or self.member
+        items, quotable = await member_sights(self.bot, guild, member, items)
         shown = items[:INBOX_SHOWN]
         self.clear_items()
         for number, item in enumerate(shown, start=1):
             self.add_item(DoneButton(number, item))
-        return inbox_embed(self.guild_id, shown, len(items))
+        return inbox_embed(self.guild_id, shown, len(items), quotable)
 
     async def interaction_check(self, interaction: discord.Interaction[AscoltoBot]) -> bool:  # type: ignore[override]
         return interaction.user.id == self.user_id
@@ -76,7 +87,9 @@ class Inbox(commands.Cog):
         """Replies and mentions of the last 7 days still waiting for your answer (private)."""
         assert interaction.guild_id is not None  # guild_only
         await thinking(interaction)
-        view = InboxView(self.bot, interaction.guild_id, interaction.user.id)
+        user = interaction.user
+        member = user if isinstance(user, discord.Member) else None
+        view = InboxView(self.bot, interaction.guild_id, user.id, member)
         embed = await view.refresh()
         await answer(interaction, embed=embed, view=view)
 

@@ -8,6 +8,7 @@ and reports back what it did.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 import discord
@@ -15,12 +16,17 @@ from discord.ext import commands
 
 from bot.app import AscoltoBot
 from bot.clock import utcnow
-from bot.reminders import REMINDER_TIMER, NudgePlan
+from bot.reminders import REMINDER_TIMER, NudgePlan, Place
 from bot.render.reminders import alert_embed, nudge_embed
 from bot.store.alerts import AlertClaim
+from bot.store.inbox import NudgeSettings
 from bot.store.timers import Timer
+from cogs._visibility import Sight, audience_quotable, places
 
 log = logging.getLogger(__name__)
+
+# Where alerts can be posted (``/config alerts set`` takes a text channel).
+AlertRoom = discord.TextChannel | discord.VoiceChannel | discord.Thread
 
 
 class Reminders(commands.Cog):
@@ -52,10 +58,13 @@ class Reminders(commands.Cog):
 
     async def _post_alert(self, claim: AlertClaim) -> None:
         channel = self.bot.get_channel(claim.channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
+        if not isinstance(channel, AlertRoom):
             log.warning("alerts of guild %d: the alerts channel is gone", claim.guild_id)
             return
-        embed = alert_embed(claim.guild_id, [(item, None) for item in claim.items])
+        # Text is quoted only where everyone who reads the alerts can read the question
+        # too; the other items say who, where and when.
+        quotable = await audience_quotable(self.bot, channel, claim.items)
+        embed = alert_embed(claim.guild_id, [(item, None) for item in claim.items], quotable)
         try:
             message = await channel.send(embed=embed)
         except discord.HTTPException:
@@ -68,18 +77,32 @@ class Reminders(commands.Cog):
     async def _mark_answered(self, now: datetime) -> None:
         for post in await self.bot.reminders.answered_alerts(now):
             channel = self.bot.get_channel(post.channel_id)
-            if not isinstance(channel, discord.abc.Messageable):
+            if not isinstance(channel, AlertRoom):
                 continue
+            quotable = await audience_quotable(self.bot, channel, [item for item, _ in post.items])
             try:
                 await channel.get_partial_message(post.message_id).edit(
-                    embed=alert_embed(post.guild_id, post.items)
+                    embed=alert_embed(post.guild_id, post.items, quotable)
                 )
             except discord.HTTPException:
                 log.warning("alert %d of guild %d could not be marked", post.post_id, post.guild_id)
 
     async def _send_nudges(self, now: datetime) -> None:
-        for plan in await self.bot.reminders.prepare_nudges(now):
+        for plan in await self.bot.reminders.prepare_nudges(now, self._readable):
             await self._dm(plan, now)
+
+    async def _readable(self, nudge: NudgeSettings, where: Sequence[Place]) -> list[bool]:
+        """Which places the nudge's member can open: a DM leaves out what they cannot, as
+        /inbox does. A member who cannot be found gets nothing listed (and no DM)."""
+        guild = self.bot.get_guild(nudge.guild_id)
+        member = await _member(guild, nudge.user_id) if guild is not None else None
+        if guild is None or member is None:
+            return [False] * len(where)
+        known = await places(self.bot, guild, (thread_id for _, thread_id in where))
+        return [
+            known.sight(member, channel_id, thread_id) is not Sight.CLOSED
+            for channel_id, thread_id in where
+        ]
 
     async def _dm(self, plan: NudgePlan, now: datetime) -> None:
         guild_id, user_id = plan.nudge.guild_id, plan.nudge.user_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import timedelta
 
 import discord
@@ -18,6 +19,7 @@ from bot.settings import MAX_ALERT_MINUTES
 from bot.store.alerts import AlertItem
 from cogs._checks import require_manage_guild
 from cogs._respond import answer, thinking
+from cogs._visibility import member_sights
 
 PAGE_SIZE = 10
 PAGES_TIMEOUT_SECONDS = 600.0
@@ -28,11 +30,18 @@ Place = discord.TextChannel | discord.ForumChannel | discord.VoiceChannel | disc
 class Pages(discord.ui.View):
     """Previous and Next buttons over a list of open questions; only for who asked."""
 
-    def __init__(self, guild_id: int, items: Sequence[AlertItem], owner_id: int) -> None:
+    def __init__(
+        self,
+        guild_id: int,
+        items: Sequence[AlertItem],
+        owner_id: int,
+        quotable: AbstractSet[int] = frozenset(),
+    ) -> None:
         super().__init__(timeout=PAGES_TIMEOUT_SECONDS)
         self.guild_id = guild_id
         self.items = items
         self.owner_id = owner_id
+        self.quotable = quotable
         self.page = 0
         self.pages = max(math.ceil(len(items) / PAGE_SIZE), 1)
         self._update_buttons()
@@ -41,7 +50,9 @@ class Pages(discord.ui.View):
         """The current page."""
         start = self.page * PAGE_SIZE
         shown = self.items[start : start + PAGE_SIZE]
-        return unanswered_embed(self.guild_id, shown, self.page, self.pages, len(self.items))
+        return unanswered_embed(
+            self.guild_id, shown, self.page, self.pages, len(self.items), self.quotable
+        )
 
     def _update_buttons(self) -> None:
         self.previous.disabled = self.page == 0
@@ -103,7 +114,12 @@ class Unanswered(commands.Cog):
             channel_id=channel.id if channel is not None else None,
             older_than=timedelta(minutes=older_than_minutes),
         )
-        pages = Pages(interaction.guild_id, items, interaction.user.id)
+        # Every open question is listed, for the team to see what waits; the text only
+        # of those the manager can read.
+        user = interaction.user
+        member = user if isinstance(user, discord.Member) else None
+        _, quotable = await member_sights(self.bot, interaction.guild, member, items)
+        pages = Pages(interaction.guild_id, items, user.id, quotable)
         # One page needs no buttons; the pages are all in memory, so turning one answers
         # at once.
         await answer(interaction, embed=pages.embed(), view=pages if pages.pages > 1 else None)

@@ -3,19 +3,20 @@ the pass hands the cog."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.reminders import REMINDER_TIMER, ReminderService
+from bot.reminders import REMINDER_TIMER, Place, ReminderService
 from bot.settings import DefaultsSettings, RemindersSettings, Settings
 from bot.store import Store
+from bot.store.inbox import NudgeSettings
 from bot.store.timers import Timer
 from bot.summaries import SummaryService
 from bot.timers import TimerDispatcher
-from tests.store.history import GUILD, History, at
+from tests.store.history import GENERAL, GUILD, RANDOM, History, at
 
 A, B, C = 11, 12, 13
 TEAM = 3000
@@ -104,5 +105,45 @@ async def test_due_dms_with_nothing_to_say_move_to_their_next_time(
     plans = await service.prepare_nudges(at("2026-03-02 09:00"))
 
     assert [plan.nudge.user_id for plan in plans] == [B]
+    silent = await service.nudges(GUILD, A)
+    assert silent is not None and silent.next_due_at == at("2026-03-03 09:00")
+
+
+async def test_a_dm_leaves_out_what_its_member_cannot_open_before_counting(
+    history: History, service: ReminderService
+) -> None:
+    await service.turn_nudges_on(GUILD, A, 9, at("2026-03-02 08:00"))
+    for n in range(7):
+        where = RANDOM if n % 2 else GENERAL
+        history.post(C, f"2026-03-02 04:0{n}", f"<@{A}> item {n}", mentions=(A,), channel=where)
+    asked: list[list[Place]] = []
+
+    async def readable(nudge: NudgeSettings, places: Sequence[Place]) -> list[bool]:
+        asked.append(list(places))
+        return [channel != RANDOM for channel, _ in places]
+
+    [plan] = await service.prepare_nudges(at("2026-03-02 09:00"), readable)
+
+    assert len(asked[0]) == 7  # every open item is asked about, before any is cut
+    assert [item.channel_id for item in plan.items] == [GENERAL] * 4
+    assert plan.more_items == 0  # the three in RANDOM are not counted either
+
+
+async def test_a_question_for_a_broadcaster_comes_only_from_where_they_can_read(
+    history: History, service: ReminderService
+) -> None:
+    await service.turn_nudges_on(GUILD, A, 9, at("2026-03-02 08:00"))
+    await service.turn_nudges_on(GUILD, B, 9, at("2026-03-02 08:00"))
+    for n in range(6):
+        history.post(A, f"2026-03-02 05:0{n}", f"announcement {n}", channel=RANDOM)
+        history.post(B, f"2026-03-02 05:1{n}", f"announcement {n}", channel=RANDOM)
+    history.post(C, "2026-03-02 06:00", "Does anyone know a good venue?", channel=RANDOM)
+
+    async def readable(nudge: NudgeSettings, places: Sequence[Place]) -> list[bool]:
+        return [nudge.user_id == B for _ in places]  # A lost access to RANDOM
+
+    plans = await service.prepare_nudges(at("2026-03-02 09:00"), readable)
+
+    assert [(plan.nudge.user_id, plan.suggestion is not None) for plan in plans] == [(B, True)]
     silent = await service.nudges(GUILD, A)
     assert silent is not None and silent.next_due_at == at("2026-03-03 09:00")

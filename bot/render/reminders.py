@@ -3,11 +3,16 @@
 Members are named as mentions, which the bot sends without pinging anyone (its
 allowed mentions are none). Times are Discord timestamps, shown in each reader's
 own time zone and kept up to date by the client ("2 hours ago").
+
+The start of a message is quoted only for the items a caller names in ``quotable``
+(their message ids): the cogs decide who can read what. Any other item says only who,
+where and when, with a link that Discord opens only for those who may read it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 import discord
@@ -41,20 +46,28 @@ def _ago(moment: datetime) -> str:
     return discord.utils.format_dt(moment, "R")
 
 
-def _item_line(guild_id: int, item: AlertItem, answered_at: datetime | None) -> str:
+def _item_line(guild_id: int, item: AlertItem, answered_at: datetime | None, quote: bool) -> str:
     what = "First message from newcomer" if item.kind == "newcomer" else "Question"
     where = f"{what} by <@{item.author_id}> in <#{item.where_id}>, {_ago(item.asked_at)}"
     link = f"[Jump]({jump_url(guild_id, item.where_id, item.message_id)})"
     if answered_at is not None:
         return f"✅ ~~{where}~~ answered {_ago(answered_at)} · {link}"
     marker = "🌱" if item.kind == "newcomer" else "❓"
-    return f"{marker} {where} · {link}{excerpt(item.excerpt)}"
+    return f"{marker} {where} · {link}{excerpt(item.excerpt) if quote else ''}"
 
 
-def alert_embed(guild_id: int, items: Sequence[tuple[AlertItem, datetime | None]]) -> discord.Embed:
-    """The team's alert: up to ten items waiting for an answer, marked once answered."""
+def alert_embed(
+    guild_id: int,
+    items: Sequence[tuple[AlertItem, datetime | None]],
+    quotable: AbstractSet[int] = frozenset(),
+) -> discord.Embed:
+    """The team's alert: up to ten items waiting for an answer, marked once answered;
+    the start of the text only for the ``quotable`` ones."""
     listed = items[:ALERT_LISTED]
-    lines = [_item_line(guild_id, item, answered) for item, answered in listed]
+    lines = [
+        _item_line(guild_id, item, answered, item.message_id in quotable)
+        for item, answered in listed
+    ]
     more = len(items) - len(listed)
     if more:
         lines.append(f"…and {more} more. `/unanswered` lists every open question.")
@@ -67,8 +80,14 @@ def alert_embed(guild_id: int, items: Sequence[tuple[AlertItem, datetime | None]
     )
 
 
-def inbox_embed(guild_id: int, items: Sequence[InboxItem], total: int) -> discord.Embed:
-    """A member's inbox: messages owed a reply, newest first, numbered for the buttons."""
+def inbox_embed(
+    guild_id: int,
+    items: Sequence[InboxItem],
+    total: int,
+    quotable: AbstractSet[int] = frozenset(),
+) -> discord.Embed:
+    """A member's inbox: messages owed a reply, newest first, numbered for the buttons;
+    the start of the text only for the ``quotable`` ones."""
     if not items:
         return discord.Embed(
             title="Your inbox is empty",
@@ -81,7 +100,7 @@ def inbox_embed(guild_id: int, items: Sequence[InboxItem], total: int) -> discor
         link = f"[Jump]({jump_url(guild_id, item.where_id, item.message_id)})"
         lines.append(
             f"**{number}.** <@{item.author_id}> {verb} in <#{item.where_id}>, {_ago(item.at)}"
-            f" · {link}{excerpt(item.excerpt)}"
+            f" · {link}{excerpt(item.excerpt) if item.message_id in quotable else ''}"
         )
     if total > len(items):
         lines.append(f"…and {total - len(items)} older.")
@@ -126,16 +145,22 @@ def nudge_embed(
 
 
 def unanswered_embed(
-    guild_id: int, items: Sequence[AlertItem], page: int, pages: int, total: int
+    guild_id: int,
+    items: Sequence[AlertItem],
+    page: int,
+    pages: int,
+    total: int,
+    quotable: AbstractSet[int] = frozenset(),
 ) -> discord.Embed:
-    """One page of /unanswered: open questions, oldest first."""
+    """One page of /unanswered: open questions, oldest first; the start of the text only
+    for the ``quotable`` ones."""
     if not items:
         return discord.Embed(
             title="No open question",
             description="Every question of the last 7 days that matches got a response.",
             colour=DONE_COLOUR,
         )
-    lines = [_item_line(guild_id, item, None) for item in items]
+    lines = [_item_line(guild_id, item, None, item.message_id in quotable) for item in items]
     embed = discord.Embed(
         title=plural(total, "open question"),
         description="\n".join(lines),

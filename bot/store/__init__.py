@@ -25,6 +25,7 @@ from bot.store.guild_config import GuildConfigQueries
 from bot.store.guilds import GuildQueries
 from bot.store.heartbeat import HeartbeatQueries
 from bot.store.inbox import InboxQueries
+from bot.store.places import PlaceQueries
 from bot.store.profiles import ProfileQueries
 from bot.store.retention import RetentionQueries
 from bot.store.sources import SourceQueries
@@ -66,6 +67,7 @@ class Store:
         self.heartbeat = HeartbeatQueries(self.transaction)
         self.exports = ExportQueries(reading)
         self.sources = SourceQueries(reading)
+        self.places = PlaceQueries(reading)
 
     @property
     def db(self) -> aiosqlite.Connection:

@@ -140,3 +140,28 @@ async def test_export_answers_before_reading(simcord_env, simcord_bot, world, mo
 
     assert (await attachment_of(summaries))[0].endswith(".json")
     assert (await attachment_of(connections))[0].endswith(".csv")
+
+
+@pytest.mark.simcord(settle_timeout=30)
+async def test_a_name_or_text_that_starts_like_a_formula_is_neutralised(
+    simcord_env, simcord_bot, world
+):
+    guild, general, maria, alice, _ = world
+    mallory = guild.add_member(simcord_env.create_user("@SUM(1+1)"))
+    await mallory.send(general, f'=HYPERLINK("http://evil.example","{alice.mention}")')
+
+    names = await maria.slash(general, "export", kind="connections", format="csv", names=True)
+    texts = await maria.slash(general, "export", kind="messages", format="csv", content=True)
+
+    _, data = await attachment_of(names)
+    [mention] = [
+        row
+        for row in csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
+        if row["source"] == str(mallory.id)
+    ]
+    assert mention["source_name"] == "'@SUM(1+1)" and mention["target_name"] == "alice"
+    _, data = await attachment_of(texts)
+    contents = [
+        row["content"] for row in csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
+    ]
+    assert contents[-1] == f'\'=HYPERLINK("http://evil.example","<@{alice.id}>")'

@@ -6,7 +6,13 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from bot.render.reminders import alert_embed, excerpt, inbox_embed, nudge_embed
+from bot.render.reminders import (
+    alert_embed,
+    excerpt,
+    inbox_embed,
+    nudge_embed,
+    unanswered_embed,
+)
 from bot.store.alerts import AlertItem
 from bot.store.inbox import InboxItem, Suggestion
 
@@ -42,6 +48,26 @@ def test_answered_items_are_struck_through_and_the_title_counts_what_is_open() -
     assert "✅ ~~Question by <@10>" in text and "answered <t:" in text
     assert "🌱 First message from newcomer by <@11>" in text
     assert done.title == "All answered, thank you"
+
+
+def test_text_is_quoted_only_for_the_items_named_quotable() -> None:
+    secret, public = question(0, text="Is he on the ban list?"), question(1, text="Any slides?")
+    mine = [
+        InboxItem(600 + n, 20, 2000, None, ASKED, "mention", text)
+        for n, text in enumerate(("ban list", "slides"))
+    ]
+
+    texts = [
+        alert_embed(GUILD, [(secret, None), (public, None)], frozenset({501})).description,
+        unanswered_embed(GUILD, [secret, public], 0, 1, 2, frozenset({501})).description,
+        inbox_embed(GUILD, mine, 2, frozenset({601})).description,
+    ]
+    unnamed = alert_embed(GUILD, [(secret, None), (public, None)]).description or ""
+
+    for text in texts:
+        assert text is not None and "slides" in text.lower() and "ban list" not in text
+        assert "/2000/500)" in text or "/2000/600)" in text  # still listed: who, where, when
+    assert "/2000/500)" in unnamed and "\n> " not in unnamed  # nothing named: nothing quoted
 
 
 def test_an_excerpt_is_one_quoted_line_escaped_and_cut() -> None:

@@ -1,0 +1,216 @@
+"""Private text stays private: reminders quote a message only to readers who could open
+it anyway, under SimCord. #staff is hidden from @everyone and open to the Staff role."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+
+from bot.settings import RemindersSettings
+from tests.helpers import create_thread, query, slow_clock_settings
+
+MINUTE = 60
+HOUR = 3600
+HIDDEN = discord.PermissionOverwrite(view_channel=False)
+SHOWN = discord.PermissionOverwrite(view_channel=True)
+
+
+@pytest.fixture
+def settings(db_path):
+    return slow_clock_settings(
+        db_path, reminders=RemindersSettings(check_interval_seconds=5 * MINUTE)
+    )
+
+
+@pytest.fixture
+async def world(simcord_env, simcord_bot):
+    guild = simcord_env.create_guild("Ascolto Lab")
+    staff_role = guild.create_role("Staff")
+    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
+    general = guild.create_text_channel("general")
+    team = guild.create_text_channel("team")
+    private = {guild.default_role: HIDDEN, staff_role: SHOWN, guild.me: SHOWN}
+    staff = guild.create_text_channel("staff", overwrites=private)
+    staff_alerts = guild.create_text_channel("staff-alerts", overwrites=private)
+    maria = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    bob = guild.add_member(simcord_env.create_user("bob"), roles=[staff_role])
+    sara = guild.add_member(simcord_env.create_user("sara"), roles=[staff_role, managers])
+    channels = {"general": general, "team": team, "staff": staff, "staff-alerts": staff_alerts}
+    return channels, maria, alice, bob, sara
+
+
+def description(result):
+    embed = result.response.embeds[0]
+    return embed.title, embed.description or ""
+
+
+def alerts_in(channel, bot):
+    return [m.embeds[0] for m in channel.history() if m.author.id == bot.user.id]
+
+
+def dms(member):
+    channel = member.user.dm_channel
+    return [] if channel is None else list(channel.history())
+
+
+def private_thread(env, channel, name, owner):
+    """A private thread that only its owner has joined (SimCord 3.2.1 has no public
+    builder for one)."""
+    from simcord.builders import ChannelHandle
+    from simcord.enums import ChannelType
+
+    thread = env.backend.create_thread(channel.id, name, owner.id, type=ChannelType.PRIVATE_THREAD)
+    return ChannelHandle(env, channel.guild, thread)
+
+
+def archive(env, thread):
+    """Archive a thread, as Discord does after its inactivity delay: discord.py forgets
+    it (SimCord 3.2.1 has no public way to do this)."""
+    env.backend.edit_channel(thread.id, {}, thread_metadata={"archived": True})
+
+
+async def test_the_inbox_leaves_out_what_the_member_cannot_read_and_quotes_the_rest(
+    simcord_bot, world
+):
+    channels, _, alice, bob, sara = world
+    secret = await bob.send(
+        channels["staff"], f"between us: {alice.mention} is on the ban list, {sara.mention}"
+    )
+    poster = await bob.send(channels["general"], f"{alice.mention} can you check the poster?")
+
+    alices = await alice.slash(channels["general"], "inbox")
+    saras = await sara.slash(channels["general"], "inbox")
+
+    title, text = description(alices)
+    assert title == "1 waiting for your reply"
+    assert f"/{poster.id})" in text and "\n> " in text and "check the poster" in text
+    assert f"/{secret.id})" not in text and "ban list" not in text
+    assert [c["label"] for row in alices.response.components for c in row["components"]] == [
+        "Done 1"
+    ]
+    # Sara reads #staff: the same message is quoted to her.
+    title, text = description(saras)
+    assert title == "1 waiting for your reply"
+    assert f"/{secret.id})" in text and "ban list" in text
+
+
+async def test_a_thread_is_quoted_by_who_can_read_it_even_once_archived(
+    simcord_env, simcord_bot, world
+):
+    channels, _, alice, bob, _ = world
+    general = channels["general"]
+    secret_thread = private_thread(simcord_env, general, "mods only", bob)
+    public_thread = create_thread(simcord_env, general, "poster ideas", bob)
+    staff_thread = create_thread(simcord_env, channels["staff"], "bans", bob)
+    await simcord_env.settle()
+    in_private = await bob.send(secret_thread, f"{alice.mention} is on the ban list")
+    in_public = await bob.send(public_thread, f"{alice.mention} what about blue?")
+    in_staff = await bob.send(staff_thread, f"{alice.mention} banned next week")
+    archive(simcord_env, public_thread)
+    archive(simcord_env, staff_thread)
+    await simcord_env.settle()
+    assert simcord_bot.get_guild(general.guild.id).get_thread(public_thread.id) is None
+
+    _, text = description(await alice.slash(general, "inbox"))
+
+    # The archived public thread is known from the store: Alice reads #general, so it is
+    # quoted. She is not known to be in the private thread: where and when, no text. The
+    # archived thread of #staff is left out like #staff itself.
+    assert "what about blue" in text and f"/{in_public.id})" in text
+    assert f"/{in_private.id})" in text and "ban list" not in text
+    assert f"/{in_staff.id})" not in text and "banned" not in text
+
+
+@pytest.mark.simcord(settle_timeout=120)
+async def test_the_daily_dm_lists_only_what_the_member_can_read(
+    simcord_env, simcord_bot, world, db_path
+):
+    channels, _, alice, bob, sara = world
+    await alice.slash(channels["general"], "nudges on", hour=9)
+    await sara.slash(channels["general"], "nudges on", hour=9)
+    secret = await bob.send(
+        channels["staff"], f"between us: {alice.mention} is on the ban list, {sara.mention}"
+    )
+    poster = await bob.send(channels["general"], f"{alice.mention} can you check the poster?")
+
+    await simcord_env.advance_time(9 * HOUR + 10 * MINUTE)
+
+    [alices] = dms(alice)
+    [saras] = dms(sara)
+    text = alices.embeds[0].description
+    assert f"/{poster.id})" in text
+    assert f"/{secret.id})" not in text and f"<#{channels['staff'].id}>" not in text
+    assert "ban list" not in text
+    assert f"/{secret.id})" in saras.embeds[0].description
+    assert sorted(query(db_path, "SELECT user_id, message_id FROM reminders")) == sorted(
+        [(alice.user.id, poster.id), (sara.user.id, secret.id)]
+    )
+
+
+@pytest.mark.simcord(settle_timeout=120)
+async def test_no_dm_when_everything_owed_is_where_the_member_cannot_read(
+    simcord_env, simcord_bot, world, db_path
+):
+    channels, _, alice, bob, _ = world
+    await alice.slash(channels["general"], "nudges on", hour=9)
+    await bob.send(channels["staff"], f"between us: {alice.mention} is on the ban list")
+
+    await simcord_env.advance_time(9 * HOUR + 10 * MINUTE)
+
+    assert dms(alice) == []
+    assert query(db_path, "SELECT count(*) FROM reminders") == [(0,)]
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_an_alert_quotes_only_what_everyone_reading_it_can_read(
+    simcord_env, simcord_bot, world
+):
+    channels, maria, alice, bob, sara = world
+    await maria.slash(channels["general"], "config alerts set", channel=channels["team"])
+    private = await bob.send(channels["staff"], "Is the new member on the ban list?")
+    public = await alice.send(channels["general"], "Where do I find the poster files?")
+
+    await simcord_env.advance_time(65 * MINUTE)
+
+    [alert] = alerts_in(channels["team"], simcord_bot)
+    lines = alert.description.splitlines()
+    assert alert.title == "2 waiting for an answer"
+    [private_line] = [i for i, line in enumerate(lines) if f"/{private.id})" in line]
+    assert f"in <#{channels['staff'].id}>, <t:" in lines[private_line]  # where and when
+    assert "ban list" not in alert.description
+    assert "poster files" in alert.description  # #general is read by everyone
+
+    await bob.send(channels["general"], "In the shared drive", reply_to=public)
+    await sara.send(channels["staff"], "No.", reply_to=private)
+    await simcord_env.advance_time(6 * MINUTE)
+    [marked] = alerts_in(channels["team"], simcord_bot)
+    assert marked.title == "All answered, thank you" and "ban list" not in marked.description
+
+
+@pytest.mark.simcord(settle_timeout=60)
+async def test_an_alert_read_only_by_the_staff_quotes_the_staff_channel(
+    simcord_env, simcord_bot, world
+):
+    channels, _, _, bob, sara = world
+    await sara.slash(channels["general"], "config alerts set", channel=channels["staff-alerts"])
+    await bob.send(channels["staff"], "Is the new member on the ban list?")
+
+    await simcord_env.advance_time(65 * MINUTE)
+
+    [alert] = alerts_in(channels["staff-alerts"], simcord_bot)
+    assert "ban list" in alert.description
+
+
+async def test_unanswered_lists_every_question_but_quotes_only_what_the_manager_reads(
+    simcord_bot, world
+):
+    channels, maria, alice, bob, _ = world
+    private = await bob.send(channels["staff"], "Is the new member on the ban list?")
+    await alice.send(channels["general"], "Where do I find the poster files?")
+
+    title, text = description(await maria.slash(channels["general"], "unanswered"))
+
+    assert title == "2 open questions"
+    assert f"/{private.id})" in text and "ban list" not in text
+    assert "poster files" in text
