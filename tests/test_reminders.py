@@ -11,7 +11,6 @@ import pytest
 
 from bot.reminders import REMINDER_TIMER, Place, ReminderService
 from bot.settings import DefaultsSettings, RemindersSettings, Settings
-from bot.store import Store
 from bot.store.inbox import NudgeSettings
 from bot.store.timers import Timer
 from bot.summaries import SummaryService
@@ -29,14 +28,8 @@ async def never_fired(timer: Timer) -> None:
 
 @pytest.fixture
 async def history(tmp_path: Path) -> AsyncIterator[History]:
-    store = Store(tmp_path / "reminders.db")
-    await store.open()
-    built = History(store)
-    await built.policy.load()
-    try:
+    async with History.opened(tmp_path / "reminders.db") as built:
         yield built
-    finally:
-        await store.close()
 
 
 @pytest.fixture

@@ -7,18 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store
 from tests.store.history import History
 
 
 @pytest.fixture
 async def history(tmp_path: Path) -> AsyncIterator[History]:
     """An empty store in a file, with the recorder that writes the histories."""
-    store = Store(tmp_path / "history.db")
-    await store.open()
-    built = History(store)
-    await built.policy.load()
-    try:
+    async with History.opened(tmp_path / "history.db") as built:
         yield built
-    finally:
-        await store.close()

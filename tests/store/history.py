@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from bot.analysis.summary import DailySummary
 from bot.events import EditedMessage, MessageKind, Place, PostedMessage, ReactionChange
@@ -24,6 +27,20 @@ def at(text: str) -> datetime:
 
 class History:
     """Posts, reactions and joins at chosen times, with snowflake ids in time order."""
+
+    @classmethod
+    @asynccontextmanager
+    async def opened(cls, path: Path) -> AsyncIterator[History]:
+        """A store in the file at ``path`` with a recorder that writes into it; the store
+        is flushed and closed at the end of the block."""
+        store = Store(path)
+        await store.open()
+        try:
+            built = cls(store)
+            await built.policy.load()
+            yield built
+        finally:
+            await store.close()
 
     def __init__(self, store: Store) -> None:
         self.store = store

@@ -3,10 +3,7 @@ that was excluded, whatever the writer believed when it queued the row."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.store import Store
 from tests.helpers import query
@@ -14,18 +11,6 @@ from tests.store.history import GENERAL, GUILD, History
 
 ALICE, BOB = 11, 12
 ELSEWHERE = GENERAL + 1
-
-
-@pytest.fixture
-async def history(tmp_path: Path) -> AsyncIterator[History]:
-    store = Store(tmp_path / "guards.db")
-    await store.open()
-    built = History(store)
-    await built.policy.load()
-    try:
-        yield built
-    finally:
-        await store.close()
 
 
 def activity_of(path: Path, user_id: int) -> dict[str, int]:
