@@ -22,14 +22,16 @@ def quoted(value: object, limit: int = QUOTED_CHARACTERS) -> str:
         shown = repr(value)
         if len(shown) <= limit + 2:
             return shown
-        prefix = value[:limit]
-        # Escapes make a repr longer than its text: shorten until the quote fits.
-        while len(repr(prefix)) > limit + 2:
-            prefix = prefix[: len(prefix) * 3 // 4]
+        # Escapes make a repr longer than its text: take characters while they fit.
+        prefix = ""
+        for char in value[:limit]:
+            if len(repr(prefix + char)) > limit + 2:
+                break
+            prefix += char
         cut = repr(prefix)
         return f"{cut[:-1]}…{cut[-1]} ({plural(len(value), 'character')})"
     try:
         shown = repr(value)
     except ValueError:  # an integer with more digits than Python will print
-        return f"a {type(value).__name__} too long to show"
+        return "a number too long to show"
     return shown if len(shown) <= limit else f"{shown[:limit]}… ({type(value).__name__})"
