@@ -1,10 +1,12 @@
 """``ascolto import``: backfill history from DiscordChatExporter JSON exports.
 
-Each file is read as a stream and imported in one transaction: a broken file is
-reported by name and position, leaves nothing behind, and the others go on (exit
-code 1). Afterwards the daily summaries of the days the import touched are computed
-again. A bad path, or a file named on the command line that is not an export, is a
-one-line error (exit code 2) before anything is written.
+Each file is read as a stream and imported in one transaction: a broken file, or one
+with a value that is not what the format says (bot/dce/format.py), is reported by name,
+position and reason on one line, leaves nothing behind, and the others go on (exit
+code 1, the summary counting the files that failed). Afterwards the daily summaries
+of the days the import touched are computed again. A bad path, or a file named on the
+command line that is not an export, is a one-line error (exit code 2) before anything
+is written.
 """
 
 from __future__ import annotations
@@ -56,13 +58,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Find the exports, import them, summarise the days again, and report."""
     settings = settings_from(args)
+    refused: list[str] = []  # exports whose guild or channel holds a bad value
     try:
-        exports, skipped = find_exports(args.paths)
+        exports, skipped = find_exports(args.paths, refused)
     except ExportError as exc:
         raise CliError(str(exc)) from None
     for note in skipped:
         print(f"skipped: {note}", file=sys.stderr)
-    if not exports:
+    if not exports and not refused:
         raise CliError("no DiscordChatExporter export found in the paths given")
     path = settings.database.path
     asyncio.run(_prepare(path))  # create the file, or bring its schema up to date
@@ -75,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         finally:
             importer.close()
     seconds = time.perf_counter() - started
+    report.failed[:0] = refused
     for failure in report.failed:
         print(f"failed: {failure} (nothing of it was kept)", file=sys.stderr)
     summarised = asyncio.run(_summarise(path, settings, report))
