@@ -129,7 +129,18 @@ def _summary(report: ImportReport, seconds: float, summarised: int) -> str:
         + (f", {len(report.failed)} failed" if report.failed else ""),
         f"messages     {report.read:,} read in {seconds:,.1f} s ({rate:,.0f}/s): "
         f"{report.new:,} new, {report.known:,} already known, {report.skipped:,} skipped "
-        "(bots, members who opted out, excluded channels)",
+        "(bots, members who opted out, excluded channels)"
+        + (f", {report.conflicts:,} in conflict" if report.conflicts else ""),
+    ]
+    if report.conflicts:
+        lines.append(
+            f"conflicts    {plural(report.conflicts, 'message')} not imported: "
+            + ("its id is" if report.conflicts == 1 else "their ids are")
+            + " stored already in another channel, so nothing of "
+            + ("it" if report.conflicts == 1 else "them")
+            + f" was merged (the first: {report.first_conflict})"
+        )
+    lines += [
         f"members      {len(report.members):,}",
         f"interactions {report.interactions:,} new",
     ]
