@@ -27,7 +27,15 @@ from rich.progress import Progress as RichProgress
 
 from bot import clock
 from bot.analysis.days import local_day
-from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
+from bot.cli._common import (
+    CliError,
+    add_config_option,
+    add_db_option,
+    check_database_file,
+    create_database,
+    database_errors,
+    settings_from,
+)
 from bot.cli._days import worded_errors
 from bot.dce.importer import Importer, ImportReport, Progress
 from bot.dce.reader import ExportError, find_exports
@@ -68,20 +76,24 @@ def run(args: argparse.Namespace) -> int:
     if not exports and not refused:
         raise CliError("no DiscordChatExporter export found in the paths given")
     path = settings.database.path
-    asyncio.run(_prepare(path))  # create the file, or bring its schema up to date
-    with one_import_at_a_time(path, on_wait=lambda: _say_waiting(path)):
-        started = time.perf_counter()
-        importer = Importer(path, settings.privacy)
-        try:
-            with _progress(sum(e.size for e in exports)) as progress:
-                report = importer.run(exports, progress)
-        finally:
-            importer.close()
+    create_database(path)
+    check_database_file(path)
+    with database_errors(path):
+        asyncio.run(_prepare(path))  # create the file, or bring its schema up to date
+        with one_import_at_a_time(path, on_wait=lambda: _say_waiting(path)):
+            started = time.perf_counter()
+            importer = Importer(path, settings.privacy)
+            try:
+                with _progress(sum(e.size for e in exports)) as progress:
+                    report = importer.run(exports, progress)
+            finally:
+                importer.close()
     seconds = time.perf_counter() - started
     report.failed[:0] = refused
     for failure in report.failed:
         print(f"failed: {failure} (nothing of it was kept)", file=sys.stderr)
-    summarised = asyncio.run(_summarise(path, settings, report))
+    with database_errors(path):
+        summarised = asyncio.run(_summarise(path, settings, report))
     print(_summary(report, seconds, summarised))
     return 1 if report.failed else 0
 

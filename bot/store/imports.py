@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.store.batcher import Write
-from bot.store.connection import PRAGMAS, is_busy
+from bot.store.connection import PRAGMAS, StoreError, is_busy
 from bot.store.conversations import (
     CHANNEL_SEEN,
     MENTION,
@@ -123,7 +123,14 @@ def one_import_at_a_time(database: Path, on_wait: Callable[[], None]) -> Iterato
     for the first to end (an advisory lock on a file beside the database, released
     by the system however the holder ends)."""
     lock = database.with_name(database.name + ".import-lock")
-    with lock.open("a") as handle:
+    try:
+        handle = lock.open("a")
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create {lock}, which keeps imports taking turns: {exc.strerror} "
+            "(is the database's folder read-only?)"
+        ) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
