@@ -11,7 +11,6 @@ from pydantic import BaseModel
 from bot.app import AscoltoBot
 from bot.cli import build_parser, subcommands
 from bot.settings import Settings
-from tests.test_settings import bounds, numeric_fields
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -67,20 +66,4 @@ async def test_every_slash_command_is_in_the_readme(
     missing = [name for name in names if f"`/{name}" not in README]
 
     assert len(names) >= 20
-    assert missing == []
-
-
-def test_the_configuration_table_gives_every_numbers_range() -> None:
-    table_rows = [line for line in README.splitlines() if line.startswith("| `[")]
-    rows = {line.split("|")[1].strip(): line for line in table_rows}
-    missing = []
-    for table, key in numeric_fields():
-        row = rows[f"`[{table}] {key}`"]
-        for bound in bounds(table, key):
-            forms = {f"{bound:g}", f"{int(bound):,}", f"{int(bound)}"}
-            # The number on its own, not inside another one (1 is not in 10,080).
-            alone = [rf"(?<![\d.])(?<!\d,){re.escape(f)}(?!\d|,\d)" for f in forms]
-            if not any(re.search(pattern, row) for pattern in alone):
-                missing.append(f"[{table}] {key}: {bound:g}")
-
     assert missing == []

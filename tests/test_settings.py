@@ -688,3 +688,20 @@ def test_the_ranges_edges_are_accepted(tmp_path: Path) -> None:
 
     assert settings.privacy.content_retention_days == 36500
     assert settings.discord.guild_ids == [2**63 - 1]
+
+
+def test_the_readmes_configuration_table_gives_every_numbers_range() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    table_rows = [line for line in readme.splitlines() if line.startswith("| `[")]
+    rows = {line.split("|")[1].strip(): line for line in table_rows}
+    missing = []
+    for table, key in numeric_fields():
+        row = rows[f"`[{table}] {key}`"]
+        for bound in bounds(table, key):
+            forms = {f"{bound:g}", f"{int(bound):,}", f"{int(bound)}"}
+            # The number on its own, not inside another one (1 is not in 10,080).
+            alone = [rf"(?<![\d.])(?<!\d,){re.escape(f)}(?!\d|,\d)" for f in forms]
+            if not any(re.search(pattern, row) for pattern in alone):
+                missing.append(f"[{table}] {key}: {bound:g}")
+
+    assert missing == []
