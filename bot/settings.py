@@ -60,7 +60,7 @@ MAX_ID = 2**63 - 1
 # Every number has a finite range that the loops and date arithmetic that use it can
 # take: an interval of ``inf`` or a retention of 800,000 days would stop the task.
 MAX_SHARDS = 1000
-MAX_INTERVAL_SECONDS = 3600
+MAX_INTERVAL_SECONDS = 24 * 3600  # a day: tests that move the clock by days flush rarely
 MAX_FLUSH_EVENTS = 1_000_000
 MAX_RETENTION_DAYS = 36_500  # a hundred years: "keep it", without overflowing a date
 MAX_BROADCASTER_MESSAGES = 10_000

@@ -617,7 +617,7 @@ def test_every_number_has_a_finite_range() -> None:
         ),
         pytest.param(
             "[database]\nheartbeat_interval_seconds = 1e9\n",
-            "database.heartbeat_interval_seconds: Input should be less than or equal to 3600",
+            "database.heartbeat_interval_seconds: Input should be less than or equal to 86400",
             id="heartbeat-of-thirty-years",
         ),
         pytest.param(
@@ -679,7 +679,7 @@ def test_a_number_out_of_its_range_or_a_strange_zone_names_key_and_problem(
 def test_the_ranges_edges_are_accepted(tmp_path: Path) -> None:
     config = write_config(
         tmp_path / "edges.toml",
-        "[database]\nflush_interval_seconds = 3600\nheartbeat_interval_seconds = 3600\n"
+        "[database]\nflush_interval_seconds = 86400\nheartbeat_interval_seconds = 86400\n"
         "flush_max_events = 1000000\n[privacy]\ncontent_retention_days = 36500\n"
         '[discord]\nguild_ids = [9223372036854775807]\n[defaults]\ntimezone = "Etc/GMT+12"\n',
     )
