@@ -7,6 +7,8 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.render.text import quoted
+
 log = logging.getLogger(__name__)
 
 
@@ -24,7 +26,7 @@ def explain(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works inside a server, not in direct messages."
     if isinstance(error, app_commands.TransformerError):
-        return f"I could not read {error.value!r} as a {error.type.name.lower()}."
+        return f"I could not read {quoted(error.value)} as a {error.type.name.lower()}."
     if isinstance(error, app_commands.CheckFailure):
         return "You cannot use this command here."
     return None

@@ -7,12 +7,13 @@ directory (the same variables, in the same order), the TOML file, defaults.
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
@@ -23,6 +24,8 @@ from pydantic_settings import (
     SettingsError,
     TomlConfigSettingsSource,
 )
+
+from bot.render.text import quoted
 
 CONFIG_ENV_VAR = "ASCOLTO_CONFIG"
 DEFAULT_CONFIG_FILE = Path("config.toml")
@@ -39,21 +42,43 @@ class ConfigError(Exception):
     """The configuration cannot be used; the message names the key and the problem."""
 
 
+# The longest IANA name is 32 characters (America/Argentina/ComodRivadavia).
+MAX_TIMEZONE_LENGTH = 64
+# Files of the system's time zone folder that are not zones people choose: the
+# machine's own zone, and the rules that POSIX-style TZ strings borrow.
+_NOT_ZONES = frozenset({"localtime", "posixrules"})
+
 # Alerts wait at least 5 minutes and at most the 7 days a question is followed.
 MIN_ALERT_MINUTES = 5
 MAX_ALERT_MINUTES = 7 * 24 * 60
 
 
+# The largest id SQLite stores (a signed 64-bit integer). Discord's ids, which grow
+# with time, stay below it until 2084.
+MAX_ID = 2**63 - 1
+
+# Every number has a finite range that the loops and date arithmetic that use it can
+# take: an interval of ``inf`` or a retention of 800,000 days would stop the task.
+MAX_SHARDS = 1000
+MAX_INTERVAL_SECONDS = 24 * 3600  # a day: tests that move the clock by days flush rarely
+MAX_FLUSH_EVENTS = 1_000_000
+MAX_RETENTION_DAYS = 36_500  # a hundred years: "keep it", without overflowing a date
+MAX_BROADCASTER_MESSAGES = 10_000
+
+DiscordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
 class _Table(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    # No inf and no nan, in any float.
+    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
 
 
 class DiscordSettings(_Table):
     """``[discord]``: how the bot connects."""
 
     token: SecretStr | None = None
-    guild_ids: list[int] = Field(default_factory=list)
-    shard_count: int | None = Field(default=None, ge=1)
+    guild_ids: list[DiscordId] = Field(default_factory=list)
+    shard_count: int | None = Field(default=None, ge=1, le=MAX_SHARDS)
 
     @field_validator("token", mode="before")
     @classmethod
@@ -66,23 +91,23 @@ class DatabaseSettings(_Table):
     """``[database]``: the SQLite file and the write batcher."""
 
     path: Path = Path("data/ascolto.db")
-    flush_interval_seconds: float = Field(default=1.0, gt=0)
-    flush_max_events: int = Field(default=500, ge=1)
-    heartbeat_interval_seconds: float = Field(default=30.0, gt=0)
+    flush_interval_seconds: float = Field(default=1.0, gt=0, le=MAX_INTERVAL_SECONDS)
+    flush_max_events: int = Field(default=500, ge=1, le=MAX_FLUSH_EVENTS)
+    heartbeat_interval_seconds: float = Field(default=30.0, gt=0, le=MAX_INTERVAL_SECONDS)
 
 
 class PrivacySettings(_Table):
     """``[privacy]``: what is kept about members, and for how long."""
 
     store_content: bool = True
-    content_retention_days: int = Field(default=90, ge=1)
+    content_retention_days: int = Field(default=90, ge=1, le=MAX_RETENTION_DAYS)
 
 
 class DefaultsSettings(_Table):
     """``[defaults]``: per-guild defaults until a manager changes them."""
 
     timezone: str = "UTC"
-    broadcaster_min_messages: int = Field(default=5, ge=1)
+    broadcaster_min_messages: int = Field(default=5, ge=1, le=MAX_BROADCASTER_MESSAGES)
     broadcaster_max_ratio: float = Field(default=0.2, gt=0, le=1)
     alert_after_minutes: int = Field(default=120, ge=MIN_ALERT_MINUTES, le=MAX_ALERT_MINUTES)
     newcomer_alert_after_minutes: int = Field(
@@ -175,14 +200,27 @@ class _DiscordTokenSource(PydanticBaseSettingsSource):
 
 
 def validate_timezone(value: str) -> str:
-    """Return ``value`` if it is a known IANA time zone name, else raise ValueError."""
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {value!r} (expected an IANA name such as Europe/Rome)"
-        ) from None
-    return value
+    """Return ``value`` if it is an IANA time zone name, else raise ValueError.
+
+    Only the names of the time zone database are accepted, checked by length first:
+    ``ZoneInfo`` alone would also take the machine's own ``localtime``, ``posixrules``
+    or an absolute path, and fail on a very long name with an OSError.
+    """
+    if len(value) <= MAX_TIMEZONE_LENGTH and value in _iana_names():
+        try:
+            ZoneInfo(value)
+            return value
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            pass
+    raise ValueError(
+        f"unknown time zone {quoted(value)} (expected an IANA name such as Europe/Rome)"
+    )
+
+
+@functools.cache
+def _iana_names() -> frozenset[str]:
+    # Read once (tens of milliseconds): the database does not change while we run.
+    return frozenset(available_timezones()) - _NOT_ZONES
 
 
 def resolve_config_file() -> Path | None:

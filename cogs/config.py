@@ -103,7 +103,7 @@ class Config(commands.GroupCog, group_name="config"):
             if timezone:  # a zone already in force was checked when it was set
                 validate_timezone(timezone)
         except ValueError as exc:
-            raise UserError(f"{exc}. Nothing was changed.") from None
+            raise UserError(f"{_sentence(exc)}. Nothing was changed.") from None
         me = channel.guild.me
         needed = discord.Permissions(send_messages=True, embed_links=True, attach_files=True)
         if not channel.permissions_for(me).is_superset(needed):
@@ -200,7 +200,7 @@ class Config(commands.GroupCog, group_name="config"):
         try:
             starts, ends = parse_post_time(start), parse_post_time(end)
         except ValueError as exc:
-            raise UserError(f"{exc}. Nothing was changed.") from None
+            raise UserError(f"{_sentence(exc)}. Nothing was changed.") from None
         await thinking(interaction)
         if starts == ends:
             await self.bot.store.guild_config.set_quiet_hours(guild_id, None)
@@ -273,6 +273,12 @@ def _check_minutes(option: str, given: int | None) -> None:
             f"`{option}` must be a whole number of minutes from {MIN_ALERT_MINUTES} to "
             f"{MAX_ALERT_MINUTES} (7 days), not {given}. Nothing was changed."
         )
+
+
+def _sentence(error: ValueError) -> str:
+    """A refusal's text as the start of a sentence ("Unknown time zone ...")."""
+    text = str(error)
+    return text[:1].upper() + text[1:]
 
 
 def _guild_id(interaction: discord.Interaction[AscoltoBot]) -> int:

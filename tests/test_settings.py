@@ -565,3 +565,143 @@ def test_documented_keys_reader_sees_tables_and_commented_keys() -> None:
     text = '[discord]\n# token = ""\nguild_ids = []\n\n[database]\npath = "x.db"  # where\n'
 
     assert documented_keys(text) == {"discord": {"token", "guild_ids"}, "database": {"path"}}
+
+
+# Every number has a finite range that the loops and date arithmetic can use
+
+
+def numeric_fields() -> list[tuple[str, str]]:
+    """(table, key) of every number in the settings, ids in lists included."""
+    return [
+        (table, key)
+        for table, model in table_models().items()
+        for key, field in model.model_fields.items()
+        if re.search(r"\b(int|float)\b", str(field.annotation))
+    ]
+
+
+def bounds(table: str, key: str) -> tuple[float, float]:
+    """The lowest and highest value a numeric setting takes, from its constraints."""
+    field = table_models()[table].model_fields[key]
+    metadata = list(field.metadata)
+    if not metadata:  # list[DiscordId]: the constraints are on the items
+        (item,) = field.annotation.__args__  # type: ignore[union-attr]
+        metadata = list(item.__metadata__[0].metadata)
+    low = [getattr(m, "ge", None) for m in metadata] + [getattr(m, "gt", None) for m in metadata]
+    high = [getattr(m, "le", None) for m in metadata] + [getattr(m, "lt", None) for m in metadata]
+    return next(v for v in low if v is not None), next(v for v in high if v is not None)
+
+
+def test_every_number_has_a_finite_range() -> None:
+    fields = numeric_fields()
+
+    assert ("database", "flush_interval_seconds") in fields
+    assert ("discord", "guild_ids") in fields
+    for table, key in fields:
+        low, high = bounds(table, key)
+        assert low < high < 2**63, (table, key)
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        pytest.param(
+            "[database]\nflush_interval_seconds = inf\n",
+            "database.flush_interval_seconds: Input should be a finite number",
+            id="infinite-flush-interval",
+        ),
+        pytest.param(
+            "[database]\nheartbeat_interval_seconds = inf\n",
+            "database.heartbeat_interval_seconds: Input should be a finite number",
+            id="infinite-heartbeat",
+        ),
+        pytest.param(
+            "[database]\nheartbeat_interval_seconds = 1e9\n",
+            "database.heartbeat_interval_seconds: Input should be less than or equal to 86400",
+            id="heartbeat-of-thirty-years",
+        ),
+        pytest.param(
+            "[database]\nflush_max_events = 10000000000\n",
+            "database.flush_max_events: Input should be less than or equal to 1000000",
+            id="huge-batch",
+        ),
+        pytest.param(
+            "[privacy]\ncontent_retention_days = 800000\n",
+            "privacy.content_retention_days: Input should be less than or equal to 36500",
+            id="retention-past-year-one",
+        ),
+        pytest.param(
+            "[defaults]\nbroadcaster_max_ratio = nan\n",
+            "defaults.broadcaster_max_ratio: Input should be a finite number",
+            id="ratio-nan",
+        ),
+        pytest.param(
+            "[reminders]\ncheck_interval_seconds = -inf\n",
+            "reminders.check_interval_seconds: Input should be a finite number",
+            id="interval-minus-infinity",
+        ),
+        pytest.param(
+            "[discord]\nshard_count = 1000000\n",
+            "discord.shard_count: Input should be less than or equal to 1000",
+            id="too-many-shards",
+        ),
+        pytest.param(
+            "[discord]\nguild_ids = [1, 18446744073709551616]\n",
+            "discord.guild_ids.1: Input should be less than or equal to 9223372036854775807",
+            id="guild-id-over-2-64",
+        ),
+        pytest.param(
+            '[defaults]\ntimezone = "localtime"\n',
+            "defaults.timezone: unknown time zone 'localtime'",
+            id="machine-timezone",
+        ),
+        pytest.param(
+            f'[defaults]\ntimezone = "{"Europe/" * 400}"\n',
+            "defaults.timezone: unknown time zone 'Europe/Europe/Europe/Europe/Europe/Europ…' "
+            "(2,800 characters) (expected an IANA name such as Europe/Rome)",
+            id="over-long-timezone",
+        ),
+    ],
+)
+def test_a_number_out_of_its_range_or_a_strange_zone_names_key_and_problem(
+    tmp_path: Path, toml: str, expected: str
+) -> None:
+    config = write_config(tmp_path / "bad.toml", toml)
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config)
+
+    message = str(caught.value)
+    assert expected in message
+    assert "\n" not in message and len(message) < 300
+
+
+def test_the_ranges_edges_are_accepted(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path / "edges.toml",
+        "[database]\nflush_interval_seconds = 86400\nheartbeat_interval_seconds = 86400\n"
+        "flush_max_events = 1000000\n[privacy]\ncontent_retention_days = 36500\n"
+        '[discord]\nguild_ids = [9223372036854775807]\n[defaults]\ntimezone = "Etc/GMT+12"\n',
+    )
+
+    settings = load_settings(config)
+
+    assert settings.privacy.content_retention_days == 36500
+    assert settings.discord.guild_ids == [2**63 - 1]
+
+
+def test_the_readmes_configuration_table_gives_every_numbers_range() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    table_rows = [line for line in readme.splitlines() if line.startswith("| `[")]
+    rows = {line.split("|")[1].strip(): line for line in table_rows}
+    missing = []
+    for table, key in numeric_fields():
+        row = rows[f"`[{table}] {key}`"]
+        for bound in bounds(table, key):
+            forms = {f"{bound:g}", f"{int(bound):,}", f"{int(bound)}"}
+            # The number on its own, not inside another one (1 is not in 10,080).
+            alone = [rf"(?<![\d.])(?<!\d,){re.escape(f)}(?!\d|,\d)" for f in forms]
+            if not any(re.search(pattern, row) for pattern in alone):
+                missing.append(f"[{table}] {key}: {bound:g}")
+
+    assert missing == []

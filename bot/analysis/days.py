@@ -6,6 +6,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import to_db_time
+from bot.render.text import quoted
+
+# The days Ascolto can speak of. Nothing on Discord is older than its epoch (the first
+# instant a Discord id can encode), and the last day leaves a year before ``date.max``
+# so that a day's end in any time zone, and a range counted from it, never overflow.
+FIRST_DAY = date(2015, 1, 1)
+LAST_DAY = date(9998, 12, 31)
+_DAY_LENGTH = len("YYYY-MM-DD")
 
 
 def day_start(day: date, timezone: str) -> datetime:
@@ -24,8 +32,16 @@ def local_day(moment: datetime, timezone: str) -> date:
 
 
 def parse_day(text: str) -> date:
-    """A ``YYYY-MM-DD`` day; raises ValueError with a readable message otherwise."""
+    """A ``YYYY-MM-DD`` day from :data:`FIRST_DAY` to :data:`LAST_DAY`; raises ValueError
+    with a readable message (quoting at most a short prefix of ``text``) otherwise."""
     try:
-        return date.fromisoformat(text)
+        if len(text) != _DAY_LENGTH:  # before parsing: 20 characters or 5,000 alike
+            raise ValueError
+        day = date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a day written as YYYY-MM-DD") from None
+        raise ValueError(f"{quoted(text)} is not a day written as YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            f"{day} is outside the days Ascolto knows: give a day from {FIRST_DAY} to {LAST_DAY}"
+        )
+    return day

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.analysis.summary import DailySummary, ratio
+from bot.render.text import quoted
 
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -16,7 +17,7 @@ def parse_post_time(text: str) -> time:
     """A local time written ``HH:MM`` (24-hour); raises ValueError saying what is expected."""
     match = _HH_MM.match(text.strip())
     if match is None:
-        raise ValueError(f"{text!r} is not a time of day written as HH:MM, for example 09:00")
+        raise ValueError(f"{quoted(text)} is not a time of day written as HH:MM, for example 09:00")
     return time(int(match.group(1)), int(match.group(2)))
 
 

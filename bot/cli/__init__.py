@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import sqlite3
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -70,6 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except (CliError, ConfigError, StoreError) as exc:
         print(f"ascolto {args.command}: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except sqlite3.Error as exc:
+        # Each subcommand words the database's failures (bot/cli/_common.py); one it
+        # did not foresee is still one line, not a traceback.
+        print(f"ascolto {args.command}: error: the database cannot be used: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         return 130

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot import summaries
 from bot.analysis.days import parse_day
-from bot.cli._common import CliError
+from bot.cli._common import CliError, check_database_file, database_errors
 from bot.settings import Settings
 from bot.store import Store
 from bot.summaries import (
@@ -62,16 +62,19 @@ def check_length(first: date, last: date) -> None:
 
 @asynccontextmanager
 async def opened_store(settings: Settings) -> AsyncIterator[Store]:
-    """The configured database, open; a missing file is a CliError, not a new database."""
+    """The configured database, open; a missing file is a CliError, not a new database,
+    and so is anything SQLite cannot do with it (not SQLite, read-only, ...)."""
     path = settings.database.path
     if not path.is_file():
         raise CliError(f"no database at {path}")
-    store = Store(path, flush_max_events=settings.database.flush_max_events)
-    await store.open()
-    try:
-        yield store
-    finally:
-        await store.close()
+    check_database_file(path)
+    with database_errors(path):
+        store = Store(path, flush_max_events=settings.database.flush_max_events)
+        await store.open()
+        try:
+            yield store
+        finally:
+            await store.close()
 
 
 @contextlib.contextmanager

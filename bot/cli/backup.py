@@ -12,7 +12,14 @@ import sqlite3
 import time
 from pathlib import Path
 
-from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
+from bot.cli._common import (
+    CliError,
+    add_config_option,
+    add_db_option,
+    check_database_file,
+    database_problem,
+    settings_from,
+)
 
 HELP = "copy the database consistently, even while the bot is running"
 
@@ -30,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     dest: Path = args.dest
     if not source.is_file():
         raise CliError(f"no database at {source}")
+    check_database_file(source)
     if dest.exists():
         raise CliError(f"{dest} already exists; give a new file name")
     if not dest.parent.is_dir():
@@ -37,11 +45,19 @@ def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     partial = dest.with_name(f".{dest.name}.part")
     try:
+        partial.touch()  # the folder takes a new file: said now, not as SQLite's "unable to open"
+    except OSError as exc:
+        raise CliError(f"cannot write {dest}: {exc.strerror}") from None
+    try:
         _copy(source, partial)
         _check(partial)
         partial.replace(dest)
     except sqlite3.Error as exc:
+        if "file is not a database" in str(exc):  # SQLite's header, then no database
+            raise CliError(database_problem(source, exc)) from None
         raise CliError(f"backup of {source} failed: {exc}") from None
+    except OSError as exc:  # the disk filled up, the folder went read-only meanwhile
+        raise CliError(f"cannot write {dest}: {exc.strerror or exc}") from None
     finally:
         partial.unlink(missing_ok=True)
     size = dest.stat().st_size / 1e6

@@ -21,7 +21,13 @@ from typing import IO
 
 from bot import clock
 from bot.analysis.days import day_bounds
-from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
+from bot.cli._common import (
+    CliError,
+    add_config_option,
+    add_db_option,
+    guild_id,
+    settings_from,
+)
 from bot.cli._days import check_length, day_range, opened_store, worded_errors
 from bot.export import (
     FORMATS,
@@ -74,7 +80,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     parser.add_argument(
         "--guild",
-        type=int,
+        type=guild_id,
         metavar="ID",
         help="the guild (server) id; needed when the database holds several (ascolto guilds)",
     )

@@ -2,7 +2,8 @@
 
 Exit code 0 when the running bot's heartbeat (written at least every minute) is
 fresh, its last flush of queued writes is recent, and the database takes a write
-lock; otherwise 1, with the reason on one line.
+lock; otherwise 1, with the reason on one line: a configuration that cannot be read
+too, since a container's health check knows only 0 and 1 (Docker reserves 2).
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from datetime import timedelta
 
 from bot import clock
 from bot.cli._common import add_config_option, add_db_option, settings_from
+from bot.render.text import quoted
+from bot.settings import ConfigError
 from bot.store.heartbeat import check_writable, read_heartbeat
 
 HELP = "check that the running bot is alive and its database writable (exit 0 or 1)"
 
 MIN_MAX_AGE_SECONDS = 120
+MAX_MAX_AGE_SECONDS = 7 * 24 * 3600
 HEARTBEATS_ALLOWED = 4  # heartbeats that may be missed before the bot counts as stuck
 UNHEALTHY = 1
 
@@ -28,7 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     parser.add_argument(
         "--max-age",
-        type=int,
+        type=_seconds,
         metavar="SECONDS",
         help="how old the heartbeat and the last flush may be (default: four heartbeat "
         f"intervals, at least {MIN_MAX_AGE_SECONDS})",
@@ -37,7 +41,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print ``healthy: ...`` and return 0, or ``unhealthy: <reason>`` and return 1."""
-    problem, detail = _check(args)
+    try:
+        problem, detail = _check(args)
+    except ConfigError as exc:
+        problem, detail = str(exc), ""
     if problem:
         print(f"unhealthy: {problem}")
         return UNHEALTHY
@@ -72,6 +79,20 @@ def _check(args: argparse.Namespace) -> tuple[str, str]:
         return f"writes are not reaching the database (last flush: {flushed})", ""
     return "", (
         f"{beat.state}, heartbeat {_ago(age)} ago, last flush {_ago(now - beat.last_flush_at)} ago"
+    )
+
+
+def _seconds(text: str) -> int:
+    """``--max-age``: whole seconds, from 1 to a week."""
+    if (
+        text.isascii()
+        and text.isdigit()
+        and len(text) <= 7
+        and 1 <= int(text) <= MAX_MAX_AGE_SECONDS
+    ):
+        return int(text)
+    raise argparse.ArgumentTypeError(
+        f"{quoted(text)} is not a number of seconds from 1 to {MAX_MAX_AGE_SECONDS} (a week)"
     )
 
 

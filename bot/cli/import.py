@@ -1,10 +1,12 @@
 """``ascolto import``: backfill history from DiscordChatExporter JSON exports.
 
-Each file is read as a stream and imported in one transaction: a broken file is
-reported by name and position, leaves nothing behind, and the others go on (exit
-code 1). Afterwards the daily summaries of the days the import touched are computed
-again. A bad path, or a file named on the command line that is not an export, is a
-one-line error (exit code 2) before anything is written.
+Each file is read as a stream and imported in one transaction: a broken file, or one
+with a value that is not what the format says (bot/dce/format.py), is reported by name,
+position and reason on one line, leaves nothing behind, and the others go on (exit
+code 1, the summary counting the files that failed). Afterwards the daily summaries
+of the days the import touched are computed again. A bad path, or a file named on the
+command line that is not an export, is a one-line error (exit code 2) before anything
+is written.
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ from rich.progress import Progress as RichProgress
 
 from bot import clock
 from bot.analysis.days import local_day
-from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
+from bot.cli._common import (
+    CliError,
+    add_config_option,
+    add_db_option,
+    check_database_file,
+    create_database,
+    database_errors,
+    settings_from,
+)
 from bot.cli._days import worded_errors
 from bot.dce.importer import Importer, ImportReport, Progress
 from bot.dce.reader import ExportError, find_exports
@@ -56,28 +66,34 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Find the exports, import them, summarise the days again, and report."""
     settings = settings_from(args)
+    refused: list[str] = []  # exports whose guild or channel holds a bad value
     try:
-        exports, skipped = find_exports(args.paths)
+        exports, skipped = find_exports(args.paths, refused)
     except ExportError as exc:
         raise CliError(str(exc)) from None
     for note in skipped:
         print(f"skipped: {note}", file=sys.stderr)
-    if not exports:
+    if not exports and not refused:
         raise CliError("no DiscordChatExporter export found in the paths given")
     path = settings.database.path
-    asyncio.run(_prepare(path))  # create the file, or bring its schema up to date
-    with one_import_at_a_time(path, on_wait=lambda: _say_waiting(path)):
-        started = time.perf_counter()
-        importer = Importer(path, settings.privacy)
-        try:
-            with _progress(sum(e.size for e in exports)) as progress:
-                report = importer.run(exports, progress)
-        finally:
-            importer.close()
+    create_database(path)
+    check_database_file(path)
+    with database_errors(path):
+        asyncio.run(_prepare(path))  # create the file, or bring its schema up to date
+        with one_import_at_a_time(path, on_wait=lambda: _say_waiting(path)):
+            started = time.perf_counter()
+            importer = Importer(path, settings.privacy)
+            try:
+                with _progress(sum(e.size for e in exports)) as progress:
+                    report = importer.run(exports, progress)
+            finally:
+                importer.close()
     seconds = time.perf_counter() - started
+    report.failed[:0] = refused
     for failure in report.failed:
         print(f"failed: {failure} (nothing of it was kept)", file=sys.stderr)
-    summarised = asyncio.run(_summarise(path, settings, report))
+    with database_errors(path):
+        summarised = asyncio.run(_summarise(path, settings, report))
     print(_summary(report, seconds, summarised))
     return 1 if report.failed else 0
 
@@ -125,7 +141,18 @@ def _summary(report: ImportReport, seconds: float, summarised: int) -> str:
         + (f", {len(report.failed)} failed" if report.failed else ""),
         f"messages     {report.read:,} read in {seconds:,.1f} s ({rate:,.0f}/s): "
         f"{report.new:,} new, {report.known:,} already known, {report.skipped:,} skipped "
-        "(bots, members who opted out, excluded channels)",
+        "(bots, members who opted out, excluded channels)"
+        + (f", {report.conflicts:,} in conflict" if report.conflicts else ""),
+    ]
+    if report.conflicts:
+        lines.append(
+            f"conflicts    {plural(report.conflicts, 'message')} not imported: "
+            + ("its id is" if report.conflicts == 1 else "their ids are")
+            + " stored already in another channel, so nothing of "
+            + ("it" if report.conflicts == 1 else "them")
+            + f" was merged (the first: {report.first_conflict})"
+        )
+    lines += [
         f"members      {len(report.members):,}",
         f"interactions {report.interactions:,} new",
     ]

@@ -6,6 +6,7 @@ import argparse
 
 from bot.cli._common import CliError
 from bot.permissions import invite_url
+from bot.render.text import quoted
 
 HELP = "print the link that invites the bot with the permissions and scopes it needs"
 
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     text = str(args.client_id).strip()
     if not (text.isdigit() and 17 <= len(text) <= 20):
         raise CliError(
-            f"--client-id {args.client_id!r} is not an application id: 17 to 20 digits, "
+            f"--client-id {quoted(args.client_id)} is not an application id: 17 to 20 digits, "
             "from the developer portal's General Information page"
         )
     print(invite_url(int(text)))

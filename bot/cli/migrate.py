@@ -6,7 +6,14 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from bot.cli._common import add_config_option, add_db_option, settings_from
+from bot.cli._common import (
+    add_config_option,
+    add_db_option,
+    check_database_file,
+    create_database,
+    database_errors,
+    settings_from,
+)
 from bot.store import connection
 
 HELP = "create the database or bring its schema up to date"
@@ -21,7 +28,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Apply pending migrations and say what changed."""
     path = settings_from(args).database.path
-    before, after = asyncio.run(_migrate(path))
+    create_database(path)
+    check_database_file(path)
+    with database_errors(path):
+        before, after = asyncio.run(_migrate(path))
     if before == after:
         print(f"{path}: schema already up to date (version {after})")
     else:

@@ -24,7 +24,13 @@ from rich.table import Table
 
 from bot import clock
 from bot.analysis.summary import DailySummary
-from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
+from bot.cli._common import (
+    CliError,
+    add_config_option,
+    add_db_option,
+    guild_id,
+    settings_from,
+)
 from bot.cli._days import (
     check_length,
     day_range,
@@ -55,7 +61,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     parser.add_argument(
         "--guild",
-        type=int,
+        type=guild_id,
         metavar="ID",
         help="the guild (server) id; needed when the database holds several (ascolto guilds)",
     )

@@ -52,16 +52,44 @@ class ImportReport:
     interactions: int = 0
     # Per guild, the oldest and newest message imported: the days to summarise again.
     spans: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
+    # Messages whose id is stored already elsewhere (another channel, thread, server or
+    # author): not imported, with what they carried; the first one, described.
+    conflicts: int = 0
+    first_conflict: str | None = None
 
     @property
     def known(self) -> int:
         """Messages that were already stored (an earlier import, or the live bot)."""
-        return self.read - self.skipped - self.new
+        return self.read - self.skipped - self.new - self.conflicts
 
     def cover(self, guild_id: int, moment: datetime) -> None:
         """Widen the guild's span to ``moment``."""
         first, last = self.spans.get(guild_id, (moment, moment))
         self.spans[guild_id] = (min(first, moment), max(last, moment))
+
+    def add(self, other: ImportReport) -> None:
+        """Add the counts of a file that committed."""
+        self.read += other.read
+        self.new += other.new
+        self.skipped += other.skipped
+        self.members |= other.members
+        self.conflicts += other.conflicts
+        self.first_conflict = self.first_conflict or other.first_conflict
+        for guild_id, (first, last) in other.spans.items():
+            self.cover(guild_id, first)
+            self.cover(guild_id, last)
+
+
+@dataclass(slots=True, kw_only=True)
+class _FileTally(ImportReport):
+    """One file's counts, kept apart until the file commits, and the batch being filled
+    with the times of its messages."""
+
+    export: ExportFile
+    header: Header
+    batch: Batch = field(default_factory=Batch)
+    moments: list[datetime] = field(default_factory=list)
+    conflicting: set[int] = field(default_factory=set)  # ids of this file's conflicts
 
 
 def import_order(exports: list[ExportFile]) -> list[ExportFile]:
@@ -80,13 +108,12 @@ def import_order(exports: list[ExportFile]) -> list[ExportFile]:
     return sorted(exports, key=key)
 
 
-def _name(batch: Batch, guild_id: int, person: Person) -> None:
+def _name(batch: Batch, guild_id: int, person: Person, message_id: int) -> None:
     """Name a member who reacted or was mentioned, unless the batch already has a name
     for them (an author's own, from their message, comes first)."""
     if person.name:
-        batch.names.setdefault(
-            person.user_id, {"guild_id": guild_id, "user_id": person.user_id, "name": person.name}
-        )
+        row = {"guild_id": guild_id, "user_id": person.user_id, "name": person.name}
+        batch.name(row, message_id, own=False)
 
 
 def _shifted(progress: Progress | None, messages: int, done_bytes: int) -> Progress | None:
@@ -156,29 +183,24 @@ class Importer:
                 "created_at": None,
             },
         )
-        batch = Batch()
         # Counts are kept apart until the file commits: a broken file adds nothing.
-        read = new = skipped = 0
-        members: set[tuple[int, int]] = set()
-        spans = ImportReport()
+        tally = _FileTally(export=export, header=header)
         reading = Reading()
         for message in messages(export, reading):
-            read += 1
+            tally.read += 1
             if message.author.is_bot:
                 self._bots.add(message.author.user_id)
             if excluded & self._excluded or not self._logged(header, message):
-                skipped += 1
+                tally.skipped += 1
                 continue
-            self._add(batch, header, message)
-            members.add((header.guild_id, message.author.user_id))
-            spans.cover(header.guild_id, message.created_at)
-            if len(batch) >= BATCH_MESSAGES:
-                new += self._writer.write(batch)
-                batch = Batch()
+            self._add(tally.batch, header, message)
+            tally.moments.append(message.created_at)
+            if len(tally.batch) >= BATCH_MESSAGES:
+                self._write(tally)
                 if progress is not None:
-                    progress(read, reading.bytes_read)
-        new += self._writer.write(batch)
-        for guild_id, (first, last) in spans.spans.items():
+                    progress(tally.read, reading.bytes_read)
+        self._write(tally)
+        for guild_id, (first, last) in tally.spans.items():
             self._writer.observed_since(guild_id, to_db_time(first))
             # The stretch of the messages stored from this file, and what it recorded.
             self._writer.source(
@@ -192,13 +214,36 @@ class Importer:
                     "reaction_data": int(reading.reactions),
                 }
             )
-        report.read += read
-        report.new += new
-        report.skipped += skipped
-        report.members |= members
-        for guild_id, (first, last) in spans.spans.items():
-            report.cover(guild_id, first)
-            report.cover(guild_id, last)
+        report.add(tally)
+
+    def _write(self, tally: _FileTally) -> None:
+        """Write the file's batch, less the messages whose id is stored already
+        elsewhere: the same id cannot be two messages, so what the file says of it (its
+        author, reactions, mentions, replies to it) is not merged into the stored one."""
+        batch, header = tally.batch, tally.header
+        found = self._writer.stored_elsewhere(batch.messages)
+        if found and tally.first_conflict is None:
+            message_id, stored = next(iter(found.items()))
+            tally.first_conflict = (
+                f"message {message_id} of {tally.export.path} (channel {header.where_id}) is "
+                f"stored already in channel {stored.where_id}"
+                + (f" of server {stored.guild_id}" if stored.guild_id != header.guild_id else "")
+                + f", written by member {stored.author_id}"
+            )
+        kept = [
+            (row["author_id"], moment)
+            for row, moment in zip(batch.messages, tally.moments, strict=True)
+            if row["message_id"] not in found
+        ]
+        tally.conflicting |= found.keys()
+        if tally.conflicting:
+            batch.drop(set(found), tally.conflicting)
+        tally.conflicts += len(found)
+        for author_id, moment in kept:
+            tally.members.add((header.guild_id, author_id))
+            tally.cover(header.guild_id, moment)
+        tally.new += self._writer.write(batch)
+        tally.batch, tally.moments = Batch(), []
 
     def _with_parent(self, export: ExportFile) -> Header:
         """The file's header, with a thread's parent channel taken from the store when
@@ -253,18 +298,24 @@ class Importer:
         elif counts and header.thread_id is not None and not opens_forum_post:
             batch.thread_replies.append(row)
         batch.mentions.extend({"message_id": message.message_id, "user_id": u} for u in mentions)
-        batch.names[author_id] = {
-            "guild_id": guild_id,
-            "user_id": author_id,
-            "name": message.author.name,
-        }
+        batch.name(
+            {"guild_id": guild_id, "user_id": author_id, "name": message.author.name},
+            message.message_id,
+            own=True,
+        )
         # The mentioned may never post: their name is the one the mention list gives.
         for person in message.mentions or ():
             if person.user_id in mentions:
-                _name(batch, guild_id, person)
+                _name(batch, guild_id, person, message.message_id)
         if message.type == "GuildMemberJoin":
             batch.joins.append(
-                {"guild_id": guild_id, "user_id": author_id, "name": message.author.name, "at": at}
+                {
+                    "guild_id": guild_id,
+                    "user_id": author_id,
+                    "name": message.author.name,
+                    "at": at,
+                    "message_id": message.message_id,  # for Batch.drop
+                }
             )
         for reaction in message.reactions:
             for user in reaction.users:
@@ -282,7 +333,7 @@ class Importer:
                         "author_hint": author_id,
                     }
                 )
-                _name(batch, guild_id, user)
+                _name(batch, guild_id, user, message.message_id)
 
     def _mentionable(self, guild_id: int, author_id: int, message: Message) -> tuple[int, ...]:
         return tuple(

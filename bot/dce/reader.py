@@ -27,13 +27,36 @@ from typing import IO, Any
 
 import ijson
 
-from bot.dce.format import FormatError, Header, Message, parse_header, parse_message
+from bot.dce.format import (
+    FormatError,
+    Header,
+    Message,
+    NotAnExport,
+    parse_header,
+    parse_message,
+)
+from bot.render.text import quoted
 
 _HEADER_KEYS = ("guild", "channel")
+_JSON_KINDS = {
+    "start_map": "an object",
+    "string": "text",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+# What the JSON reader cannot decode is most often an escaped lone surrogate
+# ("\udc00"), which some tools write for a name cut in the middle of an emoji.
+_NOT_UTF8 = "a lone surrogate (\\udXXX) or bytes that are not UTF-8"
 
 
 class ExportError(Exception):
     """A file cannot be imported; the message names the file and where it went wrong."""
+
+
+class BadExport(ExportError):
+    """An export (it has a guild and a channel) whose header holds a value that is not
+    what the format says: refused, where a file that is no export is only skipped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,18 +93,23 @@ class Reading:
             self.replies = True
         if self.mentions and "mentions" not in raw:
             self.mentions = False
-        if self.reactions:
-            for reaction in raw.get("reactions") or ():
+        reactions = raw.get("reactions")
+        if self.reactions and isinstance(reactions, list):
+            for reaction in reactions:
                 if isinstance(reaction, dict) and "users" not in reaction:
                     self.reactions = False
 
 
-def find_exports(paths: Iterable[Path]) -> tuple[list[ExportFile], list[str]]:
+def find_exports(
+    paths: Iterable[Path], refused: list[str] | None = None
+) -> tuple[list[ExportFile], list[str]]:
     """The exports among ``paths`` (files, or folders searched recursively for .json).
 
     Returns the exports, and a note for each JSON file in a folder that is not an
     export. A path that does not exist, or a file named directly that is not an
-    export, raises ExportError (one line).
+    export, raises ExportError (one line). An export whose guild or channel holds a
+    bad value is refused: its reason is added to ``refused`` when it is given (the
+    other files go on), else it counts as a file that is not an export.
     """
     found: list[ExportFile] = []
     skipped: list[str] = []
@@ -90,10 +118,17 @@ def find_exports(paths: Iterable[Path]) -> tuple[list[ExportFile], list[str]]:
             for candidate in sorted(path.rglob("*.json")):
                 try:
                     found.append(_export(candidate))
+                except BadExport as exc:
+                    (skipped if refused is None else refused).append(str(exc))
                 except ExportError as exc:
                     skipped.append(str(exc))
         elif path.is_file():
-            found.append(_export(path))
+            try:
+                found.append(_export(path))
+            except BadExport as exc:
+                if refused is None:
+                    raise
+                refused.append(str(exc))
         else:
             raise ExportError(f"{path}: no such file or folder")
     unique = {export.path.resolve(): export for export in found}
@@ -104,11 +139,12 @@ def messages(export: ExportFile, reading: Reading | None = None) -> Iterator[Mes
     """The file's messages, in file order, parsed one at a time; ``reading``, if given,
     learns as they go by how far the file is read and what it records.
 
-    A malformed or truncated file raises ExportError naming the file, the message
-    reached and the byte position.
+    A malformed or truncated file, or a value that is not what the format says (see
+    bot/dce/format.py), raises ExportError naming the file, the message reached (its
+    number and id) and, for what JSON itself cannot read, the byte position.
     """
     count = 0
-    last_id: str = "none yet"
+    last_id = ""
     if reading is None:
         reading = Reading()
     reading.replies = reading.replies or export.writes_references
@@ -117,16 +153,21 @@ def messages(export: ExportFile, reading: Reading | None = None) -> Iterator[Mes
         try:
             for raw in ijson.items(stream, "messages.item", use_float=True):
                 count += 1
-                if isinstance(raw, dict) and raw.get("id") is not None:
-                    last_id = str(raw["id"])
+                has_id = isinstance(raw, dict) and raw.get("id") is not None
+                last_id = _shown_id(raw["id"]) if has_id else ""
                 reading.observe(raw)
                 yield parse_message(raw, export.header)
         except FormatError as exc:
-            raise ExportError(f"{export.path}: message #{count} (id {last_id}): {exc}") from None
+            raise ExportError(f"{export.path}: {_message(count, last_id)}: {exc}") from None
         except ijson.JSONError as exc:
             raise ExportError(
-                f"{export.path}: malformed JSON near byte {_position(stream)}, after message "
-                f"#{count} (id {last_id}): {_reason(exc)}"
+                f"{export.path}: malformed JSON near byte {_position(stream)}, "
+                f"{_after(count, last_id)}: {_reason(exc)}"
+            ) from None
+        except UnicodeDecodeError:
+            raise ExportError(
+                f"{export.path}: text that is not UTF-8 near byte {_position(stream)}, "
+                f"{_after(count, last_id)}: {_NOT_UTF8}"
             ) from None
         finally:
             reading._tell = lambda: export.size
@@ -140,35 +181,56 @@ def _export(path: Path) -> ExportFile:
         raise ExportError(f"{path}: cannot be read ({exc.strerror})") from None
     except ijson.JSONError as exc:
         raise ExportError(f"{path}: not JSON ({_reason(exc)})") from None
-    except FormatError as exc:
+    except UnicodeDecodeError:
+        raise BadExport(
+            f"{path}: the guild or channel holds text that is not UTF-8: {_NOT_UTF8}"
+        ) from None
+    except NotAnExport as exc:
         raise ExportError(f"{path}: {exc}") from None
+    except FormatError as exc:
+        raise BadExport(f"{path}: {exc}") from None
     return ExportFile(path, header, path.stat().st_size, writes_references)
 
 
 def _read_header(stream: IO[bytes]) -> tuple[Header, bool]:
     """The ``guild`` and ``channel`` objects, which come before the messages, and
-    whether the channel has ``categoryId``."""
+    whether the channel has ``categoryId``; read up to the start of ``messages``, which
+    must be a list."""
     found: dict[str, Any] = {}
     builder: ijson.ObjectBuilder | None = None
     building = ""
     for prefix, event, value in ijson.parse(stream, use_float=True):
         if builder is not None:
+            builder.event(event, value)
             if prefix == building and event in ("end_map", "end_array"):
-                builder.event(event, value)
                 found[building] = builder.value
                 builder = None
-                if all(key in found for key in _HEADER_KEYS):
-                    break
-            else:
-                builder.event(event, value)
         elif prefix in _HEADER_KEYS and event == "start_map":
             building, builder = prefix, ijson.ObjectBuilder()
             builder.event(event, value)
         elif prefix == "messages":
+            if event != "start_array" and all(key in found for key in _HEADER_KEYS):
+                raise FormatError(f"messages is {_JSON_KINDS.get(event, event)}, not a list")
             break
     channel = found.get("channel")
     header = parse_header(found.get("guild"), channel)
     return header, isinstance(channel, dict) and "categoryId" in channel
+
+
+def _message(count: int, shown_id: str) -> str:
+    """A message as an error names it: its number in the file, and its id if it has one."""
+    return f"message #{count}" + (f" (id {shown_id})" if shown_id else " (no id)")
+
+
+def _after(count: int, last_id: str) -> str:
+    """Where in the messages a problem JSON itself found is: after the last one read."""
+    return f"after {_message(count, last_id)}" if count else "in the first message"
+
+
+def _shown_id(value: Any) -> str:
+    """A message's id as an error names it: as written, or quoted short when strange."""
+    text = str(value) if isinstance(value, int | str) else ""
+    return text if text.isascii() and text.isdigit() and len(text) <= 20 else quoted(value)
 
 
 def _position(stream: IO[bytes]) -> int:

@@ -11,6 +11,7 @@ and opted-out members are never targets.
 from __future__ import annotations
 
 import fcntl
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.store.batcher import Write
-from bot.store.connection import PRAGMAS, is_busy
+from bot.store.connection import PRAGMAS, StoreError, is_busy
 from bot.store.conversations import (
     CHANNEL_SEEN,
     MENTION,
@@ -122,13 +123,29 @@ def one_import_at_a_time(database: Path, on_wait: Callable[[], None]) -> Iterato
     for the first to end (an advisory lock on a file beside the database, released
     by the system however the holder ends)."""
     lock = database.with_name(database.name + ".import-lock")
-    with lock.open("a") as handle:
+    try:
+        handle = lock.open("a")
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create {lock}, which keeps imports taking turns: {exc.strerror} "
+            "(is the database's folder read-only?)"
+        ) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             on_wait()
             fcntl.flock(handle, fcntl.LOCK_EX)
         yield
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """Where a stored message is, and who wrote it."""
+
+    guild_id: int
+    where_id: int  # its thread, else its channel
+    author_id: int
 
 
 @dataclass(slots=True)
@@ -143,9 +160,41 @@ class Batch:
     reactions: list[dict[str, Any]] = field(default_factory=list)
     names: dict[int, dict[str, Any]] = field(default_factory=dict)
     joins: list[dict[str, Any]] = field(default_factory=list)
+    # The messages each name came from, so that dropping them drops the name too.
+    named_in: dict[int, set[int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.messages)
+
+    def name(self, row: dict[str, Any], message_id: int, *, own: bool) -> None:
+        """A member's name (``row``: guild_id, user_id, name) from a message: their own
+        (as its author) replaces any other, a mention's or a reaction's never does."""
+        user_id = row["user_id"]
+        if own or user_id not in self.names:
+            self.names[user_id] = row
+        self.named_in.setdefault(user_id, set()).add(message_id)
+
+    def drop(self, message_ids: set[int], replied: set[int]) -> None:
+        """Leave out the messages ``message_ids`` with everything they carry (their
+        replies, mentions, reactions and join), and make a reply to any of ``replied``
+        no reply: its target is not the stored message of the same id."""
+        for row in self.replies:
+            if row["reply_to_message_id"] in replied:
+                row["reply_to_message_id"] = None
+                if row["thread_id"] is not None and row["message_id"] != row["thread_id"]:
+                    self.thread_replies.append(row)  # in a thread, it answers its owner
+        self.messages = [r for r in self.messages if r["message_id"] not in message_ids]
+        self.replies = [
+            r
+            for r in self.replies
+            if r["message_id"] not in message_ids and r["reply_to_message_id"] is not None
+        ]
+        for rows in ("thread_replies", "mentions", "reactions", "joins"):
+            kept = [r for r in getattr(self, rows) if r["message_id"] not in message_ids]
+            setattr(self, rows, kept)
+        for user_id, sources in list(self.named_in.items()):
+            if sources <= message_ids:
+                del self.names[user_id], self.named_in[user_id]
 
 
 class ImportWriter:
@@ -173,6 +222,32 @@ class ImportWriter:
             for g, c in self._db.execute("SELECT guild_id, channel_id FROM excluded_channels")
         }
         return opted_out, excluded
+
+    def stored_elsewhere(self, rows: list[dict[str, Any]]) -> dict[int, StoredMessage]:
+        """Of the messages ``rows`` (rows of ``MESSAGE_POSTED``), those whose id is stored
+        already in another guild, channel or thread: one id cannot be two messages, so
+        such a row is a conflict, not a message already known. (In the same place, the
+        stored message is the known one, whatever the file says of it.)"""
+        if not rows:
+            return {}
+        ids = json.dumps([row["message_id"] for row in rows])
+        stored = {
+            int(message_id): StoredMessage(int(guild_id), int(where_id), int(author_id))
+            for message_id, guild_id, where_id, author_id in self._db.execute(
+                """SELECT m.message_id, m.guild_id, COALESCE(m.thread_id, m.channel_id),
+                          m.author_id
+                   FROM json_each(?) AS wanted JOIN messages AS m
+                     ON m.message_id = wanted.value""",
+                (ids,),
+            )
+        }
+        conflicts = {}
+        for row in rows:
+            found = stored.get(row["message_id"])
+            place = (row["guild_id"], row["where_id"])
+            if found is not None and (found.guild_id, found.where_id) != place:
+                conflicts[row["message_id"]] = found
+        return conflicts
 
     def parent_of(self, channel_id: int) -> int | None:
         """A thread's parent channel, if the store knows it."""
