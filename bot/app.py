@@ -51,7 +51,11 @@ class AscoltoBot(commands.Bot):
         self.store = store
         self.policy = LoggingPolicy(store)
         self.recorder = ConversationRecorder(store, self.policy, settings.privacy)
-        self.timer_dispatcher = TimerDispatcher(store.timers, self._fire_timer)
+        self.timer_dispatcher = TimerDispatcher(
+            store.timers,
+            self._fire_timer,
+            max_sleep=settings.database.timer_recheck_seconds,
+        )
         self.summaries = SummaryService(store, settings.defaults)
         self.digests = DigestService(store, self.timer_dispatcher, self.summaries)
         self.reminders = ReminderService(store, self.timer_dispatcher, settings, self.summaries)

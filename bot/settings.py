@@ -94,6 +94,10 @@ class DatabaseSettings(_Table):
     flush_interval_seconds: float = Field(default=1.0, gt=0, le=MAX_INTERVAL_SECONDS)
     flush_max_events: int = Field(default=500, ge=1, le=MAX_FLUSH_EVENTS)
     heartbeat_interval_seconds: float = Field(default=30.0, gt=0, le=MAX_INTERVAL_SECONDS)
+    # The timer dispatcher sleeps until the next digest or reminder pass, but never
+    # longer than this in one go: it looks again in case the wall clock jumped (a
+    # suspended machine) or another process added a timer.
+    timer_recheck_seconds: float = Field(default=3600.0, ge=60, le=MAX_INTERVAL_SECONDS)
 
 
 class PrivacySettings(_Table):

@@ -58,7 +58,11 @@ def simcord_env(simcord_env: Env) -> Env:
 
     async def advance_time(seconds: float) -> None:
         database = simcord_env.bot.settings.database  # type: ignore[attr-defined]
-        tick = min(database.flush_interval_seconds, database.heartbeat_interval_seconds)
+        tick = min(
+            database.flush_interval_seconds,
+            database.heartbeat_interval_seconds,
+            database.timer_recheck_seconds,
+        )
         if seconds / tick > MAX_LOOP_TICKS_PER_ADVANCE:
             pytest.fail(
                 f"advance_time({seconds:g}) would tick the bot's {tick:g}-second loops "

@@ -42,9 +42,13 @@ def create_thread(env: Any, channel: Any, name: str, owner: Any, *, message: Any
 
 def slow_clock_settings(db_path: Path, **tables: Any) -> Settings:
     """Settings for tests that advance the simulated clock by minutes, hours or days:
-    writes flush on demand and the heartbeat is daily, so the bot's loops tick rarely."""
+    writes flush on demand, and the heartbeat and the timers' recheck are daily, so the
+    bot's loops tick (and read the database) rarely."""
     database = DatabaseSettings(
-        path=db_path, flush_interval_seconds=DAY_SECONDS, heartbeat_interval_seconds=DAY_SECONDS
+        path=db_path,
+        flush_interval_seconds=DAY_SECONDS,
+        heartbeat_interval_seconds=DAY_SECONDS,
+        timer_recheck_seconds=DAY_SECONDS,
     )
     return Settings(database=database, **tables)
 

@@ -240,6 +240,7 @@ path = "elsewhere/my \\"quoted\\" bot.db"
 flush_interval_seconds = 2.5
 flush_max_events = 42
 heartbeat_interval_seconds = 15
+timer_recheck_seconds = 600
 
 [privacy]
 store_content = false
