@@ -59,11 +59,7 @@ async def _build(
     11:10, B→A thread reply 03-02 12:30, C→B reply 03-03 09:30, A→C reply 03-03 10:00,
     B→A reaction 03-03 10:05.
     """
-    store = Store(path)
-    await store.open()
-    try:
-        history = History(store)
-        await history.policy.load()
+    async with History.opened(path) as history:
         history.recorder.guild_available(GuildInfo(GUILD, "Test guild"), at("2026-03-02 08:00"))
         question = history.post(A, "2026-03-02 10:00", TEXTS[0])
         history.post(B, "2026-03-02 10:05", TEXTS[1], reply_to=question)
@@ -78,16 +74,14 @@ async def _build(
         history.react(B, me_too, "2026-03-03 10:05")
         for when in more_posts:
             history.post(C, when, "one more")
-        await store.flush()
+        await history.store.flush()
         if timezone is not None:
-            async with store.transaction() as db:
+            async with history.store.transaction() as db:
                 await db.execute(
                     """INSERT INTO digest_settings (guild_id, channel_id, post_time, timezone)
                        VALUES (?, 1, '09:00', ?)""",
                     (GUILD, timezone),
                 )
-    finally:
-        await store.close()
 
 
 async def _stored(path: Path, first: str, last: str) -> list[dict[str, Any]]:
@@ -419,11 +413,7 @@ def test_output_writes_a_file_and_nothing_on_standard_output(
 
 def test_a_reader_that_stops_early_ends_the_export_quietly(tmp_path: Path) -> None:
     async def build(path: Path) -> None:  # more rows than a pipe holds (64 KiB)
-        store = Store(path)
-        await store.open()
-        try:
-            history = History(store)
-            await history.policy.load()
+        async with History.opened(path) as history:
             history.recorder.guild_available(GuildInfo(GUILD, "Test guild"), at("2026-03-02 08:00"))
             for minute in range(3000):
                 history.post(
@@ -431,9 +421,7 @@ def test_a_reader_that_stops_early_ends_the_export_quietly(tmp_path: Path) -> No
                     f"2026-03-{2 + minute // 1440:02d} {minute // 60 % 24:02d}:{minute % 60:02d}",
                     f"message number {minute} " + "x" * 80,
                 )
-            await store.flush()
-        finally:
-            await store.close()
+            await history.store.flush()
 
     db = tmp_path / "big.db"
     asyncio.run(build(db))

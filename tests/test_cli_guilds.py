@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from bot.events import GuildInfo
-from bot.store import Store
 from tests.helpers import run_cli
 from tests.store.history import GUILD, History, at
 
@@ -20,26 +19,20 @@ OTHER = GUILD + 1
 async def _build(path: Path) -> None:
     """GUILD (Auckland time): three messages of two members from 03-02 to 03-04 UTC, and
     a reaction; OTHER: seen, never a message."""
-    store = Store(path)
-    await store.open()
-    try:
-        history = History(store)
-        await history.policy.load()
+    async with History.opened(path) as history:
         history.recorder.guild_available(GuildInfo(GUILD, "Test guild"), at("2026-03-02 08:00"))
         history.recorder.guild_available(GuildInfo(OTHER, "Quiet guild"), at("2026-03-03 08:00"))
         first = history.post(A, "2026-03-02 09:00", "hello")  # 03-02 22:00 in Auckland
         history.post(A, "2026-03-03 09:00", "again")
         history.post(B, "2026-03-04 12:00", "late")  # 03-05 01:00 in Auckland
         history.react(13, first, "2026-03-02 09:30")
-        await store.flush()
-        async with store.transaction() as db:
+        await history.store.flush()
+        async with history.store.transaction() as db:
             await db.execute(
                 """INSERT INTO digest_settings (guild_id, channel_id, post_time, timezone)
                    VALUES (?, 1, '09:00', 'Pacific/Auckland')""",
                 (GUILD,),
             )
-    finally:
-        await store.close()
 
 
 @pytest.fixture

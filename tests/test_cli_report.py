@@ -43,11 +43,7 @@ async def _build(
 ) -> None:
     """Two active days (03-02 and 03-03) and a quiet one (03-04), guild seen on 03-02;
     ``more_posts`` adds a message of A at each of those times."""
-    store = Store(path)
-    await store.open()
-    try:
-        history = History(store)
-        await history.policy.load()
+    async with History.opened(path) as history:
         history.recorder.guild_available(GuildInfo(GUILD, "Test guild"), at("2026-03-02 08:00"))
         # 2026-03-02: a question answered in 5 minutes, a reaction.
         question = history.post(A, "2026-03-02 10:00", "How do I join the call?")
@@ -61,9 +57,9 @@ async def _build(
         history.react(B, me_too, "2026-03-03 10:05")
         for when in more_posts:
             history.post(A, when, "one more")
-        await store.flush()
+        await history.store.flush()
         if timezone is not None:
-            async with store.transaction() as db:
+            async with history.store.transaction() as db:
                 await db.execute(
                     """INSERT INTO digest_settings
                        (guild_id, channel_id, post_time, timezone)
@@ -71,9 +67,7 @@ async def _build(
                     (GUILD, timezone),
                 )
         if stored is not None:
-            await store.summaries.save(stored)
-    finally:
-        await store.close()
+            await history.store.summaries.save(stored)
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,6 @@ from bot.export import (
     write_connections_graphml,
     write_summaries,
 )
-from bot.store import Store
 from bot.store.exports import Connection
 from tests.store.history import GUILD, History, at
 from tests.test_cli import run_cli
@@ -126,17 +125,11 @@ def test_graphml_drops_what_xml_cannot_hold_and_parses() -> None:
 
 
 async def _build(path: Path) -> None:
-    store = Store(path)
-    await store.open()
-    try:
-        history = History(store)
-        await history.policy.load()
+    async with History.opened(path) as history:
         history.recorder.guild_available(GuildInfo(GUILD, "Test guild"), at("2026-03-02 08:00"))
         history.post(11, "2026-03-02 10:00", '=HYPERLINK("http://evil.example","click")')
         history.post(12, "2026-03-02 10:05", "-5 degrees outside")
-        await store.flush()
-    finally:
-        await store.close()
+        await history.store.flush()
 
 
 def test_ascolto_export_neutralises_message_text(
