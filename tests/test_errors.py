@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from bot.errors import UserError
+from tests.cogs.world import World
 from tests.helpers import answered_at_once
 
 APOLOGY = "Sorry, something went wrong on my side. The team has been told in the log."
@@ -14,16 +15,13 @@ APOLOGY = "Sorry, something went wrong on my side. The team has been told in the
 
 @pytest.fixture
 async def world(simcord_env):
-    guild = simcord_env.create_guild()
-    general = guild.create_text_channel("general")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    return general, alice
+    """The cogs' shared world (their conftest does not reach this folder)."""
+    return World.build(simcord_env)
 
 
 async def test_an_unexpected_error_after_thinking_gets_the_apology_in_its_place(
     simcord_env, simcord_bot, world, monkeypatch, caplog
 ):
-    general, alice = world
     release = asyncio.Event()
 
     async def broken(*_args: object) -> None:
@@ -32,7 +30,7 @@ async def test_an_unexpected_error_after_thinking_gets_the_apology_in_its_place(
 
     monkeypatch.setattr(simcord_bot.reminders, "inbox", broken)
 
-    result = await alice.slash(general, "inbox")
+    result = await world.alice.slash(world.general, "inbox")
     assert result.deferred and result.ephemeral  # "thinking…", privately, before it failed
     release.set()
     await simcord_env.settle()
@@ -46,9 +44,7 @@ async def test_an_unexpected_error_after_thinking_gets_the_apology_in_its_place(
 async def test_a_user_error_found_after_thinking_is_answered_in_its_place(
     simcord_env, simcord_bot, world
 ):
-    general, alice = world
-
-    result = await alice.slash(general, "nudges off")
+    result = await world.alice.slash(world.general, "nudges off")
 
     assert result.ephemeral and not answered_at_once(result)
     assert result.response.content == "Nudges are already off. `/nudges on` turns them on."
@@ -59,14 +55,12 @@ async def test_a_user_error_found_after_thinking_is_answered_in_its_place(
 async def test_an_unexpected_error_before_thinking_gets_the_apology_at_once(
     simcord_env, simcord_bot, world, monkeypatch
 ):
-    general, alice = world
-
     def broken(*_args: object) -> bool:
         raise RuntimeError("cache on fire")
 
     monkeypatch.setattr(simcord_bot.policy, "member_logged", broken)
 
-    result = await alice.slash(general, "privacy optout")
+    result = await world.alice.slash(world.general, "privacy optout")
 
     assert result.ephemeral and answered_at_once(result)
     assert result.response.content == APOLOGY

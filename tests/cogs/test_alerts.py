@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import discord
 import pytest
 
 from bot import create_bot
@@ -27,18 +26,6 @@ def settings(db_path):
     )
 
 
-@pytest.fixture
-async def world(simcord_env):
-    guild = simcord_env.create_guild("Ascolto Lab")
-    general = guild.create_text_channel("general")
-    team = guild.create_text_channel("team")
-    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
-    maria = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    return guild, general, team, maria, alice, bob
-
-
 def alerts_in(channel, bot):
     return [m for m in channel.history() if m.author.id == bot.user.id]
 
@@ -47,29 +34,30 @@ def alerts_in(channel, bot):
 async def test_unanswered_questions_are_announced_once_together_and_marked_when_answered(
     simcord_env, simcord_bot, world, db_path
 ):
-    _, general, team, maria, alice, bob = world
-    await maria.slash(general, "config alerts set", channel=team, after_minutes=30)
-    first = await alice.send(general, "How do I join the reading group?")
-    second = await bob.send(general, "Is the wiki down?")
-    answered_in_time = await maria.send(general, "Anyone up for coffee?")
-    await bob.send(general, "Me!", reply_to=answered_in_time)
+    await world.maria.slash(
+        world.general, "config alerts set", channel=world.channel("team"), after_minutes=30
+    )
+    first = await world.alice.send(world.general, "How do I join the reading group?")
+    second = await world.bob.send(world.general, "Is the wiki down?")
+    answered_in_time = await world.maria.send(world.general, "Anyone up for coffee?")
+    await world.bob.send(world.general, "Me!", reply_to=answered_in_time)
 
     await simcord_env.advance_time(25 * MINUTE)
-    assert alerts_in(team, simcord_bot) == []
+    assert alerts_in(world.channel("team"), simcord_bot) == []
     await simcord_env.advance_time(10 * MINUTE)
 
-    [alert] = alerts_in(team, simcord_bot)
+    [alert] = alerts_in(world.channel("team"), simcord_bot)
     text = alert.embeds[0].description
     assert alert.embeds[0].title == "2 waiting for an answer"
-    assert f"<@{alice.user.id}>" in text and f"<@{bob.user.id}>" in text
+    assert f"<@{world.alice.user.id}>" in text and f"<@{world.bob.user.id}>" in text
     assert f"/{first.id})" in text and f"/{second.id})" in text
     assert "reading group" in text  # the start of the question, as text is stored
     assert f"/{answered_in_time.id})" not in text
 
-    await bob.send(general, "Ask Maria!", reply_to=first)
+    await world.bob.send(world.general, "Ask Maria!", reply_to=first)
     await simcord_env.advance_time(6 * MINUTE)
 
-    [alert] = alerts_in(team, simcord_bot)  # edited, not posted again
+    [alert] = alerts_in(world.channel("team"), simcord_bot)  # edited, not posted again
     assert alert.embeds[0].title == "1 waiting for an answer"
     assert "✅" in alert.embeds[0].description
     rows = query(
@@ -77,21 +65,22 @@ async def test_unanswered_questions_are_announced_once_together_and_marked_when_
     )
     assert rows == [(first.id, 1), (second.id, 0)]
     await simcord_env.advance_time(2 * HOUR)
-    assert len(alerts_in(team, simcord_bot)) == 1
+    assert len(alerts_in(world.channel("team"), simcord_bot)) == 1
 
 
 @pytest.mark.simcord(settle_timeout=60)
 async def test_a_newcomers_first_message_met_with_silence_is_announced(
     simcord_env, simcord_bot, world
 ):
-    guild, general, team, maria, _, _ = world
-    await maria.slash(general, "config alerts set", channel=team, newcomer_after_minutes=20)
-    nina = guild.add_member(simcord_env.create_user("nina"))
-    hello = await nina.send(general, "Hello everyone, happy to be here")
+    await world.maria.slash(
+        world.general, "config alerts set", channel=world.channel("team"), newcomer_after_minutes=20
+    )
+    nina = world.guild.add_member(simcord_env.create_user("nina"))
+    hello = await nina.send(world.general, "Hello everyone, happy to be here")
 
     await simcord_env.advance_time(26 * MINUTE)
 
-    [alert] = alerts_in(team, simcord_bot)
+    [alert] = alerts_in(world.channel("team"), simcord_bot)
     text = alert.embeds[0].description
     assert "First message from newcomer" in text and f"/{hello.id})" in text
     assert "🌱" in text
@@ -101,11 +90,12 @@ async def test_a_newcomers_first_message_met_with_silence_is_announced(
 async def test_a_restart_repeats_no_alert_and_announces_what_fell_due_meanwhile(
     simcord_env, simcord_bot, world, settings
 ):
-    _, general, team, maria, alice, bob = world
-    await maria.slash(general, "config alerts set", channel=team, after_minutes=30)
-    await alice.send(general, "Where are the slides?")
+    await world.maria.slash(
+        world.general, "config alerts set", channel=world.channel("team"), after_minutes=30
+    )
+    await world.alice.send(world.general, "Where are the slides?")
     await simcord_env.advance_time(35 * MINUTE)
-    later = await bob.send(general, "Who runs the next call?")
+    later = await world.bob.send(world.general, "Who runs the next call?")
     await simcord_bot.store.flush()
     await simcord_bot.close()
     await simcord_env.advance_time(HOUR)  # down while the second one fell due
@@ -114,7 +104,9 @@ async def test_a_restart_repeats_no_alert_and_announces_what_fell_due_meanwhile(
     try:
         await simcord_env.restart_bot(new_bot)
         await simcord_env.advance_time(MINUTE)
-        texts = sorted(alert.embeds[0].description for alert in alerts_in(team, new_bot))
+        texts = sorted(
+            alert.embeds[0].description for alert in alerts_in(world.channel("team"), new_bot)
+        )
         assert len(texts) == 2
         assert [f"/{later.id})" in text for text in texts] == [False, True]
         assert ["slides" in text for text in texts] == [True, False]
@@ -126,35 +118,39 @@ async def test_a_restart_repeats_no_alert_and_announces_what_fell_due_meanwhile(
 async def test_alerts_off_stops_them_and_excluded_or_opted_out_members_never_appear(
     simcord_env, simcord_bot, world
 ):
-    guild, general, team, maria, alice, bob = world
-    quiet_room = guild.create_text_channel("quiet-room")
-    await maria.slash(general, "config alerts set", channel=team, after_minutes=30)
-    await maria.slash(general, "config exclude", channel=quiet_room)
-    await alice.slash(general, "privacy optout")
-    await alice.send(general, "Am I visible?")
-    await bob.send(quiet_room, "Is anyone here?")
+    quiet_room = world.guild.create_text_channel("quiet-room")
+    await world.maria.slash(
+        world.general, "config alerts set", channel=world.channel("team"), after_minutes=30
+    )
+    await world.maria.slash(world.general, "config exclude", channel=quiet_room)
+    await world.alice.slash(world.general, "privacy optout")
+    await world.alice.send(world.general, "Am I visible?")
+    await world.bob.send(quiet_room, "Is anyone here?")
     await simcord_env.advance_time(40 * MINUTE)
-    assert alerts_in(team, simcord_bot) == []
+    assert alerts_in(world.channel("team"), simcord_bot) == []
 
-    off = await maria.slash(general, "config alerts off")
-    await bob.send(general, "Does anyone read this?")
+    off = await world.maria.slash(world.general, "config alerts off")
+    await world.bob.send(world.general, "Does anyone read this?")
     await simcord_env.advance_time(HOUR)
 
     assert off.ephemeral
-    assert alerts_in(team, simcord_bot) == []
+    assert alerts_in(world.channel("team"), simcord_bot) == []
 
 
 async def test_bad_alert_options_get_a_clear_answer_and_change_nothing(
     simcord_env, simcord_bot, world, db_path
 ):
-    _, general, team, maria, _, _ = world
-
-    too_soon = await maria.slash(general, "config alerts set", channel=team, after_minutes=2)
-    too_late = await maria.slash(
-        general, "config alerts set", channel=team, newcomer_after_minutes=20000
+    too_soon = await world.maria.slash(
+        world.general, "config alerts set", channel=world.channel("team"), after_minutes=2
     )
-    not_on = await maria.slash(general, "config alerts off")
-    bad_quiet = await maria.slash(general, "config quiet", start="22h", end="07:00")
+    too_late = await world.maria.slash(
+        world.general,
+        "config alerts set",
+        channel=world.channel("team"),
+        newcomer_after_minutes=20000,
+    )
+    not_on = await world.maria.slash(world.general, "config alerts off")
+    bad_quiet = await world.maria.slash(world.general, "config quiet", start="22h", end="07:00")
 
     assert too_soon.ephemeral and "from 5 to 10080" in too_soon.response.content
     assert "not 2" in too_soon.response.content
@@ -170,7 +166,6 @@ async def test_bad_alert_options_get_a_clear_answer_and_change_nothing(
 async def test_alerts_and_quiet_hours_answer_before_touching_the_store(
     simcord_env, simcord_bot, world, db_path, monkeypatch
 ):
-    _, general, team, maria, _, _ = world
     reminders = simcord_bot.reminders
 
     def held(slow, command, **options):
@@ -178,10 +173,12 @@ async def test_alerts_and_quiet_hours_answer_before_touching_the_store(
             simcord_env,
             monkeypatch,
             slow,
-            lambda: maria.slash(general, f"config {command}", **options),
+            lambda: world.maria.slash(world.general, f"config {command}", **options),
         )
 
-    on = await held((reminders, "turn_alerts_on"), "alerts set", channel=team, after_minutes=30)
+    on = await held(
+        (reminders, "turn_alerts_on"), "alerts set", channel=world.channel("team"), after_minutes=30
+    )
     quiet = await held(
         (simcord_bot.store.guild_config, "set_quiet_hours"), "quiet", start="22:00", end="07:00"
     )
@@ -190,7 +187,9 @@ async def test_alerts_and_quiet_hours_answer_before_touching_the_store(
     )
     off = await held((reminders, "turn_alerts_off"), "alerts off")
 
-    assert on.response.content.startswith(f"Alerts go to {team.mention}: a question with no")
+    assert on.response.content.startswith(
+        f"Alerts go to {world.channel('team').mention}: a question with no"
+    )
     assert quiet.response.content.startswith("Quiet hours: no DM from 22:00 to 07:00 (UTC).")
     assert no_quiet.response.content.startswith("No quiet hours")
     assert off.response.content == "Alerts are off."
@@ -199,25 +198,26 @@ async def test_alerts_and_quiet_hours_answer_before_touching_the_store(
 
 
 async def test_members_cannot_see_the_managers_reminder_commands(simcord_bot, world):
-    _, general, _, maria, alice, _ = world
-
-    assert {"config alerts set", "unanswered"} <= set(maria.available_commands(general))
-    assert "unanswered" not in alice.available_commands(general)
-    assert {"inbox", "nudges on"} <= set(alice.available_commands(general))
+    assert {"config alerts set", "unanswered"} <= set(world.maria.available_commands(world.general))
+    assert "unanswered" not in world.alice.available_commands(world.general)
+    assert {"inbox", "nudges on"} <= set(world.alice.available_commands(world.general))
 
 
 @pytest.mark.simcord(settle_timeout=60)
 async def test_an_alert_discord_refused_is_logged_and_never_posted_twice(
     simcord_env, simcord_bot, world, db_path, caplog
 ):
-    _, general, team, maria, alice, _ = world
-    await maria.slash(general, "config alerts set", channel=team, after_minutes=30)
-    await alice.send(general, "Is the meetup still on?")
-    simcord_env.inject_error("POST", f"/channels/{team.id}/messages", status=500, times=1)
+    await world.maria.slash(
+        world.general, "config alerts set", channel=world.channel("team"), after_minutes=30
+    )
+    await world.alice.send(world.general, "Is the meetup still on?")
+    simcord_env.inject_error(
+        "POST", f"/channels/{world.channel('team').id}/messages", status=500, times=1
+    )
 
     await simcord_env.advance_time(2 * HOUR)
 
-    assert alerts_in(team, simcord_bot) == []
+    assert alerts_in(world.channel("team"), simcord_bot) == []
     assert "could not be posted" in caplog.text
     assert "Is the meetup" not in caplog.text  # no message text in the log
     assert query(db_path, "SELECT count(*), count(message_id) FROM alert_posts") == [(1, 0)]

@@ -3,38 +3,27 @@
 from __future__ import annotations
 
 import discord
-import pytest
 
 from bot.errors import UserError
 from tests.helpers import answered_at_once, answers_before_slow_work, create_thread, query, stored
 
 
-@pytest.fixture
-async def world(simcord_env):
-    guild = simcord_env.create_guild()
-    general = guild.create_text_channel("general")
-    staff = guild.create_text_channel("staff-room")
-    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
-    manager = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    return guild, general, staff, manager, alice
-
-
 async def test_members_without_manage_server_do_not_see_config(simcord_bot, world):
-    _, general, _, manager, alice = world
-
-    assert "config exclude" in manager.available_commands(general)
-    assert not any(name.startswith("config") for name in alice.available_commands(general))
-    assert "privacy status" in alice.available_commands(general)
+    assert "config exclude" in world.maria.available_commands(world.general)
+    assert not any(
+        name.startswith("config") for name in world.alice.available_commands(world.general)
+    )
+    assert "privacy status" in world.alice.available_commands(world.general)
 
 
 async def test_permission_is_checked_again_when_the_command_runs(simcord_env, simcord_bot, world):
-    guild, general, _, _, alice = world
     commands = await simcord_bot.tree.fetch_commands()
     config = next(command for command in commands if command.name == "config")
-    guild.set_command_permissions(config, {alice: True})  # a server override lets her see it
+    world.guild.set_command_permissions(
+        config, {world.alice: True}
+    )  # a server override lets her see it
 
-    result = await alice.slash(general, "config show")
+    result = await world.alice.slash(world.general, "config show")
 
     assert result.ephemeral
     assert (
@@ -46,43 +35,51 @@ async def test_permission_is_checked_again_when_the_command_runs(simcord_env, si
 async def test_excluding_a_channel_stops_logging_and_deletes_its_data(
     simcord_env, simcord_bot, world
 ):
-    _, general, staff, manager, alice = world
-    secret = await alice.send(staff, "private staff talk?")
-    await manager.send(staff, "yes", reply_to=secret)
-    thread = create_thread(simcord_env, staff, "sub", alice, message=secret)
+    secret = await world.alice.send(world.channel("staff-room"), "private staff talk?")
+    await world.maria.send(world.channel("staff-room"), "yes", reply_to=secret)
+    thread = create_thread(
+        simcord_env, world.channel("staff-room"), "sub", world.alice, message=secret
+    )
     await simcord_env.settle()
-    await manager.send(thread, "in the thread")
-    await alice.send(general, "public hello")
+    await world.maria.send(thread, "in the thread")
+    await world.alice.send(world.general, "public hello")
 
-    result = await manager.slash(general, "config exclude", channel=staff)
-    await alice.send(staff, "after exclusion")
-    await alice.send(thread, "thread after exclusion")
-    await manager.react(secret, "👍")
+    result = await world.maria.slash(
+        world.general, "config exclude", channel=world.channel("staff-room")
+    )
+    await world.alice.send(world.channel("staff-room"), "after exclusion")
+    await world.alice.send(thread, "thread after exclusion")
+    await world.maria.react(secret, "👍")
 
     assert result.ephemeral
     assert "3 stored messages" in result.response.content
     assert await stored(simcord_bot, "SELECT content FROM messages") == [("public hello",)]
     assert await stored(simcord_bot, "SELECT count(*) FROM interactions") == [(0,)]
-    assert await stored(simcord_bot, "SELECT channel_id FROM excluded_channels") == [(staff.id,)]
+    assert await stored(simcord_bot, "SELECT channel_id FROM excluded_channels") == [
+        (world.channel("staff-room").id,)
+    ]
 
 
 async def test_including_a_channel_logs_it_again(simcord_bot, world):
-    _, general, staff, manager, alice = world
-    await manager.slash(general, "config exclude", channel=staff)
+    await world.maria.slash(world.general, "config exclude", channel=world.channel("staff-room"))
 
-    result = await manager.slash(general, "config include", channel=staff)
-    await alice.send(staff, "logged again")
+    result = await world.maria.slash(
+        world.general, "config include", channel=world.channel("staff-room")
+    )
+    await world.alice.send(world.channel("staff-room"), "logged again")
 
     assert result.ephemeral
     assert await stored(simcord_bot, "SELECT content FROM messages") == [("logged again",)]
 
 
 async def test_bad_choices_get_a_clear_private_answer(simcord_env, simcord_bot, world):
-    _, general, staff, manager, _ = world
-
-    not_excluded = await manager.slash(general, "config include", channel=staff)
-    await manager.slash(general, "config exclude", channel=staff)
-    twice = await manager.slash(general, "config exclude", channel=staff)
+    not_excluded = await world.maria.slash(
+        world.general, "config include", channel=world.channel("staff-room")
+    )
+    await world.maria.slash(world.general, "config exclude", channel=world.channel("staff-room"))
+    twice = await world.maria.slash(
+        world.general, "config exclude", channel=world.channel("staff-room")
+    )
 
     assert not_excluded.ephemeral
     assert "is not excluded" in not_excluded.response.content
@@ -93,13 +90,14 @@ async def test_bad_choices_get_a_clear_private_answer(simcord_env, simcord_bot, 
 
 
 async def test_show_lists_the_settings(simcord_bot, world):
-    _, general, staff, manager, _ = world
-    await manager.slash(general, "config exclude", channel=staff)
-    before = await manager.slash(general, "config show")
-    await manager.slash(general, "config alerts set", channel=general, after_minutes=45)
-    await manager.slash(general, "config quiet", start="22:00", end="07:30")
+    await world.maria.slash(world.general, "config exclude", channel=world.channel("staff-room"))
+    before = await world.maria.slash(world.general, "config show")
+    await world.maria.slash(
+        world.general, "config alerts set", channel=world.general, after_minutes=45
+    )
+    await world.maria.slash(world.general, "config quiet", start="22:00", end="07:30")
 
-    after = await manager.slash(general, "config show")
+    after = await world.maria.slash(world.general, "config show")
 
     assert before.ephemeral
     fields = {field.name: field.value for field in before.response.embeds[0].fields}
@@ -109,25 +107,24 @@ async def test_show_lists_the_settings(simcord_bot, world):
         "Alerts": "off",
         "Quiet hours (no DMs)": "none",
         "Message text": "kept 90 days",
-        "Excluded channels": f"<#{staff.id}>",
+        "Excluded channels": f"<#{world.channel('staff-room').id}>",
     }
     fields = {field.name: field.value for field in after.response.embeds[0].fields}
-    assert fields["Alerts"] == f"<#{general.id}> after 45 min (newcomers 60 min)"
+    assert fields["Alerts"] == f"<#{world.general.id}> after 45 min (newcomers 60 min)"
     assert fields["Quiet hours (no DMs)"] == "22:00 to 07:30"
 
 
 async def test_exclusions_survive_a_restart(simcord_env, simcord_bot, world, settings):
     from bot import create_bot
 
-    _, general, staff, manager, alice = world
-    await manager.slash(general, "config exclude", channel=staff)
+    await world.maria.slash(world.general, "config exclude", channel=world.channel("staff-room"))
     await simcord_bot.close()
 
     new_bot = create_bot(settings)
     try:
         await simcord_env.restart_bot(new_bot)
-        await alice.send(staff, "still excluded?")
-        await alice.send(general, "logged")
+        await world.alice.send(world.channel("staff-room"), "still excluded?")
+        await world.alice.send(world.general, "logged")
         assert await stored(new_bot, "SELECT content FROM messages") == [("logged",)]
     finally:
         await new_bot.close()
@@ -139,8 +136,7 @@ async def test_exclusions_survive_a_restart(simcord_env, simcord_bot, world, set
 async def test_exclude_include_and_show_answer_before_touching_the_store(
     simcord_env, simcord_bot, world, monkeypatch
 ):
-    _, general, staff, manager, alice = world
-    await alice.send(staff, "staff talk")
+    await world.alice.send(world.channel("staff-room"), "staff talk")
     policy = simcord_bot.policy
 
     def held(slow, command, **options):
@@ -148,17 +144,24 @@ async def test_exclude_include_and_show_answer_before_touching_the_store(
             simcord_env,
             monkeypatch,
             slow,
-            lambda: manager.slash(general, f"config {command}", **options),
+            lambda: world.maria.slash(world.general, f"config {command}", **options),
         )
 
-    excluded = await held((policy, "exclude_channel"), "exclude", channel=staff)
+    excluded = await held(
+        (policy, "exclude_channel"), "exclude", channel=world.channel("staff-room")
+    )
     shown = await held((simcord_bot.store.digests, "settings"), "show")
-    included = await held((policy, "include_channel"), "include", channel=staff)
+    included = await held(
+        (policy, "include_channel"), "include", channel=world.channel("staff-room")
+    )
 
     assert "1 stored message from it was deleted" in excluded.response.content
     fields = {field.name: field.value for field in shown.response.embeds[0].fields}
-    assert fields["Excluded channels"] == f"<#{staff.id}>"
-    assert included.response.content == f"{staff.mention} is logged again from now on."
+    assert fields["Excluded channels"] == f"<#{world.channel('staff-room').id}>"
+    assert (
+        included.response.content
+        == f"{world.channel('staff-room').mention} is logged again from now on."
+    )
     assert all(r.ephemeral for r in (excluded, shown, included))
     assert await stored(simcord_bot, "SELECT count(*) FROM excluded_channels") == [(0,)]
 
@@ -166,21 +169,23 @@ async def test_exclude_include_and_show_answer_before_touching_the_store(
 async def test_the_digest_commands_answer_before_touching_the_store(
     simcord_env, simcord_bot, world, monkeypatch
 ):
-    _, general, staff, manager, _ = world
-
     on = await answers_before_slow_work(
         simcord_env,
         monkeypatch,
         (simcord_bot.digests, "configure"),
-        lambda: manager.slash(
-            general, "config digest set", channel=staff, time="09:00", timezone="Europe/Rome"
+        lambda: world.maria.slash(
+            world.general,
+            "config digest set",
+            channel=world.channel("staff-room"),
+            time="09:00",
+            timezone="Europe/Rome",
         ),
     )
     off = await answers_before_slow_work(
         simcord_env,
         monkeypatch,
         (simcord_bot.digests, "disable"),
-        lambda: manager.slash(general, "config digest off"),
+        lambda: world.maria.slash(world.general, "config digest off"),
     )
 
     assert on.ephemeral and "at 09:00 (Europe/Rome)" in on.response.content
@@ -188,15 +193,22 @@ async def test_the_digest_commands_answer_before_touching_the_store(
 
 
 async def test_bad_digest_options_are_refused_at_once(simcord_env, simcord_bot, world, db_path):
-    guild, general, _, manager, _ = world
     closed = discord.PermissionOverwrite(send_messages=False)
-    staff = guild.create_text_channel("announcements", overwrites={simcord_bot.user: closed})
+    staff = world.guild.create_text_channel("announcements", overwrites={simcord_bot.user: closed})
 
-    bad_time = await manager.slash(general, "config digest set", channel=general, time="9am")
-    bad_zone = await manager.slash(
-        general, "config digest set", channel=general, time="09:00", timezone="Mars/Base"
+    bad_time = await world.maria.slash(
+        world.general, "config digest set", channel=world.general, time="9am"
     )
-    no_rights = await manager.slash(general, "config digest set", channel=staff, time="09:00")
+    bad_zone = await world.maria.slash(
+        world.general,
+        "config digest set",
+        channel=world.general,
+        time="09:00",
+        timezone="Mars/Base",
+    )
+    no_rights = await world.maria.slash(
+        world.general, "config digest set", channel=staff, time="09:00"
+    )
 
     assert "HH:MM" in bad_time.response.content and "Mars/Base" in bad_zone.response.content
     assert no_rights.response.content.startswith(f"I cannot post in {staff.mention}")

@@ -5,18 +5,14 @@ from __future__ import annotations
 import pytest
 from simcord.enums import MessageType
 
+from tests.cogs.world import World
 from tests.helpers import create_thread, query, stored
 
 
 @pytest.fixture
 async def world(simcord_env):
-    """A guild with #general and three members."""
-    guild = simcord_env.create_guild("Ascolto Test")
-    general = guild.create_text_channel("general")
-    alice = guild.add_member(simcord_env.create_user("alice"), nick="Alice A.")
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    carol = guild.add_member(simcord_env.create_user("carol"))
-    return guild, general, alice, bob, carol
+    """The shared world, where alice goes by a nickname the store must keep."""
+    return World.build(simcord_env, name="Ascolto Test", alice_nick="Alice A.")
 
 
 async def interactions(bot):
@@ -24,9 +20,7 @@ async def interactions(bot):
 
 
 async def test_message_is_stored_with_its_metadata(simcord_bot, world):
-    guild, general, alice, _, _ = world
-
-    message = await alice.send(general, "Does anyone know how to bake bread?")
+    message = await world.alice.send(world.general, "Does anyone know how to bake bread?")
 
     rows = await stored(
         simcord_bot,
@@ -37,10 +31,10 @@ async def test_message_is_stored_with_its_metadata(simcord_bot, world):
     )
     assert rows == [
         (
-            guild.id,
-            general.id,
+            world.guild.id,
+            world.general.id,
             None,
-            alice.id,
+            world.alice.id,
             "message",
             1,
             len("Does anyone know how to bake bread?"),
@@ -51,20 +45,18 @@ async def test_message_is_stored_with_its_metadata(simcord_bot, world):
         )
     ]
     assert await stored(
-        simcord_bot, "SELECT display_name FROM members WHERE user_id = ?", alice.id
+        simcord_bot, "SELECT display_name FROM members WHERE user_id = ?", world.alice.id
     ) == [("Alice A.",)]
     assert await stored(
-        simcord_bot, "SELECT name, kind FROM channels WHERE channel_id = ?", general.id
+        simcord_bot, "SELECT name, kind FROM channels WHERE channel_id = ?", world.general.id
     ) == [("general", "text")]
     assert await stored(simcord_bot, "SELECT guild_id, name FROM guilds") == [
-        (guild.id, "Ascolto Test")
+        (world.guild.id, "Ascolto Test")
     ]
 
 
 async def test_writes_wait_for_the_flush_interval(simcord_env, simcord_bot, world, db_path):
-    _, general, alice, _, _ = world
-
-    await alice.send(general, "hello")
+    await world.alice.send(world.general, "hello")
     assert query(db_path, "SELECT count(*) FROM messages") == [(0,)]  # queued, not on disk
 
     await simcord_env.advance_time(1.5)  # flush_interval_seconds defaults to 1.0
@@ -72,8 +64,7 @@ async def test_writes_wait_for_the_flush_interval(simcord_env, simcord_bot, worl
 
 
 async def test_close_flushes_pending_writes(simcord_bot, world, db_path):
-    _, general, alice, _, _ = world
-    await alice.send(general, "the last words before shutdown")
+    await world.alice.send(world.general, "the last words before shutdown")
 
     await simcord_bot.close()
 
@@ -81,129 +72,123 @@ async def test_close_flushes_pending_writes(simcord_bot, world, db_path):
 
 
 async def test_reply_is_an_interaction_towards_the_replied_author(simcord_bot, world):
-    _, general, alice, bob, _ = world
-    question = await alice.send(general, "Who is coming tonight?")
+    question = await world.alice.send(world.general, "Who is coming tonight?")
 
-    reply = await bob.send(general, "Me!", reply_to=question)
+    reply = await world.bob.send(world.general, "Me!", reply_to=question)
 
-    assert await interactions(simcord_bot) == [(bob.id, alice.id, "reply")]
+    assert await interactions(simcord_bot) == [(world.bob.id, world.alice.id, "reply")]
     assert await stored(
         simcord_bot, "SELECT reply_to_message_id FROM messages WHERE message_id = ?", reply.id
     ) == [(question.id,)]
 
 
 async def test_reply_that_mentions_its_target_is_one_interaction(simcord_bot, world):
-    _, general, alice, bob, carol = world
-    question = await alice.send(general, "Ideas for the meetup?")
+    question = await world.alice.send(world.general, "Ideas for the meetup?")
 
-    await bob.send(general, f"{alice.mention} {carol.mention} a picnic", reply_to=question)
+    await world.bob.send(
+        world.general, f"{world.alice.mention} {world.carol.mention} a picnic", reply_to=question
+    )
 
     assert sorted(await interactions(simcord_bot)) == sorted(
-        [(bob.id, alice.id, "reply"), (bob.id, carol.id, "mention")]
+        [(world.bob.id, world.alice.id, "reply"), (world.bob.id, world.carol.id, "mention")]
     )
     assert await stored(simcord_bot, "SELECT count(*) FROM message_mentions") == [(2,)]
 
 
 async def test_replying_to_yourself_or_mentioning_yourself_is_no_interaction(simcord_bot, world):
-    _, general, alice, _, _ = world
-    first = await alice.send(general, "Part one")
+    first = await world.alice.send(world.general, "Part one")
 
-    await alice.send(general, f"Part two, says {alice.mention}", reply_to=first)
+    await world.alice.send(world.general, f"Part two, says {world.alice.mention}", reply_to=first)
 
     assert await interactions(simcord_bot) == []
 
 
 async def test_role_and_everyone_mentions_are_not_interactions(simcord_bot, world):
-    guild, general, alice, bob, _ = world
-    role = guild.create_role("helpers", mentionable=True)
+    role = world.guild.create_role("helpers", mentionable=True)
 
-    await alice.send(general, f"@everyone and <@&{role.id}> and {bob.mention}")
+    await world.alice.send(world.general, f"@everyone and <@&{role.id}> and {world.bob.mention}")
 
-    assert await interactions(simcord_bot) == [(alice.id, bob.id, "mention")]
+    assert await interactions(simcord_bot) == [(world.alice.id, world.bob.id, "mention")]
 
 
 async def test_thread_reply_targets_the_starter_messages_author(simcord_env, simcord_bot, world):
-    _, general, alice, bob, carol = world
-    starter = await alice.send(general, "Let's plan the release")
-    thread = create_thread(simcord_env, general, "release", carol, message=starter)
+    starter = await world.alice.send(world.general, "Let's plan the release")
+    thread = create_thread(simcord_env, world.general, "release", world.carol, message=starter)
     await simcord_env.settle()
 
-    message = await bob.send(thread, "I can write the notes")
+    message = await world.bob.send(thread, "I can write the notes")
 
-    assert await interactions(simcord_bot) == [(bob.id, alice.id, "thread_reply")]
+    assert await interactions(simcord_bot) == [(world.bob.id, world.alice.id, "thread_reply")]
     assert await stored(
         simcord_bot, "SELECT channel_id, thread_id FROM messages WHERE message_id = ?", message.id
-    ) == [(general.id, thread.id)]
+    ) == [(world.general.id, thread.id)]
     assert await stored(
         simcord_bot,
         "SELECT kind, parent_id, owner_id FROM channels WHERE channel_id = ?",
         thread.id,
-    ) == [("public_thread", general.id, carol.id)]
+    ) == [("public_thread", world.general.id, world.carol.id)]
 
 
 async def test_thread_without_starter_is_owned_by_its_first_author(simcord_env, simcord_bot, world):
-    _, general, alice, bob, _ = world
-    thread = create_thread(simcord_env, general, "standalone", alice)
+    thread = create_thread(simcord_env, world.general, "standalone", world.alice)
     await simcord_env.settle()
-    await alice.send(thread, "Opening words")
+    await world.alice.send(thread, "Opening words")
 
-    await bob.send(thread, "Welcome")
-    reply_in_thread = await alice.send(thread, "thanks")
+    await world.bob.send(thread, "Welcome")
+    reply_in_thread = await world.alice.send(thread, "thanks")
 
-    assert await interactions(simcord_bot) == [(bob.id, alice.id, "thread_reply")]
+    assert await interactions(simcord_bot) == [(world.bob.id, world.alice.id, "thread_reply")]
     assert await stored(
         simcord_bot, "SELECT count(*) FROM interactions WHERE message_id = ?", reply_in_thread.id
     ) == [(0,)]
 
 
 async def test_one_reaction_interaction_per_member_and_message(simcord_bot, world):
-    _, general, alice, bob, _ = world
-    post = await alice.send(general, "New logo!")
+    post = await world.alice.send(world.general, "New logo!")
 
-    await bob.react(post, "👍")
-    await bob.react(post, "❤️")
-    await alice.react(post, "🎉")  # one's own message: stored, but no interaction
+    await world.bob.react(post, "👍")
+    await world.bob.react(post, "❤️")
+    await world.alice.react(post, "🎉")  # one's own message: stored, but no interaction
 
-    assert await interactions(simcord_bot) == [(bob.id, alice.id, "reaction")]
+    assert await interactions(simcord_bot) == [(world.bob.id, world.alice.id, "reaction")]
     assert await stored(simcord_bot, "SELECT count(*) FROM reactions") == [(3,)]
 
 
 async def test_removing_reactions_removes_the_interaction_with_the_last_one(simcord_bot, world):
-    _, general, alice, bob, _ = world
-    post = await alice.send(general, "New logo!")
-    await bob.react(post, "👍")
-    await bob.react(post, "❤️")
+    post = await world.alice.send(world.general, "New logo!")
+    await world.bob.react(post, "👍")
+    await world.bob.react(post, "❤️")
 
-    await bob.unreact(post, "👍")
-    assert await interactions(simcord_bot) == [(bob.id, alice.id, "reaction")]
+    await world.bob.unreact(post, "👍")
+    assert await interactions(simcord_bot) == [(world.bob.id, world.alice.id, "reaction")]
 
-    await bob.unreact(post, "❤️")
+    await world.bob.unreact(post, "❤️")
     assert await interactions(simcord_bot) == []
     assert await stored(simcord_bot, "SELECT count(*) FROM reactions") == [(0,)]
 
 
 async def test_edit_updates_text_question_flag_and_mentions(simcord_bot, world):
-    _, general, alice, bob, carol = world
-    message = await alice.send(general, f"Thanks {bob.mention}.")
+    message = await world.alice.send(world.general, f"Thanks {world.bob.mention}.")
 
-    await alice.edit(message, f"Thanks {carol.mention}, are you in?")
+    await world.alice.edit(message, f"Thanks {world.carol.mention}, are you in?")
 
     rows = await stored(
         simcord_bot,
         "SELECT content, is_question, edited_at IS NOT NULL FROM messages WHERE message_id = ?",
         message.id,
     )
-    assert rows == [(f"Thanks {carol.mention}, are you in?", 1, 1)]
-    assert await interactions(simcord_bot) == [(alice.id, carol.id, "mention")]
+    assert rows == [(f"Thanks {world.carol.mention}, are you in?", 1, 1)]
+    assert await interactions(simcord_bot) == [(world.alice.id, world.carol.id, "mention")]
 
 
 async def test_deleted_message_takes_its_interactions_with_it(simcord_bot, world):
-    _, general, alice, bob, carol = world
-    question = await alice.send(general, "Anyone?")
-    reply = await bob.send(general, f"Yes, and {carol.mention} too", reply_to=question)
-    await alice.react(reply, "🙏")
+    question = await world.alice.send(world.general, "Anyone?")
+    reply = await world.bob.send(
+        world.general, f"Yes, and {world.carol.mention} too", reply_to=question
+    )
+    await world.alice.react(reply, "🙏")
 
-    await bob.delete(reply)
+    await world.bob.delete(reply)
 
     assert await stored(
         simcord_bot, "SELECT deleted, content FROM messages WHERE message_id = ?", reply.id
@@ -213,11 +198,10 @@ async def test_deleted_message_takes_its_interactions_with_it(simcord_bot, world
 
 
 async def test_bulk_delete_marks_every_message(simcord_env, simcord_bot, world):
-    _, general, alice, bob, _ = world
-    first = await alice.send(general, "spam 1")
-    second = await bob.send(general, "spam 2", reply_to=first)
+    first = await world.alice.send(world.general, "spam 1")
+    second = await world.bob.send(world.general, "spam 2", reply_to=first)
 
-    simcord_env.backend.bulk_delete_messages(general.id, [first.id, second.id])
+    simcord_env.backend.bulk_delete_messages(world.general.id, [first.id, second.id])
     await simcord_env.settle()
 
     assert await stored(simcord_bot, "SELECT count(*) FROM messages WHERE deleted = 1") == [(2,)]
@@ -225,20 +209,19 @@ async def test_bulk_delete_marks_every_message(simcord_env, simcord_bot, world):
 
 
 async def test_bots_and_webhooks_are_never_stored(simcord_env, simcord_bot, world):
-    guild, general, alice, _, _ = world
-    robot = guild.add_member(simcord_env.create_user("robot", bot=True))
-    hook = guild.create_webhook(general, "announcer")
-    bot_post = await robot.send(general, f"Beep {alice.mention}?")
+    robot = world.guild.add_member(simcord_env.create_user("robot", bot=True))
+    hook = world.guild.create_webhook(world.general, "announcer")
+    bot_post = await robot.send(world.general, f"Beep {world.alice.mention}?")
     await hook.send("Release notes are out")
 
-    await alice.send(general, "Thanks robot", reply_to=bot_post)
-    await alice.react(bot_post, "🤖")
-    alice_post = await alice.send(general, "Hello humans")
+    await world.alice.send(world.general, "Thanks robot", reply_to=bot_post)
+    await world.alice.react(bot_post, "🤖")
+    alice_post = await world.alice.send(world.general, "Hello humans")
     await robot.react(alice_post, "👍")
 
     assert await stored(simcord_bot, "SELECT author_id FROM messages ORDER BY message_id") == [
-        (alice.id,),
-        (alice.id,),
+        (world.alice.id,),
+        (world.alice.id,),
     ]
     assert await interactions(simcord_bot) == []
     assert await stored(simcord_bot, "SELECT count(*) FROM reactions") == [(0,)]
@@ -248,18 +231,15 @@ async def test_bots_and_webhooks_are_never_stored(simcord_env, simcord_bot, worl
 
 
 async def test_direct_messages_are_not_logged(simcord_bot, world):
-    _, _, alice, _, _ = world
-
-    await alice.send_dm("Can you help me?")
+    await world.alice.send_dm("Can you help me?")
 
     assert await stored(simcord_bot, "SELECT count(*) FROM messages") == [(0,)]
 
 
 async def test_joins_and_leaves_are_member_events(simcord_env, simcord_bot, world):
-    guild, _, _, _, _ = world
-    dana = guild.add_member(simcord_env.create_user("dana"))
+    dana = world.guild.add_member(simcord_env.create_user("dana"))
     await simcord_env.settle()
-    guild.remove_member(dana)
+    world.guild.remove_member(dana)
     await simcord_env.settle()
 
     assert await stored(
@@ -275,16 +255,15 @@ async def test_joins_and_leaves_are_member_events(simcord_env, simcord_bot, worl
 async def test_welcoming_a_join_message_is_an_interaction_with_the_newcomer(
     simcord_env, simcord_bot, world
 ):
-    guild, general, _, bob, carol = world
-    dana = guild.add_member(simcord_env.create_user("dana"))
-    join = guild.create_system_message(general, MessageType.NEW_MEMBER, author=dana)
+    dana = world.guild.add_member(simcord_env.create_user("dana"))
+    join = world.guild.create_system_message(world.general, MessageType.NEW_MEMBER, author=dana)
     await simcord_env.settle()
 
-    await bob.react(join, "👋")
-    await carol.send(general, "Welcome Dana!", reply_to=join)
+    await world.bob.react(join, "👋")
+    await world.carol.send(world.general, "Welcome Dana!", reply_to=join)
 
     assert sorted(await interactions(simcord_bot)) == sorted(
-        [(bob.id, dana.id, "reaction"), (carol.id, dana.id, "reply")]
+        [(world.bob.id, dana.id, "reaction"), (world.carol.id, dana.id, "reply")]
     )
     assert await stored(simcord_bot, "SELECT kind FROM messages WHERE message_id = ?", join.id) == [
         ("system",)
@@ -292,11 +271,10 @@ async def test_welcoming_a_join_message_is_an_interaction_with_the_newcomer(
 
 
 async def test_a_forward_is_not_a_reply(simcord_bot, world):
-    guild, general, alice, bob, _ = world
-    elsewhere = guild.create_text_channel("elsewhere")
-    post = await alice.send(general, "Worth sharing")
+    elsewhere = world.guild.create_text_channel("elsewhere")
+    post = await world.alice.send(world.general, "Worth sharing")
 
-    forwarded = await bob.forward(post, elsewhere)
+    forwarded = await world.bob.forward(post, elsewhere)
 
     assert await interactions(simcord_bot) == []
     assert await stored(
@@ -305,38 +283,34 @@ async def test_a_forward_is_not_a_reply(simcord_bot, world):
 
 
 async def test_a_reply_inside_a_thread_targets_the_replied_author(simcord_env, simcord_bot, world):
-    _, general, alice, bob, carol = world
-    thread = create_thread(simcord_env, general, "help", alice)
+    thread = create_thread(simcord_env, world.general, "help", world.alice)
     await simcord_env.settle()
-    await alice.send(thread, "Opening")
-    carols = await carol.send(thread, "Some context")
+    await world.alice.send(thread, "Opening")
+    carols = await world.carol.send(thread, "Some context")
 
-    await bob.send(thread, "Good point", reply_to=carols)
+    await world.bob.send(thread, "Good point", reply_to=carols)
 
     assert await interactions(simcord_bot) == [
-        (carol.id, alice.id, "thread_reply"),
-        (bob.id, carol.id, "reply"),
+        (world.carol.id, world.alice.id, "thread_reply"),
+        (world.bob.id, world.carol.id, "reply"),
     ]
 
 
 async def test_renamed_members_keep_their_current_display_name(simcord_env, simcord_bot, world):
-    guild, general, alice, _, _ = world
-    await alice.send(general, "hi")
+    await world.alice.send(world.general, "hi")
 
-    simcord_env.backend.edit_member(guild.id, alice.id, {"nick": "Alice the Great"})
+    simcord_env.backend.edit_member(world.guild.id, world.alice.id, {"nick": "Alice the Great"})
     await simcord_env.settle()
 
     assert await stored(
-        simcord_bot, "SELECT display_name FROM members WHERE user_id = ?", alice.id
+        simcord_bot, "SELECT display_name FROM members WHERE user_id = ?", world.alice.id
     ) == [("Alice the Great",)]
 
 
 async def test_channel_renames_are_recorded(simcord_env, simcord_bot, world):
-    _, general, _, _, _ = world
-
-    simcord_env.backend.edit_channel(general.id, {"name": "lobby"})
+    simcord_env.backend.edit_channel(world.general.id, {"name": "lobby"})
     await simcord_env.settle()
 
     assert await stored(
-        simcord_bot, "SELECT name FROM channels WHERE channel_id = ?", general.id
+        simcord_bot, "SELECT name FROM channels WHERE channel_id = ?", world.general.id
     ) == [("lobby",)]

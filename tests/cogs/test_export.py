@@ -29,10 +29,10 @@ async def attachment_of(result) -> tuple[str, bytes]:
 
 @pytest.mark.simcord(settle_timeout=30)
 async def test_a_manager_gets_the_summaries_as_csv(simcord_env, simcord_bot, world):
-    _, general, maria, _, _ = world
+    await world.question_answered()
     await simcord_env.advance_time(DAY)
 
-    result = await maria.slash(general, "export", kind="summaries", format="csv")
+    result = await world.maria.slash(world.general, "export", kind="summaries", format="csv")
 
     filename, data = await attachment_of(result)
     assert filename.endswith(".csv")
@@ -44,23 +44,28 @@ async def test_a_manager_gets_the_summaries_as_csv(simcord_env, simcord_bot, wor
 
 @pytest.mark.simcord(settle_timeout=30)
 async def test_connections_as_graphml_with_names(simcord_env, simcord_bot, world):
-    _, general, maria, alice, bob = world
+    await world.question_answered()
 
-    result = await maria.slash(general, "export", kind="connections", format="graphml", names=True)
+    result = await world.maria.slash(
+        world.general, "export", kind="connections", format="graphml", names=True
+    )
 
     filename, data = await attachment_of(result)
     assert filename.endswith(".graphml")
     graph = nx.read_graphml(io.BytesIO(data))
-    assert dict(graph.nodes(data="name")) == {str(alice.id): "alice", str(bob.id): "bob"}
-    edge = graph.edges[str(bob.id), str(alice.id)]
+    assert dict(graph.nodes(data="name")) == {
+        str(world.alice.id): "alice",
+        str(world.bob.id): "bob",
+    }
+    edge = graph.edges[str(world.bob.id), str(world.alice.id)]
     assert (edge["replies"], edge["reactions"], edge["interactions"]) == (1, 1, 2)
 
 
 async def test_messages_with_a_range_and_content(simcord_env, simcord_bot, world):
-    _, general, maria, _, _ = world
+    await world.question_answered()
 
-    result = await maria.slash(
-        general,
+    result = await world.maria.slash(
+        world.general,
         "export",
         kind="messages",
         format="csv",
@@ -75,9 +80,9 @@ async def test_messages_with_a_range_and_content(simcord_env, simcord_bot, world
 
 
 async def test_a_bad_combination_gets_a_clear_private_answer(simcord_env, simcord_bot, world):
-    _, general, maria, _, _ = world
+    await world.question_answered()
 
-    result = await maria.slash(general, "export", kind="messages", format="graphml")
+    result = await world.maria.slash(world.general, "export", kind="messages", format="graphml")
 
     assert result.ephemeral
     assert result.response.content == "Messages cannot be exported as graphml, only as csv."
@@ -86,12 +91,18 @@ async def test_a_bad_combination_gets_a_clear_private_answer(simcord_env, simcor
 
 
 async def test_bad_days_get_a_clear_private_answer(simcord_env, simcord_bot, world):
-    _, general, maria, _, _ = world
+    await world.question_answered()
 
-    malformed = await maria.slash(
-        general, "export", kind="connections", format="csv", **{"from": "01/01/2026", "to": "x"}
+    malformed = await world.maria.slash(
+        world.general,
+        "export",
+        kind="connections",
+        format="csv",
+        **{"from": "01/01/2026", "to": "x"},
     )
-    half = await maria.slash(general, "export", kind="connections", format="csv", to="2026-01-01")
+    half = await world.maria.slash(
+        world.general, "export", kind="connections", format="csv", to="2026-01-01"
+    )
 
     assert malformed.ephemeral and "YYYY-MM-DD" in malformed.response.content
     assert half.ephemeral and "both `from` and `to`" in half.response.content
@@ -99,43 +110,43 @@ async def test_bad_days_get_a_clear_private_answer(simcord_env, simcord_bot, wor
 
 
 async def test_a_member_without_manage_server_cannot_see_export(simcord_env, simcord_bot, world):
-    _, general, maria, alice, _ = world
+    await world.question_answered()
 
-    assert "export" not in alice.available_commands(general)
-    assert "export" in maria.available_commands(general)
+    assert "export" not in world.alice.available_commands(world.general)
+    assert "export" in world.maria.available_commands(world.general)
 
 
 async def test_a_file_too_large_for_discord_points_to_the_command_line(
     simcord_env, simcord_bot, world, monkeypatch
 ):
-    guild, general, maria, _, _ = world
+    await world.question_answered()
     monkeypatch.setattr(discord.Guild, "filesize_limit", property(lambda _self: 100))
 
-    result = await maria.slash(general, "export", kind="messages", format="csv")
+    result = await world.maria.slash(world.general, "export", kind="messages", format="csv")
 
     assert result.ephemeral
     assert not result.response.attachments
     text = result.response.content
     assert "too large for Discord" in text
-    assert f"`ascolto export messages --guild {guild.id} --format csv --output " in text
+    assert f"`ascolto export messages --guild {world.guild.id} --format csv --output " in text
 
 
 @pytest.mark.simcord(settle_timeout=30)
 async def test_export_answers_before_reading(simcord_env, simcord_bot, world, monkeypatch):
-    _, general, maria, _, _ = world
+    await world.question_answered()
     await simcord_env.advance_time(DAY)
 
     summaries = await answers_before_slow_work(
         simcord_env,
         monkeypatch,
         (simcord_bot.summaries, "read"),
-        lambda: maria.slash(general, "export", kind="summaries", format="json"),
+        lambda: world.maria.slash(world.general, "export", kind="summaries", format="json"),
     )
     connections = await answers_before_slow_work(
         simcord_env,
         monkeypatch,
         (simcord_bot.store.exports, "connections"),
-        lambda: maria.slash(general, "export", kind="connections", format="csv"),
+        lambda: world.maria.slash(world.general, "export", kind="connections", format="csv"),
     )
 
     assert (await attachment_of(summaries))[0].endswith(".json")
@@ -146,12 +157,16 @@ async def test_export_answers_before_reading(simcord_env, simcord_bot, world, mo
 async def test_a_name_or_text_that_starts_like_a_formula_is_neutralised(
     simcord_env, simcord_bot, world
 ):
-    guild, general, maria, alice, _ = world
-    mallory = guild.add_member(simcord_env.create_user("@SUM(1+1)"))
-    await mallory.send(general, f'=HYPERLINK("http://evil.example","{alice.mention}")')
+    await world.question_answered()
+    mallory = world.guild.add_member(simcord_env.create_user("@SUM(1+1)"))
+    await mallory.send(world.general, f'=HYPERLINK("http://evil.example","{world.alice.mention}")')
 
-    names = await maria.slash(general, "export", kind="connections", format="csv", names=True)
-    texts = await maria.slash(general, "export", kind="messages", format="csv", content=True)
+    names = await world.maria.slash(
+        world.general, "export", kind="connections", format="csv", names=True
+    )
+    texts = await world.maria.slash(
+        world.general, "export", kind="messages", format="csv", content=True
+    )
 
     _, data = await attachment_of(names)
     [mention] = [
@@ -164,4 +179,4 @@ async def test_a_name_or_text_that_starts_like_a_formula_is_neutralised(
     contents = [
         row["content"] for row in csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
     ]
-    assert contents[-1] == f'\'=HYPERLINK("http://evil.example","<@{alice.id}>")'
+    assert contents[-1] == f'\'=HYPERLINK("http://evil.example","<@{world.alice.id}>")'

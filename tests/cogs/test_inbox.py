@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import discord
 import pytest
 
 from bot.errors import UserError
@@ -18,33 +17,21 @@ def settings(db_path):
     return slow_clock_settings(db_path)
 
 
-@pytest.fixture
-async def world(simcord_env):
-    guild = simcord_env.create_guild("Ascolto Lab")
-    general = guild.create_text_channel("general")
-    random = guild.create_text_channel("random")
-    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
-    maria = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    carol = guild.add_member(simcord_env.create_user("carol"))
-    return guild, general, random, maria, alice, bob, carol
-
-
 def listed(result):
     embed = result.response.embeds[0]
     return embed.title, embed.description or ""
 
 
 async def test_the_inbox_lists_replies_and_mentions_owed_newest_first(simcord_bot, world):
-    _, general, random, _, alice, bob, carol = world
-    mine = await alice.send(general, "Here is my plan for the event")
-    reply = await bob.send(general, "Looks good, one question though", reply_to=mine)
+    mine = await world.alice.send(world.general, "Here is my plan for the event")
+    reply = await world.bob.send(world.general, "Looks good, one question though", reply_to=mine)
     await simcord_bot.store.flush()
-    mention = await carol.send(random, f"<@{alice.user.id}> can you check the poster?")
-    await bob.send(general, "unrelated chatter")
+    mention = await world.carol.send(
+        world.channel("random"), f"<@{world.alice.user.id}> can you check the poster?"
+    )
+    await world.bob.send(world.general, "unrelated chatter")
 
-    result = await alice.slash(general, "inbox")
+    result = await world.alice.slash(world.general, "inbox")
 
     assert result.ephemeral
     title, text = listed(result)
@@ -58,31 +45,37 @@ async def test_the_inbox_lists_replies_and_mentions_owed_newest_first(simcord_bo
 
 
 async def test_answering_or_done_takes_items_out_of_the_inbox(simcord_env, simcord_bot, world):
-    _, general, random, _, alice, bob, carol = world
-    mine = await alice.send(general, "Plan for Saturday")
-    from_bob = await bob.send(general, "I can help", reply_to=mine)
-    from_carol = await carol.send(random, f"<@{alice.user.id}> poster?")
-    reacted = await carol.send(general, f"<@{alice.user.id}> thanks for organising!")
+    mine = await world.alice.send(world.general, "Plan for Saturday")
+    from_bob = await world.bob.send(world.general, "I can help", reply_to=mine)
+    from_carol = await world.carol.send(
+        world.channel("random"), f"<@{world.alice.user.id}> poster?"
+    )
+    reacted = await world.carol.send(
+        world.general, f"<@{world.alice.user.id}> thanks for organising!"
+    )
 
-    await alice.send(general, "Great, thank you!", reply_to=from_bob)  # answered by replying
-    await alice.react(reacted, "❤️")  # answered by reacting
-    result = await alice.slash(general, "inbox")
+    await world.alice.send(
+        world.general, "Great, thank you!", reply_to=from_bob
+    )  # answered by replying
+    await world.alice.react(reacted, "❤️")  # answered by reacting
+    result = await world.alice.slash(world.general, "inbox")
     assert listed(result)[0] == "1 waiting for your reply"
     assert f"/{from_carol.id})" in listed(result)[1]
 
-    await alice.click(result.response, label="Done 1")
+    await world.alice.click(result.response, label="Done 1")
 
     assert listed(result)[0] == "Your inbox is empty"
     assert query(simcord_bot.store.path, "SELECT message_id FROM inbox_done") == [(from_carol.id,)]
-    assert (await alice.slash(general, "inbox")).response.embeds[0].title == ("Your inbox is empty")
+    assert (await world.alice.slash(world.general, "inbox")).response.embeds[0].title == (
+        "Your inbox is empty"
+    )
 
 
 async def test_a_mention_answered_in_the_same_place_leaves_the_inbox(simcord_bot, world):
-    _, general, _, _, alice, bob, _ = world
-    await bob.send(general, f"<@{alice.user.id}> are you coming tonight?")
-    await alice.send(general, f"<@{bob.user.id}> yes, see you there")
+    await world.bob.send(world.general, f"<@{world.alice.user.id}> are you coming tonight?")
+    await world.alice.send(world.general, f"<@{world.bob.user.id}> yes, see you there")
 
-    result = await alice.slash(general, "inbox")
+    result = await world.alice.slash(world.general, "inbox")
 
     assert listed(result)[0] == "Your inbox is empty"
 
@@ -90,19 +83,20 @@ async def test_a_mention_answered_in_the_same_place_leaves_the_inbox(simcord_bot
 async def test_unanswered_lists_open_questions_oldest_first_a_page_at_a_time(
     simcord_env, simcord_bot, world
 ):
-    _, general, random, maria, alice, bob, _ = world
     asked = []
     for number in range(12):
-        asked.append(await alice.send(general, f"Question number {number}?"))
+        asked.append(await world.alice.send(world.general, f"Question number {number}?"))
         await simcord_env.advance_time(MINUTE)
-    answered = await bob.send(random, "Anyone around?")
-    await alice.send(random, "yes", reply_to=answered)
+    answered = await world.bob.send(world.channel("random"), "Anyone around?")
+    await world.alice.send(world.channel("random"), "yes", reply_to=answered)
 
-    result = await maria.slash(general, "unanswered")
+    result = await world.maria.slash(world.general, "unanswered")
     title, first_page = listed(result)
-    await maria.click(result.response, label="Next")
+    await world.maria.click(result.response, label="Next")
     _, second_page = listed(result)
-    recent = await maria.slash(general, "unanswered", channel=general, older_than_minutes=5)
+    recent = await world.maria.slash(
+        world.general, "unanswered", channel=world.general, older_than_minutes=5
+    )
 
     assert result.ephemeral
     assert title == "12 open questions"
@@ -113,9 +107,7 @@ async def test_unanswered_lists_open_questions_oldest_first_a_page_at_a_time(
 
 
 async def test_bad_unanswered_options_get_a_clear_answer(simcord_env, simcord_bot, world):
-    _, general, _, maria, _, _, _ = world
-
-    result = await maria.slash(general, "unanswered", older_than_minutes=-5)
+    result = await world.maria.slash(world.general, "unanswered", older_than_minutes=-5)
 
     assert result.ephemeral
     assert "from 0 to 10080" in result.response.content and "not -5" in result.response.content
@@ -129,16 +121,17 @@ async def test_bad_unanswered_options_get_a_clear_answer(simcord_env, simcord_bo
 async def test_the_inbox_answers_before_reading_and_its_done_button_still_works(
     simcord_env, simcord_bot, world, monkeypatch
 ):
-    _, general, random, _, alice, bob, carol = world
-    mine = await alice.send(general, "Plan for Saturday")
-    await bob.send(general, "I can help", reply_to=mine)
-    from_carol = await carol.send(random, f"<@{alice.user.id}> poster?")
+    mine = await world.alice.send(world.general, "Plan for Saturday")
+    await world.bob.send(world.general, "I can help", reply_to=mine)
+    from_carol = await world.carol.send(
+        world.channel("random"), f"<@{world.alice.user.id}> poster?"
+    )
 
     result = await answers_before_slow_work(
         simcord_env,
         monkeypatch,
         (simcord_bot.reminders, "inbox"),
-        lambda: alice.slash(general, "inbox"),
+        lambda: world.alice.slash(world.general, "inbox"),
     )
     assert result.ephemeral and listed(result)[0] == "2 waiting for your reply"
 
@@ -147,33 +140,34 @@ async def test_the_inbox_answers_before_reading_and_its_done_button_still_works(
         simcord_env,
         monkeypatch,
         (simcord_bot.reminders, "mark_done"),
-        lambda: alice.click(result.response, label="Done 1"),
+        lambda: world.alice.click(result.response, label="Done 1"),
         ephemeral=False,  # no new message: the pressed one is edited
     )
 
     assert pressed.response.id == result.response.id
     assert result.response.ephemeral and listed(result)[0] == "1 waiting for your reply"
     assert query(simcord_bot.store.path, "SELECT message_id FROM inbox_done") == [(from_carol.id,)]
-    await alice.click(result.response, label="Done 1")
+    await world.alice.click(result.response, label="Done 1")
     assert listed(result)[0] == "Your inbox is empty"
 
 
 async def test_unanswered_answers_before_reading_and_its_pages_still_turn(
     simcord_env, simcord_bot, world, monkeypatch
 ):
-    _, general, _, maria, alice, _, _ = world
-    asked = [await alice.send(general, f"Question number {number}?") for number in range(12)]
+    asked = [
+        await world.alice.send(world.general, f"Question number {number}?") for number in range(12)
+    ]
 
     result = await answers_before_slow_work(
         simcord_env,
         monkeypatch,
         (simcord_bot.reminders, "unanswered"),
-        lambda: maria.slash(general, "unanswered"),
+        lambda: world.maria.slash(world.general, "unanswered"),
     )
     first_page = listed(result)[1]
-    await maria.click(result.response, label="Next")
+    await world.maria.click(result.response, label="Next")
     second_page = listed(result)[1]
-    await maria.click(result.response, label="Previous")
+    await world.maria.click(result.response, label="Previous")
 
     assert result.ephemeral and listed(result)[0] == "12 open questions"
     assert f"/{asked[0].id})" in first_page and f"/{asked[10].id})" not in first_page

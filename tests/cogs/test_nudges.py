@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import discord
 import pytest
 
 from bot import create_bot
@@ -26,17 +25,6 @@ def settings(db_path):
     return slow_clock_settings(db_path, reminders=RemindersSettings(check_interval_seconds=HOUR))
 
 
-@pytest.fixture
-async def world(simcord_env):
-    guild = simcord_env.create_guild("Ascolto Lab")
-    general = guild.create_text_channel("general")
-    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
-    maria = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    return guild, general, maria, alice, bob
-
-
 def dms(member):
     channel = member.user.dm_channel
     return [] if channel is None else list(channel.history())
@@ -51,52 +39,51 @@ async def owed_a_reply(general, alice, bob):
 async def test_an_opted_in_member_gets_one_dm_a_day_at_their_hour(
     simcord_env, simcord_bot, world, db_path
 ):
-    _, general, _, alice, bob = world
-    result = await alice.slash(general, "nudges on", hour=9)
-    owed = await owed_a_reply(general, alice, bob)
+    result = await world.alice.slash(world.general, "nudges on", hour=9)
+    owed = await owed_a_reply(world.general, world.alice, world.bob)
 
     await simcord_env.advance_time(9 * HOUR - MINUTE)  # 08:59
-    assert dms(alice) == []
+    assert dms(world.alice) == []
     await simcord_env.advance_time(11 * MINUTE)
-    [dm] = dms(alice)
-    await bob.send(general, f"<@{alice.user.id}> also this", reply_to=owed)
+    [dm] = dms(world.alice)
+    await world.bob.send(world.general, f"<@{world.alice.user.id}> also this", reply_to=owed)
     await simcord_env.advance_time(14 * HOUR)  # the rest of the day: no second DM
 
     assert result.ephemeral and "09:00 (UTC)" in result.response.content
     assert f"/{owed.id})" in dm.embeds[0].description
-    assert len(dms(alice)) == 1
-    assert dms(bob) == []  # nudges are off by default
+    assert len(dms(world.alice)) == 1
+    assert dms(world.bob) == []  # nudges are off by default
     assert query(db_path, "SELECT kind, user_id, message_id FROM reminders") == [
-        ("inbox", alice.user.id, owed.id)
+        ("inbox", world.alice.user.id, owed.id)
     ]
     await simcord_env.advance_time(11 * HOUR)  # 09:10 the next day
-    assert len(dms(alice)) == 2
+    assert len(dms(world.alice)) == 2
 
 
 @pytest.mark.simcord(settle_timeout=120)
 async def test_no_dm_when_there_is_nothing_to_say_or_in_quiet_hours(
     simcord_env, simcord_bot, world
 ):
-    _, general, maria, alice, bob = world
-    await maria.slash(general, "config quiet", start="08:00", end="10:00")
-    await alice.slash(general, "nudges on", hour=9)
-    await bob.slash(general, "nudges on", hour=9)
-    await owed_a_reply(general, alice, bob)  # alice owes bob a reply; bob owes nothing
+    await world.maria.slash(world.general, "config quiet", start="08:00", end="10:00")
+    await world.alice.slash(world.general, "nudges on", hour=9)
+    await world.bob.slash(world.general, "nudges on", hour=9)
+    await owed_a_reply(
+        world.general, world.alice, world.bob
+    )  # alice owes bob a reply; bob owes nothing
 
     await simcord_env.advance_time(9 * HOUR + 30 * MINUTE)
-    assert dms(alice) == []  # 09:30 is in the quiet hours
+    assert dms(world.alice) == []  # 09:30 is in the quiet hours
     await simcord_env.advance_time(HOUR)
 
-    assert len(dms(alice)) == 1  # at the end of the quiet hours
-    assert dms(bob) == []
+    assert len(dms(world.alice)) == 1  # at the end of the quiet hours
+    assert dms(world.bob) == []
 
 
 @pytest.mark.simcord(settle_timeout=120)
 async def test_closed_dms_turn_nudges_off_without_retrying(simcord_env, simcord_bot, world):
-    _, general, _, alice, bob = world
-    await alice.slash(general, "nudges on", hour=9)
-    await owed_a_reply(general, alice, bob)
-    dm_channel = simcord_env.backend.get_dm_channel(alice.user.id)
+    await world.alice.slash(world.general, "nudges on", hour=9)
+    await owed_a_reply(world.general, world.alice, world.bob)
+    dm_channel = simcord_env.backend.get_dm_channel(world.alice.user.id)
     simcord_env.inject_error(
         "POST",
         f"/channels/{dm_channel.id}/messages",
@@ -107,7 +94,7 @@ async def test_closed_dms_turn_nudges_off_without_retrying(simcord_env, simcord_
     )
 
     await simcord_env.advance_time(2 * 24 * HOUR)
-    status = await alice.slash(general, "nudges status")
+    status = await world.alice.slash(world.general, "nudges status")
 
     assert "Discord refused my DM" in status.response.content
     dm_posts = [
@@ -120,9 +107,8 @@ async def test_closed_dms_turn_nudges_off_without_retrying(simcord_env, simcord_
 
 @pytest.mark.simcord(settle_timeout=120)
 async def test_a_restart_sends_an_overdue_dm_once(simcord_env, simcord_bot, world, settings):
-    _, general, _, alice, bob = world
-    await alice.slash(general, "nudges on", hour=9)
-    await owed_a_reply(general, alice, bob)
+    await world.alice.slash(world.general, "nudges on", hour=9)
+    await owed_a_reply(world.general, world.alice, world.bob)
     await simcord_bot.store.flush()
     await simcord_bot.close()
     await simcord_env.advance_time(11 * HOUR)  # down at 09:00
@@ -135,35 +121,32 @@ async def test_a_restart_sends_an_overdue_dm_once(simcord_env, simcord_bot, worl
         finally:
             await new_bot.close()
 
-    assert len(dms(alice)) == 1
+    assert len(dms(world.alice)) == 1
 
 
 @pytest.mark.simcord(settle_timeout=120)
 async def test_a_broadcaster_gets_a_weekly_listening_nudge_with_an_open_question(
     simcord_env, simcord_bot, world
 ):
-    _, general, _, alice, bob = world
-    await alice.slash(general, "nudges on", hour=9)
+    await world.alice.slash(world.general, "nudges on", hour=9)
     for number in range(6):
-        await alice.send(general, f"My announcement number {number}")
-    question = await bob.send(general, "Does anyone know a good venue?")
+        await world.alice.send(world.general, f"My announcement number {number}")
+    question = await world.bob.send(world.general, "Does anyone know a good venue?")
 
     await simcord_env.advance_time(9 * HOUR + 10 * MINUTE)
 
-    [dm] = dms(alice)
+    [dm] = dms(world.alice)
     assert "A question for you" in dm.embeds[0].description
     assert f"/{question.id})" in dm.embeds[0].description
 
 
 async def test_nudges_status_off_and_bad_values(simcord_env, simcord_bot, world, db_path):
-    _, general, _, alice, _ = world
-
-    default = await alice.slash(general, "nudges status")
-    bad_hour = await alice.slash(general, "nudges on", hour=24)
-    not_on = await alice.slash(general, "nudges off")
-    await alice.slash(general, "nudges on")
-    on = await alice.slash(general, "nudges status")
-    off = await alice.slash(general, "nudges off")
+    default = await world.alice.slash(world.general, "nudges status")
+    bad_hour = await world.alice.slash(world.general, "nudges on", hour=24)
+    not_on = await world.alice.slash(world.general, "nudges off")
+    await world.alice.slash(world.general, "nudges on")
+    on = await world.alice.slash(world.general, "nudges status")
+    off = await world.alice.slash(world.general, "nudges off")
 
     assert "off (the default)" in default.response.content
     assert bad_hour.ephemeral and "from 0 to 23" in bad_hour.response.content
@@ -178,7 +161,6 @@ async def test_nudges_status_off_and_bad_values(simcord_env, simcord_bot, world,
 async def test_the_nudge_commands_answer_before_touching_the_store(
     simcord_env, simcord_bot, world, db_path, monkeypatch
 ):
-    _, general, _, alice, _ = world
     reminders = simcord_bot.reminders
 
     def held(slow, command, **options):
@@ -186,7 +168,7 @@ async def test_the_nudge_commands_answer_before_touching_the_store(
             simcord_env,
             monkeypatch,
             (reminders, slow),
-            lambda: alice.slash(general, f"nudges {command}", **options),
+            lambda: world.alice.slash(world.general, f"nudges {command}", **options),
         )
 
     on = await held("turn_nudges_on", "on", hour=9)

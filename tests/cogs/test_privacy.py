@@ -5,19 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from tests.helpers import answered_at_once, answers_before_slow_work, create_thread, stored
-
-
-@pytest.fixture
-async def world(simcord_env):
-    guild = simcord_env.create_guild()
-    general = guild.create_text_channel("general")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    carol = guild.add_member(simcord_env.create_user("carol"))
-    return guild, general, alice, bob, carol
 
 
 def places_holding(path: Path, user_id: int) -> list[str]:
@@ -51,37 +39,37 @@ async def a_conversation_about(simcord_env, general, alice, bob, carol):
 
 
 async def test_status_reports_what_is_stored(simcord_bot, world):
-    _, general, alice, bob, _ = world
-    question = await alice.send(general, "Hello?")
-    await bob.send(general, "Hi!", reply_to=question)
+    question = await world.alice.send(world.general, "Hello?")
+    await world.bob.send(world.general, "Hi!", reply_to=question)
 
-    result = await alice.slash(general, "privacy status")
+    result = await world.alice.slash(world.general, "privacy status")
 
     assert result.ephemeral
     assert "**on**" in result.response.content
     assert "1 message, 1 interaction with other members, 0 reactions." in result.response.content
-    await alice.send(general, "Anyone?")
-    await bob.react(question, "👍")
-    again = await alice.slash(general, "privacy status")
+    await world.alice.send(world.general, "Anyone?")
+    await world.bob.react(question, "👍")
+    again = await world.alice.slash(world.general, "privacy status")
     assert "2 messages, 2 interactions with other members, 0 reactions." in again.response.content
 
 
 async def test_opting_out_deletes_everything_about_the_member(
     simcord_env, simcord_bot, world, db_path
 ):
-    _, general, alice, bob, carol = world
-    _, answer = await a_conversation_about(simcord_env, general, alice, bob, carol)
+    _, answer = await a_conversation_about(
+        simcord_env, world.general, world.alice, world.bob, world.carol
+    )
 
-    result = await alice.slash(general, "privacy optout")
+    result = await world.alice.slash(world.general, "privacy optout")
 
     assert result.ephemeral
     assert "deleted" in result.response.content
     await simcord_bot.store.flush()
-    assert places_holding(db_path, alice.id) == ["members.user_id"]
+    assert places_holding(db_path, world.alice.id) == ["members.user_id"]
     assert await stored(
         simcord_bot,
         "SELECT opted_out, display_name FROM members WHERE user_id = ?",
-        alice.id,
+        world.alice.id,
     ) == [(1, None)]
     # Bob's reply stays, without the interaction towards Alice.
     assert await stored(
@@ -91,77 +79,71 @@ async def test_opting_out_deletes_everything_about_the_member(
 
 
 async def test_nothing_is_logged_after_opting_out(simcord_bot, world, db_path):
-    _, general, alice, bob, _ = world
-    await alice.slash(general, "privacy optout")
+    await world.alice.slash(world.general, "privacy optout")
 
-    mine = await alice.send(general, f"Still here, {bob.mention}?")
-    await bob.send(general, f"Yes {alice.mention}", reply_to=mine)
-    await bob.react(mine, "👍")
-    await alice.react(await bob.send(general, "news"), "👍")
+    mine = await world.alice.send(world.general, f"Still here, {world.bob.mention}?")
+    await world.bob.send(world.general, f"Yes {world.alice.mention}", reply_to=mine)
+    await world.bob.react(mine, "👍")
+    await world.alice.react(await world.bob.send(world.general, "news"), "👍")
 
     await simcord_bot.store.flush()
-    assert places_holding(db_path, alice.id) == ["members.user_id"]
+    assert places_holding(db_path, world.alice.id) == ["members.user_id"]
     assert await stored(simcord_bot, "SELECT count(*) FROM interactions") == [(0,)]
-    status = await alice.slash(general, "privacy status")
+    status = await world.alice.slash(world.general, "privacy status")
     assert "**off** (you opted out on <t:1767225600:D>)" in status.response.content
 
 
 async def test_opting_in_again_logs_from_then_on(simcord_bot, world):
-    _, general, alice, bob, _ = world
-    await alice.send(general, "before")
-    await alice.slash(general, "privacy optout")
-    await alice.send(general, "while out")
+    await world.alice.send(world.general, "before")
+    await world.alice.slash(world.general, "privacy optout")
+    await world.alice.send(world.general, "while out")
 
-    result = await alice.slash(general, "privacy optin")
-    question = await alice.send(general, "back again?")
-    await bob.send(general, "welcome back", reply_to=question)
+    result = await world.alice.slash(world.general, "privacy optin")
+    question = await world.alice.send(world.general, "back again?")
+    await world.bob.send(world.general, "welcome back", reply_to=question)
 
     assert result.ephemeral
     assert await stored(
-        simcord_bot, "SELECT content FROM messages WHERE author_id = ?", alice.id
+        simcord_bot, "SELECT content FROM messages WHERE author_id = ?", world.alice.id
     ) == [("back again?",)]
     # Her name and join time (as Discord tells it) are known again from her first message.
     assert await stored(
         simcord_bot,
         "SELECT opted_out, display_name, joined_at FROM members WHERE user_id = ?",
-        alice.id,
+        world.alice.id,
     ) == [(0, "alice", "2026-01-01T00:00:00.000Z")]
     assert await stored(simcord_bot, "SELECT kind FROM interactions") == [("reply",)]
 
 
 async def test_forget_deletes_and_keeps_logging_off(simcord_env, simcord_bot, world, db_path):
-    _, general, alice, bob, carol = world
-    await a_conversation_about(simcord_env, general, alice, bob, carol)
+    await a_conversation_about(simcord_env, world.general, world.alice, world.bob, world.carol)
 
-    result = await alice.slash(general, "privacy forget")
-    await alice.send(general, "after forgetting")
+    result = await world.alice.slash(world.general, "privacy forget")
+    await world.alice.send(world.general, "after forgetting")
 
     assert result.ephemeral
     assert "/privacy optin" in result.response.content
     await simcord_bot.store.flush()
-    assert places_holding(db_path, alice.id) == ["members.user_id"]
+    assert places_holding(db_path, world.alice.id) == ["members.user_id"]
 
 
 async def test_choices_survive_a_restart(simcord_env, simcord_bot, world, settings):
     from bot import create_bot
 
-    _, general, alice, _, _ = world
-    await alice.slash(general, "privacy optout")
+    await world.alice.slash(world.general, "privacy optout")
     await simcord_bot.close()
 
     new_bot = create_bot(settings)
     try:
         await simcord_env.restart_bot(new_bot)
-        await alice.send(general, "am I logged?")
+        await world.alice.send(world.general, "am I logged?")
         assert await stored(new_bot, "SELECT count(*) FROM messages") == [(0,)]
     finally:
         await new_bot.close()
 
 
 async def test_privacy_commands_are_for_servers_only(simcord_env, simcord_bot, world):
-    _, _, alice, _, _ = world
-
-    available = alice.user.available_commands()
+    available = world.alice.user.available_commands()
 
     assert not any(name.startswith("privacy") for name in available)
 
@@ -172,13 +154,15 @@ async def test_privacy_commands_are_for_servers_only(simcord_env, simcord_bot, w
 async def test_each_privacy_command_answers_before_touching_the_store(
     simcord_env, simcord_bot, world, db_path, monkeypatch
 ):
-    _, general, alice, bob, carol = world
-    await a_conversation_about(simcord_env, general, alice, bob, carol)
+    await a_conversation_about(simcord_env, world.general, world.alice, world.bob, world.carol)
     policy = simcord_bot.policy
 
     def held(slow, command):
         return answers_before_slow_work(
-            simcord_env, monkeypatch, slow, lambda: alice.slash(general, f"privacy {command}")
+            simcord_env,
+            monkeypatch,
+            slow,
+            lambda: world.alice.slash(world.general, f"privacy {command}"),
         )
 
     status = await held((simcord_bot.store.consent, "status"), "status")
@@ -192,15 +176,13 @@ async def test_each_privacy_command_answers_before_touching_the_store(
     assert forget.response.content.startswith("Everything Ascolto stored about you")
     assert all(r.ephemeral for r in (status, optout, optin, forget))
     await simcord_bot.store.flush()
-    assert places_holding(db_path, alice.id) == ["members.user_id"]
+    assert places_holding(db_path, world.alice.id) == ["members.user_id"]
 
 
 async def test_nothing_to_change_is_answered_at_once(simcord_env, simcord_bot, world):
-    _, general, alice, _, _ = world
-
-    already_in = await alice.slash(general, "privacy optin")
-    await alice.slash(general, "privacy optout")
-    already_out = await alice.slash(general, "privacy optout")
+    already_in = await world.alice.slash(world.general, "privacy optin")
+    await world.alice.slash(world.general, "privacy optout")
+    already_out = await world.alice.slash(world.general, "privacy optout")
 
     assert already_in.ephemeral and answered_at_once(already_in)
     assert already_in.response.content == "Logging of your activity here is already on."

@@ -16,15 +16,6 @@ from tests.helpers import stored
 HOLD_SECONDS = 7  # longer than SQLite's 5 s busy timeout: the opt-out must wait, then go on
 
 
-@pytest.fixture
-async def world(simcord_env):
-    guild = simcord_env.create_guild("Ascolto Lab")
-    general = guild.create_text_channel("general")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    return guild, general, alice, bob
-
-
 def history_of(folder: Path, guild, general, alice, bob) -> None:
     """Two exported files in which Alice and Bob talk, for the import to write."""
     folder.mkdir()
@@ -47,8 +38,7 @@ def history_of(folder: Path, guild, general, alice, bob) -> None:
 async def test_an_opt_out_during_an_import_waits_its_turn_and_says_so(
     simcord_bot, world, tmp_path, monkeypatch
 ):
-    guild, general, alice, bob = world
-    await alice.send(general, "hello from today")
+    await world.alice.send(world.general, "hello from today")
     await simcord_bot.store.flush()
     shown: list[str] = []
     edit = discord.Interaction.edit_original_response
@@ -60,27 +50,29 @@ async def test_an_opt_out_during_an_import_waits_its_turn_and_says_so(
 
     monkeypatch.setattr(discord.Interaction, "edit_original_response", seen)
     folder = tmp_path / "exports"
-    history_of(folder, guild, general, alice, bob)
+    history_of(folder, world.guild, world.general, world.alice, world.bob)
 
     with paused_import(
         simcord_bot.store.path, folder, tmp_path / "signals", "inside", release_after=HOLD_SECONDS
     ):
-        result = await alice.slash(general, "privacy optout")
+        result = await world.alice.slash(world.general, "privacy optout")
 
     assert result.ephemeral
     assert shown[0].startswith("Another task (such as an import of history) is writing")
     assert "Your opt-out is next in line and will not be dropped" in shown[0]
     assert result.response.content.startswith("Done: your activity in this server is no longer")
-    assert not simcord_bot.policy.member_logged(guild.id, alice.id)
+    assert not simcord_bot.policy.member_logged(world.guild.id, world.alice.id)
     # Neither the file the import held nor the one after it kept anything of hers.
     assert await stored(
-        simcord_bot, "SELECT count(*) FROM messages WHERE author_id = ?", alice.id
+        simcord_bot, "SELECT count(*) FROM messages WHERE author_id = ?", world.alice.id
     ) == [(0,)]
     assert await stored(
-        simcord_bot, "SELECT count(*) FROM interactions WHERE ? IN (source_id, target_id)", alice.id
+        simcord_bot,
+        "SELECT count(*) FROM interactions WHERE ? IN (source_id, target_id)",
+        world.alice.id,
     ) == [(0,)]
     assert await stored(
-        simcord_bot, "SELECT count(*) FROM messages WHERE author_id = ?", bob.id
+        simcord_bot, "SELECT count(*) FROM messages WHERE author_id = ?", world.bob.id
     ) == [(2,)]
-    status = await alice.slash(general, "privacy status")
+    status = await world.alice.slash(world.general, "privacy status")
     assert "**off**" in status.response.content

@@ -7,6 +7,7 @@ import discord
 import pytest
 
 from bot.settings import RemindersSettings
+from tests.cogs.world import World
 from tests.helpers import create_thread, query, slow_clock_settings
 
 MINUTE = 60
@@ -24,20 +25,17 @@ def settings(db_path):
 
 @pytest.fixture
 async def world(simcord_env, simcord_bot):
-    guild = simcord_env.create_guild("Ascolto Lab")
-    staff_role = guild.create_role("Staff")
-    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
-    general = guild.create_text_channel("general")
-    team = guild.create_text_channel("team")
-    private = {guild.default_role: HIDDEN, staff_role: SHOWN, guild.me: SHOWN}
-    staff = guild.create_text_channel("staff", overwrites=private)
-    staff_alerts = guild.create_text_channel("staff-alerts", overwrites=private)
-    maria = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"), roles=[staff_role])
-    sara = guild.add_member(simcord_env.create_user("sara"), roles=[staff_role, managers])
-    channels = {"general": general, "team": team, "staff": staff, "staff-alerts": staff_alerts}
-    return channels, maria, alice, bob, sara
+    """The shared world with a Staff role: bob and sara (also a manager) have it, and
+    only Staff (and the bot) can see #staff and #staff-alerts."""
+    world = World.build(simcord_env)
+    staff_role = world.guild.create_role("Staff")
+    private = {world.guild.default_role: HIDDEN, staff_role: SHOWN, world.guild.me: SHOWN}
+    world.channel("team")
+    world.channel("staff", overwrites=private)
+    world.channel("staff-alerts", overwrites=private)
+    simcord_env.backend.add_member_role(world.guild.id, world.bob.id, staff_role.id)
+    world.member("sara", roles=[staff_role, world.managers])
+    return world
 
 
 def description(result):
@@ -73,14 +71,14 @@ def archive(env, thread):
 async def test_the_inbox_leaves_out_what_the_member_cannot_read_and_quotes_the_rest(
     simcord_bot, world
 ):
-    channels, _, alice, bob, sara = world
-    secret = await bob.send(
-        channels["staff"], f"between us: {alice.mention} is on the ban list, {sara.mention}"
+    secret = await world.bob.send(
+        world.channel("staff"),
+        f"between us: {world.alice.mention} is on the ban list, {world.member('sara').mention}",
     )
-    poster = await bob.send(channels["general"], f"{alice.mention} can you check the poster?")
+    poster = await world.bob.send(world.general, f"{world.alice.mention} can you check the poster?")
 
-    alices = await alice.slash(channels["general"], "inbox")
-    saras = await sara.slash(channels["general"], "inbox")
+    alices = await world.alice.slash(world.general, "inbox")
+    saras = await world.member("sara").slash(world.general, "inbox")
 
     title, text = description(alices)
     assert title == "1 waiting for your reply"
@@ -98,23 +96,21 @@ async def test_the_inbox_leaves_out_what_the_member_cannot_read_and_quotes_the_r
 async def test_a_thread_is_quoted_by_who_can_read_it_even_once_archived(
     simcord_env, simcord_bot, world
 ):
-    channels, _, alice, bob, _ = world
-    general = channels["general"]
-    secret_thread = private_thread(simcord_env, general, "mods only", bob)
-    public_thread = create_thread(simcord_env, general, "poster ideas", bob)
-    staff_thread = create_thread(simcord_env, channels["staff"], "bans", bob)
+    secret_thread = private_thread(simcord_env, world.general, "mods only", world.bob)
+    public_thread = create_thread(simcord_env, world.general, "poster ideas", world.bob)
+    staff_thread = create_thread(simcord_env, world.channel("staff"), "bans", world.bob)
     await simcord_env.settle()
-    in_private = await bob.send(secret_thread, f"{alice.mention} is on the ban list")
-    in_public = await bob.send(public_thread, f"{alice.mention} what about blue?")
-    in_staff = await bob.send(staff_thread, f"{alice.mention} banned next week")
+    in_private = await world.bob.send(secret_thread, f"{world.alice.mention} is on the ban list")
+    in_public = await world.bob.send(public_thread, f"{world.alice.mention} what about blue?")
+    in_staff = await world.bob.send(staff_thread, f"{world.alice.mention} banned next week")
     archive(simcord_env, public_thread)
     archive(simcord_env, staff_thread)
     await simcord_env.settle()
-    assert simcord_bot.get_guild(general.guild.id).get_thread(public_thread.id) is None
+    assert simcord_bot.get_guild(world.general.guild.id).get_thread(public_thread.id) is None
 
-    _, text = description(await alice.slash(general, "inbox"))
+    _, text = description(await world.alice.slash(world.general, "inbox"))
 
-    # The archived public thread is known from the store: Alice reads #general, so it is
+    # The archived public thread is known from the store: Alice reads #world.general, so it is
     # quoted. She is not known to be in the private thread: where and when, no text. The
     # archived thread of #staff is left out like #staff itself.
     assert "what about blue" in text and f"/{in_public.id})" in text
@@ -126,25 +122,25 @@ async def test_a_thread_is_quoted_by_who_can_read_it_even_once_archived(
 async def test_the_daily_dm_lists_only_what_the_member_can_read(
     simcord_env, simcord_bot, world, db_path
 ):
-    channels, _, alice, bob, sara = world
-    await alice.slash(channels["general"], "nudges on", hour=9)
-    await sara.slash(channels["general"], "nudges on", hour=9)
-    secret = await bob.send(
-        channels["staff"], f"between us: {alice.mention} is on the ban list, {sara.mention}"
+    await world.alice.slash(world.general, "nudges on", hour=9)
+    await world.member("sara").slash(world.general, "nudges on", hour=9)
+    secret = await world.bob.send(
+        world.channel("staff"),
+        f"between us: {world.alice.mention} is on the ban list, {world.member('sara').mention}",
     )
-    poster = await bob.send(channels["general"], f"{alice.mention} can you check the poster?")
+    poster = await world.bob.send(world.general, f"{world.alice.mention} can you check the poster?")
 
     await simcord_env.advance_time(9 * HOUR + 10 * MINUTE)
 
-    [alices] = dms(alice)
-    [saras] = dms(sara)
+    [alices] = dms(world.alice)
+    [saras] = dms(world.member("sara"))
     text = alices.embeds[0].description
     assert f"/{poster.id})" in text
-    assert f"/{secret.id})" not in text and f"<#{channels['staff'].id}>" not in text
+    assert f"/{secret.id})" not in text and f"<#{world.channel('staff').id}>" not in text
     assert "ban list" not in text
     assert f"/{secret.id})" in saras.embeds[0].description
     assert sorted(query(db_path, "SELECT user_id, message_id FROM reminders")) == sorted(
-        [(alice.user.id, poster.id), (sara.user.id, secret.id)]
+        [(world.alice.user.id, poster.id), (world.member("sara").user.id, secret.id)]
     )
 
 
@@ -152,13 +148,14 @@ async def test_the_daily_dm_lists_only_what_the_member_can_read(
 async def test_no_dm_when_everything_owed_is_where_the_member_cannot_read(
     simcord_env, simcord_bot, world, db_path
 ):
-    channels, _, alice, bob, _ = world
-    await alice.slash(channels["general"], "nudges on", hour=9)
-    await bob.send(channels["staff"], f"between us: {alice.mention} is on the ban list")
+    await world.alice.slash(world.general, "nudges on", hour=9)
+    await world.bob.send(
+        world.channel("staff"), f"between us: {world.alice.mention} is on the ban list"
+    )
 
     await simcord_env.advance_time(9 * HOUR + 10 * MINUTE)
 
-    assert dms(alice) == []
+    assert dms(world.alice) == []
     assert query(db_path, "SELECT count(*) FROM reminders") == [(0,)]
 
 
@@ -166,25 +163,24 @@ async def test_no_dm_when_everything_owed_is_where_the_member_cannot_read(
 async def test_an_alert_quotes_only_what_everyone_reading_it_can_read(
     simcord_env, simcord_bot, world
 ):
-    channels, maria, alice, bob, sara = world
-    await maria.slash(channels["general"], "config alerts set", channel=channels["team"])
-    private = await bob.send(channels["staff"], "Is the new member on the ban list?")
-    public = await alice.send(channels["general"], "Where do I find the poster files?")
+    await world.maria.slash(world.general, "config alerts set", channel=world.channel("team"))
+    private = await world.bob.send(world.channel("staff"), "Is the new member on the ban list?")
+    public = await world.alice.send(world.general, "Where do I find the poster files?")
 
     await simcord_env.advance_time(65 * MINUTE)
 
-    [alert] = alerts_in(channels["team"], simcord_bot)
+    [alert] = alerts_in(world.channel("team"), simcord_bot)
     lines = alert.description.splitlines()
     assert alert.title == "2 waiting for an answer"
     [private_line] = [i for i, line in enumerate(lines) if f"/{private.id})" in line]
-    assert f"in <#{channels['staff'].id}>, <t:" in lines[private_line]  # where and when
+    assert f"in <#{world.channel('staff').id}>, <t:" in lines[private_line]  # where and when
     assert "ban list" not in alert.description
     assert "poster files" in alert.description  # #general is read by everyone
 
-    await bob.send(channels["general"], "In the shared drive", reply_to=public)
-    await sara.send(channels["staff"], "No.", reply_to=private)
+    await world.bob.send(world.general, "In the shared drive", reply_to=public)
+    await world.member("sara").send(world.channel("staff"), "No.", reply_to=private)
     await simcord_env.advance_time(6 * MINUTE)
-    [marked] = alerts_in(channels["team"], simcord_bot)
+    [marked] = alerts_in(world.channel("team"), simcord_bot)
     assert marked.title == "All answered, thank you" and "ban list" not in marked.description
 
 
@@ -192,24 +188,24 @@ async def test_an_alert_quotes_only_what_everyone_reading_it_can_read(
 async def test_an_alert_read_only_by_the_staff_quotes_the_staff_channel(
     simcord_env, simcord_bot, world
 ):
-    channels, _, _, bob, sara = world
-    await sara.slash(channels["general"], "config alerts set", channel=channels["staff-alerts"])
-    await bob.send(channels["staff"], "Is the new member on the ban list?")
+    await world.member("sara").slash(
+        world.general, "config alerts set", channel=world.channel("staff-alerts")
+    )
+    await world.bob.send(world.channel("staff"), "Is the new member on the ban list?")
 
     await simcord_env.advance_time(65 * MINUTE)
 
-    [alert] = alerts_in(channels["staff-alerts"], simcord_bot)
+    [alert] = alerts_in(world.channel("staff-alerts"), simcord_bot)
     assert "ban list" in alert.description
 
 
 async def test_unanswered_lists_every_question_but_quotes_only_what_the_manager_reads(
     simcord_bot, world
 ):
-    channels, maria, alice, bob, _ = world
-    private = await bob.send(channels["staff"], "Is the new member on the ban list?")
-    await alice.send(channels["general"], "Where do I find the poster files?")
+    private = await world.bob.send(world.channel("staff"), "Is the new member on the ban list?")
+    await world.alice.send(world.general, "Where do I find the poster files?")
 
-    title, text = description(await maria.slash(channels["general"], "unanswered"))
+    title, text = description(await world.maria.slash(world.general, "unanswered"))
 
     assert title == "2 open questions"
     assert f"/{private.id})" in text and "ban list" not in text

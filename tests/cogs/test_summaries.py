@@ -19,10 +19,10 @@ def settings(db_path):
 async def test_summary_of_yesterday_shows_numbers_and_people_to_the_manager(
     simcord_env, simcord_bot, world
 ):
-    _, general, maria, _, _ = world
+    await world.question_answered()
     await simcord_env.advance_time(DAY)
 
-    result = await maria.slash(general, "summary")
+    result = await world.maria.slash(world.general, "summary")
 
     assert result.ephemeral
     embed = result.response.embeds[0]
@@ -33,21 +33,21 @@ async def test_summary_of_yesterday_shows_numbers_and_people_to_the_manager(
 
 @pytest.mark.simcord(settle_timeout=30)
 async def test_a_public_summary_leaves_people_out(simcord_env, simcord_bot, world):
-    _, general, maria, _, _ = world
+    await world.question_answered()
     await simcord_env.advance_time(DAY)
 
-    result = await maria.slash(general, "summary", day="2026-01-01", public=True)
+    result = await world.maria.slash(world.general, "summary", day="2026-01-01", public=True)
 
     assert not result.ephemeral
     assert "alice" not in str(result.response.embeds[0].to_dict())
 
 
 async def test_summary_refuses_bad_future_and_unobserved_days(simcord_env, simcord_bot, world):
-    _, general, maria, _, _ = world
+    await world.question_answered()
 
-    malformed = await maria.slash(general, "summary", day="01/02/2026")
-    future = await maria.slash(general, "summary", day="2026-01-05")
-    before = await maria.slash(general, "summary", day="2025-12-01")
+    malformed = await world.maria.slash(world.general, "summary", day="01/02/2026")
+    future = await world.maria.slash(world.general, "summary", day="2026-01-05")
+    before = await world.maria.slash(world.general, "summary", day="2025-12-01")
 
     assert all(r.ephemeral for r in (malformed, future, before))
     assert "YYYY-MM-DD" in malformed.response.content
@@ -58,11 +58,11 @@ async def test_summary_refuses_bad_future_and_unobserved_days(simcord_env, simco
 
 @pytest.mark.simcord(settle_timeout=30)
 async def test_trend_draws_the_chart_and_checks_its_range(simcord_env, simcord_bot, world):
-    _, general, maria, _, _ = world
+    await world.question_answered()
     await simcord_env.advance_time(DAY)
 
-    too_short = await maria.slash(general, "trend", days=5)
-    chart = await maria.slash(general, "trend", days=7)
+    too_short = await world.maria.slash(world.general, "trend", days=5)
+    chart = await world.maria.slash(world.general, "trend", days=7)
 
     assert too_short.ephemeral and "between 7 and 90" in too_short.response.content
     assert chart.ephemeral
@@ -73,10 +73,10 @@ async def test_trend_draws_the_chart_and_checks_its_range(simcord_env, simcord_b
 
 
 async def test_member_and_me_show_the_last_seven_days(simcord_env, simcord_bot, world):
-    _, general, maria, alice, bob = world
+    await world.question_answered()
 
-    about_bob = await maria.slash(general, "member", member=bob)
-    mine = await alice.slash(general, "me")
+    about_bob = await world.maria.slash(world.general, "member", member=world.bob)
+    mine = await world.alice.slash(world.general, "me")
 
     assert about_bob.ephemeral and mine.ephemeral
     bob_fields = {f.name: f.value for f in about_bob.response.embeds[0].fields}
@@ -91,19 +91,19 @@ async def test_member_and_me_show_the_last_seven_days(simcord_env, simcord_bot, 
 
 
 async def test_a_member_sees_only_their_own_profile(simcord_env, simcord_bot, world):
-    _, general, _, alice, _ = world
+    await world.question_answered()
 
-    visible = alice.available_commands(general)
+    visible = world.alice.available_commands(world.general)
 
     assert "me" in visible
     assert not {"member", "summary", "trend"} & set(visible)
 
 
 async def test_no_profile_of_a_member_who_opted_out(simcord_env, simcord_bot, world):
-    _, general, maria, alice, _ = world
-    await alice.slash(general, "privacy optout")
+    await world.question_answered()
+    await world.alice.slash(world.general, "privacy optout")
 
-    result = await maria.slash(general, "member", member=alice)
+    result = await world.maria.slash(world.general, "member", member=world.alice)
 
     assert result.ephemeral and "opted out" in result.response.content
     assert [type(e) for e in simcord_env.errors] == [UserError]
@@ -114,20 +114,20 @@ async def test_no_profile_of_a_member_who_opted_out(simcord_env, simcord_bot, wo
 
 @pytest.mark.simcord(settle_timeout=30)
 async def test_summary_answers_before_computing(simcord_env, simcord_bot, world, monkeypatch):
-    _, general, maria, _, _ = world
+    await world.question_answered()
     await simcord_env.advance_time(DAY)
 
     private = await answers_before_slow_work(
         simcord_env,
         monkeypatch,
         (simcord_bot.summaries, "read"),
-        lambda: maria.slash(general, "summary"),
+        lambda: world.maria.slash(world.general, "summary"),
     )
     public = await answers_before_slow_work(
         simcord_env,
         monkeypatch,
         (simcord_bot.summaries, "read"),
-        lambda: maria.slash(general, "summary", public=True),
+        lambda: world.maria.slash(world.general, "summary", public=True),
         ephemeral=False,
     )
 
@@ -138,9 +138,9 @@ async def test_summary_answers_before_computing(simcord_env, simcord_bot, world,
 async def test_a_bad_day_for_a_public_summary_is_answered_privately(
     simcord_env, simcord_bot, world
 ):
-    _, general, maria, _, _ = world
+    await world.question_answered()
 
-    result = await maria.slash(general, "summary", day="tomorrow", public=True)
+    result = await world.maria.slash(world.general, "summary", day="tomorrow", public=True)
 
     assert result.ephemeral and "YYYY-MM-DD" in result.response.content
     assert answered_at_once(result)  # refused at once, before any "thinking…"
@@ -149,14 +149,14 @@ async def test_a_bad_day_for_a_public_summary_is_answered_privately(
 
 @pytest.mark.simcord(settle_timeout=30)
 async def test_trend_answers_before_computing(simcord_env, simcord_bot, world, monkeypatch):
-    _, general, maria, _, _ = world
+    await world.question_answered()
     await simcord_env.advance_time(DAY)
 
     result = await answers_before_slow_work(
         simcord_env,
         monkeypatch,
         (simcord_bot.summaries, "read"),
-        lambda: maria.slash(general, "trend", days=7),
+        lambda: world.maria.slash(world.general, "trend", days=7),
     )
 
     [png] = result.response.attachments
@@ -164,19 +164,19 @@ async def test_trend_answers_before_computing(simcord_env, simcord_bot, world, m
 
 
 async def test_member_and_me_answer_before_reading(simcord_env, simcord_bot, world, monkeypatch):
-    _, general, maria, alice, bob = world
+    await world.question_answered()
 
     about_bob = await answers_before_slow_work(
         simcord_env,
         monkeypatch,
         (simcord_bot.summaries, "member_week"),
-        lambda: maria.slash(general, "member", member=bob),
+        lambda: world.maria.slash(world.general, "member", member=world.bob),
     )
     mine = await answers_before_slow_work(
         simcord_env,
         monkeypatch,
         (simcord_bot.summaries, "member_week"),
-        lambda: alice.slash(general, "me"),
+        lambda: world.alice.slash(world.general, "me"),
     )
 
     assert {f.name: f.value for f in about_bob.response.embeds[0].fields}["Messages"] == "1"

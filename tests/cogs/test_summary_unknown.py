@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import io
 
-import discord
 import pytest
 
 from bot.dce.importer import Importer
 from bot.dce.reader import find_exports
 from bot.settings import PrivacySettings
 from bot.store import Store
+from tests.cogs.world import World
 from tests.dce import exports as dce
 from tests.helpers import slow_clock_settings
 
@@ -49,14 +49,8 @@ async def settings(db_path, tmp_path):
 
 @pytest.fixture
 async def world(simcord_env):
-    """The export's guild, now with the bot in it, a manager and two members."""
-    guild = simcord_env.create_guild("Old course", id=int(dce.GUILD))
-    general = guild.create_text_channel("general")
-    managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))
-    maria = guild.add_member(simcord_env.create_user("maria"), roles=[managers])
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    return general, maria, alice, bob
+    """The export's guild, now with the bot in it, a manager and members."""
+    return World.build(simcord_env, name="Old course", guild_id=int(dce.GUILD))
 
 
 def shown(result) -> tuple[dict[str, str], str]:
@@ -65,10 +59,8 @@ def shown(result) -> tuple[dict[str, str], str]:
 
 
 async def test_an_old_exports_day_shows_dashes_and_says_why(simcord_env, simcord_bot, world):
-    general, maria, _, _ = world
-
-    private = await maria.slash(general, "summary", day="2025-12-20")
-    public = await maria.slash(general, "summary", day="2025-12-20", public=True)
+    private = await world.maria.slash(world.general, "summary", day="2025-12-20")
+    public = await world.maria.slash(world.general, "summary", day="2025-12-20", public=True)
 
     values, footer = shown(private)
     assert values["Messages"] == "3"
@@ -84,12 +76,11 @@ async def test_an_old_exports_day_shows_dashes_and_says_why(simcord_env, simcord
 
 @pytest.mark.simcord(settle_timeout=30)
 async def test_a_day_the_bot_recorded_is_unchanged(simcord_env, simcord_bot, world):
-    general, maria, alice, bob = world
-    question = await alice.send(general, "Is anyone up for a code review?")
-    await bob.send(general, "Sure", reply_to=question)
+    question = await world.alice.send(world.general, "Is anyone up for a code review?")
+    await world.bob.send(world.general, "Sure", reply_to=question)
     await simcord_env.advance_time(DAY)
 
-    result = await maria.slash(general, "summary")  # yesterday: 2026-01-01
+    result = await world.maria.slash(world.general, "summary")  # yesterday: 2026-01-01
 
     values, footer = shown(result)
     assert values["Listening ratio"] == "50%"
@@ -98,11 +89,9 @@ async def test_a_day_the_bot_recorded_is_unchanged(simcord_env, simcord_bot, wor
 
 
 async def test_export_leaves_unknown_cells_empty_and_says_why(simcord_env, simcord_bot, world):
-    general, maria, _, _ = world
-
     day_of_the_export = {"from": "2025-12-20", "to": "2025-12-20"}
-    result = await maria.slash(
-        general, "export", kind="summaries", format="csv", **day_of_the_export
+    result = await world.maria.slash(
+        world.general, "export", kind="summaries", format="csv", **day_of_the_export
     )
 
     [file] = result.response.attachments
