@@ -21,7 +21,7 @@ def refused(result) -> str:
 
 
 async def test_a_5000_character_day_for_summary_is_quoted_short(simcord_env, simcord_bot, world):
-    _, general, maria, _, _ = world
+    general, maria = world.general, world.maria
 
     result = await maria.slash(general, "summary", day=LONG_DAY)
 
@@ -36,7 +36,7 @@ async def test_a_5000_character_day_for_summary_is_quoted_short(simcord_env, sim
 async def test_a_day_outside_discords_time_for_summary_says_which_days_are(
     simcord_env, simcord_bot, world, day
 ):
-    _, general, maria, _, _ = world
+    general, maria = world.general, world.maria
 
     result = await maria.slash(general, "summary", day=day)
 
@@ -51,7 +51,7 @@ async def test_a_day_outside_discords_time_for_summary_says_which_days_are(
 async def test_export_days_near_the_ends_of_the_calendar_are_refused(
     simcord_env, simcord_bot, world, kind, first, last
 ):
-    _, general, maria, _, _ = world
+    general, maria = world.general, world.maria
 
     result = await maria.slash(
         general, "export", kind=kind, format="csv", **{"from": first, "to": last}
@@ -64,7 +64,7 @@ async def test_export_days_near_the_ends_of_the_calendar_are_refused(
 
 
 async def test_a_long_export_day_is_quoted_short(simcord_env, simcord_bot, world):
-    _, general, maria, _, _ = world
+    general, maria = world.general, world.maria
 
     result = await maria.slash(
         general, "export", kind="connections", format="csv", **{"from": LONG_DAY, "to": "x"}
@@ -88,7 +88,7 @@ async def test_a_long_export_day_is_quoted_short(simcord_env, simcord_bot, world
 async def test_a_time_zone_that_is_not_an_iana_name_is_refused(
     simcord_env, simcord_bot, world, db_path, zone, shown
 ):
-    _, general, maria, _, _ = world
+    general, maria = world.general, world.maria
 
     result = await maria.slash(
         general, "config digest set", channel=general, time="09:00", timezone=zone
@@ -104,7 +104,7 @@ async def test_a_time_zone_that_is_not_an_iana_name_is_refused(
 
 
 async def test_a_long_time_of_day_is_quoted_short(simcord_env, simcord_bot, world, db_path):
-    _, general, maria, _, _ = world
+    general, maria = world.general, world.maria
     long_time = "09:00" * 1000
 
     digest = await maria.slash(general, "config digest set", channel=general, time=long_time)
