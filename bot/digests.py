@@ -17,6 +17,7 @@ from bot.analysis.digest_plan import (
 from bot.analysis.summary import DailySummary
 from bot.clock import to_db_time
 from bot.store import Store
+from bot.store.digests import DigestSettings
 from bot.summaries import SummaryService
 from bot.timers import TimerDispatcher
 
@@ -62,6 +63,10 @@ class DigestService:
             guild_id, channel_id, post_time, timezone, show_people=show_people
         )
         return await self._schedule_next(guild_id, post_time, timezone, now)
+
+    async def settings(self, guild_id: int) -> DigestSettings | None:
+        """The guild's digest set-up, if a manager ever made one."""
+        return await self._store.digests.settings(guild_id)
 
     async def disable(self, guild_id: int) -> bool:
         """Turn the digest off; False if it was not on."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.clock import to_db_time, utcnow
 from bot.store import Store
 from bot.store.connection import OnBusy
-from bot.store.consent import REDACTED_MENTION
+from bot.store.consent import REDACTED_MENTION, ConsentStatus
 
 
 def redact_mentions(text: str, user_id: int) -> str:
@@ -31,6 +31,10 @@ class LoggingPolicy:
         """Read every guild's choices from the store."""
         self._opted_out = await self._store.consent.opted_out_members()
         self._excluded = await self._store.guild_config.excluded_channels()
+
+    async def status(self, guild_id: int, user_id: int) -> ConsentStatus:
+        """The member's choice as the file holds it, and counts of what is stored."""
+        return await self._store.consent.status(guild_id, user_id)
 
     def member_logged(self, guild_id: int, user_id: int) -> bool:
         """Whether this member allows logging in this guild."""

@@ -180,6 +180,18 @@ class ReminderService:
 
     # Members' inboxes and daily DMs
 
+    async def alert_settings(self, guild_id: int) -> AlertSettings | None:
+        """The guild's alerts set-up, if a manager ever made one."""
+        return await self._store.alerts.settings(guild_id)
+
+    async def quiet_hours(self, guild_id: int) -> QuietHours | None:
+        """The hours when no DM goes out in this guild, if set."""
+        return await self._store.guild_config.quiet_hours(guild_id)
+
+    async def set_quiet_hours(self, guild_id: int, quiet: QuietHours | None) -> None:
+        """Set (or, with None, clear) the guild's quiet hours."""
+        await self._store.guild_config.set_quiet_hours(guild_id, quiet)
+
     async def timezone(self, guild_id: int) -> str:
         """The guild's time zone: its digest's, else the configured default."""
         return await self._summaries.timezone(guild_id)

@@ -112,7 +112,7 @@ class Config(commands.GroupCog, group_name="config"):
                 "Attach Files there. Nothing was changed."
             )
         await thinking(interaction)
-        current = await self.bot.store.digests.settings(guild_id)
+        current = await self.bot.digests.settings(guild_id)
         # Options left out keep their current value (or the default the first time).
         zone = timezone or (current.timezone if current else self.bot.settings.defaults.timezone)
         if show_people is None:
@@ -203,10 +203,10 @@ class Config(commands.GroupCog, group_name="config"):
             raise UserError(f"{_sentence(exc)}. Nothing was changed.") from None
         await thinking(interaction)
         if starts == ends:
-            await self.bot.store.guild_config.set_quiet_hours(guild_id, None)
+            await self.bot.reminders.set_quiet_hours(guild_id, None)
             await answer(interaction, "No quiet hours: members' DMs go out at the hour they chose.")
             return
-        await self.bot.store.guild_config.set_quiet_hours(guild_id, QuietHours(starts, ends))
+        await self.bot.reminders.set_quiet_hours(guild_id, QuietHours(starts, ends))
         zone = await self.bot.reminders.timezone(guild_id)
         await answer(
             interaction,
@@ -222,7 +222,7 @@ class Config(commands.GroupCog, group_name="config"):
         settings = self.bot.settings
         excluded = sorted(self.bot.policy.excluded_channels(guild_id))
         embed = discord.Embed(title="Ascolto settings for this server")
-        digest = await self.bot.store.digests.settings(guild_id)
+        digest = await self.bot.digests.settings(guild_id)
         embed.add_field(
             name="Time zone", value=digest.timezone if digest else settings.defaults.timezone
         )
@@ -234,7 +234,7 @@ class Config(commands.GroupCog, group_name="config"):
                 else "off"
             ),
         )
-        alerts = await self.bot.store.alerts.settings(guild_id)
+        alerts = await self.bot.reminders.alert_settings(guild_id)
         embed.add_field(
             name="Alerts",
             value=(
@@ -244,7 +244,7 @@ class Config(commands.GroupCog, group_name="config"):
                 else "off"
             ),
         )
-        quiet = await self.bot.store.guild_config.quiet_hours(guild_id)
+        quiet = await self.bot.reminders.quiet_hours(guild_id)
         embed.add_field(
             name="Quiet hours (no DMs)",
             value=(f"{quiet.starts:%H:%M} to {quiet.ends:%H:%M}" if quiet is not None else "none"),

@@ -30,7 +30,7 @@ class Privacy(commands.GroupCog, group_name="privacy"):
         """Whether your activity here is logged, and what is stored about you."""
         guild, user = _ids(interaction)
         await thinking(interaction)
-        found = await self.bot.store.consent.status(guild, user)
+        found = await self.bot.policy.status(guild, user)
         if found.opted_out:
             since = (
                 f" on {discord.utils.format_dt(from_db_time(found.changed_at), 'D')}"

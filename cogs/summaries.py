@@ -59,7 +59,7 @@ class Summaries(commands.Cog):
         found = with_names(found, guild)
         jump = jump_url_for(guild.id)
         if public:
-            settings = await self.bot.store.digests.settings(guild.id)
+            settings = await self.bot.digests.settings(guild.id)
             embed = digest_embed(
                 found,
                 None,
