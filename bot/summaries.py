@@ -170,6 +170,20 @@ class Unknowns:
         return why_unknown(self.missing, shown_as=shown_as)
 
 
+@dataclass(frozen=True, slots=True)
+class MemberProfile:
+    """A member's last :data:`PROFILE_DAYS` days, with when they joined and first posted
+    (local days; None when unknown or not yet), and where they stand this week."""
+
+    profile: Profile
+    timezone: str
+    today: date
+    joined: date | None
+    first_message: date | None
+    newcomer: bool
+    broadcaster: bool
+
+
 class SummaryService:
     """The summaries of a guild's days, and the rules about which days and which guild."""
 
@@ -254,13 +268,32 @@ class SummaryService:
             found.append(unknown)
         return Unknowns(tuple(found), lacking)
 
-    async def member_week(self, guild_id: int, user_id: int, now: datetime) -> Profile:
-        """A member's last :data:`PROFILE_DAYS` local days, today included."""
+    async def member_week(self, guild_id: int, user_id: int, now: datetime) -> MemberProfile:
+        """A member's last :data:`PROFILE_DAYS` local days, today included; whether they
+        are a newcomer, and whether those days make them a broadcaster (the digest's rule,
+        compared exact, over the same 7 days the digest of today would use)."""
         timezone = await self.timezone(guild_id)
         today = local_day(now, timezone)
         start = day_bounds(today - timedelta(days=PROFILE_DAYS - 1), timezone)[0]
         end = day_bounds(today, timezone)[1]
-        return await self._store.profiles.profile(guild_id, user_id, start, end)
+        profile = await self._store.profiles.profile(guild_id, user_id, start, end)
+        dates = await self._store.profiles.dates(guild_id, user_id, to_db_time(now))
+        joined, first = dates.joined_at, dates.first_message_at
+        return MemberProfile(
+            profile=profile,
+            timezone=timezone,
+            today=today,
+            joined=None if joined is None else local_day(joined, timezone),
+            first_message=None if first is None else local_day(first, timezone),
+            newcomer=dates.newcomer,
+            broadcaster=self.rule.applies(
+                profile.messages, profile.replies, profile.reactions_given
+            ),
+        )
+
+    async def opted_out(self, guild_id: int) -> int:
+        """How many members of the guild opted out of logging: they are in no number."""
+        return await self._store.consent.opted_out_count(guild_id)
 
     async def choose_guild(self, guild_id: int | None) -> int:
         """The guild named, if the store knows it; else the store's only guild."""

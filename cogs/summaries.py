@@ -58,6 +58,7 @@ class Summaries(commands.Cog):
         [unknown], why = unknowns.fields, unknowns.why()
         found = with_names(found, guild)
         jump = jump_url_for(guild.id)
+        opted_out = await service.opted_out(guild.id)
         if public:
             settings = await self.bot.digests.settings(guild.id)
             embed = digest_embed(
@@ -68,10 +69,13 @@ class Summaries(commands.Cog):
                 jump_url=jump,
                 unknown=unknown,
                 why=why,
+                opted_out=opted_out,
             )
             embed.set_image(url=None)  # /summary attaches no chart: /trend draws it
         else:
-            embed = summary_embed(found, jump_url=jump, unknown=unknown, why=why)
+            embed = summary_embed(
+                found, jump_url=jump, unknown=unknown, why=why, opted_out=opted_out
+            )
         await interaction.followup.send(embed=embed, ephemeral=not public)
 
     @app_commands.command(name="trend")

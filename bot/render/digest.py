@@ -72,13 +72,14 @@ def digest_embed(
     jump_url: JumpUrl,
     unknown: AbstractSet[str] = frozenset(),
     why: str = "",
+    opted_out: int = 0,
 ) -> discord.Embed:
     """The daily digest: headline numbers with arrows against ``previous``, links, the chart.
 
     ``week`` is (this week, last week) as summaries holding week totals. Per-person
     lists appear only with ``show_people``. The caller attaches the chart as
     ``trend.png``. ``unknown`` fields of ``summary`` (imported history) show as "—",
-    and ``why`` says why in the footer.
+    and ``why`` says why in the footer. ``opted_out`` members get a note (``/summary``).
     """
     notes = []
     if previous is not None:
@@ -86,7 +87,8 @@ def digest_embed(
     if partial_since is not None:
         since = _since(partial_since, summary.timezone)
         notes.append(f"⚠️ Ascolto only saw part of this day, since {since}.")
-    embed = _embed(f"Daily digest — {summary.day}", summary, "\n".join(notes), why)
+    notes.append(opted_out_note(opted_out))
+    embed = _embed(f"Daily digest — {summary.day}", summary, "\n".join(filter(None, notes)), why)
     embed.set_author(name=_clip(guild_name, AUTHOR_CHARS))
     for label, value in _headlines(summary, previous, unknown):
         embed.add_field(name=label, value=value, inline=True)
@@ -110,10 +112,12 @@ def summary_embed(
     jump_url: JumpUrl,
     unknown: AbstractSet[str] = frozenset(),
     why: str = "",
+    opted_out: int = 0,
 ) -> discord.Embed:
     """The managers' ``/summary`` view: every headline number and every per-person list;
-    ``unknown`` fields (imported history) show as "—", and ``why`` says why in the footer."""
-    embed = _embed(f"Summary — {summary.day}", summary, "", why)
+    ``unknown`` fields (imported history) show as "—", and ``why`` says why in the footer;
+    ``opted_out`` members get a note."""
+    embed = _embed(f"Summary — {summary.day}", summary, opted_out_note(opted_out), why)
     for label, value in _headlines(summary, None, unknown):
         embed.add_field(name=label, value=value, inline=True)
     embed.add_field(name="Newcomers", value=_newcomers(summary, unknown), inline=True)
@@ -134,6 +138,15 @@ def summary_embed(
     for name, key, lines, empty in lists:
         _add_list(embed, name, [NO_VALUE] if key in unknown else lines or empty)
     return _fit(embed)
+
+
+def opted_out_note(count: int) -> str:
+    """Why a count may drop with nobody leaving: members who opted out are in no number
+    (a count names no one, so public summaries show it too); "" when none did."""
+    if count <= 0:
+        return ""
+    have = "has" if count == 1 else "have"
+    return f"{plural(count, 'member')} {have} opted out of logging; they appear in no number."
 
 
 Known = Callable[[str], Any]

@@ -79,6 +79,17 @@ class ConsentQueries:
             rows = await fetch_all(db, "SELECT guild_id, user_id FROM members WHERE opted_out = 1")
         return {(int(g), int(u)) for g, u in rows}
 
+    async def opted_out_count(self, guild_id: int) -> int:
+        """How many members of a guild have opted out (a count: it names no one)."""
+        async with self._reading() as db:
+            row = await fetch_one(
+                db,
+                "SELECT count(*) FROM members WHERE guild_id = ? AND opted_out = 1",
+                (guild_id,),
+            )
+        assert row is not None  # an aggregate always returns a row
+        return int(row[0])
+
     async def forget(
         self, guild_id: int, user_id: int, at: str, *, on_busy: OnBusy | None = None
     ) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.analysis.summary import ratio
+from bot.clock import from_db_time
 from bot.store.connection import fetch_one
+from bot.store.newcomers import first_message, joined_recently
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
@@ -48,6 +51,36 @@ SELECT
 """
 
 
+# When a member joined (their row, else their latest join event; unknown for imported
+# history, whose exports record no joins) and their first message that counts here.
+# They are a newcomer (docs/metrics.md) when they joined at most 7 days ago; when the
+# join is unknown, the digest counts them as a newcomer at their first message, so they
+# are one for 7 days after it.
+_DATES = f"""
+SELECT joined.at, earliest.created_at,
+       CASE WHEN joined.at IS NOT NULL THEN {joined_recently("joined.at", ":now")}
+            ELSE earliest.created_at IS NOT NULL
+                 AND {joined_recently("earliest.created_at", ":now")}
+       END
+FROM (SELECT coalesce(
+        (SELECT joined_at FROM members WHERE guild_id = :guild_id AND user_id = :user_id),
+        (SELECT max(at) FROM member_events
+         WHERE guild_id = :guild_id AND user_id = :user_id AND kind = 'join')) AS at) AS joined
+LEFT JOIN messages earliest
+    ON earliest.message_id = {first_message(":guild_id", ":user_id")}
+"""  # noqa: S608 (composed from bot/store/newcomers.py only)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberDates:
+    """When a member joined (None: unknown), their first message here (None: none yet),
+    and whether they are a newcomer now."""
+
+    joined_at: datetime | None
+    first_message_at: datetime | None
+    newcomer: bool
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     """What a member did in the window: talking, listening, connecting, asking, answering."""
@@ -80,3 +113,17 @@ class ProfileQueries:
             row = await fetch_one(db, _PROFILE, params)
         assert row is not None  # scalar subqueries always return a row
         return Profile(*(int(value) for value in row))
+
+    async def dates(self, guild_id: int, user_id: int, now: str) -> MemberDates:
+        """When the member joined, their first message that counts, and whether they are a
+        newcomer as of ``now`` (bot/store/newcomers.py, as the digest counts them)."""
+        params = {"guild_id": guild_id, "user_id": user_id, "now": now}
+        async with self._reading() as db:
+            row = await fetch_one(db, _DATES, params)
+        assert row is not None  # one row from the subquery, whatever is stored
+        joined, first, newcomer = row
+        return MemberDates(
+            joined_at=None if joined is None else from_db_time(joined),
+            first_message_at=None if first is None else from_db_time(first),
+            newcomer=bool(newcomer),
+        )
