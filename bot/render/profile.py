@@ -65,7 +65,7 @@ def joined_text(found: MemberProfile) -> str:
     if found.first_message is not None:
         # Only imported history can show a member's messages without their join: the
         # live bot records the join Discord reports with their first message.
-        return "Unknown: imported history does not record joins"
+        return "Unknown: the imported history shows no join"
     return "Unknown: before Ascolto arrived"
 
 

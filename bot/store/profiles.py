@@ -51,21 +51,23 @@ SELECT
 """
 
 
-# When a member joined (their row, else their latest join event; unknown for imported
-# history, whose exports record no joins) and their first message that counts here.
-# They are a newcomer (docs/metrics.md) when they joined at most 7 days ago; when the
-# join is unknown, the digest counts them as a newcomer at their first message, so they
-# are one for 7 days after it.
+# When a member joined and their first message that counts here. The join is the
+# member's row, written with each join event (the latest join wins) or from what
+# Discord reports with their first live message; unknown for imported history, whose
+# exports record joins only as notices. They are a newcomer (docs/metrics.md) when they
+# joined at most 7 days ago; when the join is unknown, the digest counts them as a
+# newcomer at their first message, so they are one for 7 days after it. A member who
+# left and came back is no newcomer if they posted before their latest join.
 _DATES = f"""
 SELECT joined.at, earliest.created_at,
-       CASE WHEN joined.at IS NOT NULL THEN {joined_recently("joined.at", ":now")}
+       CASE WHEN joined.at IS NOT NULL
+            THEN {joined_recently("joined.at", ":now")}
+                 AND (earliest.created_at IS NULL OR earliest.created_at >= joined.at)
             ELSE earliest.created_at IS NOT NULL
                  AND {joined_recently("earliest.created_at", ":now")}
        END
-FROM (SELECT coalesce(
-        (SELECT joined_at FROM members WHERE guild_id = :guild_id AND user_id = :user_id),
-        (SELECT max(at) FROM member_events
-         WHERE guild_id = :guild_id AND user_id = :user_id AND kind = 'join')) AS at) AS joined
+FROM (SELECT (SELECT joined_at FROM members
+              WHERE guild_id = :guild_id AND user_id = :user_id) AS at) AS joined
 LEFT JOIN messages earliest
     ON earliest.message_id = {first_message(":guild_id", ":user_id")}
 """  # noqa: S608 (composed from bot/store/newcomers.py only)

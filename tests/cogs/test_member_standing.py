@@ -88,6 +88,21 @@ async def test_after_seven_days_a_member_is_no_longer_a_newcomer(simcord_env, si
 
 
 @pytest.mark.simcord(settle_timeout=60)
+async def test_a_member_who_comes_back_is_not_a_newcomer_again(simcord_env, simcord_bot, world):
+    await world.bob.send(world.general, "Hello from bob")
+    await simcord_env.advance_time(10 * DAY)
+    world.guild.remove_member(world.bob)
+    bob = world.guild.add_member(world.bob.user)
+
+    result = await world.maria.slash(world.general, "member", member=bob)
+
+    assert fields(result)["Joined"] == "2026-01-11 (today)"
+    assert fields(result)["First message here"] == "2026-01-01 (10 days ago)"
+    assert description(result) == NEITHER
+    assert not simcord_env.errors
+
+
+@pytest.mark.simcord(settle_timeout=60)
 async def test_a_member_known_only_from_imported_history_has_no_join_date(
     simcord_env, simcord_bot, world, tmp_path
 ):
@@ -113,7 +128,7 @@ async def test_a_member_known_only_from_imported_history_has_no_join_date(
     about_recent = await world.maria.slash(world.general, "member", member=recent)
     own = await recent.slash(world.general, "me")
 
-    assert fields(about_old)["Joined"] == "Unknown: imported history does not record joins"
+    assert fields(about_old)["Joined"] == "Unknown: the imported history shows no join"
     assert fields(about_old)["First message here"] == "2025-12-20 (12 days ago)"
     assert description(about_old) == NEITHER
     # The digest counted rui as a newcomer at their first message, 2 days ago.
@@ -121,7 +136,7 @@ async def test_a_member_known_only_from_imported_history_has_no_join_date(
     assert description(about_recent).startswith(
         "🌱 **Newcomer** (first message 2 days ago, join unknown)"
     )
-    assert fields(own)["Joined"] == "Unknown: imported history does not record joins"
+    assert fields(own)["Joined"] == "Unknown: the imported history shows no join"
     assert fields(own)["First message here"] == "2025-12-30 (2 days ago)"
     assert not simcord_env.errors
 

@@ -50,7 +50,7 @@ def test_join_and_first_message_say_why_they_are_missing():
     assert joined_text(found()) == "2026-01-05 (64 days ago)"
     assert first_message_text(found()) == "2026-01-06 (63 days ago)"
     imported = found(joined=None)
-    assert joined_text(imported) == "Unknown: imported history does not record joins"
+    assert joined_text(imported) == "Unknown: the imported history shows no join"
     silent = found(joined=None, first=None)
     assert joined_text(silent) == "Unknown: before Ascolto arrived"
     assert first_message_text(silent) == "None yet"
