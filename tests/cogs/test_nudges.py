@@ -136,7 +136,7 @@ async def test_a_broadcaster_gets_a_weekly_listening_nudge_with_an_open_question
     await simcord_env.advance_time(9 * HOUR + 10 * MINUTE)
 
     [dm] = dms(world.alice)
-    assert "A question for you" in dm.embeds[0].description
+    assert "A question you could answer" in dm.embeds[0].description
     assert f"/{question.id})" in dm.embeds[0].description
 
 
