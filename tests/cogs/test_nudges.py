@@ -180,3 +180,109 @@ async def test_the_nudge_commands_answer_before_touching_the_store(
     assert off.response.content == "Nudges are off."
     assert all(r.ephemeral for r in (on, status, off))
     assert query(db_path, "SELECT enabled FROM nudges") == [(0,)]
+
+
+DAY = 24 * HOUR
+ZWSP = "\u200b"
+
+
+def dm_items(dm):
+    """The items of a DM: (message id, its quoted line or None), inbox items and the
+    question to answer alike (each ends with its Jump link)."""
+    lines = (dm.embeds[0].description or "").splitlines()
+    found = []
+    for number, line in enumerate(lines):
+        if "[Jump](" not in line:
+            continue
+        quote = lines[number + 1] if number + 1 < len(lines) else ""
+        message_id = int(line.rsplit("/", 1)[1].rstrip(")"))
+        found.append((message_id, quote[2:] if quote.startswith("> ") else None))
+    return found
+
+
+@pytest.mark.simcord(settle_timeout=300)
+async def test_two_weeks_of_nudges_each_item_once_with_its_text(simcord_env, simcord_bot, world):
+    """Alice broadcasts and asked for DMs at 09:00; Carol too. Over 15 days, a DM comes
+    on each day something new waits, none on the other days, no item is listed twice,
+    each quotes its text with harmless mentions, and the question addressed to Carol
+    is in Carol's inbox and DM, never offered to Alice."""
+    alice, bob, carol = world.alice, world.bob, world.carol
+    general = world.general
+    await alice.slash(general, "nudges on", hour=9)
+    await carol.slash(general, "nudges on", hour=9)
+    expected: dict[int, str] = {}  # item -> the quote it must carry
+
+    async def day_0():
+        mine = None
+        for number in range(6):  # six posts, no reply: a broadcaster
+            mine = await alice.send(general, f"Announcement {number}: the workshop schedule")
+        reply = await bob.send(
+            general,
+            f"Nice one *alice*! ask <@{world.maria.id}> or @everyone about the "
+            f"<@&{world.managers.id}> budget",
+            reply_to=mine,
+        )
+        expected[reply.id] = (
+            f"Nice one \\*alice\\*! ask @maria or @{ZWSP}everyone about the @Managers budget"
+        )
+        slides = await bob.send(general, f"<@{carol.id}> can you share the slides?")
+        expected[slides.id] = "@carol can you share the slides?"
+        return slides
+
+    async def day_2():
+        poster = await carol.send(
+            world.channel("random"), f"<@{alice.id}> the __poster__ is ready, @here"
+        )
+        expected[poster.id] = f"@alice the \\_\\_poster\\_\\_ is ready, @{ZWSP}here"
+
+    async def day_3():
+        newbie = world.member("newbie")
+        await simcord_env.settle()
+        asked = await newbie.send(general, "hi! where do I find the rules for the workshop?")
+        expected[asked.id] = "hi! where do I find the rules for the workshop?"
+        return asked
+
+    async def day_7():
+        thanks = await bob.send(general, f"Thanks {alice.mention}, see you on Friday")
+        expected[thanks.id] = "Thanks @alice, see you on Friday"
+
+    async def day_11():
+        long = "x" * 200
+        late = await carol.send(general, f"<@{alice.id}> {long}")
+        expected[late.id] = "@alice " + "x" * 112 + "…"
+
+    async def day_1():
+        # /inbox is the full list, the DM's items included; the question asked of Carol
+        # is hers alone.
+        for member in (alice, carol):
+            result = await member.slash(general, "inbox")
+            inboxes[member.id] = result.response.embeds[0].description or ""
+
+    inboxes: dict[int, str] = {}
+    days = {0: day_0, 1: day_1, 2: day_2, 3: day_3, 7: day_7, 11: day_11}
+    made = {}
+    alice_dms_by_day = []
+    for day in range(15):
+        if day in days:
+            made[day] = await days[day]()
+        await simcord_env.advance_time(DAY)
+        alice_dms_by_day.append(len(dms(alice)))
+    slides, question = made[0], made[3]
+
+    # A DM on days 0, 2, 3, 7 and 11, when something new came; none on the others.
+    assert alice_dms_by_day == [1, 1, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5]
+    alice_items = [item for dm in dms(alice) for item in dm_items(dm)]
+    listed = [message_id for message_id, _ in alice_items]
+    assert len(listed) == len(set(listed)) == 5  # no item twice
+    for message_id, quote in alice_items:
+        assert quote == expected[message_id]
+    assert slides.id not in listed  # asked of Carol: never offered to Alice
+    [offer] = [dm for dm in dms(alice) if "A question you could answer" in dm.embeds[0].description]
+    assert dm_items(offer) == [(question.id, expected[question.id])]
+    assert "new here" in offer.embeds[0].description
+    assert f"/{listed[0]})" in inboxes[alice.id]
+    assert f"/{slides.id})" not in inboxes[alice.id]
+
+    [carols_dm] = dms(carol)
+    assert dm_items(carols_dm) == [(slides.id, expected[slides.id])]
+    assert f"/{slides.id})" in inboxes[carol.id]
