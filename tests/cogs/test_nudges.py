@@ -286,3 +286,53 @@ async def test_two_weeks_of_nudges_each_item_once_with_its_text(simcord_env, sim
     [carols_dm] = dms(carol)
     assert dm_items(carols_dm) == [(slides.id, expected[slides.id])]
     assert f"/{slides.id})" in inboxes[carol.id]
+
+
+@pytest.mark.simcord(settle_timeout=120)
+async def test_an_hour_in_the_quiet_hours_is_answered_with_when_the_dm_comes(
+    simcord_env, simcord_bot, world
+):
+    await world.maria.slash(world.general, "config quiet", start="21:00", end="08:00")
+    later = (
+        "22:00 falls in this server's quiet hours (21:00 to 08:00), so your DM will come "
+        "at 08:00 (UTC)."
+    )
+
+    on = await world.alice.slash(world.general, "nudges on", hour=22)
+    status = await world.alice.slash(world.general, "nudges status")
+    outside = await world.bob.slash(world.general, "nudges on", hour=12)
+    await owed_a_reply(world.general, world.alice, world.bob)
+
+    assert on.ephemeral and later in on.response.content
+    assert status.response.content.startswith(f"Nudges are on, at 22:00 (UTC). {later}")
+    assert "quiet hours" not in outside.response.content
+    # And so it does: not at 22:00, at 08:00 the next morning.
+    await simcord_env.advance_time(23 * HOUR)  # 23:00
+    assert dms(world.alice) == []
+    await simcord_env.advance_time(9 * HOUR + 10 * MINUTE)  # 08:10 the next day
+    assert len(dms(world.alice)) == 1
+
+
+@pytest.mark.simcord(settle_timeout=120)
+async def test_a_question_asked_of_someone_is_theirs_to_answer(simcord_env, simcord_bot, world):
+    """A question that replies to Carol or mentions Dave is in their inboxes and is never
+    offered to Alice, who is active there and due a question to answer; an open
+    question asked of no one is."""
+    general, dave = world.general, world.member("dave")
+    await world.alice.slash(general, "nudges on", hour=9)
+    for number in range(6):  # a broadcaster: due a question to answer
+        await world.alice.send(general, f"Announcement {number}")
+    to_all = await world.bob.send(general, "Does anyone have a spare extension cord?")
+    plan = await world.carol.send(general, "I'll bring snacks for Saturday")
+    # Newer, so they would be offered first were they anyone's to answer.
+    to_carol = await world.bob.send(general, "Which ones? Any without nuts?", reply_to=plan)
+    to_dave = await world.bob.send(general, f"{dave.mention} could you open the hall at 9?")
+
+    carols = await world.carol.slash(general, "inbox")
+    daves = await dave.slash(general, "inbox")
+    await simcord_env.advance_time(9 * HOUR + 10 * MINUTE)
+
+    assert f"/{to_carol.id})" in carols.response.embeds[0].description
+    assert f"/{to_dave.id})" in daves.response.embeds[0].description
+    [dm] = dms(world.alice)
+    assert dm_items(dm) == [(to_all.id, "Does anyone have a spare extension cord?")]
