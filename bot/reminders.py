@@ -10,7 +10,7 @@ rows; the cogs only talk to Discord and report back what it did.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -286,6 +286,16 @@ class ReminderService:
         them to answer."""
         zones: dict[int, str] = {}
         quiet: dict[int, QuietHours | None] = {}
+        newcomers: dict[int, list[int]] = {}
+
+        async def newcomers_questions(guild_id: int) -> list[int]:
+            # The same for every member of the guild: read once, when first needed.
+            if guild_id not in newcomers:
+                newcomers[guild_id] = await self._store.inbox.newcomers_open_questions(
+                    guild_id, now
+                )
+            return newcomers[guild_id]
+
         plans = []
         for nudge in nudges:
             guild_id = nudge.guild_id
@@ -293,7 +303,7 @@ class ReminderService:
                 zones[guild_id] = await self.timezone(guild_id)
                 quiet[guild_id] = await self._store.guild_config.quiet_hours(guild_id)
             decision = decide(now, nudge.hour, zones[guild_id], quiet[guild_id], nudge.last_dm_at)
-            plans.append(await self._plan(nudge, decision, now, readable))
+            plans.append(await self._plan(nudge, decision, now, readable, newcomers_questions))
         return plans
 
     async def _default_nudge_hour(self, guild_id: int) -> int:
@@ -309,6 +319,7 @@ class ReminderService:
         decision: NudgeDecision,
         now: datetime,
         readable: Readable | None,
+        newcomers_questions: Callable[[int], Awaitable[list[int]]],
     ) -> NudgePlan:
         if not decision.send:
             return NudgePlan(nudge, decision.next_due)
@@ -319,7 +330,7 @@ class ReminderService:
         questions: list[Suggestion] = []
         if await self._listening_nudge_due(nudge, now):
             questions = await self._store.inbox.questions_to_answer(
-                guild_id, user_id, now, QUESTION_CANDIDATES
+                guild_id, user_id, now, QUESTION_CANDIDATES, await newcomers_questions(guild_id)
             )
         if readable is not None and (items or questions):
             places = [(i.channel_id, i.thread_id) for i in items]

@@ -12,13 +12,15 @@ sits in their inboxes.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
-from bot.store.newcomers import first_message, joined_recently
+from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
 from bot.store.responses import FIRST_RESPONSE
 
 if TYPE_CHECKING:
@@ -96,36 +98,75 @@ SELECT reminder_id, answered_at FROM (
 WHERE answered_at IS NOT NULL
 """
 
-# Open questions the member could answer, newcomers' first: asked in the last 7 days by
-# someone else in a channel (or a thread of one) where the member posted in the last
-# 30, with no response yet, not addressed to anyone but the member (no reply or mention
-# from it towards someone else), and never offered to them before (a 'listening'
-# reminder names the question it offered). A newcomer asks within 7 days of their join,
-# or, when the join is unknown, in their first message (bot/store/newcomers.py).
-_QUESTIONS_TO_ANSWER = f"""
-WITH active AS (
-    SELECT DISTINCT channel_id FROM messages
-    WHERE guild_id = :guild_id AND author_id = :user_id AND created_at >= :active_since
-      AND kind = 'message' AND deleted = 0
-)
-SELECT q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at,
-       substr(q.content, 1, 200),
-       CASE WHEN mb.joined_at IS NULL
-            THEN q.message_id = {first_message("q.guild_id", "q.author_id")}
-            ELSE {joined_recently("mb.joined_at", "q.created_at")} END AS newcomer
-FROM messages q
-LEFT JOIN members mb ON mb.guild_id = q.guild_id AND mb.user_id = q.author_id
-WHERE q.guild_id = :guild_id AND q.channel_id IN (SELECT channel_id FROM active)
-  AND q.is_question = 1 AND q.created_at >= :since AND q.author_id != :user_id
+# The channels where the member posted since :active_since (a thread's message counts
+# for its channel), read once for the two statements below.
+_ACTIVE_CHANNELS = """
+SELECT DISTINCT channel_id FROM messages
+WHERE guild_id = :guild_id AND author_id = :user_id AND created_at >= :active_since
+  AND kind = 'message' AND deleted = 0
+"""
+
+# Open questions the member could answer: asked in the last 7 days by someone else in a
+# channel (or a thread of one) where the member posted in the last 30 (:channels, a JSON
+# array of ids), with no response yet, not addressed to anyone but the member (no reply
+# or mention from it towards someone else), and never offered to them before (a
+# 'listening' reminder names the question it offered). Composed with the questions to
+# look at, aliased q; the response is checked apart (_UNANSWERED), the costliest part.
+_TO_ME = """q.guild_id = :guild_id AND q.author_id != :user_id
+  AND q.is_question = 1 AND q.created_at >= :since
   AND q.kind = 'message' AND q.deleted = 0
+  AND q.channel_id IN (SELECT value FROM json_each(:channels))
   AND NOT EXISTS (SELECT 1 FROM interactions a
                   WHERE a.message_id = q.message_id AND a.source_id = q.author_id
                     AND a.kind IN ('reply', 'mention') AND a.target_id != :user_id)
   AND NOT EXISTS (SELECT 1 FROM reminders r
                   WHERE r.guild_id = :guild_id AND r.user_id = :user_id
-                    AND r.kind = 'listening' AND r.message_id = q.message_id)
-  AND {FIRST_RESPONSE} IS NULL
-ORDER BY newcomer DESC, q.created_at DESC, q.message_id DESC
+                    AND r.kind = 'listening' AND r.message_id = q.message_id)"""
+_UNANSWERED = f"{FIRST_RESPONSE} IS NULL"
+
+_QUESTION_COLUMNS = """q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at,
+       substr(q.content, 1, 200)"""
+
+# The newest such questions. Newest first down the questions index, so the statement
+# stops at :limit instead of deciding every question of a busy week.
+_QUESTIONS_TO_ANSWER = f"""
+SELECT {_QUESTION_COLUMNS} FROM messages q
+WHERE {_TO_ME} AND {_UNANSWERED}
+ORDER BY q.created_at DESC, q.message_id DESC
+LIMIT :limit
+"""  # noqa: S608 (composed from constants only)
+
+# A guild's open questions of the last 7 days asked by newcomers (bot/store/newcomers.py),
+# newest first: by members who joined at most 7 days before asking, or, when the join is
+# unknown, in their first message. Found from the members who may be newcomers (CROSS
+# JOIN: SQLite keeps that order), so only their messages are read; the same for every
+# member, so read once per reminder pass.
+_NEWCOMERS_OPEN_QUESTIONS = f"""
+SELECT message_id FROM (
+    SELECT q.message_id, q.created_at FROM members mb
+    CROSS JOIN messages q ON q.guild_id = mb.guild_id AND q.author_id = mb.user_id
+    WHERE mb.guild_id = :guild_id AND mb.joined_at >= :joined_since
+      AND q.created_at >= :since AND q.is_question = 1 AND q.kind = 'message' AND q.deleted = 0
+      AND {joined_recently("mb.joined_at", "q.created_at")}
+      AND {FIRST_RESPONSE} IS NULL
+    UNION ALL
+    SELECT q.message_id, q.created_at FROM members mb
+    CROSS JOIN messages q ON q.message_id = {first_message("mb.guild_id", "mb.user_id")}
+    WHERE mb.guild_id = :guild_id AND mb.joined_at IS NULL
+      AND q.created_at >= :since AND q.is_question = 1
+      AND {FIRST_RESPONSE} IS NULL
+)
+ORDER BY created_at DESC, message_id DESC
+"""  # noqa: S608 (composed from constants only)
+
+# Among those (:newcomer_questions, a JSON array of ids, newest first, found unanswered
+# by the same pass), the newest the member could answer: looked up by id (CROSS JOIN),
+# not found again among the week's questions.
+_NEWCOMERS_QUESTIONS = f"""
+SELECT {_QUESTION_COLUMNS} FROM json_each(:newcomer_questions) n
+CROSS JOIN messages q ON q.message_id = n.value
+WHERE {_TO_ME}
+ORDER BY n.key
 LIMIT :limit
 """  # noqa: S608 (composed from constants only)
 
@@ -353,7 +394,7 @@ class InboxQueries:
     ) -> tuple[int, int, int]:
         """The member's messages, listening messages and reactions given in a window,
         through the per-author and per-source indexes."""
-        params = {
+        params: dict[str, object] = {
             "guild_id": guild_id,
             "user_id": user_id,
             "since": to_db_time(since),
@@ -364,21 +405,52 @@ class InboxQueries:
         assert row is not None  # scalar subqueries always return a row
         return int(row[0]), int(row[1]), int(row[2])
 
-    async def questions_to_answer(
-        self, guild_id: int, user_id: int, now: datetime, limit: int
-    ) -> list[Suggestion]:
-        """Up to ``limit`` open questions the member could answer, newcomers' first, then
-        the newest (see ``_QUESTIONS_TO_ANSWER``)."""
+    async def newcomers_open_questions(self, guild_id: int, now: datetime) -> list[int]:
+        """The guild's open questions of the last 7 days asked by newcomers, newest first
+        (message ids): the same for every member, so a pass reads them once."""
+        since = now - timedelta(days=QUESTION_DAYS)
         params = {
+            "guild_id": guild_id,
+            "since": to_db_time(since),
+            "joined_since": to_db_time(since - timedelta(days=NEWCOMER_DAYS)),
+            "deadline": to_db_time(now),
+        }
+        async with self._reading() as db:
+            rows = await fetch_all(db, _NEWCOMERS_OPEN_QUESTIONS, params)
+        return [int(row[0]) for row in rows]
+
+    async def questions_to_answer(
+        self,
+        guild_id: int,
+        user_id: int,
+        now: datetime,
+        limit: int,
+        newcomers_questions: Sequence[int],
+    ) -> list[Suggestion]:
+        """Up to ``limit`` open questions the member could answer (see ``_TO_ME``):
+        the newest of ``newcomers_questions`` (:meth:`newcomers_open_questions`) first,
+        then the newest of all."""
+        params: dict[str, object] = {
             "guild_id": guild_id,
             "user_id": user_id,
             "since": to_db_time(now - timedelta(days=QUESTION_DAYS)),
             "active_since": to_db_time(now - timedelta(days=ACTIVE_DAYS)),
             "deadline": to_db_time(now),
             "limit": limit,
+            "newcomer_questions": json.dumps(list(newcomers_questions)),
         }
         async with self._reading() as db:
-            rows = await fetch_all(db, _QUESTIONS_TO_ANSWER, params)
+            channels = [row[0] for row in await fetch_all(db, _ACTIVE_CHANNELS, params)]
+            if not channels:
+                return []
+            params["channels"] = json.dumps(channels)
+            newcomers = (
+                await fetch_all(db, _NEWCOMERS_QUESTIONS, params) if newcomers_questions else []
+            )
+            others = await fetch_all(db, _QUESTIONS_TO_ANSWER, params)
+        first = {int(row[0]) for row in newcomers}
+        rows = [(row, True) for row in newcomers]
+        rows += [(row, False) for row in others if int(row[0]) not in first]
         return [
             Suggestion(
                 message_id=int(message_id),
@@ -387,10 +459,10 @@ class InboxQueries:
                 thread_id=None if thread_id is None else int(thread_id),
                 asked_at=from_db_time(asked_at),
                 excerpt=excerpt,
-                newcomer=bool(newcomer),
+                newcomer=newcomer,
             )
-            for message_id, author_id, channel_id, thread_id, asked_at, excerpt, newcomer in rows
-        ]
+            for (message_id, author_id, channel_id, thread_id, asked_at, excerpt), newcomer in rows
+        ][:limit]
 
     async def record_answers(self, now: datetime) -> int:
         """Note when the items of DMs were answered, and listening nudges followed."""

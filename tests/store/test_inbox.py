@@ -9,10 +9,15 @@ ME, BOB, CAROL, NEWBIE = 11, 12, 13, 14
 NOW = at("2026-03-10 12:00")
 
 
-async def offered(history: History, limit: int = 10) -> list[int]:
-    return [
-        q.message_id for q in await history.store.inbox.questions_to_answer(GUILD, ME, NOW, limit)
-    ]
+async def to_answer(history: History, member: int = ME) -> list[Suggestion]:
+    """The questions offered to ``member``, as a reminder pass finds them."""
+    inbox = history.store.inbox
+    newcomers = await inbox.newcomers_open_questions(GUILD, NOW)
+    return await inbox.questions_to_answer(GUILD, member, NOW, 10, newcomers)
+
+
+async def offered(history: History) -> list[int]:
+    return [q.message_id for q in await to_answer(history)]
 
 
 async def test_a_dm_lists_an_item_once_and_the_inbox_keeps_it(history: History) -> None:
@@ -75,7 +80,7 @@ async def test_newcomers_questions_come_first(history: History) -> None:
     unknown_first = history.post(CAROL, "2026-03-08 10:00", "is this the right place to ask?")
     unknown_later = history.post(CAROL, "2026-03-09 11:00", "and where is the wiki?")
 
-    questions = await history.store.inbox.questions_to_answer(GUILD, ME, NOW, 10)
+    questions = await to_answer(history)
 
     assert [(q.message_id, q.newcomer) for q in questions] == [
         (newcomers, True),
@@ -99,7 +104,7 @@ async def test_a_question_offered_once_is_never_offered_again(history: History) 
     history.post(ME, "2026-03-01 10:00", "hello all")
     first = history.post(BOB, "2026-03-09 10:00", "who has the projector key?")
     second = history.post(BOB, "2026-03-09 11:00", "and the hall?")
-    [newest, _] = await history.store.inbox.questions_to_answer(GUILD, ME, NOW, 10)
+    [newest, _] = await to_answer(history)
 
     await history.store.inbox.sent(GUILD, ME, NOW, at("2026-03-11 09:00"), [], suggestion=newest)
 
@@ -107,5 +112,5 @@ async def test_a_question_offered_once_is_never_offered_again(history: History) 
     assert await offered(history) == [first]
     # Offered to me, not to Carol: she may still be offered it.
     history.post(CAROL, "2026-03-01 10:00", "hello all")
-    carols = await history.store.inbox.questions_to_answer(GUILD, CAROL, NOW, 10)
+    carols = await to_answer(history, CAROL)
     assert [q.message_id for q in carols] == [second, first]
