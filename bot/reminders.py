@@ -10,7 +10,7 @@ rows; the cogs only talk to Discord and report back what it did.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -27,6 +27,9 @@ from bot.timers import TimerDispatcher
 REMINDER_TIMER = "reminders"
 NUDGE_ITEMS = 5  # open inbox items listed in a DM
 NUDGE_ITEM_AGE = timedelta(hours=4)  # an item is listed once it waited this long
+# Questions to answer read at once for a listening nudge: the first the member can open
+# is offered, so a few in places they cannot open do not leave them without one.
+QUESTION_CANDIDATES = 5
 LISTENING_NUDGE_EVERY = timedelta(days=7)
 PROFILE_WINDOW = timedelta(days=7)
 
@@ -62,11 +65,13 @@ class NudgePlan:
 
 @dataclass(frozen=True, slots=True)
 class NudgesOn:
-    """A member's daily DM, just turned on."""
+    """A member's daily DM, just turned on, with the guild's quiet hours (which may
+    delay it)."""
 
     hour: int
     timezone: str
     first_due: datetime
+    quiet: QuietHours | None = None
 
 
 class ReminderService:
@@ -227,7 +232,7 @@ class ReminderService:
         first = first_due(now, hour, zone, quiet)
         await self._store.inbox.nudges_on(guild_id, user_id, hour, first, now)
         await self._wake(now)
-        return NudgesOn(hour, zone, first)
+        return NudgesOn(hour, zone, first, quiet)
 
     async def turn_nudges_off(self, guild_id: int, user_id: int, now: datetime) -> bool:
         """Turn the member's daily DM off; whether it was on."""
@@ -246,7 +251,8 @@ class ReminderService:
         return [plan for plan in plans if plan.send]
 
     async def nudge_sent(self, plan: NudgePlan, now: datetime) -> None:
-        """The DM went out: record a reminder per item (and the listening nudge)."""
+        """The DM went out: record a reminder per item (and the listening nudge, with the
+        question it offered), so that no later DM lists them again."""
         nudge = plan.nudge
         await self._store.inbox.sent(
             nudge.guild_id,
@@ -254,7 +260,7 @@ class ReminderService:
             now,
             plan.next_due,
             list(plan.items),
-            listening=plan.suggestion is not None,
+            suggestion=plan.suggestion,
         )
 
     async def nudge_not_sent(self, plan: NudgePlan) -> None:
@@ -273,11 +279,23 @@ class ReminderService:
         """What each due DM says, if it may go out now (one a day per member, across
         guilds, and never in the guild's quiet hours). Guild settings are read once.
 
-        An item or question in a place ``readable`` says the member cannot open is left
-        out, before the DM's items are counted: Discord does not tell a member about
-        messages there either, and they could not open them to answer."""
+        A DM says only what is new: the items no earlier DM listed, and a question to
+        answer never offered before. An item or question in a place ``readable`` says
+        the member cannot open is left out, before the DM's items are counted: Discord
+        does not tell a member about messages there either, and they could not open
+        them to answer."""
         zones: dict[int, str] = {}
         quiet: dict[int, QuietHours | None] = {}
+        newcomers: dict[int, list[int]] = {}
+
+        async def newcomers_questions(guild_id: int) -> list[int]:
+            # The same for every member of the guild: read once, when first needed.
+            if guild_id not in newcomers:
+                newcomers[guild_id] = await self._store.inbox.newcomers_open_questions(
+                    guild_id, now
+                )
+            return newcomers[guild_id]
+
         plans = []
         for nudge in nudges:
             guild_id = nudge.guild_id
@@ -285,7 +303,7 @@ class ReminderService:
                 zones[guild_id] = await self.timezone(guild_id)
                 quiet[guild_id] = await self._store.guild_config.quiet_hours(guild_id)
             decision = decide(now, nudge.hour, zones[guild_id], quiet[guild_id], nudge.last_dm_at)
-            plans.append(await self._plan(nudge, decision, now, readable))
+            plans.append(await self._plan(nudge, decision, now, readable, newcomers_questions))
         return plans
 
     async def _default_nudge_hour(self, guild_id: int) -> int:
@@ -301,28 +319,31 @@ class ReminderService:
         decision: NudgeDecision,
         now: datetime,
         readable: Readable | None,
+        newcomers_questions: Callable[[int], Awaitable[list[int]]],
     ) -> NudgePlan:
         if not decision.send:
             return NudgePlan(nudge, decision.next_due)
         guild_id, user_id = nudge.guild_id, nudge.user_id
-        items = await self._store.inbox.items(guild_id, user_id, now, older_than=NUDGE_ITEM_AGE)
-        suggestion = None
+        items = await self._store.inbox.items(
+            guild_id, user_id, now, older_than=NUDGE_ITEM_AGE, unlisted=True
+        )
+        questions: list[Suggestion] = []
         if await self._listening_nudge_due(nudge, now):
-            suggestion = await self._store.inbox.suggestion(guild_id, user_id, now)
-        if readable is not None and (items or suggestion is not None):
-            places = [(item.channel_id, item.thread_id) for item in items]
-            if suggestion is not None:
-                places.append((suggestion.channel_id, suggestion.thread_id))
+            questions = await self._store.inbox.questions_to_answer(
+                guild_id, user_id, now, QUESTION_CANDIDATES, await newcomers_questions(guild_id)
+            )
+        if readable is not None and (items or questions):
+            places = [(i.channel_id, i.thread_id) for i in items]
+            places += [(q.channel_id, q.thread_id) for q in questions]
             can_open = list(await readable(nudge, places))
-            if suggestion is not None and not can_open.pop():
-                suggestion = None
-            items = [item for item, ok in zip(items, can_open, strict=True) if ok]
+            questions = [q for q, ok in zip(questions, can_open[len(items) :], strict=True) if ok]
+            items = [i for i, ok in zip(items, can_open[: len(items)], strict=True) if ok]
         return NudgePlan(
             nudge,
             decision.next_due,
             items=tuple(items[:NUDGE_ITEMS]),
             more_items=max(len(items) - NUDGE_ITEMS, 0),
-            suggestion=suggestion,
+            suggestion=questions[0] if questions else None,
         )
 
     async def _listening_nudge_due(self, nudge: NudgeSettings, now: datetime) -> bool:

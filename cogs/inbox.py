@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.app import AscoltoBot
 from bot.clock import utcnow
 from bot.errors import UserError
+from bot.render.nudges import delivery
 from bot.render.reminders import inbox_embed
 from bot.store.inbox import InboxItem
 from cogs._respond import answer, thinking
@@ -102,7 +103,7 @@ class Inbox(commands.Cog):
     async def nudges_on(
         self, interaction: discord.Interaction[AscoltoBot], hour: int | None = None
     ) -> None:
-        """Get at most one DM a day listing replies you owe (never when there are none)."""
+        """Get at most one DM a day listing new replies you owe (never when there are none)."""
         assert interaction.guild_id is not None  # guild_only
         if hour is not None and not 0 <= hour <= 23:
             raise UserError(f"`hour` must be a whole hour from 0 to 23, not {hour}.")
@@ -110,12 +111,14 @@ class Inbox(commands.Cog):
         on = await self.bot.reminders.turn_nudges_on(
             interaction.guild_id, interaction.user.id, hour, utcnow()
         )
+        later = delivery(on.hour, on.timezone, on.quiet)
         await answer(
             interaction,
             f"Nudges are on: at most one DM a day, at {on.hour:02d}:00 ({on.timezone}), only "
-            "when something waits for you. The first could come "
-            f"{discord.utils.format_dt(on.first_due, 'R')}. Keep your DMs open for this "
-            "server. `/nudges off` stops them.",
+            "when something new waits for you. "
+            + (f"{later} " if later else "")
+            + f"The first could come {discord.utils.format_dt(on.first_due, 'R')}. Keep your "
+            "DMs open for this server. `/nudges off` stops them.",
         )
 
     @nudges.command(name="off")
@@ -144,7 +147,10 @@ class Inbox(commands.Cog):
                 )
         else:
             zone = await self.bot.reminders.timezone(interaction.guild_id)
+            quiet = await self.bot.reminders.quiet_hours(interaction.guild_id)
             text = f"Nudges are on, at {nudge.hour:02d}:00 ({zone})."
+            if later := delivery(nudge.hour, zone, quiet):
+                text += f" {later}"
             if nudge.next_due_at is not None:
                 text += f" Next check: {discord.utils.format_dt(nudge.next_due_at, 'f')}."
         if nudge is not None and nudge.last_sent_at is not None:

@@ -17,11 +17,12 @@ from discord.ext import commands
 from bot.app import AscoltoBot
 from bot.clock import utcnow
 from bot.reminders import REMINDER_TIMER, NudgePlan, Place
-from bot.render.reminders import alert_embed, nudge_embed
+from bot.render.nudges import nudge_embed
+from bot.render.reminders import alert_embed
 from bot.store.alerts import AlertClaim
-from bot.store.inbox import NudgeSettings
+from bot.store.inbox import InboxItem, NudgeSettings, Suggestion
 from bot.store.timers import Timer
-from cogs._visibility import Sight, audience_quotable, places
+from cogs._visibility import Sight, audience_quotable, member_sights, places
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +113,15 @@ class Reminders(commands.Cog):
             # Not in the guild any more (or the guild is gone): nothing to say.
             await self.bot.reminders.nudge_not_sent(plan)
             return
+        # Everything listed is in a place the member can open (_readable); the text is
+        # quoted where that is certain, as /inbox does.
+        shown: list[InboxItem | Suggestion] = [*plan.items]
+        if plan.suggestion is not None:
+            shown.append(plan.suggestion)
+        _, quotable = await member_sights(self.bot, guild, member, shown)
+        embed = nudge_embed(guild, plan.items, plan.more_items, plan.suggestion, quotable)
         try:
-            await member.send(
-                embed=nudge_embed(guild, plan.items, plan.more_items, plan.suggestion)
-            )
+            await member.send(embed=embed)
         except discord.Forbidden:
             await self.bot.reminders.nudge_refused(plan, now)
             log.warning(

@@ -1,4 +1,4 @@
-"""What reminders look like: the team's alert, a member's inbox and daily DM, /unanswered.
+"""What reminders look like: the team's alert, a member's inbox, /unanswered.
 
 Members are named as mentions, which the bot sends without pinging anyone (its
 allowed mentions are none). Times are Discord timestamps, shown in each reader's
@@ -19,7 +19,7 @@ import discord
 
 from bot.render.text import plural
 from bot.store.alerts import AlertItem
-from bot.store.inbox import InboxItem, Suggestion
+from bot.store.inbox import InboxItem
 
 ALERT_LISTED = 10  # items listed in one alert message; the rest are counted
 EXCERPT_CHARS = 120
@@ -112,36 +112,6 @@ def inbox_embed(
         text="An item leaves when you reply to it, react to it, answer its author there, "
         "or press Done."
     )
-
-
-def nudge_embed(
-    guild: discord.Guild,
-    items: Sequence[InboxItem],
-    more_items: int,
-    suggestion: Suggestion | None,
-) -> discord.Embed:
-    """A member's daily DM: replies they may owe, and perhaps one question to answer."""
-    parts = []
-    if items:
-        lines = [
-            f"• <@{item.author_id}> {'replied to' if item.kind == 'reply' else 'mentioned'} "
-            f"you in <#{item.where_id}>, {_ago(item.at)} · "
-            f"[Jump]({jump_url(guild.id, item.where_id, item.message_id)})"
-            for item in items
-        ]
-        if more_items:
-            lines.append(f"…and {more_items} more: `/inbox` in {guild.name} lists them.")
-        parts.append("**Waiting for your reply**\n" + "\n".join(lines))
-    if suggestion is not None:
-        where = suggestion.thread_id or suggestion.channel_id
-        parts.append(
-            "**A question for you**\nThis week you posted a lot and replied or reacted little. "
-            f"Someone asked this in <#{where}> and nobody answered yet: "
-            f"[Jump]({jump_url(guild.id, where, suggestion.message_id)})"
-        )
-    return discord.Embed(
-        title=f"Ascolto · {guild.name}", description="\n\n".join(parts), colour=OPEN_COLOUR
-    ).set_footer(text="You get this because you turned on /nudges. /nudges off stops it.")
 
 
 def unanswered_embed(

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from typing import Protocol
+
+import discord
+
 # How much of a value someone typed (or a file held) an error message quotes: enough
 # to recognise it, never enough to push a Discord reply past its 2,000 characters or a
 # command-line error past one line.
@@ -35,3 +40,71 @@ def quoted(value: object, limit: int = QUOTED_CHARACTERS) -> str:
     except ValueError:  # an integer with more digits than Python will print
         return "a number too long to show"
     return shown if len(shown) <= limit else f"{shown[:limit]}… ({type(value).__name__})"
+
+
+# How much of a message a reminder quotes (a DM item, a question to answer).
+EXCERPT_CHARACTERS = 120
+ZERO_WIDTH_SPACE = "\u200b"
+
+# What Discord would turn into a mention or an emoji: a user (``<@id>``, ``<@!id>``), a
+# role (``<@&id>``), @everyone and @here, a custom emoji. Channel mentions stay as they
+# are: they name a place and notify no one.
+_SPECIAL = re.compile(
+    r"<@!?(?P<user>\d+)>|<@&(?P<role>\d+)>|@(?P<crowd>everyone|here)\b|<a?:(?P<emoji>\w+):\d+>"
+)
+_CROWD = re.compile(r"@(everyone|here)\b")
+# A channel mention or a timestamp cut in half at the end of an excerpt (the other
+# tokens were turned into text before the cut).
+_CUT_TOKEN = re.compile(r"<(?:#|t:)[^>\s]*$")
+
+
+class _Named(Protocol):
+    @property
+    def display_name(self) -> str: ...
+
+
+class _Role(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class Names(Protocol):
+    """Who and which role an id is: a ``discord.Guild`` is one."""
+
+    def get_member(self, user_id: int, /) -> _Named | None: ...
+    def get_role(self, role_id: int, /) -> _Role | None: ...
+
+
+def excerpt(
+    text: str | None, names: Names | None = None, limit: int = EXCERPT_CHARACTERS
+) -> str | None:
+    """The start of a message as a reminder quotes it, or None when no text is stored:
+    one line of at most ``limit`` characters (cut with ``…``), markdown escaped, and
+    mentions made harmless: members as "@display name" when ``names`` knows them (else
+    "@someone"), roles as "@role name", @everyone and @here broken by a zero-width
+    space, custom emoji as ``:name:``."""
+    if text is None:
+        return None
+    line = _SPECIAL.sub(lambda match: _harmless(match, names), " ".join(text.split()))
+    if not line:
+        return None
+    if len(line) > limit:
+        line = _CUT_TOKEN.sub("", line[: limit - 1]).rstrip() + "…"
+    return discord.utils.escape_markdown(line)
+
+
+def _harmless(match: re.Match[str], names: Names | None) -> str:
+    """A mention as text that notifies no one and reads well anywhere (a DM included)."""
+    if match["emoji"] is not None:
+        return f":{match['emoji']}:"
+    if match["crowd"] is not None:
+        return f"@{ZERO_WIDTH_SPACE}{match['crowd']}"
+    if match["user"] is not None:
+        member = names.get_member(int(match["user"])) if names is not None else None
+        name = member.display_name if member is not None else "someone"
+    else:
+        role = names.get_role(int(match["role"])) if names is not None else None
+        name = role.name if role is not None else "deleted role"
+    # A name is plain text too: one that reads "everyone" must not become a mention.
+    name = "@" + " ".join(name.split()).removeprefix("@")  # the @everyone role's name has one
+    return _CROWD.sub(lambda crowd: f"@{ZERO_WIDTH_SPACE}{crowd[1]}", name)

@@ -2,23 +2,36 @@
 
 An inbox item is a message of the last 7 days that replies to the member or mentions
 them. It is answered when the member later replied to it, reacted to it, replied to
-or mentioned its author in the same channel or thread, or marked it done.
+or mentioned its author in the same channel or thread, or marked it done. A DM lists
+an item at most once: each one listed is a ``reminders`` row of kind 'inbox'.
+
+A question to answer (the listening nudge) is an open question that is nobody else's
+to answer: a question that replies to or mentions particular members is theirs, and
+sits in their inboxes.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
+from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
 from bot.store.responses import FIRST_RESPONSE
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
 
 INBOX_DAYS = 7
+# Questions offered to answer: asked in the last 7 days (as long as the team's board
+# lists them, ``[defaults] alert_expire_days``'s default), in a channel where the member
+# posted in the last 30.
+QUESTION_DAYS = 7
+ACTIVE_DAYS = 30
 DM_CLOSED = "dm_closed"  # nudges_off reason: Discord refused the DM
 
 
@@ -40,14 +53,24 @@ def _answer_time(item: str, member: str, author: str) -> str:
         WHERE d.user_id = {member} AND d.message_id = {item}))"""  # noqa: S608
 
 
-_INBOX = f"""
+_INBOX_ITEMS = f"""
 SELECT i.message_id, i.source_id, m.channel_id, m.thread_id, i.created_at, i.kind,
        substr(m.content, 1, 200)
 FROM interactions i JOIN messages m ON m.message_id = i.message_id
 WHERE i.guild_id = :guild_id AND i.target_id = :user_id AND i.kind IN ('reply', 'mention')
   AND i.created_at >= :since AND i.created_at <= :until
   AND m.kind = 'message' AND m.deleted = 0
-  AND {_answer_time("i.message_id", "i.target_id", "i.source_id")} IS NULL
+  AND {_answer_time("i.message_id", "i.target_id", "i.source_id")} IS NULL"""  # noqa: S608
+
+_INBOX = f"""{_INBOX_ITEMS}
+ORDER BY i.created_at DESC, i.message_id DESC
+"""
+
+# The items no DM listed yet (through the per-member index of the reminders).
+_INBOX_UNLISTED = f"""{_INBOX_ITEMS}
+  AND NOT EXISTS (SELECT 1 FROM reminders r
+                  WHERE r.guild_id = :guild_id AND r.user_id = :user_id
+                    AND r.kind = 'inbox' AND r.message_id = i.message_id)
 ORDER BY i.created_at DESC, i.message_id DESC
 """  # noqa: S608 (composed from constants only)
 
@@ -75,21 +98,76 @@ SELECT reminder_id, answered_at FROM (
 WHERE answered_at IS NOT NULL
 """
 
-# The channel or thread where the member posted most in the week, and there the
-# latest question of the week by someone else that has no response yet.
-_SUGGESTION = f"""
-WITH home AS (
-    SELECT coalesce(thread_id, channel_id) AS place FROM messages
-    WHERE guild_id = :guild_id AND author_id = :user_id AND created_at >= :since
-      AND kind = 'message' AND deleted = 0
-    GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
-)
-SELECT q.message_id, q.channel_id, q.thread_id FROM home
-JOIN messages q ON q.guild_id = :guild_id AND coalesce(q.thread_id, q.channel_id) = home.place
-WHERE q.is_question = 1 AND q.created_at >= :since AND q.author_id != :user_id
+# The channels where the member posted since :active_since (a thread's message counts
+# for its channel), read once for the two statements below.
+_ACTIVE_CHANNELS = """
+SELECT DISTINCT channel_id FROM messages
+WHERE guild_id = :guild_id AND author_id = :user_id AND created_at >= :active_since
+  AND kind = 'message' AND deleted = 0
+"""
+
+# Open questions the member could answer: asked in the last 7 days by someone else in a
+# channel (or a thread of one) where the member posted in the last 30 (:channels, a JSON
+# array of ids), with no response yet, not addressed to anyone but the member (no reply
+# or mention from it towards someone else), and never offered to them before (a
+# 'listening' reminder names the question it offered). Composed with the questions to
+# look at, aliased q; the response is checked apart (_UNANSWERED), the costliest part.
+_TO_ME = """q.guild_id = :guild_id AND q.author_id != :user_id
+  AND q.is_question = 1 AND q.created_at >= :since
   AND q.kind = 'message' AND q.deleted = 0
-  AND {FIRST_RESPONSE} IS NULL
-ORDER BY q.created_at DESC LIMIT 1
+  AND q.channel_id IN (SELECT value FROM json_each(:channels))
+  AND NOT EXISTS (SELECT 1 FROM interactions a
+                  WHERE a.message_id = q.message_id AND a.source_id = q.author_id
+                    AND a.kind IN ('reply', 'mention') AND a.target_id != :user_id)
+  AND NOT EXISTS (SELECT 1 FROM reminders r
+                  WHERE r.guild_id = :guild_id AND r.user_id = :user_id
+                    AND r.kind = 'listening' AND r.message_id = q.message_id)"""
+_UNANSWERED = f"{FIRST_RESPONSE} IS NULL"
+
+_QUESTION_COLUMNS = """q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at,
+       substr(q.content, 1, 200)"""
+
+# The newest such questions. Newest first down the questions index, so the statement
+# stops at :limit instead of deciding every question of a busy week.
+_QUESTIONS_TO_ANSWER = f"""
+SELECT {_QUESTION_COLUMNS} FROM messages q
+WHERE {_TO_ME} AND {_UNANSWERED}
+ORDER BY q.created_at DESC, q.message_id DESC
+LIMIT :limit
+"""  # noqa: S608 (composed from constants only)
+
+# A guild's open questions of the last 7 days asked by newcomers (bot/store/newcomers.py),
+# newest first: by members who joined at most 7 days before asking, or, when the join is
+# unknown, in their first message. Found from the members who may be newcomers (CROSS
+# JOIN: SQLite keeps that order), so only their messages are read; the same for every
+# member, so read once per reminder pass.
+_NEWCOMERS_OPEN_QUESTIONS = f"""
+SELECT message_id FROM (
+    SELECT q.message_id, q.created_at FROM members mb
+    CROSS JOIN messages q ON q.guild_id = mb.guild_id AND q.author_id = mb.user_id
+    WHERE mb.guild_id = :guild_id AND mb.joined_at >= :joined_since
+      AND q.created_at >= :since AND q.is_question = 1 AND q.kind = 'message' AND q.deleted = 0
+      AND {joined_recently("mb.joined_at", "q.created_at")}
+      AND {FIRST_RESPONSE} IS NULL
+    UNION ALL
+    SELECT q.message_id, q.created_at FROM members mb
+    CROSS JOIN messages q ON q.message_id = {first_message("mb.guild_id", "mb.user_id")}
+    WHERE mb.guild_id = :guild_id AND mb.joined_at IS NULL
+      AND q.created_at >= :since AND q.is_question = 1
+      AND {FIRST_RESPONSE} IS NULL
+)
+ORDER BY created_at DESC, message_id DESC
+"""  # noqa: S608 (composed from constants only)
+
+# Among those (:newcomer_questions, a JSON array of ids, newest first, found unanswered
+# by the same pass), the newest the member could answer: looked up by id (CROSS JOIN),
+# not found again among the week's questions.
+_NEWCOMERS_QUESTIONS = f"""
+SELECT {_QUESTION_COLUMNS} FROM json_each(:newcomer_questions) n
+CROSS JOIN messages q ON q.message_id = n.value
+WHERE {_TO_ME}
+ORDER BY n.key
+LIMIT :limit
 """  # noqa: S608 (composed from constants only)
 
 
@@ -147,11 +225,20 @@ class NudgeSettings:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """An open question in a place where the member is active."""
+    """An open question the member could answer, in a channel where they are active."""
 
     message_id: int
+    author_id: int
     channel_id: int
     thread_id: int | None
+    asked_at: datetime
+    excerpt: str | None  # the start of the text, when text is stored
+    newcomer: bool  # asked by a newcomer
+
+    @property
+    def where_id(self) -> int:
+        """The channel or thread it was asked in."""
+        return self.thread_id if self.thread_id is not None else self.channel_id
 
 
 class InboxQueries:
@@ -162,9 +249,16 @@ class InboxQueries:
         self._writing = writing
 
     async def items(
-        self, guild_id: int, user_id: int, now: datetime, *, older_than: timedelta = timedelta(0)
+        self,
+        guild_id: int,
+        user_id: int,
+        now: datetime,
+        *,
+        older_than: timedelta = timedelta(0),
+        unlisted: bool = False,
     ) -> list[InboxItem]:
-        """The member's open items of the last 7 days, newest first."""
+        """The member's open items of the last 7 days, newest first; with ``unlisted``,
+        only those no DM listed yet."""
         params = {
             "guild_id": guild_id,
             "user_id": user_id,
@@ -172,7 +266,7 @@ class InboxQueries:
             "until": to_db_time(now - older_than),
         }
         async with self._reading() as db:
-            rows = await fetch_all(db, _INBOX, params)
+            rows = await fetch_all(db, _INBOX_UNLISTED if unlisted else _INBOX, params)
         return [
             InboxItem(
                 message_id=int(message_id),
@@ -262,15 +356,19 @@ class InboxQueries:
         next_due: datetime,
         items: list[InboxItem],
         *,
-        listening: bool,
+        suggestion: Suggestion | None = None,
     ) -> None:
-        """Record a DM sent: one reminder per item listed, one for a listening nudge."""
+        """Record a DM sent: one reminder per item listed, and one for a listening nudge
+        that names the question it offered (so it is never offered again)."""
         at = to_db_time(now)
         rows: list[tuple[int, str, int, int | None, int | None, str]] = [
             (guild_id, "inbox", user_id, i.message_id, i.author_id, at) for i in items
         ]
-        if listening:
-            rows.append((guild_id, "listening", user_id, None, None, at))
+        listening = suggestion is not None
+        if suggestion is not None:
+            rows.append(
+                (guild_id, "listening", user_id, suggestion.message_id, suggestion.author_id, at)
+            )
         async with self._writing() as db:
             await db.executemany(
                 """INSERT INTO reminders (guild_id, kind, user_id, message_id, author_id, sent_at)
@@ -296,7 +394,7 @@ class InboxQueries:
     ) -> tuple[int, int, int]:
         """The member's messages, listening messages and reactions given in a window,
         through the per-author and per-source indexes."""
-        params = {
+        params: dict[str, object] = {
             "guild_id": guild_id,
             "user_id": user_id,
             "since": to_db_time(since),
@@ -307,19 +405,64 @@ class InboxQueries:
         assert row is not None  # scalar subqueries always return a row
         return int(row[0]), int(row[1]), int(row[2])
 
-    async def suggestion(self, guild_id: int, user_id: int, now: datetime) -> Suggestion | None:
-        """An open question of the week in a place where the member is active."""
+    async def newcomers_open_questions(self, guild_id: int, now: datetime) -> list[int]:
+        """The guild's open questions of the last 7 days asked by newcomers, newest first
+        (message ids): the same for every member, so a pass reads them once."""
+        since = now - timedelta(days=QUESTION_DAYS)
         params = {
             "guild_id": guild_id,
-            "user_id": user_id,
-            "since": to_db_time(now - timedelta(days=INBOX_DAYS)),
+            "since": to_db_time(since),
+            "joined_since": to_db_time(since - timedelta(days=NEWCOMER_DAYS)),
             "deadline": to_db_time(now),
         }
         async with self._reading() as db:
-            row = await fetch_one(db, _SUGGESTION, params)
-        if row is None:
-            return None
-        return Suggestion(int(row[0]), int(row[1]), None if row[2] is None else int(row[2]))
+            rows = await fetch_all(db, _NEWCOMERS_OPEN_QUESTIONS, params)
+        return [int(row[0]) for row in rows]
+
+    async def questions_to_answer(
+        self,
+        guild_id: int,
+        user_id: int,
+        now: datetime,
+        limit: int,
+        newcomers_questions: Sequence[int],
+    ) -> list[Suggestion]:
+        """Up to ``limit`` open questions the member could answer (see ``_TO_ME``):
+        the newest of ``newcomers_questions`` (:meth:`newcomers_open_questions`) first,
+        then the newest of all."""
+        params: dict[str, object] = {
+            "guild_id": guild_id,
+            "user_id": user_id,
+            "since": to_db_time(now - timedelta(days=QUESTION_DAYS)),
+            "active_since": to_db_time(now - timedelta(days=ACTIVE_DAYS)),
+            "deadline": to_db_time(now),
+            "limit": limit,
+            "newcomer_questions": json.dumps(list(newcomers_questions)),
+        }
+        async with self._reading() as db:
+            channels = [row[0] for row in await fetch_all(db, _ACTIVE_CHANNELS, params)]
+            if not channels:
+                return []
+            params["channels"] = json.dumps(channels)
+            newcomers = (
+                await fetch_all(db, _NEWCOMERS_QUESTIONS, params) if newcomers_questions else []
+            )
+            others = await fetch_all(db, _QUESTIONS_TO_ANSWER, params)
+        first = {int(row[0]) for row in newcomers}
+        rows = [(row, True) for row in newcomers]
+        rows += [(row, False) for row in others if int(row[0]) not in first]
+        return [
+            Suggestion(
+                message_id=int(message_id),
+                author_id=int(author_id),
+                channel_id=int(channel_id),
+                thread_id=None if thread_id is None else int(thread_id),
+                asked_at=from_db_time(asked_at),
+                excerpt=excerpt,
+                newcomer=newcomer,
+            )
+            for (message_id, author_id, channel_id, thread_id, asked_at, excerpt), newcomer in rows
+        ][:limit]
 
     async def record_answers(self, now: datetime) -> int:
         """Note when the items of DMs were answered, and listening nudges followed."""

@@ -1,20 +1,17 @@
-"""What reminders look like: grouped alerts, marks, the inbox and the daily DM."""
+"""What reminders look like: grouped alerts, marks and the inbox (the daily DM: test_nudges)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
-from typing import Any
 
 from bot.render.reminders import (
     alert_embed,
     excerpt,
     inbox_embed,
-    nudge_embed,
     unanswered_embed,
 )
 from bot.store.alerts import AlertItem
-from bot.store.inbox import InboxItem, Suggestion
+from bot.store.inbox import InboxItem
 
 GUILD = 1000
 ASKED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -91,17 +88,3 @@ def test_an_empty_inbox_says_so_and_a_full_one_numbers_its_items() -> None:
     assert text.startswith("**1.** <@20> replied to you in <#2000>")
     assert "**2.** <@20> mentioned you in <#3000>" in text
     assert text.endswith("…and 10 older.")
-
-
-def test_the_daily_dm_lists_items_and_one_question_to_answer() -> None:
-    guild: Any = SimpleNamespace(id=GUILD, name="Ascolto Lab")
-    item = InboxItem(600, 20, 2000, None, ASKED, "reply", None)
-
-    embed = nudge_embed(guild, [item], 3, Suggestion(700, 2000, 3000))
-
-    text = embed.description or ""
-    assert embed.title == "Ascolto · Ascolto Lab"
-    assert "**Waiting for your reply**" in text and "/2000/600)" in text
-    assert "…and 3 more: `/inbox` in Ascolto Lab lists them." in text
-    assert "**A question for you**" in text and "/3000/700)" in text
-    assert "/nudges off" in (embed.footer.text or "")

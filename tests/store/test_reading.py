@@ -39,9 +39,7 @@ async def test_a_dm_item_answered_by_a_queued_reply_is_recorded_in_the_same_pass
     asked = history.post(B, "2026-03-02 09:00", f"<@{A}> can you look at this?", mentions=(A,))
     item = InboxItem(asked, B, GENERAL, None, at("2026-03-02 09:00"), "mention", None)
     await history.store.flush()  # only the reply below is still queued
-    await history.store.inbox.sent(
-        GUILD, A, at("2026-03-02 14:00"), at("2026-03-03 14:00"), [item], listening=False
-    )
+    await history.store.inbox.sent(GUILD, A, at("2026-03-02 14:00"), at("2026-03-03 14:00"), [item])
     history.post(A, "2026-03-02 14:10", "Done, looks good", reply_to=asked)
 
     answered = await history.store.inbox.record_answers(at("2026-03-02 14:15"))

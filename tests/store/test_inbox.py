@@ -1,0 +1,116 @@
+"""The inbox's DM rules in the store: an item listed once; which questions to offer."""
+
+from __future__ import annotations
+
+from bot.store.inbox import Suggestion
+from tests.store.history import GENERAL, GUILD, RANDOM, History, at
+
+ME, BOB, CAROL, NEWBIE = 11, 12, 13, 14
+NOW = at("2026-03-10 12:00")
+
+
+async def to_answer(history: History, member: int = ME) -> list[Suggestion]:
+    """The questions offered to ``member``, as a reminder pass finds them."""
+    inbox = history.store.inbox
+    newcomers = await inbox.newcomers_open_questions(GUILD, NOW)
+    return await inbox.questions_to_answer(GUILD, member, NOW, 10, newcomers)
+
+
+async def offered(history: History) -> list[int]:
+    return [q.message_id for q in await to_answer(history)]
+
+
+async def test_a_dm_lists_an_item_once_and_the_inbox_keeps_it(history: History) -> None:
+    first = history.post(BOB, "2026-03-10 08:00", f"<@{ME}> seen this?", mentions=(ME,))
+    second = history.post(CAROL, "2026-03-10 09:00", f"<@{ME}> and this?", mentions=(ME,))
+    [listed] = [i for i in await history.store.inbox.items(GUILD, ME, NOW) if i.message_id == first]
+
+    await history.store.inbox.sent(GUILD, ME, NOW, at("2026-03-11 09:00"), [listed])
+
+    unlisted = await history.store.inbox.items(GUILD, ME, NOW, unlisted=True)
+    everything = await history.store.inbox.items(GUILD, ME, NOW)
+    assert [i.message_id for i in unlisted] == [second]
+    assert [i.message_id for i in everything] == [second, first]
+    assert await history.store.inbox.items(GUILD, BOB, NOW, unlisted=True) == []
+
+
+async def test_questions_offered_are_nobody_elses_and_where_the_member_posts(
+    history: History,
+) -> None:
+    history.join(BOB, "2025-01-01 00:00")
+    history.join(CAROL, "2025-01-01 00:00")
+    history.post(ME, "2026-02-10 12:00", "hello all", channel=GENERAL)  # 28 days ago
+    hers = history.post(CAROL, "2026-03-08 10:00", "is the wiki down?")
+    open_one = history.post(BOB, "2026-03-09 10:00", "who has the projector key?")
+    to_me = history.post(BOB, "2026-03-09 11:00", f"<@{ME}> did you book the room?", mentions=(ME,))
+    to_carol = history.post(
+        BOB, "2026-03-09 12:00", f"<@{CAROL}> are you coming?", mentions=(CAROL,)
+    )
+    snacks = history.post(CAROL, "2026-03-09 12:30", "I'll bring snacks")
+    reply_to_carol = history.post(BOB, "2026-03-09 13:00", "which ones?", reply_to=snacks)
+    thread = history.thread_id("2026-03-09 14:00")
+    in_thread = history.post(BOB, "2026-03-09 14:00", "any update?", channel=GENERAL, thread=thread)
+    elsewhere = history.post(BOB, "2026-03-09 15:00", "anyone in #random?", channel=RANDOM)
+    mine = history.post(ME, "2026-03-09 16:00", "what time is it?")
+    answered = history.post(BOB, "2026-03-09 17:00", "is lunch at one?")
+    history.post(CAROL, "2026-03-09 17:05", "yes", reply_to=answered)
+    too_old = history.post(BOB, "2026-03-03 11:00", "anybody kept the receipts?")
+
+    ids = await offered(history)
+
+    # Newest first; the wiki question is Carol's (no one else's): still offered.
+    assert ids == [in_thread, to_me, open_one, hers]
+    for excluded in (to_carol, reply_to_carol, elsewhere, mine, answered, too_old):
+        assert excluded not in ids
+
+
+async def test_no_question_where_the_member_has_not_posted_for_30_days(history: History) -> None:
+    history.post(ME, "2026-02-08 11:00", "hello all")  # 30 days and an hour ago
+    history.post(BOB, "2026-03-09 10:00", "who has the projector key?")
+
+    assert await offered(history) == []
+
+
+async def test_newcomers_questions_come_first(history: History) -> None:
+    history.join(BOB, "2025-01-01 00:00")
+    history.join(NEWBIE, "2026-03-08 09:00")
+    history.post(ME, "2026-03-01 10:00", "hello all")
+    regular = history.post(BOB, "2026-03-09 12:00", "who has the projector key?")
+    newcomers = history.post(NEWBIE, "2026-03-09 10:00", "hi! where do I find the rules?")
+    unknown_first = history.post(CAROL, "2026-03-08 10:00", "is this the right place to ask?")
+    unknown_later = history.post(CAROL, "2026-03-09 11:00", "and where is the wiki?")
+
+    questions = await to_answer(history)
+
+    assert [(q.message_id, q.newcomer) for q in questions] == [
+        (newcomers, True),
+        (unknown_first, True),  # join unknown: a newcomer in their first message only
+        (regular, False),
+        (unknown_later, False),
+    ]
+    assert questions[0] == Suggestion(
+        newcomers,
+        NEWBIE,
+        GENERAL,
+        None,
+        at("2026-03-09 10:00"),
+        "hi! where do I find the rules?",
+        True,
+    )
+
+
+async def test_a_question_offered_once_is_never_offered_again(history: History) -> None:
+    history.join(BOB, "2025-01-01 00:00")
+    history.post(ME, "2026-03-01 10:00", "hello all")
+    first = history.post(BOB, "2026-03-09 10:00", "who has the projector key?")
+    second = history.post(BOB, "2026-03-09 11:00", "and the hall?")
+    [newest, _] = await to_answer(history)
+
+    await history.store.inbox.sent(GUILD, ME, NOW, at("2026-03-11 09:00"), [], suggestion=newest)
+
+    assert newest.message_id == second
+    assert await offered(history) == [first]
+    # Offered to me, not to Carol: she may still be offered it.
+    history.post(CAROL, "2026-03-01 10:00", "hello all")
+    carols = await to_answer(history, CAROL)
+    assert [q.message_id for q in carols] == [second, first]
