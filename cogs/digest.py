@@ -52,6 +52,9 @@ class Digest(commands.Cog):
                         partial_since=job.partial_since,
                         week=job.week,
                         jump_url=jump_url_for(guild.id),
+                        waiting=job.waiting,
+                        went_unanswered=job.went_unanswered,
+                        now=utcnow(),
                     ),
                     file=await chart_file(job.trend, f"{guild.name} · last {len(job.trend)} days"),
                 )
