@@ -157,14 +157,14 @@ FROM reminders a JOIN messages q ON q.message_id = a.message_id
 WHERE a.answered_at IS NULL AND a.sent_at >= :since AND a.user_id IS NULL
   AND a.guild_id = :guild_id AND q.created_at > :since AND q.deleted = 0"""
 
-_BOARD_COUNTS = f"SELECT a.kind, count(*) {_OPEN_ANNOUNCED} GROUP BY a.kind"
-
 # The oldest open items, with whom they were asked of and their reactions (computed
-# for the listed ones only).
+# for the listed ones only), and how many are open of each kind: one pass over them.
 _BOARD_ITEMS = f"""
-SELECT q.kind, {_ITEM_COLUMNS} FROM (
+SELECT q.kind, {_ITEM_COLUMNS}, q.questions, q.newcomers FROM (
     SELECT a.kind, q.message_id, q.guild_id, q.author_id, q.channel_id, q.thread_id,
-           q.created_at, q.content
+           q.created_at, q.content,
+           sum(a.kind = 'question') OVER () AS questions,
+           sum(a.kind = 'newcomer') OVER () AS newcomers
     {_OPEN_ANNOUNCED}
     ORDER BY q.created_at, q.message_id LIMIT :listed
 ) q ORDER BY q.created_at, q.message_id
@@ -397,12 +397,13 @@ class AlertQueries:
             "listed": listed,
         }
         async with self._reading() as db:
-            counts = {str(k): int(n) for k, n in await fetch_all(db, _BOARD_COUNTS, params)}
-            rows = await fetch_all(db, _BOARD_ITEMS, params) if counts else []
+            rows = await fetch_all(db, _BOARD_ITEMS, params)
+        if not rows:
+            return Board(0, 0, ())
         return Board(
-            questions=counts.get("question", 0),
-            newcomers=counts.get("newcomer", 0),
-            items=tuple(map(_item, rows)),
+            questions=int(rows[0][-2]),
+            newcomers=int(rows[0][-1]),
+            items=tuple(_item(row[:-2]) for row in rows),
         )
 
     async def live_posts(self, guild_id: int | None = None) -> list[BoardPost]:
