@@ -158,16 +158,17 @@ WHERE a.answered_at IS NULL AND a.sent_at >= :since AND a.user_id IS NULL
   AND a.guild_id = :guild_id AND q.created_at > :since AND q.deleted = 0"""
 
 # The oldest open items, with whom they were asked of and their reactions (computed
-# for the listed ones only), and how many are open of each kind: one pass over them.
+# for the listed ones only), and how many are open of each kind: one pass over the
+# open items' ids and times, then the listed ones read in full.
 _BOARD_ITEMS = f"""
-SELECT q.kind, {_ITEM_COLUMNS}, q.questions, q.newcomers FROM (
-    SELECT a.kind, q.message_id, q.guild_id, q.author_id, q.channel_id, q.thread_id,
-           q.created_at, q.content,
+SELECT o.kind, {_ITEM_COLUMNS}, o.questions, o.newcomers FROM (
+    SELECT a.kind, a.message_id, q.created_at,
            sum(a.kind = 'question') OVER () AS questions,
            sum(a.kind = 'newcomer') OVER () AS newcomers
     {_OPEN_ANNOUNCED}
     ORDER BY q.created_at, q.message_id LIMIT :listed
-) q ORDER BY q.created_at, q.message_id
+) o JOIN messages q ON q.message_id = o.message_id
+ORDER BY q.created_at, q.message_id
 """  # noqa: S608 (composed from constants only)
 
 _SETTINGS = """SELECT guild_id, channel_id, after_minutes, newcomer_after_minutes, enabled,
