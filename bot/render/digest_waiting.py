@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import discord
 
@@ -21,6 +22,17 @@ MORE_RESERVE = 80  # room kept for the "and N more" line
 
 JumpUrl = Callable[[int, int], str]
 """A message link from (channel or thread id, message id)."""
+
+
+class WaitingJob(Protocol):
+    """What a digest job holds about waiting items (bot.digests.DigestJob)."""
+
+    @property
+    def waiting(self) -> WaitingNow | None: ...
+    @property
+    def went_unanswered(self) -> Sequence[AlertItem]: ...
+    @property
+    def show_people(self) -> bool: ...
 
 
 def waiting_now_text(waiting: WaitingNow, now: datetime) -> str:
@@ -89,3 +101,20 @@ def _age(waited: timedelta) -> str:
     if hours >= 1:
         return plural(hours, "hour")
     return plural(max(int(seconds // 60), 1), "minute")
+
+
+def waiting_embed(job: WaitingJob, jump_url: JumpUrl, now: datetime) -> discord.Embed | None:
+    """On a quiet day's one-line digest: only what went unanswered that day, if anything
+    did (so that an item is listed once even when its last day was quiet)."""
+    if not job.went_unanswered:
+        return None
+    embed = discord.Embed()
+    add_waiting_fields(
+        embed,
+        job.waiting,
+        job.went_unanswered,
+        now=now,
+        show_people=job.show_people,
+        jump_url=jump_url,
+    )
+    return embed

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import discord
 
-from bot.render.digest_waiting import add_waiting_fields, waiting_now_text
+from bot.render.digest_waiting import add_waiting_fields, waiting_embed, waiting_now_text
 from bot.store.alerts import AlertItem, WaitingNow
 
 NOW = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
@@ -65,3 +66,15 @@ def test_nothing_went_unanswered_adds_no_field_and_a_long_list_fits_and_counts_t
     assert text.splitlines()[-1] == (
         f"…and {25 - shown} more: `/unanswered expired:true` lists them."
     )
+
+
+def test_a_quiet_days_digest_carries_what_went_unanswered_and_nothing_else() -> None:
+    quiet = SimpleNamespace(waiting=WaitingNow(0, 0, None), went_unanswered=(), show_people=False)
+    went = SimpleNamespace(
+        waiting=WaitingNow(0, 0, None), went_unanswered=(item(0),), show_people=False
+    )
+
+    assert waiting_embed(quiet, link, NOW) is None
+    embed = waiting_embed(went, link, NOW)
+    assert embed is not None
+    assert [f.name for f in embed.fields] == ["Waiting now", "Went unanswered"]
