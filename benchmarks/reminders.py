@@ -34,8 +34,10 @@ Then, on a real :class:`bot.store.Store` opened on the copy, it times the pass o
 (``checked_until``, ``answered_at`` and the pass's claims are restored before each):
 
 1. claim: :meth:`~bot.store.alerts.AlertQueries.claim_due` for each enabled guild;
-2. answers: :meth:`~bot.store.inbox.InboxQueries.record_answers`, then
-   :meth:`~bot.store.alerts.AlertQueries.record_answers`;
+2. answers and boards: :meth:`~bot.store.inbox.InboxQueries.record_answers`, then
+   :meth:`~bot.store.alerts.AlertQueries.record_answers`, then each guild's board
+   (:meth:`~bot.store.alerts.AlertQueries.live_posts` and
+   :meth:`~bot.store.alerts.AlertQueries.board`);
 3. nudges: :meth:`bot.reminders.ReminderService.plan_nudges` for the due DMs.
 
 The service gets ``Settings()`` (the defaults, unless ``./config.toml`` or ``ASCOLTO_*``
@@ -82,9 +84,8 @@ import bot.store.inbox as inbox_queries
 import bot.store.profiles as profile_queries
 from bot.clock import from_db_time, to_db_time
 from bot.reminders import NUDGE_ITEM_AGE, NudgePlan, ReminderService
-from bot.settings import Settings
+from bot.settings import DEFAULT_ALERT_EXPIRE_DAYS, Settings
 from bot.store import Store
-from bot.store.alerts import FOLLOW_DAYS
 from bot.store.responses import FIRST_RESPONSE
 from bot.store.timers import Timer
 from bot.summaries import SummaryService
@@ -101,7 +102,9 @@ STATEMENTS_SHOWN = 10
 AFTER_MINUTES = 120
 NEWCOMER_AFTER_MINUTES = 60
 CHECK_GAP = timedelta(minutes=5)  # decided up to this long before now: the pass's new work
-WEEK = timedelta(days=FOLLOW_DAYS)
+EXPIRE_DAYS = DEFAULT_ALERT_EXPIRE_DAYS
+WEEK = timedelta(days=EXPIRE_DAYS)
+BOARD_LISTED = 10
 MINUTE_MS = 60_000
 
 # The store's rule for "answered", with the deadline of the pass that announced the item.
@@ -421,7 +424,7 @@ class PassResult:
     nudges_ms: float
     claimed: tuple[tuple[str, int], ...]  # (kind, message id) of the items claimed
     inbox_answered: int
-    posts_to_mark: int
+    posts_to_mark: int  # guilds whose boards lose an item
     plans: tuple[NudgePlan, ...]
     answered: Answers = field(default_factory=dict)  # the open alerts it found answered
 
@@ -463,13 +466,17 @@ async def one_pass(store: Store, service: ReminderService, now: datetime) -> Pas
     began = clock()
     claimed: list[tuple[str, int]] = []
     for settings in await store.alerts.enabled():
-        claim = await store.alerts.claim_due(settings, now)
+        claim = await store.alerts.claim_due(settings, now, EXPIRE_DAYS)
         if claim is not None:
             claimed.extend((item.kind, item.message_id) for item in claim.items)
     claimed_at = clock()
     inbox_answered = await store.inbox.record_answers(now)
     inbox_at = clock()
-    posts = await store.alerts.record_answers(now)
+    posts = await store.alerts.record_answers(now, EXPIRE_DAYS)
+    # The board of each guild: its live messages, and what it shows now.
+    await store.alerts.live_posts()
+    for settings in await store.alerts.enabled():
+        await store.alerts.board(settings.guild_id, now, EXPIRE_DAYS, BOARD_LISTED)
     alerts_at = clock()
     plans = await service.plan_nudges(await store.inbox.due_nudges(now), now)
     done = clock()
@@ -714,7 +721,7 @@ def print_passes(results: list[PassResult]) -> float:
         f"decided   claimed {len(first.claimed)} ({plural(kinds['question'], 'question')},"
         f" {plural(kinds['newcomer'], 'newcomer')}); answered since:"
         f" {len(first.answered):,} open alerts"
-        f" (in {first.posts_to_mark:,} posts to mark), {first.inbox_answered:,} inbox and"
+        f" (on {first.posts_to_mark:,} boards), {first.inbox_answered:,} inbox and"
         f" listening reminders; DMs: {sum(p.send for p in plans)} of {len(plans)} would go"
         f" out, listing {sum(len(p.items) for p in plans)} items"
         f" (+{sum(p.more_items for p in plans)} more),"

@@ -57,8 +57,10 @@ class AscoltoBot(commands.Bot):
             max_sleep=settings.database.timer_recheck_seconds,
         )
         self.summaries = SummaryService(store, settings.defaults)
-        self.digests = DigestService(store, self.timer_dispatcher, self.summaries)
         self.reminders = ReminderService(store, self.timer_dispatcher, settings, self.summaries)
+        self.digests = DigestService(
+            store, self.timer_dispatcher, self.summaries, reminders=self.reminders
+        )
         self._flusher = tasks.loop(seconds=settings.database.flush_interval_seconds)(self._flush)
         self._heart = tasks.loop(seconds=settings.database.heartbeat_interval_seconds)(self._beat)
         self._connected = False

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.analysis.days import day_start
 from bot.analysis.digest_plan import (
     is_weekly_day,
     latest_due_day,
@@ -17,9 +19,13 @@ from bot.analysis.digest_plan import (
 from bot.analysis.summary import DailySummary
 from bot.clock import to_db_time
 from bot.store import Store
+from bot.store.alerts import AlertItem, WaitingNow
 from bot.store.digests import DigestSettings
 from bot.summaries import SummaryService
 from bot.timers import TimerDispatcher
+
+if TYPE_CHECKING:
+    from bot.reminders import ReminderService
 
 DIGEST_TIMER = "digest"
 TREND_DAYS = 14
@@ -37,15 +43,24 @@ class DigestJob:
     week: tuple[DailySummary, DailySummary] | None
     partial_since: str | None
     show_people: bool
+    waiting: WaitingNow | None = None  # what waits as the digest is prepared
+    went_unanswered: tuple[AlertItem, ...] = ()  # items that expired on the posted day
 
 
 class DigestService:
     """Keeps each guild's next digest as a stored timer and prepares digests when due."""
 
-    def __init__(self, store: Store, timers: TimerDispatcher, summaries: SummaryService) -> None:
+    def __init__(
+        self,
+        store: Store,
+        timers: TimerDispatcher,
+        summaries: SummaryService,
+        reminders: ReminderService | None = None,
+    ) -> None:
         self._store = store
         self._timers = timers
         self._summaries = summaries
+        self._reminders = reminders  # what waits and what went unanswered, when given
 
     async def configure(
         self,
@@ -129,7 +144,19 @@ class DigestService:
             week=await self._week(guild_id, plan.post, first_day, tz, now),
             partial_since=partial,
             show_people=settings.show_people,
+            **await self._waiting(guild_id, plan.post, tz, now),
         )
+
+    async def _waiting(self, guild_id: int, day: date, tz: str, now: datetime) -> dict[str, Any]:
+        """The job's ``waiting`` (now) and ``went_unanswered`` (items that expired on
+        ``day``, its local bounds): each expired item is in exactly one day's digest."""
+        if self._reminders is None:
+            return {}
+        start, end = day_start(day, tz), day_start(day + timedelta(days=1), tz)
+        return {
+            "waiting": await self._reminders.waiting_now(guild_id, now),
+            "went_unanswered": tuple(await self._reminders.went_unanswered(guild_id, start, end)),
+        }
 
     async def posted(self, job: DigestJob, message_id: int) -> None:
         """Record the message the digest went out as."""

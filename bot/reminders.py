@@ -10,7 +10,7 @@ rows; the cogs only talk to Discord and report back what it did.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -18,7 +18,7 @@ from typing import Protocol
 from bot.analysis.nudge_plan import NudgeDecision, QuietHours, decide, first_due
 from bot.settings import Settings
 from bot.store import Store
-from bot.store.alerts import AlertClaim, AlertItem, AlertSettings, PostedAlert
+from bot.store.alerts import AlertItem, AlertSettings, Board, BoardPost, WaitingNow
 from bot.store.inbox import DM_CLOSED, InboxItem, NudgeSettings, Suggestion
 from bot.store.places import StoredThread
 from bot.summaries import SummaryService
@@ -32,6 +32,8 @@ NUDGE_ITEM_AGE = timedelta(hours=4)  # an item is listed once it waited this lon
 QUESTION_CANDIDATES = 5
 LISTENING_NUDGE_EVERY = timedelta(days=7)
 PROFILE_WINDOW = timedelta(days=7)
+BOARD_LISTED = 10  # items listed on a board; the rest are counted
+EMPTY_BOARD = Board(0, 0, ())
 
 
 # Where a message was posted: its channel (a thread's parent) and its thread, if any.
@@ -45,6 +47,18 @@ class Readable(Protocol):
     async def __call__(self, nudge: NudgeSettings, places: Sequence[Place], /) -> Sequence[bool]:
         """For each of ``places``, whether the nudge's member can open it."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class BoardWork:
+    """What one guild's board must become in this pass."""
+
+    guild_id: int
+    channel_id: int | None  # where the board belongs; None when alerts are off
+    board: Board  # what it shows: the announced items still open
+    current: BoardPost | None  # the live board in that channel, if there is one
+    stale: tuple[BoardPost, ...]  # other live messages, to be told they moved
+    arrived: int = 0  # items claimed in this pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +116,7 @@ class ReminderService:
         """Schedule the pass after the one starting at ``now``, if there is anything to
         watch; an idle bot (no alerts, no nudges, no answer awaited) runs no pass until
         something is turned on."""
-        if not await self._store.alerts.watching(now):
+        if not await self._store.alerts.watching(now, self.expire_days):
             await self._store.timers.cancel(REMINDER_TIMER, None)
             return None
         due = now + self._interval
@@ -147,6 +161,11 @@ class ReminderService:
         """Stop the guild's alerts; whether they were on."""
         return await self._store.alerts.disable(guild_id)
 
+    @property
+    def expire_days(self) -> int:
+        """Days an item waits on the board (and in ``/unanswered``) before it expires."""
+        return self._settings.defaults.alert_expire_days
+
     async def unanswered(
         self,
         guild_id: int,
@@ -154,34 +173,84 @@ class ReminderService:
         *,
         channel_id: int | None = None,
         older_than: timedelta = timedelta(0),
+        expired: bool = False,
     ) -> list[AlertItem]:
-        """The open questions of the last 7 days, oldest first (``/unanswered``)."""
+        """The questions and newcomers' first messages that wait, oldest first; with
+        ``expired``, those that expired in the last 90 days with no response
+        (``/unanswered``)."""
         return await self._store.alerts.unanswered(
-            guild_id, now, channel_id=channel_id, older_than=older_than
+            guild_id,
+            now,
+            self.expire_days,
+            channel_id=channel_id,
+            older_than=older_than,
+            expired=expired,
         )
 
-    async def due_alerts(self, now: datetime) -> AsyncIterator[AlertClaim]:
-        """Each guild's alert that fell due, claimed before it is handed out (so it is
-        posted at most once): one guild at a time, to post before the next is claimed."""
-        for settings in await self._store.alerts.enabled():
-            claim = await self._store.alerts.claim_due(settings, now)
+    async def waiting_now(self, guild_id: int, now: datetime) -> WaitingNow:
+        """How many items wait now, and since when the oldest (the digest)."""
+        return await self._store.alerts.waiting_now(guild_id, now, self.expire_days)
+
+    async def went_unanswered(
+        self, guild_id: int, start: datetime, end: datetime
+    ) -> list[AlertItem]:
+        """The items that expired in ``[start, end)`` with no response (the digest)."""
+        return await self._store.alerts.went_unanswered(guild_id, start, end, self.expire_days)
+
+    async def alert_boards(self, now: datetime) -> list[BoardWork]:
+        """One reminder pass for the boards: claim each guild's items that fell due,
+        note what got answered (DM items too), and say what each board must show and
+        which older messages must stop claiming that something waits."""
+        enabled = {s.guild_id: s for s in await self._store.alerts.enabled()}
+        arrived: dict[int, int] = {}
+        for settings in enabled.values():
+            claim = await self._store.alerts.claim_due(settings, now, self.expire_days)
             if claim is not None:
-                yield claim
-
-    async def alert_posted(self, claim: AlertClaim, message_id: int) -> None:
-        """The alert went out as ``message_id``: it is marked there as items get answered."""
-        await self._store.alerts.posted(claim.post_id, message_id)
-
-    async def answered_alerts(self, now: datetime) -> list[PostedAlert]:
-        """Note what got answered since the last pass (DM items and alerts), and return
-        the alert messages to mark."""
+                arrived[settings.guild_id] = len(claim.items)
         await self._store.inbox.record_answers(now)
-        posts = []
-        for post_id in await self._store.alerts.record_answers(now):
-            post = await self._store.alerts.post(post_id)
-            if post is not None:
-                posts.append(post)
-        return posts
+        await self._store.alerts.record_answers(now, self.expire_days)
+        live: dict[int, list[BoardPost]] = {}
+        for post in await self._store.alerts.live_posts():
+            live.setdefault(post.guild_id, []).append(post)
+        work = []
+        for guild_id in sorted(enabled.keys() | live.keys()):
+            posts = live.get(guild_id, [])
+            on = enabled.get(guild_id)
+            if on is None:
+                # Alerts off: every live message says so and is retired.
+                work.append(BoardWork(guild_id, None, EMPTY_BOARD, None, tuple(posts)))
+                continue
+            boards = [p for p in posts if p.board and p.channel_id == on.channel_id]
+            current = boards[-1] if boards else None
+            board = await self._store.alerts.board(guild_id, now, self.expire_days, BOARD_LISTED)
+            work.append(
+                BoardWork(
+                    guild_id,
+                    on.channel_id,
+                    board,
+                    current,
+                    tuple(p for p in posts if p is not current),
+                    arrived.get(guild_id, 0),
+                )
+            )
+        return work
+
+    async def board_posted(
+        self, work: BoardWork, message_id: int, shown: str, now: datetime
+    ) -> None:
+        """A fresh board went out as ``message_id``, showing ``shown``."""
+        assert work.channel_id is not None  # a board is posted only where alerts go
+        await self._store.alerts.board_posted(
+            work.guild_id, work.channel_id, message_id, shown, now
+        )
+
+    async def board_shown(self, post: BoardPost, shown: str) -> None:
+        """The board was edited to show ``shown``."""
+        await self._store.alerts.board_shown(post.post_id, shown)
+
+    async def boards_retired(self, posts: Collection[BoardPost], now: datetime) -> None:
+        """These messages no longer claim anything waits (edited to say so, or gone)."""
+        await self._store.alerts.retire([post.post_id for post in posts], now)
 
     # Members' inboxes and daily DMs
 

@@ -51,6 +51,8 @@ _NOT_ZONES = frozenset({"localtime", "posixrules"})
 # Alerts wait at least 5 minutes and at most the 7 days a question is followed.
 MIN_ALERT_MINUTES = 5
 MAX_ALERT_MINUTES = 7 * 24 * 60
+DEFAULT_ALERT_EXPIRE_DAYS = 7  # an item no one responded to leaves the board after this
+MAX_ALERT_EXPIRE_DAYS = 30
 
 
 # The largest id SQLite stores (a signed 64-bit integer). Discord's ids, which grow
@@ -118,6 +120,9 @@ class DefaultsSettings(_Table):
         default=60, ge=MIN_ALERT_MINUTES, le=MAX_ALERT_MINUTES
     )
     nudge_hour: int = Field(default=9, ge=0, le=23)
+    alert_expire_days: int = Field(
+        default=DEFAULT_ALERT_EXPIRE_DAYS, ge=1, le=MAX_ALERT_EXPIRE_DAYS
+    )
 
     @field_validator("timezone")
     @classmethod

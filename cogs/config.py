@@ -175,17 +175,23 @@ class Config(commands.GroupCog, group_name="config"):
             interaction,
             f"Alerts go to {channel.mention}: a question with no response after "
             f"{alerts.after_minutes} minutes, a newcomer's first message with no response "
-            f"after {alerts.newcomer_after_minutes} minutes. Each is announced once, and "
-            "marked when it gets answered.",
+            f"after {alerts.newcomer_after_minutes} minutes (a question asked of someone: "
+            "after a day at least). They are listed on one board there, kept up to date: "
+            f"an item leaves when it gets a response, or after "
+            f"{plural(self.bot.reminders.expire_days, 'day')} without one.",
         )
 
     @alerts.command(name="off")
     async def alerts_off(self, interaction: discord.Interaction[AscoltoBot]) -> None:
-        """Stop the alerts (`/unanswered` still lists the open questions)."""
+        """Stop the alerts (`/unanswered` still lists what waits)."""
         await thinking(interaction)
         if not await self.bot.reminders.turn_alerts_off(_guild_id(interaction)):
             raise UserError("Alerts are not on. `/config alerts set` turns them on.")
-        await answer(interaction, "Alerts are off.")
+        await answer(
+            interaction,
+            "Alerts are off: at its next check the board says so and stops listing items. "
+            "`/unanswered` still lists what waits.",
+        )
 
     @app_commands.command(name="quiet")
     @app_commands.describe(

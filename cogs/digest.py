@@ -11,6 +11,7 @@ from bot.app import AscoltoBot
 from bot.clock import utcnow
 from bot.digests import DIGEST_TIMER, DigestJob
 from bot.render.digest import digest_embed, quiet_day_text
+from bot.render.digest_waiting import waiting_embed
 from bot.store.timers import Timer
 from cogs._summary_views import chart_file, jump_url_for, with_names
 
@@ -41,7 +42,11 @@ class Digest(commands.Cog):
             return
         try:
             if job.summary.is_quiet:
-                message = await channel.send(quiet_day_text(job.summary.day, guild.name))
+                # What expired on a quiet day is still listed once.
+                went = waiting_embed(job, jump_url_for(guild.id), utcnow())
+                message = await channel.send(
+                    quiet_day_text(job.summary.day, guild.name), embeds=[went] if went else []
+                )
             else:
                 message = await channel.send(
                     embed=digest_embed(
@@ -52,6 +57,9 @@ class Digest(commands.Cog):
                         partial_since=job.partial_since,
                         week=job.week,
                         jump_url=jump_url_for(guild.id),
+                        waiting=job.waiting,
+                        went_unanswered=job.went_unanswered,
+                        now=utcnow(),
                     ),
                     file=await chart_file(job.trend, f"{guild.name} · last {len(job.trend)} days"),
                 )

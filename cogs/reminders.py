@@ -1,4 +1,4 @@
-"""The reminder pass: alerts to the team, marks on answered alerts, members' daily DMs.
+"""The reminder pass: the team's board of what waits, members' daily DMs.
 
 Runs when the ``reminders`` timer fires (every ``[reminders] check_interval_seconds``).
 The decisions are ReminderService's (bot/reminders.py); this cog only talks to Discord
@@ -16,10 +16,10 @@ from discord.ext import commands
 
 from bot.app import AscoltoBot
 from bot.clock import utcnow
-from bot.reminders import REMINDER_TIMER, NudgePlan, Place
+from bot.reminders import REMINDER_TIMER, BoardWork, NudgePlan, Place
 from bot.render.nudges import nudge_embed
-from bot.render.reminders import alert_embed
-from bot.store.alerts import AlertClaim
+from bot.render.reminders import board_embed, board_signature, moved_embed
+from bot.store.alerts import BoardPost
 from bot.store.inbox import InboxItem, NudgeSettings, Suggestion
 from bot.store.timers import Timer
 from cogs._visibility import Sight, audience_quotable, member_sights, places
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 # Where alerts can be posted (``/config alerts set`` takes a text channel).
 AlertRoom = discord.TextChannel | discord.VoiceChannel | discord.Thread
+
+FAR_UP_MESSAGES = 5  # messages after the board before new items post a fresh one
 
 
 class Reminders(commands.Cog):
@@ -47,46 +49,96 @@ class Reminders(commands.Cog):
             # so nothing is decided against an empty cache.
             return
         # Each step stands alone: a failure is logged and the next pass tries again.
-        for step in (self._announce, self._mark_answered, self._send_nudges):
+        for step in (self._announce, self._send_nudges):
             try:
                 await step(now)
             except Exception:
                 log.exception("reminder pass: %s failed", step.__name__.strip("_"))
 
     async def _announce(self, now: datetime) -> None:
-        async for claim in self.bot.reminders.due_alerts(now):
-            await self._post_alert(claim)
-
-    async def _post_alert(self, claim: AlertClaim) -> None:
-        channel = self.bot.get_channel(claim.channel_id)
-        if not isinstance(channel, AlertRoom):
-            log.warning("alerts of guild %d: the alerts channel is gone", claim.guild_id)
-            return
-        # Text is quoted only where everyone who reads the alerts can read the question
-        # too; the other items say who, where and when.
-        quotable = await audience_quotable(self.bot, channel, claim.items)
-        embed = alert_embed(claim.guild_id, [(item, None) for item in claim.items], quotable)
-        try:
-            message = await channel.send(embed=embed)
-        except discord.HTTPException:
-            # Claimed first, so never posted twice; these items are not retried.
-            log.exception("alerts of guild %d could not be posted", claim.guild_id)
-            return
-        await self.bot.reminders.alert_posted(claim, message.id)
-        log.info("alerts of guild %d: %d items announced", claim.guild_id, len(claim.items))
-
-    async def _mark_answered(self, now: datetime) -> None:
-        for post in await self.bot.reminders.answered_alerts(now):
-            channel = self.bot.get_channel(post.channel_id)
-            if not isinstance(channel, AlertRoom):
-                continue
-            quotable = await audience_quotable(self.bot, channel, [item for item, _ in post.items])
+        for work in await self.bot.reminders.alert_boards(now):
             try:
-                await channel.get_partial_message(post.message_id).edit(
-                    embed=alert_embed(post.guild_id, post.items, quotable)
+                await self._keep_board(work, now)
+            except Exception:
+                log.exception("alerts of guild %d: the board could not be kept", work.guild_id)
+
+    async def _keep_board(self, work: BoardWork, now: datetime) -> None:
+        """Make the guild's one board show what waits: edit it when what it shows
+        changed, post a fresh one when needed, and retire every other message that
+        claims something waits (see ``_post_fresh_board``)."""
+        posted: tuple[int, int] | None = None
+        stale = list(work.stale)
+        if work.channel_id is not None:
+            channel = self.bot.get_channel(work.channel_id)
+            if not isinstance(channel, AlertRoom):
+                log.warning("alerts of guild %d: the alerts channel is gone", work.guild_id)
+                return
+            # Text is quoted only where everyone who reads the alerts can read the item
+            # too; the other items say who, where and when.
+            quotable = await audience_quotable(self.bot, channel, work.board.items)
+            embed = board_embed(
+                work.guild_id, work.board, quotable, expire_days=self.bot.reminders.expire_days
+            )
+            shown = board_signature(embed)
+            current = work.current
+            if current is None:
+                fresh = bool(work.board.total)  # a first board only when something waits
+            elif work.arrived and await _far_up(channel, current.message_id):
+                fresh = True
+                stale.append(current)
+            else:
+                fresh = False
+                if shown != current.shown:
+                    try:
+                        await channel.get_partial_message(current.message_id).edit(embed=embed)
+                        await self.bot.reminders.board_shown(current, shown)
+                    except discord.NotFound:
+                        # Deleted by someone: nothing left to retire, post a new one.
+                        await self.bot.reminders.boards_retired([current], now)
+                        fresh = True
+            if fresh:
+                try:
+                    message = await channel.send(embed=embed)
+                except discord.HTTPException:
+                    # The claims stay; the next pass tries again.
+                    log.exception(
+                        "alerts of guild %d: the board could not be posted", work.guild_id
+                    )
+                    return
+                await self.bot.reminders.board_posted(work, message.id, shown, now)
+                posted = (channel.id, message.id)
+                log.info(
+                    "alerts of guild %d: board posted (%d waiting)", work.guild_id, work.board.total
                 )
-            except discord.HTTPException:
-                log.warning("alert %d of guild %d could not be marked", post.post_id, post.guild_id)
+        await self._retire(work, stale, posted, now)
+
+    async def _retire(
+        self,
+        work: BoardWork,
+        stale: list[BoardPost],
+        posted: tuple[int, int] | None,
+        now: datetime,
+    ) -> None:
+        """Edit each older message to say where the board is (or that alerts are off),
+        then stop following it; one Discord could not edit is tried again next pass."""
+        done = []
+        for post in stale:
+            channel = self.bot.get_channel(post.channel_id)
+            if isinstance(channel, AlertRoom):
+                try:
+                    await channel.get_partial_message(post.message_id).edit(
+                        content=None, embed=moved_embed(work.guild_id, posted, work.channel_id)
+                    )
+                except discord.NotFound:
+                    pass  # gone: it claims nothing any more
+                except discord.HTTPException:
+                    log.warning(
+                        "alerts of guild %d: an old board could not be edited", work.guild_id
+                    )
+                    continue
+            done.append(post)
+        if done:
+            await self.bot.reminders.boards_retired(done, now)
 
     async def _send_nudges(self, now: datetime) -> None:
         for plan in await self.bot.reminders.prepare_nudges(now, self._readable):
@@ -135,6 +187,20 @@ class Reminders(commands.Cog):
             await self.bot.reminders.nudge_not_sent(plan)
             return
         await self.bot.reminders.nudge_sent(plan, now)
+
+
+async def _far_up(channel: AlertRoom, message_id: int) -> bool:
+    """Whether a board is far enough up its channel to post a fresh one: at least
+    FAR_UP_MESSAGES messages came after it, so it is likely off the first screen. A
+    count of messages, not an age: in a quiet channel an old board is still in view."""
+    try:
+        after = [
+            m
+            async for m in channel.history(limit=FAR_UP_MESSAGES, after=discord.Object(message_id))
+        ]
+    except discord.HTTPException:
+        return False
+    return len(after) >= FAR_UP_MESSAGES
 
 
 async def _member(guild: discord.Guild, user_id: int) -> discord.Member | None:

@@ -253,6 +253,7 @@ broadcaster_max_ratio = 0.35
 alert_after_minutes = 90
 newcomer_alert_after_minutes = 45
 nudge_hour = 18
+alert_expire_days = 14
 
 [reminders]
 check_interval_seconds = 120

@@ -45,6 +45,7 @@ def test_settings_build_with_no_file_and_no_environment() -> None:
     assert settings.privacy.store_content is True
     assert settings.privacy.content_retention_days == 90
     assert settings.defaults.timezone == "UTC"
+    assert settings.defaults.alert_expire_days == 7
     assert settings.logging.level == "INFO"
 
 
@@ -636,6 +637,16 @@ def test_every_number_has_a_finite_range() -> None:
             id="ratio-nan",
         ),
         pytest.param(
+            "[defaults]\nalert_expire_days = 0\n",
+            "defaults.alert_expire_days: Input should be greater than or equal to 1",
+            id="alerts-never-shown",
+        ),
+        pytest.param(
+            "[defaults]\nalert_expire_days = 31\n",
+            "defaults.alert_expire_days: Input should be less than or equal to 30",
+            id="alerts-kept-a-month-and-more",
+        ),
+        pytest.param(
             "[reminders]\ncheck_interval_seconds = -inf\n",
             "reminders.check_interval_seconds: Input should be a finite number",
             id="interval-minus-infinity",
@@ -681,11 +692,13 @@ def test_the_ranges_edges_are_accepted(tmp_path: Path) -> None:
         tmp_path / "edges.toml",
         "[database]\nflush_interval_seconds = 86400\nheartbeat_interval_seconds = 86400\n"
         "flush_max_events = 1000000\n[privacy]\ncontent_retention_days = 36500\n"
-        '[discord]\nguild_ids = [9223372036854775807]\n[defaults]\ntimezone = "Etc/GMT+12"\n',
+        '[discord]\nguild_ids = [9223372036854775807]\n[defaults]\ntimezone = "Etc/GMT+12"\n'
+        "alert_expire_days = 30\n",
     )
 
     settings = load_settings(config)
 
+    assert settings.defaults.alert_expire_days == 30
     assert settings.privacy.content_retention_days == 36500
     assert settings.discord.guild_ids == [2**63 - 1]
 

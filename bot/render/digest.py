@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import discord
 
 from bot.analysis.summary import DailySummary, TopConversation
+from bot.render.digest_waiting import add_waiting_fields
 from bot.render.text import plural
+from bot.store.alerts import AlertItem, WaitingNow
 
 JumpUrl = Callable[[int, int], str]
 """Builds a message link from (channel_id, message_id); the caller knows the guild."""
@@ -73,6 +75,9 @@ def digest_embed(
     unknown: AbstractSet[str] = frozenset(),
     why: str = "",
     opted_out: int = 0,
+    waiting: WaitingNow | None = None,
+    went_unanswered: Sequence[AlertItem] = (),
+    now: datetime | None = None,
 ) -> discord.Embed:
     """The daily digest: headline numbers with arrows against ``previous``, links, the chart.
 
@@ -95,6 +100,14 @@ def digest_embed(
     if week is not None:
         lines = [f"**{label}** {value}" for label, value in _headlines(*week, inline=True)]
         _add_list(embed, "This week vs last week", lines)
+    add_waiting_fields(
+        embed,
+        waiting,
+        went_unanswered,
+        now=now or discord.utils.utcnow(),
+        show_people=show_people,
+        jump_url=jump_url,
+    )
     # An unknown list is left out, as an empty one is: the footer says why.
     if summary.top_conversations and "top_conversations" not in unknown:
         _add_list(embed, "Top conversations", _conversations(summary.top_conversations, jump_url))

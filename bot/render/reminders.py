@@ -1,4 +1,4 @@
-"""What reminders look like: the team's alert, a member's inbox, /unanswered.
+"""What reminders look like: the team's board, a member's inbox, /unanswered.
 
 Members are named as mentions, which the bot sends without pinging anyone (its
 allowed mentions are none). Times are Discord timestamps, shown in each reader's
@@ -11,6 +11,8 @@ where and when, with a link that Discord opens only for those who may read it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
@@ -18,13 +20,15 @@ from datetime import datetime
 import discord
 
 from bot.render.text import plural
-from bot.store.alerts import AlertItem
+from bot.store.alerts import EXPIRED_LISTED_DAYS, AlertItem, Board
 from bot.store.inbox import InboxItem
 
-ALERT_LISTED = 10  # items listed in one alert message; the rest are counted
 EXCERPT_CHARS = 120
+UNANSWERED_PAGE = 10  # items on one page of /unanswered
 OPEN_COLOUR = discord.Colour.orange()
 DONE_COLOUR = discord.Colour.green()
+RETIRED_COLOUR = discord.Colour.light_grey()
+NOTHING_WAITING = "Nothing waiting · all answered, thank you"
 
 
 def jump_url(guild_id: int, where_id: int, message_id: int) -> str:
@@ -46,38 +50,100 @@ def _ago(moment: datetime) -> str:
     return discord.utils.format_dt(moment, "R")
 
 
-def _item_line(guild_id: int, item: AlertItem, answered_at: datetime | None, quote: bool) -> str:
-    what = "First message from newcomer" if item.kind == "newcomer" else "Question"
-    where = f"{what} by <@{item.author_id}> in <#{item.where_id}>, {_ago(item.asked_at)}"
-    link = f"[Jump]({jump_url(guild_id, item.where_id, item.message_id)})"
-    if answered_at is not None:
-        return f"✅ ~~{where}~~ answered {_ago(answered_at)} · {link}"
-    marker = "🌱" if item.kind == "newcomer" else "❓"
-    return f"{marker} {where} · {link}{excerpt(item.excerpt) if quote else ''}"
+def _names(user_ids: Sequence[int]) -> str:
+    mentions = [f"<@{user_id}>" for user_id in user_ids]
+    if len(mentions) <= 2:
+        return " and ".join(mentions)
+    return ", ".join(mentions[:-1]) + f" and {mentions[-1]}"
 
 
-def alert_embed(
+def item_line(guild_id: int, item: AlertItem, quote: bool) -> str:
+    """One waiting item: what, who, where, when, whom it was asked of, whether it was
+    seen (reactions), a link, and the start of the text when ``quote``."""
+    newcomer = item.kind == "newcomer"
+    marker = "🌱" if newcomer else "❓"
+    what = "Newcomer's first message" if newcomer else "Question"
+    line = f"{marker} {what} by <@{item.author_id}> in <#{item.where_id}>, {_ago(item.asked_at)}"
+    if item.addressed_to:
+        line += f", asked of {_names(item.addressed_to)}"
+    if item.reactions:
+        line += f" · {plural(item.reactions, 'reaction')}, no reply yet"
+    line += f" · [Jump]({jump_url(guild_id, item.where_id, item.message_id)})"
+    return line + (excerpt(item.excerpt) if quote else "")
+
+
+def waiting_title(questions: int, newcomers: int) -> str:
+    """The total that waits, by kind: "3 waiting: 2 questions, 1 newcomer"."""
+    total = questions + newcomers
+    if questions and newcomers:
+        return (
+            f"{total:,} waiting: {plural(questions, 'question')}, {plural(newcomers, 'newcomer')}"
+        )
+    if newcomers:
+        return f"{plural(newcomers, 'newcomer')} waiting"
+    return f"{plural(questions, 'question')} waiting"
+
+
+def board_embed(
     guild_id: int,
-    items: Sequence[tuple[AlertItem, datetime | None]],
+    board: Board,
     quotable: AbstractSet[int] = frozenset(),
+    *,
+    expire_days: int = 7,
 ) -> discord.Embed:
-    """The team's alert: up to ten items waiting for an answer, marked once answered;
-    the start of the text only for the ``quotable`` ones."""
-    listed = items[:ALERT_LISTED]
-    lines = [
-        _item_line(guild_id, item, answered, item.message_id in quotable)
-        for item, answered in listed
-    ]
-    more = len(items) - len(listed)
+    """The guild's one board: what waits now, oldest first, up to ten, then a count;
+    the start of the text only for the ``quotable`` ones. Nothing waiting says so."""
+    if not board.total:
+        return discord.Embed(
+            title=NOTHING_WAITING,
+            description="Every question and newcomer's first message announced here got "
+            "a response. New ones appear on this board.",
+            colour=DONE_COLOUR,
+        )
+    lines = [item_line(guild_id, item, item.message_id in quotable) for item in board.items]
+    more = board.total - len(board.items)
     if more:
-        lines.append(f"…and {more} more. `/unanswered` lists every open question.")
-    still_open = sum(1 for _, answered in items if answered is None)
-    title = f"{still_open} waiting for an answer" if still_open else "All answered, thank you"
+        lines.append(f"…and {more:,} more: `/unanswered` lists them all.")
     return discord.Embed(
-        title=title,
+        title=waiting_title(board.questions, board.newcomers),
         description="\n".join(lines),
-        colour=OPEN_COLOUR if still_open else DONE_COLOUR,
+        colour=OPEN_COLOUR,
+    ).set_footer(
+        text=f"An item leaves when it gets a response, or after {plural(expire_days, 'day')} "
+        "without one (/unanswered expired:true lists those)."
     )
+
+
+def moved_embed(
+    guild_id: int, board: tuple[int, int] | None, channel_id: int | None
+) -> discord.Embed:
+    """What an old board (or an alert of an older version) says once it no longer
+    lists anything: where the board is now (``board``: its channel and message), or
+    that alerts are off (``channel_id`` None). It never claims that something waits."""
+    if channel_id is None:
+        return discord.Embed(
+            title="Alerts are off",
+            description="This board is no longer kept up to date. "
+            "`/unanswered` lists what waits; `/config alerts set` turns alerts on again.",
+            colour=RETIRED_COLOUR,
+        )
+    if board is not None:
+        where, message_id = board
+        link = jump_url(guild_id, where, message_id)
+        text = f"The board of what waits for a response is now [here]({link})."
+    else:
+        text = (
+            f"Nothing listed here waits any more. The board of what waits is kept in "
+            f"<#{channel_id}>; `/unanswered` lists it all."
+        )
+    return discord.Embed(title="Moved", description=text, colour=RETIRED_COLOUR)
+
+
+def board_signature(embed: discord.Embed) -> str:
+    """A short fingerprint of what an embed shows: the board is edited only when it
+    changes."""
+    shown = json.dumps(embed.to_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
 def inbox_embed(
@@ -119,23 +185,42 @@ def unanswered_embed(
     items: Sequence[AlertItem],
     page: int,
     pages: int,
-    total: int,
     quotable: AbstractSet[int] = frozenset(),
+    *,
+    expired: bool = False,
+    expire_days: int = 7,
 ) -> discord.Embed:
-    """One page of /unanswered: open questions, oldest first; the start of the text only
-    for the ``quotable`` ones."""
+    """One page of /unanswered: the waiting items (or, ``expired``, those that went
+    unanswered), oldest first, titled with the totals; the start of the text only for
+    the ``quotable`` ones. ``items`` is every item; the page shows ten of them."""
     if not items:
+        if expired:
+            return discord.Embed(
+                title="Nothing went unanswered",
+                description=f"No question or newcomer's first message of the last "
+                f"{EXPIRED_LISTED_DAYS} days that matches waited {plural(expire_days, 'day')} "
+                "without a response.",
+                colour=DONE_COLOUR,
+            )
         return discord.Embed(
-            title="No open question",
-            description="Every question of the last 7 days that matches got a response.",
+            title=NOTHING_WAITING,
+            description=f"Every question and newcomer's first message of the last "
+            f"{plural(expire_days, 'day')} that matches got a response.",
             colour=DONE_COLOUR,
         )
-    lines = [_item_line(guild_id, item, None, item.message_id in quotable) for item in items]
-    embed = discord.Embed(
-        title=plural(total, "open question"),
-        description="\n".join(lines),
-        colour=OPEN_COLOUR,
-    )
+    newcomers = sum(1 for item in items if item.kind == "newcomer")
+    shown = items[page * UNANSWERED_PAGE : (page + 1) * UNANSWERED_PAGE]
+    lines = [item_line(guild_id, item, item.message_id in quotable) for item in shown]
+    if expired:
+        title = f"{plural(len(items), 'item')} went unanswered"
+        lines.insert(
+            0,
+            f"No response within {plural(expire_days, 'day')}, asked in the last "
+            f"{EXPIRED_LISTED_DAYS} days; they are off the board.",
+        )
+    else:
+        title = waiting_title(len(items) - newcomers, newcomers)
+    embed = discord.Embed(title=title, description="\n".join(lines), colour=OPEN_COLOUR)
     if pages > 1:
         embed.set_footer(text=f"Page {page + 1} of {pages}")
     return embed

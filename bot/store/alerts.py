@@ -1,11 +1,24 @@
-"""Alerts to the community team: unanswered questions and newcomers met with silence.
+"""Alerts to the community team: what waits for a response, and the board that lists it.
 
-An item is a question (docs/metrics.md) or a newcomer's first message. It falls due
-``after_minutes`` (``newcomer_after_minutes``) after it was posted; each reminder pass
-decides the items that fell due since the last one (``alert_settings.checked_until``):
-those with a response by then are never announced, the others are claimed as
-``reminders`` rows of one ``alert_posts`` message before it is sent. Items older than
-seven days are never announced.
+An item (one definition, used by the board, ``/unanswered`` and the digest) is:
+
+- a question (docs/metrics.md) with no response yet, or
+- a newcomer's first message (bot/store/newcomers.py) that *starts something* (not a
+  reply, not a message in a thread it did not start, not a message that mentions a
+  member) with no response and no reply to its author yet. A newcomer's first
+  message that responds is taking part: never a newcomer item (it may still be a
+  question). A message that is both is one item, the newcomer's.
+
+A question that replies to or mentions members is *addressed* to them (its reply and
+mention interactions, which never hold bots, roles or @everyone): theirs to answer, so
+it falls due only after ``max(after_minutes, 24 h)``. Items older than
+``alert_expire_days`` with no response have *expired*.
+
+Each reminder pass decides the items that fell due since the last one
+(``alert_settings.checked_until``): those with a response by then are never announced,
+the others are claimed as ``reminders`` rows (user_id NULL) before the board shows
+them. The board lists the announced items still open; ``alert_posts`` keeps its
+messages (migration 0008).
 """
 
 from __future__ import annotations
@@ -16,30 +29,54 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
-from bot.store.newcomers import first_message, joined_recently
+from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
 
-FOLLOW_DAYS = 7  # items are announced, and their answers looked for, this long
+ADDRESSED_AFTER = timedelta(hours=24)  # an addressed question is theirs this long
+EXPIRED_LISTED_DAYS = 90  # /unanswered expired:true looks back this far
 
-_ITEM_COLUMNS = """q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at,
-    substr(q.content, 1, 200) AS excerpt"""
+# The members a message is addressed to: whom its replies and mentions reach.
+_ADDRESSED_TO = """(SELECT group_concat(i.target_id) FROM interactions i
+        WHERE i.message_id = q.message_id AND i.kind IN ('reply', 'mention'))"""
+_ADDRESSED = """EXISTS (SELECT 1 FROM interactions i
+        WHERE i.message_id = q.message_id AND i.kind IN ('reply', 'mention'))"""
+
+# Distinct members other than the author who reacted.
+_REACTIONS = """(SELECT count(DISTINCT r.user_id) FROM reactions r
+        WHERE r.message_id = q.message_id AND r.user_id != q.author_id)"""
+
+# A message that starts something: not a reply, not in a thread it did not start, and
+# mentioning no member.
+_STARTS_SOMETHING = """(q.reply_to_message_id IS NULL
+        AND (q.thread_id IS NULL OR q.thread_id = q.message_id)
+        AND NOT EXISTS (SELECT 1 FROM interactions i
+                        WHERE i.message_id = q.message_id AND i.kind = 'mention'))"""
+
+_ITEM_COLUMNS = f"""q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at,
+    substr(q.content, 1, 200) AS excerpt, {_ADDRESSED_TO} AS addressed, {_REACTIONS} AS reactions"""
 
 _NOT_ALERTED = """NOT EXISTS (SELECT 1 FROM reminders a
                  WHERE a.message_id = q.message_id AND a.user_id IS NULL)"""
 
+# Questions that fell due since the last pass: after ``after_minutes``, or, addressed,
+# after ``max(after_minutes, 24 h)``. The outer range is the union of both.
 _DUE_QUESTIONS = f"""
 SELECT 'question', {_ITEM_COLUMNS} FROM messages q
 WHERE q.guild_id = :guild_id AND q.is_question = 1
-  AND q.created_at > :questions_since AND q.created_at <= :questions_due
+  AND q.created_at > min(:questions_since, :addressed_since)
+  AND q.created_at <= max(:questions_due, :addressed_due)
   AND q.kind = 'message' AND q.deleted = 0
+  AND CASE WHEN {_ADDRESSED}
+      THEN q.created_at > :addressed_since AND q.created_at <= :addressed_due
+      ELSE q.created_at > :questions_since AND q.created_at <= :questions_due END
   AND {_NOT_ALERTED}
   AND {FIRST_RESPONSE} IS NULL
 """  # noqa: S608 (composed from constants only)
 
-# A newcomer's first message (bot/store/newcomers.py), among the messages that fell
+# A newcomer's first message that starts something, among the messages that fell
 # due. Answered also by any reply or thread reply that reached them.
 _DUE_NEWCOMERS = f"""
 SELECT 'newcomer', {_ITEM_COLUMNS} FROM messages q
@@ -49,25 +86,61 @@ WHERE q.guild_id = :guild_id
   AND q.kind = 'message' AND q.deleted = 0
   AND {joined_recently("mb.joined_at", "q.created_at")}
   AND q.message_id = {first_message("q.guild_id", "q.author_id")}
+  AND {_STARTS_SOMETHING}
   AND {_NOT_ALERTED}
   AND {FIRST_RESPONSE} IS NULL AND {FIRST_REPLY_TO_AUTHOR} IS NULL
 """  # noqa: S608 (composed from constants only)
 
-# The open questions of the last 7 days, for /unanswered: no response yet.
-_UNANSWERED = f"""
-SELECT 'question', {_ITEM_COLUMNS} FROM messages q
-WHERE q.guild_id = :guild_id AND q.is_question = 1
-  AND q.created_at >= :since AND q.created_at <= :older_than
-  AND q.kind = 'message' AND q.deleted = 0
-  AND (:channel_id IS NULL OR q.channel_id = :channel_id OR q.thread_id = :channel_id)
-  AND {FIRST_RESPONSE} IS NULL
+
+def _waiting(deadline: str) -> str:
+    """Every item asked in ``[:since, :until]`` (optionally in ``:channel_id``) with no
+    response by ``deadline`` (an SQL expression), oldest first. Newcomers are found
+    from the members who may still be newcomers, as the summaries count them."""
+    return f"""
+WITH newcomer_firsts AS (
+    SELECT q.message_id FROM (
+        SELECT mb.joined_at, {first_message(":guild_id", "mb.user_id")} AS message_id
+        FROM members mb
+        WHERE mb.guild_id = :guild_id
+          AND (mb.joined_at IS NULL OR mb.joined_at >= :newcomers_joined_since)
+    ) AS f
+    JOIN messages q ON q.message_id = f.message_id
+    WHERE q.created_at >= :since AND q.created_at <= :until
+      AND {joined_recently("f.joined_at", "q.created_at")}
+      AND {_STARTS_SOMETHING}
+),
+asked AS (
+    SELECT 'newcomer' AS item, q.message_id, q.guild_id, q.author_id, q.channel_id,
+           q.thread_id, q.created_at, q.content,
+           strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, :expire_days) AS expires_at
+    FROM messages q WHERE q.message_id IN (SELECT message_id FROM newcomer_firsts)
+    UNION ALL
+    SELECT 'question', q.message_id, q.guild_id, q.author_id, q.channel_id,
+           q.thread_id, q.created_at, q.content,
+           strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, :expire_days)
+    FROM messages q
+    WHERE q.guild_id = :guild_id AND q.is_question = 1
+      AND q.created_at >= :since AND q.created_at <= :until
+      AND q.kind = 'message' AND q.deleted = 0
+      AND q.message_id NOT IN (SELECT message_id FROM newcomer_firsts)
+)
+SELECT q.item, {_ITEM_COLUMNS} FROM asked q
+WHERE (:channel_id IS NULL OR q.channel_id = :channel_id OR q.thread_id = :channel_id)
+  AND {FIRST_RESPONSE.replace(":deadline", deadline)} IS NULL
+  AND (q.item = 'question' OR {FIRST_REPLY_TO_AUTHOR.replace(":deadline", deadline)} IS NULL)
 ORDER BY q.created_at, q.message_id
 """  # noqa: S608 (composed from constants only)
 
+
+# What waits now (no response by now), for /unanswered and the digest.
+_WAITING = _waiting(":deadline")
+# What expired in a window: no response by the moment each item expired.
+_EXPIRED = _waiting("q.expires_at")
+
 # Announced items still open: when did they get a response, if they did now.
 _ANSWERED_ALERTS = f"""
-SELECT reminder_id, post_id, answered_at FROM (
-    SELECT a.reminder_id, a.post_id,
+SELECT reminder_id, guild_id, answered_at FROM (
+    SELECT a.reminder_id, a.guild_id,
            CASE a.kind WHEN 'newcomer'
                THEN coalesce(min({FIRST_RESPONSE}, {FIRST_REPLY_TO_AUTHOR}),
                              {FIRST_RESPONSE}, {FIRST_REPLY_TO_AUTHOR})
@@ -78,16 +151,32 @@ SELECT reminder_id, post_id, answered_at FROM (
 WHERE answered_at IS NOT NULL
 """  # noqa: S608 (composed from constants only)
 
+# The announced items of a guild still open: not answered, not expired, not deleted.
+_OPEN_ANNOUNCED = """
+FROM reminders a JOIN messages q ON q.message_id = a.message_id
+WHERE a.answered_at IS NULL AND a.sent_at >= :since AND a.user_id IS NULL
+  AND a.guild_id = :guild_id AND q.created_at > :since AND q.deleted = 0"""
+
+# The oldest open items, with whom they were asked of and their reactions (computed
+# for the listed ones only), and how many are open of each kind: one pass over the
+# open items' ids and times, then the listed ones read in full.
+_BOARD_ITEMS = f"""
+SELECT o.kind, {_ITEM_COLUMNS}, o.questions, o.newcomers FROM (
+    SELECT a.kind, a.message_id, q.created_at,
+           sum(a.kind = 'question') OVER () AS questions,
+           sum(a.kind = 'newcomer') OVER () AS newcomers
+    {_OPEN_ANNOUNCED}
+    ORDER BY q.created_at, q.message_id LIMIT :listed
+) o JOIN messages q ON q.message_id = o.message_id
+ORDER BY q.created_at, q.message_id
+"""  # noqa: S608 (composed from constants only)
 
 _SETTINGS = """SELECT guild_id, channel_id, after_minutes, newcomer_after_minutes, enabled,
     checked_until FROM alert_settings"""
 
-# The items of one alert message, as they were asked, with when each was answered.
-_POST_ITEMS = f"""
-SELECT a.kind, {_ITEM_COLUMNS}, a.answered_at
-FROM reminders a JOIN messages q ON q.message_id = a.message_id
-WHERE a.post_id = ? ORDER BY q.created_at, q.message_id
-"""  # noqa: S608 (composed from constants only)
+# The messages that may still claim something waits: live rows with a message.
+_LIVE_POSTS = """SELECT post_id, guild_id, channel_id, message_id, board, shown
+    FROM alert_posts WHERE retired_at IS NULL AND message_id IS NOT NULL"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +193,7 @@ class AlertSettings:
 
 @dataclass(frozen=True, slots=True)
 class AlertItem:
-    """A question or a newcomer's first message, with no response."""
+    """A question or a newcomer's first message that waits (or waited) for a response."""
 
     kind: str  # 'question' or 'newcomer'
     message_id: int
@@ -113,6 +202,8 @@ class AlertItem:
     thread_id: int | None
     asked_at: datetime
     excerpt: str | None  # the start of the text, when text is stored
+    addressed_to: tuple[int, ...] = ()  # the members it replies to or mentions
+    reactions: int = 0  # distinct members other than the author who reacted
 
     @property
     def where_id(self) -> int:
@@ -122,27 +213,56 @@ class AlertItem:
 
 @dataclass(frozen=True, slots=True)
 class AlertClaim:
-    """Items claimed for one alert message, in the order they were asked."""
+    """Items that fell due in one pass and were claimed, in the order they were asked."""
 
-    post_id: int
     guild_id: int
     channel_id: int
     items: tuple[AlertItem, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class PostedAlert:
-    """An alert message and its items, each with when it was answered (if it was)."""
+class Board:
+    """What a guild's board shows: the announced items still open, the oldest listed."""
+
+    questions: int
+    newcomers: int
+    items: tuple[AlertItem, ...]  # the oldest ones, up to the number asked for
+
+    @property
+    def total(self) -> int:
+        """Every open item, listed or not."""
+        return self.questions + self.newcomers
+
+
+@dataclass(frozen=True, slots=True)
+class BoardPost:
+    """A message in an alerts channel that may claim something waits: the board, or an
+    alert of a version before the board."""
 
     post_id: int
     guild_id: int
     channel_id: int
     message_id: int
-    items: tuple[tuple[AlertItem, datetime | None], ...]
+    board: bool
+    shown: str | None  # signature of what the board shows
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingNow:
+    """How many items wait in a guild, and since when the oldest."""
+
+    questions: int
+    newcomers: int
+    oldest_at: datetime | None
+
+    @property
+    def total(self) -> int:
+        """Questions and newcomers together."""
+        return self.questions + self.newcomers
 
 
 class AlertQueries:
-    """Alert settings, the due items of each pass, and what became of them."""
+    """Alert settings, the due items of each pass, the board, and what waits."""
 
     def __init__(self, reading: Access, writing: Access) -> None:
         self._reading = reading
@@ -198,19 +318,30 @@ class AlertQueries:
             )
             return cursor.rowcount > 0
 
-    async def claim_due(self, settings: AlertSettings, now: datetime) -> AlertClaim | None:
+    async def claim_due(
+        self, settings: AlertSettings, now: datetime, expire_days: int
+    ) -> AlertClaim | None:
         """Decide the items that fell due since the last pass, claim the unanswered ones
-        for one alert message, and move the guild's mark to ``now``: all in one
-        transaction, so an item is announced at most once and none is skipped."""
-        week_ago = now - timedelta(days=FOLLOW_DAYS)
+        for the board, and move the guild's mark to ``now``: all in one transaction, so
+        an item is announced at most once and none is skipped. Items that would have
+        expired by now are never announced."""
+        expired_before = now - timedelta(days=expire_days)
         after = timedelta(minutes=settings.after_minutes)
+        addressed_after = max(after, ADDRESSED_AFTER)
         newcomer_after = timedelta(minutes=settings.newcomer_after_minutes)
+        checked = settings.checked_until
+
+        def since(wait: timedelta) -> str:
+            return to_db_time(max(checked - wait, expired_before))
+
         params = {
             "guild_id": settings.guild_id,
             "deadline": to_db_time(now),
-            "questions_since": to_db_time(max(settings.checked_until - after, week_ago)),
+            "questions_since": since(after),
             "questions_due": to_db_time(now - after),
-            "newcomers_since": to_db_time(max(settings.checked_until - newcomer_after, week_ago)),
+            "addressed_since": since(addressed_after),
+            "addressed_due": to_db_time(now - addressed_after),
+            "newcomers_since": since(newcomer_after),
             "newcomers_due": to_db_time(now - newcomer_after),
         }
         async with self._writing() as db:
@@ -227,42 +358,28 @@ class AlertQueries:
             if not found:
                 return None
             items = tuple(sorted(found.values(), key=lambda i: (i.asked_at, i.message_id)))
-            cursor = await db.execute(
-                """INSERT INTO alert_posts (guild_id, channel_id, claimed_at)
-                   VALUES (?, ?, ?)""",
-                (settings.guild_id, settings.channel_id, params["deadline"]),
-            )
-            post_id = cursor.lastrowid
-            assert post_id is not None  # an INSERT always sets it
             await db.executemany(
-                """INSERT INTO reminders (guild_id, kind, message_id, author_id, post_id, sent_at)
-                   VALUES (?, ?, ?, ?, ?, ?)""",
+                """INSERT INTO reminders (guild_id, kind, message_id, author_id, sent_at)
+                   VALUES (?, ?, ?, ?, ?)""",
                 [
                     (
                         settings.guild_id,
                         item.kind,
                         item.message_id,
                         item.author_id,
-                        post_id,
                         params["deadline"],
                     )
                     for item in items
                 ],
             )
-        return AlertClaim(post_id, settings.guild_id, settings.channel_id, items)
+        return AlertClaim(settings.guild_id, settings.channel_id, items)
 
-    async def posted(self, post_id: int, message_id: int) -> None:
-        """Remember the alert message, so that it can be marked when items are answered."""
-        async with self._writing() as db:
-            await db.execute(
-                "UPDATE alert_posts SET message_id = ? WHERE post_id = ?", (message_id, post_id)
-            )
-
-    async def record_answers(self, now: datetime) -> list[int]:
-        """Note when announced items got answered; returns the alert posts to mark."""
+    async def record_answers(self, now: datetime, expire_days: int) -> list[int]:
+        """Note when announced items got answered; returns the guilds whose boards lose
+        an item."""
         params = {
             "deadline": to_db_time(now),
-            "since": to_db_time(now - timedelta(days=FOLLOW_DAYS)),
+            "since": to_db_time(now - timedelta(days=expire_days)),
         }
         async with self._writing() as db:
             rows = await fetch_all(db, _ANSWERED_ALERTS, params)
@@ -270,35 +387,89 @@ class AlertQueries:
                 "UPDATE reminders SET answered_at = ? WHERE reminder_id = ?",
                 [(answered_at, reminder_id) for reminder_id, _, answered_at in rows],
             )
-        return sorted({post_id for _, post_id, _ in rows if post_id is not None})
+        return sorted({int(guild_id) for _, guild_id, _ in rows})
 
-    async def post(self, post_id: int) -> PostedAlert | None:
-        """A posted alert message and the state of its items, for marking it."""
+    async def board(self, guild_id: int, now: datetime, expire_days: int, listed: int) -> Board:
+        """The guild's announced items still open (not answered, not expired, message
+        not deleted), the oldest ``listed`` of them in full."""
+        params = {
+            "guild_id": guild_id,
+            "since": to_db_time(now - timedelta(days=expire_days)),
+            "listed": listed,
+        }
         async with self._reading() as db:
-            head = await fetch_one(
-                db,
-                "SELECT guild_id, channel_id, message_id FROM alert_posts WHERE post_id = ?",
-                (post_id,),
-            )
-            if head is None or head[2] is None:
-                return None
-            rows = await fetch_all(db, _POST_ITEMS, (post_id,))
-        items = tuple(
-            (_item(row[:-1]), None if row[-1] is None else from_db_time(row[-1])) for row in rows
+            rows = await fetch_all(db, _BOARD_ITEMS, params)
+        if not rows:
+            return Board(0, 0, ())
+        return Board(
+            questions=int(rows[0][-2]),
+            newcomers=int(rows[0][-1]),
+            items=tuple(_item(row[:-2]) for row in rows),
         )
-        return PostedAlert(post_id, int(head[0]), int(head[1]), int(head[2]), items)
 
-    async def watching(self, now: datetime) -> bool:
-        """Whether the reminder pass has anything to do: alerts or nudges on, or
-        reminders of the last 7 days whose answer is still awaited."""
+    async def live_posts(self, guild_id: int | None = None) -> list[BoardPost]:
+        """The messages that may still claim something waits (of one guild, or of all),
+        oldest first."""
+        async with self._reading() as db:
+            if guild_id is None:
+                rows = await fetch_all(db, f"{_LIVE_POSTS} ORDER BY post_id")
+            else:
+                rows = await fetch_all(
+                    db, f"{_LIVE_POSTS} AND guild_id = ? ORDER BY post_id", (guild_id,)
+                )
+        return [
+            BoardPost(
+                post_id=int(post_id),
+                guild_id=int(guild),
+                channel_id=int(channel_id),
+                message_id=int(message_id),
+                board=bool(board),
+                shown=shown,
+            )
+            for post_id, guild, channel_id, message_id, board, shown in rows
+        ]
+
+    async def board_posted(
+        self, guild_id: int, channel_id: int, message_id: int, shown: str, now: datetime
+    ) -> int:
+        """Remember a new board message; returns its post id."""
+        async with self._writing() as db:
+            cursor = await db.execute(
+                """INSERT INTO alert_posts
+                       (guild_id, channel_id, message_id, claimed_at, board, shown)
+                   VALUES (?, ?, ?, ?, 1, ?)""",
+                (guild_id, channel_id, message_id, to_db_time(now), shown),
+            )
+            post_id = cursor.lastrowid
+        assert post_id is not None  # an INSERT always sets it
+        return post_id
+
+    async def board_shown(self, post_id: int, shown: str) -> None:
+        """The board message was edited to show ``shown``."""
+        async with self._writing() as db:
+            await db.execute("UPDATE alert_posts SET shown = ? WHERE post_id = ?", (shown, post_id))
+
+    async def retire(self, post_ids: list[int], now: datetime) -> None:
+        """These messages no longer claim anything waits (edited, or gone)."""
+        async with self._writing() as db:
+            await db.executemany(
+                "UPDATE alert_posts SET retired_at = ? WHERE post_id = ? AND retired_at IS NULL",
+                [(to_db_time(now), post_id) for post_id in post_ids],
+            )
+
+    async def watching(self, now: datetime, expire_days: int) -> bool:
+        """Whether the reminder pass has anything to do: alerts or nudges on, reminders
+        whose answer is still awaited, or a board message still live."""
         async with self._reading() as db:
             row = await fetch_one(
                 db,
                 """SELECT EXISTS (SELECT 1 FROM alert_settings WHERE enabled = 1)
                        OR EXISTS (SELECT 1 FROM nudges WHERE enabled = 1)
                        OR EXISTS (SELECT 1 FROM reminders
-                                  WHERE answered_at IS NULL AND sent_at >= ?)""",
-                (to_db_time(now - timedelta(days=FOLLOW_DAYS)),),
+                                  WHERE answered_at IS NULL AND sent_at >= ?)
+                       OR EXISTS (SELECT 1 FROM alert_posts
+                                  WHERE retired_at IS NULL AND message_id IS NOT NULL)""",
+                (to_db_time(now - timedelta(days=expire_days)),),
             )
         return bool(row and row[0])
 
@@ -306,20 +477,66 @@ class AlertQueries:
         self,
         guild_id: int,
         now: datetime,
+        expire_days: int,
         *,
         channel_id: int | None = None,
         older_than: timedelta = timedelta(0),
+        expired: bool = False,
     ) -> list[AlertItem]:
-        """Questions of the last 7 days with no response yet, oldest first."""
+        """The items that wait now (asked within ``expire_days``), oldest first; with
+        ``expired``, those that expired in the last 90 days and still have no response."""
+        expire = timedelta(days=expire_days)
+        if expired:
+            since = now - timedelta(days=EXPIRED_LISTED_DAYS)
+            until = min(now - expire, now - older_than)
+        else:
+            since, until = now - expire, now - older_than
+        return await self._items(
+            _WAITING, guild_id, since, until, now, expire_days, channel_id=channel_id
+        )
+
+    async def waiting_now(self, guild_id: int, now: datetime, expire_days: int) -> WaitingNow:
+        """How many items wait now, by kind, and when the oldest was asked."""
+        items = await self.unanswered(guild_id, now, expire_days)
+        newcomers = sum(1 for item in items if item.kind == "newcomer")
+        return WaitingNow(
+            questions=len(items) - newcomers,
+            newcomers=newcomers,
+            oldest_at=items[0].asked_at if items else None,
+        )
+
+    async def went_unanswered(
+        self, guild_id: int, start: datetime, end: datetime, expire_days: int
+    ) -> list[AlertItem]:
+        """The items whose expiry (``asked_at + expire_days``) fell in ``[start, end)``
+        with no response by then, oldest first: each is in exactly one window."""
+        expire = timedelta(days=expire_days)
+        # Stored times have milliseconds: the last one asked before ``end - expire``.
+        until = end - expire - timedelta(milliseconds=1)
+        return await self._items(_EXPIRED, guild_id, start - expire, until, end, expire_days)
+
+    async def _items(
+        self,
+        sql: str,
+        guild_id: int,
+        since: datetime,
+        until: datetime,
+        deadline: datetime,
+        expire_days: int,
+        *,
+        channel_id: int | None = None,
+    ) -> list[AlertItem]:
         params = {
             "guild_id": guild_id,
-            "deadline": to_db_time(now),
-            "since": to_db_time(now - timedelta(days=FOLLOW_DAYS)),
-            "older_than": to_db_time(now - older_than),
+            "since": to_db_time(since),
+            "until": to_db_time(until),
+            "deadline": to_db_time(deadline),
+            "expire_days": f"+{expire_days} days",
+            "newcomers_joined_since": to_db_time(since - timedelta(days=NEWCOMER_DAYS)),
             "channel_id": channel_id,
         }
         async with self._reading() as db:
-            return [_item(row) for row in await fetch_all(db, _UNANSWERED, params)]
+            return [_item(row) for row in await fetch_all(db, sql, params)]
 
 
 def _settings(row: Any) -> AlertSettings:
@@ -335,7 +552,7 @@ def _settings(row: Any) -> AlertSettings:
 
 
 def _item(row: Any) -> AlertItem:
-    kind, message_id, author_id, channel_id, thread_id, created_at, excerpt = row
+    kind, message_id, author_id, channel_id, thread_id, created_at, excerpt, to, reactions = row
     return AlertItem(
         kind=str(kind),
         message_id=int(message_id),
@@ -344,4 +561,6 @@ def _item(row: Any) -> AlertItem:
         thread_id=None if thread_id is None else int(thread_id),
         asked_at=from_db_time(created_at),
         excerpt=excerpt,
+        addressed_to=tuple(sorted({int(t) for t in str(to).split(",")})) if to else (),
+        reactions=int(reactions or 0),
     )

@@ -1,4 +1,4 @@
-"""Alerts to the team about unanswered questions and silent newcomers, under SimCord."""
+"""The team's board of unanswered questions and silent newcomers, under SimCord."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def alerts_in(channel, bot):
 
 
 @pytest.mark.simcord(settle_timeout=60)
-async def test_unanswered_questions_are_announced_once_together_and_marked_when_answered(
+async def test_unanswered_questions_are_listed_on_one_board_that_loses_them_when_answered(
     simcord_env, simcord_bot, world, db_path
 ):
     await world.maria.slash(
@@ -48,7 +48,7 @@ async def test_unanswered_questions_are_announced_once_together_and_marked_when_
 
     [alert] = alerts_in(world.channel("team"), simcord_bot)
     text = alert.embeds[0].description
-    assert alert.embeds[0].title == "2 waiting for an answer"
+    assert alert.embeds[0].title == "2 questions waiting"
     assert f"<@{world.alice.user.id}>" in text and f"<@{world.bob.user.id}>" in text
     assert f"/{first.id})" in text and f"/{second.id})" in text
     assert "reading group" in text  # the start of the question, as text is stored
@@ -58,8 +58,9 @@ async def test_unanswered_questions_are_announced_once_together_and_marked_when_
     await simcord_env.advance_time(6 * MINUTE)
 
     [alert] = alerts_in(world.channel("team"), simcord_bot)  # edited, not posted again
-    assert alert.embeds[0].title == "1 waiting for an answer"
-    assert "✅" in alert.embeds[0].description
+    assert alert.embeds[0].title == "1 question waiting"
+    assert f"/{first.id})" not in alert.embeds[0].description  # answered: off the board
+    assert f"/{second.id})" in alert.embeds[0].description
     rows = query(
         db_path, "SELECT message_id, answered_at IS NOT NULL FROM reminders ORDER BY message_id"
     )
@@ -82,12 +83,12 @@ async def test_a_newcomers_first_message_met_with_silence_is_announced(
 
     [alert] = alerts_in(world.channel("team"), simcord_bot)
     text = alert.embeds[0].description
-    assert "First message from newcomer" in text and f"/{hello.id})" in text
+    assert "Newcomer's first message" in text and f"/{hello.id})" in text
     assert "🌱" in text
 
 
 @pytest.mark.simcord(settle_timeout=60)
-async def test_a_restart_repeats_no_alert_and_announces_what_fell_due_meanwhile(
+async def test_a_restart_keeps_the_board_and_adds_what_fell_due_meanwhile(
     simcord_env, simcord_bot, world, settings
 ):
     await world.maria.slash(
@@ -103,13 +104,12 @@ async def test_a_restart_repeats_no_alert_and_announces_what_fell_due_meanwhile(
     new_bot = create_bot(settings)
     try:
         await simcord_env.restart_bot(new_bot)
-        await simcord_env.advance_time(MINUTE)
-        texts = sorted(
-            alert.embeds[0].description for alert in alerts_in(world.channel("team"), new_bot)
-        )
-        assert len(texts) == 2
-        assert [f"/{later.id})" in text for text in texts] == [False, True]
-        assert ["slides" in text for text in texts] == [True, False]
+        await simcord_env.advance_time(6 * MINUTE)
+        [board] = alerts_in(world.channel("team"), new_bot)  # the same message, edited
+        text = board.embeds[0].description
+        assert board.embeds[0].title == "2 waiting: 1 question, 1 newcomer"  # bob is new
+        assert f"/{later.id})" in text and "slides" in text
+        assert query(settings.database.path, "SELECT count(*) FROM alert_posts") == [(1,)]
     finally:
         await new_bot.close()
 
@@ -192,7 +192,7 @@ async def test_alerts_and_quiet_hours_answer_before_touching_the_store(
     )
     assert quiet.response.content.startswith("Quiet hours: no DM from 22:00 to 07:00 (UTC).")
     assert no_quiet.response.content.startswith("No quiet hours")
-    assert off.response.content == "Alerts are off."
+    assert off.response.content.startswith("Alerts are off: at its next check the board says so")
     assert all(r.ephemeral for r in (on, quiet, no_quiet, off))
     assert query(db_path, "SELECT enabled FROM alert_settings") == [(0,)]
 
@@ -204,7 +204,7 @@ async def test_members_cannot_see_the_managers_reminder_commands(simcord_bot, wo
 
 
 @pytest.mark.simcord(settle_timeout=60)
-async def test_an_alert_discord_refused_is_logged_and_never_posted_twice(
+async def test_a_board_discord_refused_is_logged_and_posted_once_at_the_next_check(
     simcord_env, simcord_bot, world, db_path, caplog
 ):
     await world.maria.slash(
@@ -217,7 +217,9 @@ async def test_an_alert_discord_refused_is_logged_and_never_posted_twice(
 
     await simcord_env.advance_time(2 * HOUR)
 
-    assert alerts_in(world.channel("team"), simcord_bot) == []
+    [board] = alerts_in(world.channel("team"), simcord_bot)  # the next pass posted it, once
+    assert board.embeds[0].title == "1 question waiting"
     assert "could not be posted" in caplog.text
     assert "Is the meetup" not in caplog.text  # no message text in the log
-    assert query(db_path, "SELECT count(*), count(message_id) FROM alert_posts") == [(1, 0)]
+    assert query(db_path, "SELECT count(*) FROM reminders") == [(1,)]  # claimed once
+    assert query(db_path, "SELECT count(*), count(message_id) FROM alert_posts") == [(1, 1)]

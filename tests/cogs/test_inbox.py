@@ -99,11 +99,11 @@ async def test_unanswered_lists_open_questions_oldest_first_a_page_at_a_time(
     )
 
     assert result.ephemeral
-    assert title == "12 open questions"
+    assert title == "12 waiting: 11 questions, 1 newcomer"  # alice's first is a newcomer's
     assert first_page.index(f"/{asked[0].id})") < first_page.index(f"/{asked[9].id})")
     assert f"/{asked[10].id})" in second_page and f"/{asked[0].id})" not in second_page
     assert f"/{answered.id})" not in first_page + second_page
-    assert listed(recent)[0] == "8 open questions"  # the last 4 are too recent
+    assert listed(recent)[0] == "8 waiting: 7 questions, 1 newcomer"  # the last 4 are too recent
 
 
 async def test_bad_unanswered_options_get_a_clear_answer(simcord_env, simcord_bot, world):
@@ -169,7 +169,7 @@ async def test_unanswered_answers_before_reading_and_its_pages_still_turn(
     second_page = listed(result)[1]
     await world.maria.click(result.response, label="Previous")
 
-    assert result.ephemeral and listed(result)[0] == "12 open questions"
+    assert result.ephemeral and listed(result)[0] == "12 waiting: 11 questions, 1 newcomer"
     assert f"/{asked[0].id})" in first_page and f"/{asked[10].id})" not in first_page
     assert f"/{asked[10].id})" in second_page and f"/{asked[0].id})" not in second_page
     assert listed(result)[1] == first_page

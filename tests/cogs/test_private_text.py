@@ -171,7 +171,7 @@ async def test_an_alert_quotes_only_what_everyone_reading_it_can_read(
 
     [alert] = alerts_in(world.channel("team"), simcord_bot)
     lines = alert.description.splitlines()
-    assert alert.title == "2 waiting for an answer"
+    assert alert.title == "2 newcomers waiting"  # both are bob's and alice's first messages
     [private_line] = [i for i, line in enumerate(lines) if f"/{private.id})" in line]
     assert f"in <#{world.channel('staff').id}>, <t:" in lines[private_line]  # where and when
     assert "ban list" not in alert.description
@@ -181,7 +181,8 @@ async def test_an_alert_quotes_only_what_everyone_reading_it_can_read(
     await world.member("sara").send(world.channel("staff"), "No.", reply_to=private)
     await simcord_env.advance_time(6 * MINUTE)
     [marked] = alerts_in(world.channel("team"), simcord_bot)
-    assert marked.title == "All answered, thank you" and "ban list" not in marked.description
+    assert marked.title == "Nothing waiting · all answered, thank you"
+    assert "ban list" not in marked.description
 
 
 @pytest.mark.simcord(settle_timeout=60)
@@ -207,6 +208,6 @@ async def test_unanswered_lists_every_question_but_quotes_only_what_the_manager_
 
     title, text = description(await world.maria.slash(world.general, "unanswered"))
 
-    assert title == "2 open questions"
+    assert title == "2 newcomers waiting"  # bob's and alice's first messages
     assert f"/{private.id})" in text and "ban list" not in text
     assert "poster files" in text
