@@ -45,7 +45,7 @@ class InboxView(discord.ui.View):
         self.clear_items()
         for number, item in enumerate(shown, start=1):
             self.add_item(DoneButton(number, item))
-        return inbox_embed(self.guild_id, shown, len(items), quotable)
+        return inbox_embed(self.guild_id, shown, len(items), quotable, guild)
 
     async def interaction_check(self, interaction: discord.Interaction[AscoltoBot]) -> bool:  # type: ignore[override]
         return interaction.user.id == self.user_id

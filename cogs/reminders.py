@@ -77,7 +77,11 @@ class Reminders(commands.Cog):
             # too; the other items say who, where and when.
             quotable = await audience_quotable(self.bot, channel, work.board.items)
             embed = board_embed(
-                work.guild_id, work.board, quotable, expire_days=self.bot.reminders.expire_days
+                work.guild_id,
+                work.board,
+                quotable,
+                expire_days=self.bot.reminders.expire_days,
+                names=channel.guild,
             )
             shown = board_signature(embed)
             current = work.current

@@ -16,6 +16,7 @@ from bot.app import AscoltoBot
 from bot.clock import utcnow
 from bot.errors import UserError
 from bot.render.reminders import UNANSWERED_PAGE, unanswered_embed
+from bot.render.text import Names
 from bot.settings import MAX_ALERT_MINUTES
 from bot.store.alerts import EXPIRED_LISTED_DAYS, AlertItem
 from cogs._checks import require_manage_guild
@@ -40,8 +41,10 @@ class Pages(discord.ui.View):
         *,
         expired: bool = False,
         expire_days: int = 7,
+        names: Names | None = None,
     ) -> None:
         super().__init__(timeout=PAGES_TIMEOUT_SECONDS)
+        self.names = names
         self.guild_id = guild_id
         self.items = items
         self.owner_id = owner_id
@@ -62,6 +65,7 @@ class Pages(discord.ui.View):
             self.quotable,
             expired=self.expired,
             expire_days=self.expire_days,
+            names=self.names,
         )
 
     def _update_buttons(self) -> None:
@@ -141,6 +145,7 @@ class Unanswered(commands.Cog):
             quotable,
             expired=expired,
             expire_days=self.bot.reminders.expire_days,
+            names=interaction.guild,
         )
         # One page needs no buttons; the pages are all in memory, so turning one answers
         # at once.

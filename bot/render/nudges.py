@@ -16,15 +16,14 @@ from datetime import datetime, time
 import discord
 
 from bot.analysis.nudge_plan import QuietHours
-from bot.render.reminders import OPEN_COLOUR, jump_url
-from bot.render.text import Names, excerpt
+from bot.render.reminders import OPEN_COLOUR, jump_url, quote
+from bot.render.text import Names
 from bot.store.inbox import InboxItem, Suggestion
 
 
-def _quote(text: str | None, names: Names, quote: bool) -> str:
+def _quote(text: str | None, names: Names, quoted: bool) -> str:
     """The item's start of text as a quoted line below it, or nothing."""
-    line = excerpt(text, names) if quote else None
-    return "" if line is None else f"\n> {line}"
+    return quote(text, names) if quoted else ""
 
 
 def _when(moment: datetime) -> str:

@@ -19,11 +19,10 @@ from datetime import datetime
 
 import discord
 
-from bot.render.text import plural
+from bot.render.text import Names, excerpt, plural
 from bot.store.alerts import EXPIRED_LISTED_DAYS, AlertItem, Board
 from bot.store.inbox import InboxItem
 
-EXCERPT_CHARS = 120
 UNANSWERED_PAGE = 10  # items on one page of /unanswered
 OPEN_COLOUR = discord.Colour.orange()
 DONE_COLOUR = discord.Colour.green()
@@ -36,14 +35,11 @@ def jump_url(guild_id: int, where_id: int, message_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{where_id}/{message_id}"
 
 
-def excerpt(text: str | None) -> str:
-    """The start of a message, on one quoted line, or nothing when text is not stored."""
-    if not text:
-        return ""
-    line = " ".join(text.split())
-    if len(line) > EXCERPT_CHARS:
-        line = line[: EXCERPT_CHARS - 1].rstrip() + "…"
-    return f"\n> {discord.utils.escape_markdown(line)}"
+def quote(text: str | None, names: Names | None = None) -> str:
+    """The start of a message as a quoted line below its item (one line, mentions made
+    harmless: bot/render/text.py), or nothing when no text is stored."""
+    line = excerpt(text, names)
+    return "" if line is None else f"\n> {line}"
 
 
 def _ago(moment: datetime) -> str:
@@ -57,7 +53,7 @@ def _names(user_ids: Sequence[int]) -> str:
     return ", ".join(mentions[:-1]) + f" and {mentions[-1]}"
 
 
-def item_line(guild_id: int, item: AlertItem, quote: bool) -> str:
+def item_line(guild_id: int, item: AlertItem, quoted: bool, names: Names | None = None) -> str:
     """One waiting item: what, who, where, when, whom it was asked of, whether it was
     seen (reactions), a link, and the start of the text when ``quote``."""
     newcomer = item.kind == "newcomer"
@@ -69,7 +65,7 @@ def item_line(guild_id: int, item: AlertItem, quote: bool) -> str:
     if item.reactions:
         line += f" · {plural(item.reactions, 'reaction')}, no reply yet"
     line += f" · [Jump]({jump_url(guild_id, item.where_id, item.message_id)})"
-    return line + (excerpt(item.excerpt) if quote else "")
+    return line + (quote(item.excerpt, names) if quoted else "")
 
 
 def waiting_title(questions: int, newcomers: int) -> str:
@@ -90,6 +86,7 @@ def board_embed(
     quotable: AbstractSet[int] = frozenset(),
     *,
     expire_days: int = 7,
+    names: Names | None = None,
 ) -> discord.Embed:
     """The guild's one board: what waits now, oldest first, up to ten, then a count;
     the start of the text only for the ``quotable`` ones. Nothing waiting says so."""
@@ -100,7 +97,7 @@ def board_embed(
             "a response. New ones appear on this board.",
             colour=DONE_COLOUR,
         )
-    lines = [item_line(guild_id, item, item.message_id in quotable) for item in board.items]
+    lines = [item_line(guild_id, item, item.message_id in quotable, names) for item in board.items]
     more = board.total - len(board.items)
     if more:
         lines.append(f"…and {more:,} more: `/unanswered` lists them all.")
@@ -151,6 +148,7 @@ def inbox_embed(
     items: Sequence[InboxItem],
     total: int,
     quotable: AbstractSet[int] = frozenset(),
+    names: Names | None = None,
 ) -> discord.Embed:
     """A member's inbox: messages owed a reply, newest first, numbered for the buttons;
     the start of the text only for the ``quotable`` ones."""
@@ -166,7 +164,7 @@ def inbox_embed(
         link = f"[Jump]({jump_url(guild_id, item.where_id, item.message_id)})"
         lines.append(
             f"**{number}.** <@{item.author_id}> {verb} in <#{item.where_id}>, {_ago(item.at)}"
-            f" · {link}{excerpt(item.excerpt) if item.message_id in quotable else ''}"
+            f" · {link}{quote(item.excerpt, names) if item.message_id in quotable else ''}"
         )
     if total > len(items):
         lines.append(f"…and {total - len(items)} older.")
@@ -189,6 +187,7 @@ def unanswered_embed(
     *,
     expired: bool = False,
     expire_days: int = 7,
+    names: Names | None = None,
 ) -> discord.Embed:
     """One page of /unanswered: the waiting items (or, ``expired``, those that went
     unanswered), oldest first, titled with the totals; the start of the text only for
@@ -210,7 +209,7 @@ def unanswered_embed(
         )
     newcomers = sum(1 for item in items if item.kind == "newcomer")
     shown = items[page * UNANSWERED_PAGE : (page + 1) * UNANSWERED_PAGE]
-    lines = [item_line(guild_id, item, item.message_id in quotable) for item in shown]
+    lines = [item_line(guild_id, item, item.message_id in quotable, names) for item in shown]
     if expired:
         title = f"{plural(len(items), 'item')} went unanswered"
         lines.insert(

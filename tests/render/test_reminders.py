@@ -10,9 +10,9 @@ import discord
 from bot.render.reminders import (
     board_embed,
     board_signature,
-    excerpt,
     inbox_embed,
     moved_embed,
+    quote,
     unanswered_embed,
     waiting_title,
 )
@@ -108,10 +108,11 @@ def test_text_is_quoted_only_for_the_items_named_quotable() -> None:
     assert "/2000/500)" in unnamed and "\n> " not in unnamed  # nothing named: nothing quoted
 
 
-def test_an_excerpt_is_one_quoted_line_escaped_and_cut() -> None:
-    assert excerpt(None) == "" and excerpt("") == ""
-    assert excerpt("how do I *join*\nthe call?") == "\n> how do I \\*join\\* the call?"
-    long = excerpt("word " * 100)
+def test_a_quote_is_one_line_escaped_cut_and_harmless() -> None:
+    assert quote(None) == "" and quote("") == ""
+    assert quote("how do I *join*\nthe call?") == "\n> how do I \\*join\\* the call?"
+    assert quote("ask <@20> or @everyone") == "\n> ask @someone or @\u200beveryone"
+    long = quote("word " * 100)
     assert len(long) <= 3 + 120 and long.endswith("…")
 
 
