@@ -76,6 +76,7 @@ class Summaries(commands.Cog):
                 show_people=bool(settings and settings.show_people),
                 jump_url=jump,
                 newcomers=newcomers,
+                newcomers_label="Newcomers",
                 metrics_url=installed_metrics_url(),
                 unknown=unknown,
                 why=why,

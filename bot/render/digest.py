@@ -81,6 +81,7 @@ def digest_embed(
     openers: Mapping[int, Opener] | None = None,
     quotable: AbstractSet[int] = frozenset(),
     metrics_url: str | None = None,
+    newcomers_label: str = "Newcomers yesterday",
     unknown: AbstractSet[str] = frozenset(),
     why: str = "",
 ) -> discord.Embed:
@@ -90,8 +91,9 @@ def digest_embed(
     ``week`` is (this week, last week) as summaries holding week totals. ``openers`` are
     the top conversations' first messages, whose text shows only for the ids in
     ``quotable`` (the caller knows who reads the channel). Names appear only with
-    ``show_people``. ``unknown`` fields of ``summary`` (imported history) show as "—",
-    and ``why`` says why in the footer.
+    ``show_people``. ``newcomers_label`` names their field ("yesterday" is the digest's
+    day; ``/summary public:true`` may show any day). ``unknown`` fields of ``summary``
+    (imported history) show as "—", and ``why`` says why in the footer.
     """
     notes = []
     if usual is not None and usual.days == 1:
@@ -113,7 +115,7 @@ def digest_embed(
     if newcomers is not None:
         _add_list(
             embed,
-            "Newcomers yesterday",
+            newcomers_label,
             _newcomer_lines(summary, newcomers, jump_url, names=show_people, unknown=unknown),
         )
     # An unknown list is left out, as an empty one is: the footer says why.

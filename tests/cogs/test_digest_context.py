@@ -169,7 +169,7 @@ async def test_summary_names_newcomers_for_managers_and_follows_show_people_in_p
     assert private.ephemeral and not public.ephemeral
     named = fields(private.response.embeds[0])["Newcomers"]
     assert named.startswith("2 members joined: dana, erin\n1 of 2 first messages answered: [dana](")
-    counted = fields(public.response.embeds[0])["Newcomers yesterday"]
+    counted = fields(public.response.embeds[0])["Newcomers"]
     assert counted == "2 members joined\n1 of 2 first messages answered"
 
 

@@ -16,7 +16,7 @@ from bot.render.digest import (
     quiet_day_text,
     summary_embed,
 )
-from bot.render.legend import LEGEND, installed_metrics_url, metrics_url_from
+from bot.render.legend import LEGEND, METRICS_PATH, installed_metrics_url, metrics_url_from
 from bot.store.digest_context import Opener
 from bot.store.newcomers import Newcomer, NewcomerDay, NewcomerFirst
 
@@ -428,7 +428,7 @@ def test_a_public_summary_shows_the_same_dashes_and_footnote() -> None:
 
 
 def test_the_legend_links_to_the_metrics_page_only_when_a_repository_is_known() -> None:
-    url = "https://github.com/example/ascolto/blob/HEAD/docs/metrics.md"
+    url = f"https://github.com/example/ascolto/blob/HEAD/{METRICS_PATH}"
     linked = digest_embed(TODAY, guild_name="G", show_people=False, jump_url=link, metrics_url=url)
     plain = digest_embed(TODAY, guild_name="G", show_people=False, jump_url=link)
 
@@ -443,15 +443,15 @@ def test_the_legend_links_to_the_metrics_page_only_when_a_repository_is_known() 
     [
         (
             ["Repository, https://github.com/example/ascolto"],
-            "https://github.com/example/ascolto/blob/HEAD/docs/metrics.md",
+            f"https://github.com/example/ascolto/blob/HEAD/{METRICS_PATH}",
         ),
         (
             ["Source, https://gitlab.com/team/ascolto.git/"],
-            "https://gitlab.com/team/ascolto/-/blob/HEAD/docs/metrics.md",
+            f"https://gitlab.com/team/ascolto/-/blob/HEAD/{METRICS_PATH}",
         ),
         (
             ["Homepage, https://codeberg.org/team/ascolto"],
-            "https://codeberg.org/team/ascolto/src/branch/HEAD/docs/metrics.md",
+            f"https://codeberg.org/team/ascolto/src/branch/HEAD/{METRICS_PATH}",
         ),
         (["Homepage, https://ascolto.example.org"], None),  # not a git host
         (["Documentation, README.md"], None),  # what the package says today
