@@ -22,12 +22,14 @@ SELECT count(DISTINCT user_id) FROM member_days
 WHERE guild_id = ? AND day >= ? AND day <= ?
 """
 
+# The ids first (CROSS JOIN keeps that order): each message by its primary key, never
+# a walk of the guild's messages.
 _OPENERS = """
 SELECT m.message_id, m.channel_id, m.thread_id, m.author_id, mb.display_name, m.content
-FROM messages m
+FROM json_each(:ids) AS wanted
+CROSS JOIN messages m ON m.message_id = wanted.value
 LEFT JOIN members mb ON mb.guild_id = m.guild_id AND mb.user_id = m.author_id
-WHERE m.guild_id = ? AND m.message_id IN (SELECT value FROM json_each(?))
-  AND m.deleted = 0
+WHERE m.guild_id = :guild_id AND m.deleted = 0
 """
 
 
@@ -65,7 +67,7 @@ class DigestContextQueries:
         if not wanted:
             return {}
         async with self._reading() as db:
-            rows = await fetch_all(db, _OPENERS, (guild_id, json.dumps(wanted)))
+            rows = await fetch_all(db, _OPENERS, {"guild_id": guild_id, "ids": json.dumps(wanted)})
         return {
             int(row[0]): Opener(int(row[0]), int(row[1]), row[2], int(row[3]), row[4], row[5])
             for row in rows
