@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 import discord
 import pytest
 
+from bot.render.chart import UNOBSERVED
 from tests.helpers import query, slow_clock_settings
+from tests.render.test_chart import pixels_near
 
 HIDDEN = discord.PermissionOverwrite(view_channel=False)
 SHOWN = discord.PermissionOverwrite(view_channel=True)
@@ -184,3 +186,5 @@ async def test_trend_draws_days_before_ascolto_arrived_as_not_observed(
 
     [chart] = result.response.attachments
     assert chart.description == "Ascolto Lab · since Jan 1"
+    # Dec 21 to 31 are hatched, not drawn as eleven days of nothing.
+    assert pixels_near(await chart.read(), UNOBSERVED) > 5000
