@@ -57,18 +57,14 @@ def user_errors() -> Iterator[None]:
 def with_names(summary: DailySummary, guild: discord.Guild) -> DailySummary:
     """Fill names the store does not know (members never seen posting) from the guild."""
 
-    def name(user_id: int, known: str | None) -> str | None:
-        if known is not None:
-            return known
-        member = guild.get_member(user_id)
-        return member.display_name if member is not None else None
-
     return replace(
         summary,
         top_connectors=tuple(
-            replace(c, name=name(c.user_id, c.name)) for c in summary.top_connectors
+            replace(c, name=_name(guild, c.user_id, c.name)) for c in summary.top_connectors
         ),
-        broadcasters=tuple(replace(b, name=name(b.user_id, b.name)) for b in summary.broadcasters),
+        broadcasters=tuple(
+            replace(b, name=_name(guild, b.user_id, b.name)) for b in summary.broadcasters
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
@@ -174,16 +175,8 @@ def _activity(ax: Axes, x: list[float], summaries: Sequence[DailySummary]) -> No
     _style(ax, "Talking and listening per day")
     talking = [s.conversation_starters for s in summaries]
     listening = [s.replies + s.reactions for s in summaries]
-    ax.bar(x, talking, width=0.8, color=BLUE, linewidth=0, label="talking (conversation starters)")
-    ax.bar(
-        x,
-        listening,
-        width=0.8,
-        bottom=talking,
-        color=TEAL,
-        linewidth=0,
-        label="listening (replies + reactions)",
-    )
+    _columns(ax, x, [0] * len(x), talking, BLUE, "talking (conversation starters)")
+    _columns(ax, x, talking, listening, TEAL, "listening (replies + reactions)")
     quiet = [position for position, s in zip(x, summaries, strict=True) if _total(s) == 0]
     # A day with no activity is a zero, drawn as a flat mark on the baseline.
     ax.plot(
@@ -217,9 +210,24 @@ def _style(ax: Axes, label: str) -> None:
     ax.set_axisbelow(True)
 
 
+def _columns(
+    ax: Axes, x: list[float], bottoms: list[int], heights: list[int], color: str, label: str = ""
+) -> None:
+    """Bars as one collection of rectangles: ax.bar adds an artist per day, which made a
+    90-day chart of stacked bars twice as slow to draw."""
+    rectangles = [
+        [(p - 0.4, b), (p - 0.4, b + h), (p + 0.4, b + h), (p + 0.4, b)]
+        for p, b, h in zip(x, bottoms, heights, strict=True)
+        if h > 0
+    ]
+    ax.add_collection(
+        PolyCollection(rectangles, facecolors=color, linewidths=0, label=label), autolim=False
+    )
+
+
 def _bars(ax: Axes, x: list[float], values: list[int], color: str, label: str) -> None:
     _style(ax, label)
-    ax.bar(x, values, width=0.8, color=color, linewidth=0)
+    _columns(ax, x, [0] * len(x), values, color)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
     ax.set_ylim(0, max(max(values, default=0), 1) * 1.1)
 

@@ -374,9 +374,11 @@ def _newcomer_lines(
     if firsts:
         line = f"{answered} of {plural(firsts, 'first message')} answered"
         if names and newcomers.first_messages:
+            # When the day's sources could not know responses, nobody is marked either way.
+            known = "newcomers_answered" not in unknown
             entries = [
-                f"[{_plain(f.name)}]({jump_url(f.where_id, f.message_id)}) "
-                + ("answered" if f.answered else "no response yet")
+                f"[{_plain(f.name)}]({jump_url(f.where_id, f.message_id)})"
+                + ((" answered" if f.answered else " no response yet") if known else "")
                 for f in newcomers.first_messages
             ]
             line += ": " + _names_listed(entries)

@@ -531,6 +531,20 @@ def test_the_private_summary_names_newcomers() -> None:
     assert "[fay](https://discord.com/channels/1/150/302) no response yet" in values["Newcomers"]
 
 
+def test_newcomers_are_not_marked_when_responses_could_not_be_known() -> None:
+    embed = summary_embed(
+        WITH_NEWCOMERS,
+        jump_url=link,
+        newcomers=NEWCOMERS,
+        unknown=frozenset({"newcomers_answered"}),
+        why=WHY,
+    )
+    value = fields(embed)["Newcomers"]
+
+    assert "— of 2 first messages answered: [dana](" in value
+    assert "answered," not in value and "no response" not in value
+
+
 # top conversations' first lines
 
 OPENERS = {
