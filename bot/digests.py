@@ -17,10 +17,14 @@ from bot.analysis.digest_plan import (
     week_totals,
 )
 from bot.analysis.summary import DailySummary
+from bot.analysis.usual import USUAL_DAYS, Usual, usual_values
 from bot.clock import to_db_time
+from bot.render.chart import ChartSpan
 from bot.store import Store
 from bot.store.alerts import AlertItem, WaitingNow
+from bot.store.digest_context import Opener
 from bot.store.digests import DigestSettings
+from bot.store.newcomers import NewcomerDay
 from bot.summaries import SummaryService
 from bot.timers import TimerDispatcher
 
@@ -38,11 +42,14 @@ class DigestJob:
     guild_id: int
     channel_id: int
     summary: DailySummary
-    previous: DailySummary | None
-    trend: tuple[DailySummary, ...]
+    usual: Usual | None  # medians of the observed days before; None on the first day
+    trend: tuple[DailySummary, ...]  # the observed days of ``span``
+    span: ChartSpan  # the chart's days, and which of them were observed
     week: tuple[DailySummary, DailySummary] | None
     partial_since: str | None
     show_people: bool
+    newcomers: NewcomerDay
+    openers: dict[int, Opener]  # the top conversations' first messages, by id
     waiting: WaitingNow | None = None  # what waits as the digest is prepared
     went_unanswered: tuple[AlertItem, ...] = ()  # items that expired on the posted day
 
@@ -129,9 +136,19 @@ class DigestService:
         if not await self._store.digests.claim(guild_id, plan.post, to_db_time(now)):
             return None
         summary = await self._summaries.recompute(guild_id, plan.post, tz, now)
-        trend_start = max(first_day, plan.post - timedelta(days=TREND_DAYS - 1))
-        trend = await self._summaries.ensure(guild_id, trend_start, plan.post, tz, now)
-        previous = trend[-2] if len(trend) >= 2 else None
+        # One read for the usual values, the chart and the week: stored days as they
+        # are, only missing ones computed.
+        start = max(first_day, plan.post - timedelta(days=USUAL_DAYS))
+        before = (
+            await self._summaries.ensure(guild_id, start, plan.post - timedelta(days=1), tz, now)
+            if start < plan.post
+            else []
+        )
+        unknowns = await self._summaries.unknowns(before)
+        days = [*before, summary]
+        span = ChartSpan.observed_days(
+            plan.post - timedelta(days=TREND_DAYS - 1), plan.post, first_day
+        )
         partial = None
         if local_first is not None and first_day == plan.post and local_first.time() != time(0):
             partial = local_first.strftime("%H:%M")
@@ -139,12 +156,24 @@ class DigestService:
             guild_id=guild_id,
             channel_id=settings.channel_id,
             summary=summary,
-            previous=previous,
-            trend=tuple(trend),
-            week=await self._week(guild_id, plan.post, first_day, tz, now),
+            usual=usual_values(before, unknowns.fields),
+            trend=tuple(d for d in days if date.fromisoformat(d.day) >= span.first),
+            span=span,
+            week=await self._week(guild_id, plan.post, first_day, days, tz),
             partial_since=partial,
             show_people=settings.show_people,
+            newcomers=await self.newcomers(summary),
+            openers=await self._store.digest_context.openers(
+                guild_id, (c.message_id for c in summary.top_conversations)
+            ),
             **await self._waiting(guild_id, plan.post, tz, now),
+        )
+
+    async def newcomers(self, summary: DailySummary) -> NewcomerDay:
+        """Who joined on the summary's day and whose first message came, answered as the
+        summary counted it (by the time it was computed)."""
+        return await self._store.newcomers.of_day(
+            summary.guild_id, date.fromisoformat(summary.day), summary.timezone, summary.computed_at
         )
 
     async def _waiting(self, guild_id: int, day: date, tz: str, now: datetime) -> dict[str, Any]:
@@ -165,13 +194,17 @@ class DigestService:
         )
 
     async def _week(
-        self, guild_id: int, day: date, first_day: date, tz: str, now: datetime
+        self, guild_id: int, day: date, first_day: date, days: list[DailySummary], tz: str
     ) -> tuple[DailySummary, DailySummary] | None:
-        """This week against the previous one, on the Monday digest, if both were observed."""
+        """This week against the previous one, on the Monday digest, if both were observed.
+        ``days`` are the summaries up to ``day``, consecutive."""
         if not is_weekly_day(day) or day - timedelta(days=13) < first_day:
             return None
-        days = await self._summaries.ensure(guild_id, day - timedelta(days=13), day, tz, now)
-        return week_totals(days[7:]), week_totals(days[:7])
+        distinct = self._store.digest_context.distinct_active
+        week_start, last_start = day - timedelta(days=6), day - timedelta(days=13)
+        this_week = await distinct(guild_id, week_start, day, tz)
+        last_week = await distinct(guild_id, last_start, week_start - timedelta(days=1), tz)
+        return week_totals(days[-7:], this_week), week_totals(days[-14:-7], last_week)
 
     async def _schedule_next(
         self, guild_id: int, post_time: str, timezone: str, now: datetime

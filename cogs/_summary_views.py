@@ -6,15 +6,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 
 import discord
 
 from bot.analysis.summary import DailySummary
 from bot.errors import UserError
-from bot.render.chart import trend_chart
+from bot.render.chart import ChartSpan, trend_chart
 from bot.render.digest import TREND_FILENAME, JumpUrl
+from bot.store.digest_context import Opener
+from bot.store.newcomers import NewcomerDay
 from bot.summaries import BadTimezone, DayNotEnded, NoDataForPeriod, SummaryError, TooManyDays
 
 
@@ -55,19 +57,37 @@ def user_errors() -> Iterator[None]:
 def with_names(summary: DailySummary, guild: discord.Guild) -> DailySummary:
     """Fill names the store does not know (members never seen posting) from the guild."""
 
-    def name(user_id: int, known: str | None) -> str | None:
-        if known is not None:
-            return known
-        member = guild.get_member(user_id)
-        return member.display_name if member is not None else None
-
     return replace(
         summary,
         top_connectors=tuple(
-            replace(c, name=name(c.user_id, c.name)) for c in summary.top_connectors
+            replace(c, name=_name(guild, c.user_id, c.name)) for c in summary.top_connectors
         ),
-        broadcasters=tuple(replace(b, name=name(b.user_id, b.name)) for b in summary.broadcasters),
+        broadcasters=tuple(
+            replace(b, name=_name(guild, b.user_id, b.name)) for b in summary.broadcasters
+        ),
     )
+
+
+def newcomers_named(newcomers: NewcomerDay, guild: discord.Guild) -> NewcomerDay:
+    """The day's newcomers, with names the store does not know taken from the guild."""
+    return NewcomerDay(
+        joined=tuple(replace(n, name=_name(guild, n.user_id, n.name)) for n in newcomers.joined),
+        first_messages=tuple(
+            replace(f, name=_name(guild, f.user_id, f.name)) for f in newcomers.first_messages
+        ),
+    )
+
+
+def openers_named(openers: Mapping[int, Opener], guild: discord.Guild) -> dict[int, Opener]:
+    """Conversations' first messages, with names the store does not know from the guild."""
+    return {key: replace(o, name=_name(guild, o.author_id, o.name)) for key, o in openers.items()}
+
+
+def _name(guild: discord.Guild, user_id: int, known: str | None) -> str | None:
+    if known is not None:
+        return known
+    member = guild.get_member(user_id)
+    return member.display_name if member is not None else None
 
 
 def jump_url_for(guild_id: int) -> JumpUrl:
@@ -79,7 +99,12 @@ def jump_url_for(guild_id: int) -> JumpUrl:
     return jump_url
 
 
-async def chart_file(summaries: Sequence[DailySummary], title: str) -> discord.File:
-    """The trend chart as an attachment, drawn off the event loop."""
-    png = await asyncio.to_thread(trend_chart, list(summaries), title=title)
-    return discord.File(io.BytesIO(png), filename=TREND_FILENAME)
+async def chart_file(
+    summaries: Sequence[DailySummary], span: ChartSpan, guild_name: str
+) -> discord.File:
+    """The trend chart of ``span`` as an attachment, drawn off the event loop; its title
+    is also its description (the image's alt text)."""
+    png = await asyncio.to_thread(trend_chart, list(summaries), span, guild_name=guild_name)
+    return discord.File(
+        io.BytesIO(png), filename=TREND_FILENAME, description=span.title(guild_name)
+    )

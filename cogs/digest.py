@@ -12,8 +12,16 @@ from bot.clock import utcnow
 from bot.digests import DIGEST_TIMER, DigestJob
 from bot.render.digest import digest_embed, quiet_day_text
 from bot.render.digest_waiting import waiting_embed
+from bot.render.legend import installed_metrics_url
 from bot.store.timers import Timer
-from cogs._summary_views import chart_file, jump_url_for, with_names
+from cogs._summary_views import (
+    chart_file,
+    jump_url_for,
+    newcomers_named,
+    openers_named,
+    with_names,
+)
+from cogs._visibility import audience_quotable
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +56,27 @@ class Digest(commands.Cog):
                     quiet_day_text(job.summary.day, guild.name), embeds=[went] if went else []
                 )
             else:
+                # A first line is quoted only if every reader of the digest can open it.
+                quotable = await audience_quotable(self.bot, channel, list(job.openers.values()))
                 message = await channel.send(
                     embed=digest_embed(
                         with_names(job.summary, guild),
-                        job.previous,
                         guild_name=guild.name,
                         show_people=job.show_people,
+                        jump_url=jump_url_for(guild.id),
+                        usual=job.usual,
                         partial_since=job.partial_since,
                         week=job.week,
-                        jump_url=jump_url_for(guild.id),
+                        newcomers=newcomers_named(job.newcomers, guild),
+                        openers=openers_named(job.openers, guild),
+                        quotable=quotable,
+                        metrics_url=installed_metrics_url(),
                         waiting=job.waiting,
                         went_unanswered=job.went_unanswered,
                         now=utcnow(),
+                        guild=guild,
                     ),
-                    file=await chart_file(job.trend, f"{guild.name} · last {len(job.trend)} days"),
+                    file=await chart_file(job.trend, job.span, guild.name),
                 )
         except discord.HTTPException:
             log.exception(

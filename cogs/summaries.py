@@ -10,10 +10,18 @@ from bot.analysis.days import parse_day
 from bot.app import AscoltoBot
 from bot.clock import utcnow
 from bot.errors import UserError
+from bot.render.chart import ChartSpan
 from bot.render.digest import digest_embed, summary_embed
+from bot.render.legend import installed_metrics_url
 from bot.render.profile import profile_embed
 from cogs._checks import require_manage_guild
-from cogs._summary_views import chart_file, jump_url_for, user_errors, with_names
+from cogs._summary_views import (
+    chart_file,
+    jump_url_for,
+    newcomers_named,
+    user_errors,
+    with_names,
+)
 
 
 class Summaries(commands.Cog):
@@ -57,16 +65,20 @@ class Summaries(commands.Cog):
         unknowns = await service.unknowns([found])
         [unknown], why = unknowns.fields, unknowns.why()
         found = with_names(found, guild)
+        newcomers = newcomers_named(await self.bot.digests.newcomers(found), guild)
         jump = jump_url_for(guild.id)
         opted_out = await service.opted_out(guild.id)
         if public:
             settings = await self.bot.digests.settings(guild.id)
+            # In the channel, names follow the digest's show_people, as in the digest.
             embed = digest_embed(
                 found,
-                None,
                 guild_name=guild.name,
                 show_people=bool(settings and settings.show_people),
                 jump_url=jump,
+                newcomers=newcomers,
+                newcomers_label="Newcomers",
+                metrics_url=installed_metrics_url(),
                 unknown=unknown,
                 why=why,
                 opted_out=opted_out,
@@ -74,7 +86,12 @@ class Summaries(commands.Cog):
             embed.set_image(url=None)  # /summary attaches no chart: /trend draws it
         else:
             embed = summary_embed(
-                found, jump_url=jump, unknown=unknown, why=why, opted_out=opted_out
+                found,
+                jump_url=jump,
+                newcomers=newcomers,
+                unknown=unknown,
+                why=why,
+                opted_out=opted_out,
             )
         await interaction.followup.send(embed=embed, ephemeral=not public)
 
@@ -95,7 +112,9 @@ class Summaries(commands.Cog):
             span = calendar.last_days(days)
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await service.read(calendar, span, utcnow())
-        chart = await chart_file(found, f"{guild.name} · last {days} days")
+        # The whole range asked for: days before Ascolto arrived show as not observed.
+        chart_span = ChartSpan.observed_days(span.asked_first, span.last, calendar.first_observed)
+        chart = await chart_file(found, chart_span, guild.name)
         await interaction.followup.send(file=chart, ephemeral=True)
 
     @app_commands.command(name="member")

@@ -81,8 +81,12 @@ def is_weekly_day(post_day: date) -> bool:
     return (post_day + timedelta(days=1)).weekday() == 0
 
 
-def week_totals(days: list[DailySummary]) -> DailySummary:
-    """A week as one record: counts summed, ratios from the sums, network at the end."""
+def week_totals(days: list[DailySummary], active_members: int | None = None) -> DailySummary:
+    """A week as one record: counts summed, ratios from the sums, network at the end.
+
+    ``active_members`` is the week's distinct active members, which the days cannot add
+    up (the same people come back day after day); without it, the rounded daily average.
+    """
     if not days:
         raise ValueError("a week needs at least one day")
     last = days[-1]
@@ -101,7 +105,9 @@ def week_totals(days: list[DailySummary]) -> DailySummary:
         last,
         day=f"{days[0].day}..{last.day}",
         messages=messages,
-        active_members=round(total("active_members") / len(days)),
+        active_members=(
+            round(total("active_members") / len(days)) if active_members is None else active_members
+        ),
         new_members=total("new_members"),
         conversation_starters=messages - replies,
         replies=replies,

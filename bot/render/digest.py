@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -12,9 +12,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import discord
 
 from bot.analysis.summary import DailySummary, TopConversation
+from bot.analysis.usual import Usual
 from bot.render.digest_waiting import add_waiting_fields
-from bot.render.text import plural
+from bot.render.legend import legend
+from bot.render.text import Names, excerpt, plural
 from bot.store.alerts import AlertItem, WaitingNow
+from bot.store.digest_context import Opener
+from bot.store.newcomers import NewcomerDay
 
 JumpUrl = Callable[[int, int], str]
 """Builds a message link from (channel_id, message_id); the caller knows the guild."""
@@ -28,6 +32,9 @@ FIELD_CHARS = 1024
 EMBED_CHARS = 6000
 AUTHOR_CHARS = 256
 FOOTNOTE_CHARS = 300
+FIRST_LINE_CHARS = 80  # of a top conversation's first message
+NAMES_LISTED = 10  # newcomers named in one line; the rest are counted
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def arrow(today: float | int | None, before: float | int | None) -> str:
@@ -65,41 +72,54 @@ def quiet_day_text(day: str, guild_name: str) -> str:
 
 def digest_embed(
     summary: DailySummary,
-    previous: DailySummary | None,
     *,
     guild_name: str,
     show_people: bool,
+    jump_url: JumpUrl,
+    usual: Usual | None = None,
     partial_since: str | None = None,
     week: tuple[DailySummary, DailySummary] | None = None,
-    jump_url: JumpUrl,
+    newcomers: NewcomerDay | None = None,
+    openers: Mapping[int, Opener] | None = None,
+    quotable: AbstractSet[int] = frozenset(),
+    metrics_url: str | None = None,
+    newcomers_label: str = "Newcomers yesterday",
     unknown: AbstractSet[str] = frozenset(),
     why: str = "",
     opted_out: int = 0,
     waiting: WaitingNow | None = None,
     went_unanswered: Sequence[AlertItem] = (),
     now: datetime | None = None,
+    guild: Names | None = None,
 ) -> discord.Embed:
-    """The daily digest: headline numbers with arrows against ``previous``, links, the chart.
+    """The daily digest: headline numbers with arrows against their ``usual`` values, the
+    day's newcomers and conversations, the week, a legend; the caller attaches the chart.
 
-    ``week`` is (this week, last week) as summaries holding week totals. Per-person
-    lists appear only with ``show_people``. The caller attaches the chart as
-    ``trend.png``. ``unknown`` fields of ``summary`` (imported history) show as "—",
-    and ``why`` says why in the footer. ``opted_out`` members get a note (``/summary``).
+    ``week`` is (this week, last week) as summaries holding week totals. ``openers`` are
+    the top conversations' first messages, whose text shows only for the ids in
+    ``quotable`` (the caller knows who reads the channel). Names appear only with
+    ``show_people``. ``newcomers_label`` names their field ("yesterday" is the digest's
+    day; ``/summary public:true`` may show any day). ``unknown`` fields of ``summary``
+    (imported history) show as "—", and ``why`` says why in the footer. ``opted_out``
+    members get a note (``/summary``); ``waiting`` and ``went_unanswered`` come from the
+    board (bot/render/digest_waiting.py).
     """
     notes = []
-    if previous is not None:
-        notes.append(f"Arrows compare with {previous.day}.")
+    if usual is not None and usual.days == 1:
+        notes.append("Arrows compare with the day before, the only one observed so far.")
+    elif usual is not None:
+        notes.append(
+            f"Arrows compare with the usual value: the median of the {usual.days} days before."
+        )
     if partial_since is not None:
         since = _since(partial_since, summary.timezone)
         notes.append(f"⚠️ Ascolto only saw part of this day, since {since}.")
     notes.append(opted_out_note(opted_out))
+    notes.append(legend(metrics_url))
     embed = _embed(f"Daily digest — {summary.day}", summary, "\n".join(filter(None, notes)), why)
     embed.set_author(name=_clip(guild_name, AUTHOR_CHARS))
-    for label, value in _headlines(summary, previous, unknown):
+    for label, value in _headlines(summary, usual, unknown):
         embed.add_field(name=label, value=value, inline=True)
-    if week is not None:
-        lines = [f"**{label}** {value}" for label, value in _headlines(*week, inline=True)]
-        _add_list(embed, "This week vs last week", lines)
     add_waiting_fields(
         embed,
         waiting,
@@ -108,9 +128,25 @@ def digest_embed(
         show_people=show_people,
         jump_url=jump_url,
     )
+    if newcomers is not None:
+        _add_list(
+            embed,
+            newcomers_label,
+            _newcomer_lines(summary, newcomers, jump_url, names=show_people, unknown=unknown),
+        )
     # An unknown list is left out, as an empty one is: the footer says why.
     if summary.top_conversations and "top_conversations" not in unknown:
-        _add_list(embed, "Top conversations", _conversations(summary.top_conversations, jump_url))
+        lines = _conversations(
+            summary.top_conversations,
+            jump_url,
+            openers or {},
+            quotable,
+            names=show_people,
+            guild=guild,
+        )
+        _add_list(embed, "Top conversations", lines)
+    if week is not None:
+        _add_list(embed, "This week vs last week", _week_lines(*week))
     if show_people and summary.top_connectors and "top_connectors" not in unknown:
         _add_list(embed, "Top connectors", _connectors(summary))
     if show_people and summary.broadcasters and "broadcasters" not in unknown:
@@ -123,21 +159,26 @@ def summary_embed(
     summary: DailySummary,
     *,
     jump_url: JumpUrl,
+    newcomers: NewcomerDay | None = None,
     unknown: AbstractSet[str] = frozenset(),
     why: str = "",
     opted_out: int = 0,
 ) -> discord.Embed:
-    """The managers' ``/summary`` view: every headline number and every per-person list;
-    ``unknown`` fields (imported history) show as "—", and ``why`` says why in the footer;
-    ``opted_out`` members get a note."""
+    """The managers' ``/summary`` view: every headline number and every per-person list,
+    the ``newcomers`` by name; ``unknown`` fields (imported history) show as "—", and
+    ``why`` says why in the footer; ``opted_out`` members get a note."""
     embed = _embed(f"Summary — {summary.day}", summary, opted_out_note(opted_out), why)
     for label, value in _headlines(summary, None, unknown):
         embed.add_field(name=label, value=value, inline=True)
-    embed.add_field(name="Newcomers", value=_newcomers(summary, unknown), inline=True)
+    if newcomers is None:
+        embed.add_field(name="Newcomers", value=_newcomers(summary, unknown), inline=True)
     if summary.reminders_sent > 0:
         embed.add_field(name="Reminders", value=_reminders(summary, unknown), inline=True)
+    if newcomers is not None:
+        lines = _newcomer_lines(summary, newcomers, jump_url, names=True, unknown=unknown)
+        _add_list(embed, "Newcomers", lines)
     nothing = ["None on this day."]
-    conversations = _conversations(summary.top_conversations, jump_url)
+    conversations = _conversations(summary.top_conversations, jump_url, {}, frozenset())
     lists = (
         ("Top conversations", "top_conversations", conversations, nothing),
         ("Top connectors", "top_connectors", _connectors(summary), nothing),
@@ -178,6 +219,7 @@ class _Headline(NamedTuple):
     label: str
     key: str  # the field its arrow follows
     show: Callable[[DailySummary, Known], str]
+    usual: Callable[[float], str]  # the usual value of ``key``, in words
     detail: Callable[[Known], str] | None = None
 
 
@@ -194,11 +236,27 @@ def _network(s: DailySummary, known: Known) -> str:
     return f"{size:,} ({growth:+,} this week)" if growth is not None else f"{size:,}"
 
 
+def _percent(ratio: float | None) -> str:
+    return NO_VALUE if ratio is None else f"{ratio:.0%}"
+
+
+def _usual_count(value: float) -> str:
+    return f"{round(value):,}"
+
+
 _HEADLINES = (
-    _Headline("Messages", "messages", lambda s, known: _count(known("messages"))),
-    _Headline("Active members", "active_members", lambda s, known: _count(known("active_members"))),
+    _Headline("Messages", "messages", lambda s, known: _count(known("messages")), _usual_count),
     _Headline(
-        "Listening ratio", "listening_ratio", lambda s, known: _percent(known("listening_ratio"))
+        "Active members",
+        "active_members",
+        lambda s, known: _count(known("active_members")),
+        _usual_count,
+    ),
+    _Headline(
+        "Listening ratio",
+        "listening_ratio",
+        lambda s, known: _percent(known("listening_ratio")),
+        _percent,
     ),
     # The arrow follows the response rate: more questions answered only because
     # more were asked is not better listening.
@@ -206,60 +264,156 @@ _HEADLINES = (
         "Questions answered",
         "response_rate",
         _answered,
+        lambda rate: f"{_percent(rate)} answered",
         lambda known: f"median wait {human_duration(known('median_first_response_seconds'))}",
     ),
     _Headline(
-        "New connections", "new_connections", lambda s, known: _count(known("new_connections"))
+        "New connections",
+        "new_connections",
+        lambda s, known: _count(known("new_connections")),
+        _usual_count,
     ),
     _Headline(
         "Reciprocal connections",
         "reciprocal_connections",
         lambda s, known: _count(known("reciprocal_connections")),
+        _usual_count,
     ),
-    _Headline("Network size", "network_size", _network),
+    # The size only grows with the days: the arrow follows the week's growth.
+    _Headline(
+        "Network size",
+        "network_growth_7d",
+        _network,
+        lambda growth: f"{round(growth):+,} a week",
+    ),
 )
 
 
 def _headlines(
-    summary: DailySummary,
-    before: DailySummary | None,
-    unknown: AbstractSet[str] = frozenset(),
-    *,
-    inline: bool = False,
+    summary: DailySummary, usual: Usual | None, unknown: AbstractSet[str] = frozenset()
 ) -> list[tuple[str, str]]:
-    """(label, value with arrow) per headline number; the detail on its own line or after "·".
+    """(label, value) per headline number for an inline field: the value, its arrow
+    against the usual one, "usually …", and the detail, each on its own line.
     A field in ``unknown`` shows as "—", with no arrow."""
     known = _known(summary, unknown)
     rows = []
     for headline in _HEADLINES:
-        earlier = None if before is None else getattr(before, headline.key)
-        shown = headline.show(summary, known)
-        value = " ".join(filter(None, (shown, arrow(known(headline.key), earlier))))
+        before = None if usual is None else usual.get(headline.key)
+        today = known(headline.key)
+        lines = [" ".join(filter(None, (headline.show(summary, known), arrow(today, before))))]
+        if before is not None:
+            lines.append(f"usually {headline.usual(before)}")
         if headline.detail is not None and summary.questions:
-            value += (" · " if inline else "\n") + headline.detail(known)
-        rows.append((headline.label, value))
+            lines.append(headline.detail(known))
+        rows.append((headline.label, "\n".join(lines)))
     return rows
+
+
+def _week_lines(week: DailySummary, before: DailySummary) -> list[str]:
+    """One line per headline: this week's value, last week's, and the arrow between them."""
+    known, known_before = _known(week, frozenset()), _known(before, frozenset())
+    lines = []
+    for headline in _HEADLINES:
+        now, then = headline.show(week, known), headline.show(before, known_before)
+        change = arrow(getattr(week, headline.key), getattr(before, headline.key))
+        line = f"**{headline.label}** {now}, last week {then} {change}".rstrip()
+        if headline.detail is not None and week.questions:
+            line += f" · {headline.detail(known)}"
+        lines.append(line)
+    return lines
 
 
 def _embed(title: str, summary: DailySummary, description: str, why: str = "") -> discord.Embed:
     embed = discord.Embed(title=title, description=description or None, colour=COLOUR)
     # The line saying why some numbers are "—" is the footnote, once per embed.
     footer = [_clip(why, FOOTNOTE_CHARS)] if why else []
-    footer.append(_clip(f"Ascolto · computed {summary.computed_at}", 200))
+    footer.append(_clip(f"Ascolto · computed {_local_time(summary)}", 200))
     embed.set_footer(text="\n".join(footer))
     return embed
 
 
-def _percent(ratio: float | None) -> str:
-    return NO_VALUE if ratio is None else f"{ratio:.0%}"
+def _local_time(summary: DailySummary) -> str:
+    """When the summary was computed, in its own time zone: "Mar 6, 01:05 (Europe/Rome)"."""
+    try:
+        moment = datetime.fromisoformat(summary.computed_at)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(ZoneInfo(summary.timezone))
+    except (ValueError, ZoneInfoNotFoundError):
+        return _clip(summary.computed_at, 40)
+    when = f"{MONTHS[moment.month - 1]} {moment.day}, {moment:%H:%M}"
+    return f"{when} ({_clip(summary.timezone, 60)})"
 
 
-def _conversations(conversations: Sequence[TopConversation], jump_url: JumpUrl) -> list[str]:
-    return [
-        f"[{plural(c.messages, 'message')}, {plural(c.participants, 'participant')}]"
-        f"({jump_url(c.channel_id, c.message_id)})"
-        for c in conversations
-    ]
+def _conversations(
+    conversations: Sequence[TopConversation],
+    jump_url: JumpUrl,
+    openers: Mapping[int, Opener],
+    quotable: AbstractSet[int],
+    *,
+    names: bool = False,
+    guild: Names | None = None,
+) -> list[str]:
+    """Where each conversation is, how big, and its first line when it may be quoted."""
+    lines = []
+    for c in conversations:
+        counts = f"{plural(c.messages, 'message')}, {plural(c.participants, 'participant')}"
+        line = f"<#{c.channel_id}> · [{counts}]({jump_url(c.channel_id, c.message_id)})"
+        opener = openers.get(c.message_id)
+        if opener is not None and c.message_id in quotable:
+            text = _first_line(opener.content, guild)
+            if text:
+                line += f": “{text}”"
+                if names:
+                    line += f" ({_plain(opener.name)})"
+        lines.append(line)
+    return lines
+
+
+def _first_line(text: str | None, guild: Names | None) -> str:
+    """The first non-empty line of a message, up to 80 characters, as inert text (one
+    line, markdown escaped, mentions as names: bot/render/text.py)."""
+    line = next((part for part in (text or "").splitlines() if part.strip()), "")
+    return excerpt(line, guild, limit=FIRST_LINE_CHARS) or ""
+
+
+def _newcomer_lines(
+    summary: DailySummary,
+    newcomers: NewcomerDay,
+    jump_url: JumpUrl,
+    *,
+    names: bool,
+    unknown: AbstractSet[str] = frozenset(),
+) -> list[str]:
+    """Who joined and whose first message came, with whether it got a response: names
+    (first messages linked) with ``names``, else counts only."""
+    joined = plural(summary.new_members, "member")
+    firsts = summary.newcomer_first_messages
+    answered = _count(_known(summary, unknown)("newcomers_answered"))
+    if not summary.new_members and not firsts:
+        return ["Nobody joined, and no newcomer posted a first message."]
+    first_line = f"{joined} joined"
+    if names and newcomers.joined:
+        first_line += ": " + _names_listed([_plain(n.name) for n in newcomers.joined])
+    lines = [first_line]
+    if firsts:
+        line = f"{answered} of {plural(firsts, 'first message')} answered"
+        if names and newcomers.first_messages:
+            # When the day's sources could not know responses, nobody is marked either way.
+            known = "newcomers_answered" not in unknown
+            entries = [
+                f"[{_plain(f.name)}]({jump_url(f.where_id, f.message_id)})"
+                + ((" answered" if f.answered else " no response yet") if known else "")
+                for f in newcomers.first_messages
+            ]
+            line += ": " + _names_listed(entries)
+        lines.append(line)
+    return lines
+
+
+def _names_listed(entries: Sequence[str]) -> str:
+    shown = ", ".join(entries[:NAMES_LISTED])
+    rest = len(entries) - NAMES_LISTED
+    return shown if rest <= 0 else f"{shown} and {rest:,} more"
 
 
 def _connectors(summary: DailySummary) -> list[str]:
@@ -281,7 +435,7 @@ def _newcomers(s: DailySummary, unknown: AbstractSet[str] = frozenset()) -> str:
     if not s.newcomer_first_messages:
         return joined
     answered = _count(_known(s, unknown)("newcomers_answered"))
-    return f"{joined}\n{answered} of {s.newcomer_first_messages:,} first messages answered"
+    return f"{joined}\n{answered} of {plural(s.newcomer_first_messages, 'first message')} answered"
 
 
 def _reminders(s: DailySummary, unknown: AbstractSet[str] = frozenset()) -> str:

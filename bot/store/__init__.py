@@ -19,12 +19,14 @@ from bot.store.batcher import WriteBatcher
 from bot.store.connection import OnBusy, StoreError
 from bot.store.consent import ConsentQueries
 from bot.store.conversations import ConversationWriter
+from bot.store.digest_context import DigestContextQueries
 from bot.store.digests import DigestQueries
 from bot.store.exports import ExportQueries
 from bot.store.guild_config import GuildConfigQueries
 from bot.store.guilds import GuildQueries
 from bot.store.heartbeat import HeartbeatQueries
 from bot.store.inbox import InboxQueries
+from bot.store.newcomers import NewcomerQueries
 from bot.store.places import PlaceQueries
 from bot.store.profiles import ProfileQueries
 from bot.store.retention import RetentionQueries
@@ -68,6 +70,8 @@ class Store:
         self.exports = ExportQueries(reading)
         self.sources = SourceQueries(reading)
         self.places = PlaceQueries(reading)
+        self.newcomers = NewcomerQueries(reading)
+        self.digest_context = DigestContextQueries(reading, self.activity)
 
     @property
     def db(self) -> aiosqlite.Connection:

@@ -110,3 +110,15 @@ def test_week_totals_sum_counts_and_recompute_ratios() -> None:
     assert week.active_members == 3
     assert week.median_first_response_seconds == 60.0
     assert (week.reminders_sent, week.reminders_followed) == (5, 3)
+
+
+def test_a_week_counts_its_distinct_members_when_given() -> None:
+    days = [
+        DailySummary(
+            guild_id=1, day=f"2026-03-0{n}", timezone="UTC", computed_at="x", active_members=2
+        )
+        for n in range(1, 8)
+    ]
+
+    assert week_totals(days).active_members == 2  # the rounded daily average
+    assert week_totals(days, active_members=9).active_members == 9

@@ -8,6 +8,7 @@ import discord
 import pytest
 
 from bot.analysis.summary import Broadcaster, DailySummary, TopConnector, TopConversation
+from bot.analysis.usual import usual_values
 from bot.render.digest import (
     arrow,
     digest_embed,
@@ -15,6 +16,9 @@ from bot.render.digest import (
     quiet_day_text,
     summary_embed,
 )
+from bot.render.legend import LEGEND, METRICS_PATH, installed_metrics_url, metrics_url_from
+from bot.store.digest_context import Opener
+from bot.store.newcomers import Newcomer, NewcomerDay, NewcomerFirst
 
 TODAY = DailySummary(
     guild_id=1,
@@ -56,6 +60,31 @@ YESTERDAY = DailySummary(
 )
 
 
+# The three days before TODAY: their medians are its usual values.
+BEFORE = [
+    dataclasses.replace(
+        YESTERDAY,
+        day="2026-03-02",
+        messages=900,
+        listening_ratio=0.45,
+        response_rate=None,
+        questions=0,
+        questions_answered=0,
+    ),
+    dataclasses.replace(
+        YESTERDAY,
+        day="2026-03-03",
+        messages=1400,
+        listening_ratio=0.3,
+        response_rate=0.7,
+        network_growth_7d=8,
+    ),
+    YESTERDAY,
+]
+USUAL = usual_values(BEFORE)
+NOTE = "Arrows compare with the usual value: the median of the 3 days before."
+
+
 def link(channel_id: int, message_id: int) -> str:
     """A message link as the cog would build it."""
     return f"https://discord.com/channels/1/{channel_id}/{message_id}"
@@ -69,10 +98,10 @@ def digest(
     partial_since: str | None = None,
     week: tuple[DailySummary, DailySummary] | None = None,
 ) -> discord.Embed:
-    """The digest of ``summary`` against YESTERDAY."""
+    """The digest of ``summary`` against the usual values of the days BEFORE."""
     return digest_embed(
         summary,
-        YESTERDAY,
+        usual=USUAL,
         guild_name=guild_name,
         show_people=show_people,
         partial_since=partial_since,
@@ -142,24 +171,61 @@ def test_digest_headline_fields_have_values_and_arrows() -> None:
     embed = digest()
     assert embed.title == "Daily digest — 2026-03-05"
     assert embed.author.name == "Ascolto Lab"
-    assert embed.description == "Arrows compare with 2026-03-04."
-    assert embed.footer.text == "Ascolto · computed 2026-03-06T00:05:00+00:00"
+    assert embed.description == f"{NOTE}\n{LEGEND}"
+    # In the guild's zone: computed at 00:05 UTC is 01:05 in Rome.
+    assert embed.footer.text == "Ascolto · computed Mar 6, 01:05 (Europe/Rome)"
     assert embed.image.url == "attachment://trend.png"
     headline = [(f.name, f.value) for f in embed.fields if f.inline]
     assert headline == [
-        ("Messages", "1,200 ▲"),
-        ("Active members", "34 ▶"),
-        ("Listening ratio", "42% ▼"),
-        ("Questions answered", "7 of 9 ▲\nmedian wait 12 min"),
-        ("New connections", "5 ▲"),
-        ("Reciprocal connections", "3 ▶"),
-        ("Network size", "118 (+6 this week) ▲"),
+        ("Messages", "1,200 ▲\nusually 1,000"),
+        ("Active members", "34 ▶\nusually 34"),
+        ("Listening ratio", "42% ▼\nusually 45%"),
+        ("Questions answered", "7 of 9 ▲\nusually 60% answered\nmedian wait 12 min"),
+        ("New connections", "5 ▲\nusually 2"),
+        ("Reciprocal connections", "3 ▶\nusually 3"),
+        ("Network size", "118 (+6 this week) ▲\nusually +0 a week"),
     ]
 
 
+def test_arrows_compare_with_the_median_not_the_day_before() -> None:
+    # Yesterday had 1,000 messages and today 950: down on the day, up on the usual 900.
+    lower = [
+        dataclasses.replace(day, messages=m)
+        for day, m in zip(BEFORE, (800, 900, 1000), strict=True)
+    ]
+    embed = digest_embed(
+        dataclasses.replace(TODAY, messages=950),
+        usual=usual_values(lower),
+        guild_name="G",
+        show_people=False,
+        jump_url=link,
+    )
+
+    assert fields(embed)["Messages"] == "950 ▲\nusually 900"
+
+
+def test_one_day_before_is_named_as_such() -> None:
+    embed = digest_embed(
+        TODAY, usual=usual_values([YESTERDAY]), guild_name="G", show_people=False, jump_url=link
+    )
+
+    assert str(embed.description).startswith(
+        "Arrows compare with the day before, the only one observed so far."
+    )
+
+
+def test_the_usual_value_leaves_out_what_imported_days_could_not_know() -> None:
+    imported = dataclasses.replace(YESTERDAY, listening_ratio=0.0)
+    usual = usual_values([imported, YESTERDAY], [frozenset({"listening_ratio"}), frozenset()])
+
+    assert usual is not None and usual.get("listening_ratio") == 0.5
+    assert usual_values([]) is None
+
+
 def test_digest_without_previous_day_has_no_arrows() -> None:
-    embed = digest_embed(YESTERDAY, None, guild_name="G", show_people=False, jump_url=link)
-    assert embed.description is None
+    embed = digest_embed(YESTERDAY, guild_name="G", show_people=False, jump_url=link)
+    assert embed.description == LEGEND
+    assert "usually" not in all_text(embed)
     assert fields(embed)["Messages"] == "1,000"
     assert fields(embed)["Questions answered"] == "2 of 4\nmedian wait —"
     assert fields(embed)["Listening ratio"] == "50%"
@@ -169,14 +235,15 @@ def test_digest_without_previous_day_has_no_arrows() -> None:
 def test_unknown_ratios_and_no_questions_read_as_such() -> None:
     empty = dataclasses.replace(YESTERDAY, listening_ratio=None, questions=0, response_rate=None)
     values = fields(digest(empty))
-    assert values["Listening ratio"] == "—"
-    assert values["Questions answered"] == "no questions"
+    # No value, no arrow; the usual value still says what a day is like.
+    assert values["Listening ratio"] == "—\nusually 45%"
+    assert values["Questions answered"] == "no questions\nusually 60% answered"
 
 
 def test_top_conversations_are_jump_links_and_omitted_when_none() -> None:
     assert fields(digest())["Top conversations"] == (
-        "[14 messages, 5 participants](https://discord.com/channels/1/100/200)\n"
-        "[1 message, 1 participant](https://discord.com/channels/1/101/201)"
+        "<#100> · [14 messages, 5 participants](https://discord.com/channels/1/100/200)\n"
+        "<#101> · [1 message, 1 participant](https://discord.com/channels/1/101/201)"
     )
     quiet = dataclasses.replace(TODAY, top_conversations=())
     assert "Top conversations" not in fields(digest(quiet))
@@ -212,7 +279,7 @@ def test_names_never_ping() -> None:
 def test_partial_day_line(since: str, expected: str) -> None:
     embed = digest(partial_since=since)
     assert embed.description == (
-        f"Arrows compare with 2026-03-04.\n⚠️ Ascolto only saw part of this day, since {expected}."
+        f"{NOTE}\n⚠️ Ascolto only saw part of this day, since {expected}.\n{LEGEND}"
     )
 
 
@@ -220,13 +287,13 @@ def test_weekly_comparison_field() -> None:
     this_week = dataclasses.replace(TODAY, messages=8000, network_growth_7d=21)
     embed = digest(week=(this_week, TODAY))
     assert fields(embed)["This week vs last week"] == (
-        "**Messages** 8,000 ▲\n"
-        "**Active members** 34 ▶\n"
-        "**Listening ratio** 42% ▶\n"
-        "**Questions answered** 7 of 9 ▶ · median wait 12 min\n"
-        "**New connections** 5 ▶\n"
-        "**Reciprocal connections** 3 ▶\n"
-        "**Network size** 118 (+21 this week) ▶"
+        "**Messages** 8,000, last week 1,200 ▲\n"
+        "**Active members** 34, last week 34 ▶\n"
+        "**Listening ratio** 42%, last week 42% ▶\n"
+        "**Questions answered** 7 of 9, last week 7 of 9 ▶ · median wait 12 min\n"
+        "**New connections** 5, last week 5 ▶\n"
+        "**Reciprocal connections** 3, last week 3 ▶\n"
+        "**Network size** 118 (+21 this week), last week 118 (+6 this week) ▲"
     )
     assert "This week vs last week" not in fields(digest())
 
@@ -243,7 +310,7 @@ def test_limits_hold_for_very_long_names_and_links() -> None:
     assert "W" * 33 not in fields(embed)["Broadcasters (7 days)"]
     assert len(embed.author.name or "") <= 256
     huge_links = digest_embed(
-        crowded, None, guild_name=long, show_people=True, jump_url=lambda c, m: "x" * 3000
+        crowded, guild_name=long, show_people=True, jump_url=lambda c, m: "x" * 3000
     )
     for built in (embed, huge_links, summary_embed(crowded, jump_url=lambda c, m: "x" * 3000)):
         assert len(built) <= 6000
@@ -261,7 +328,7 @@ def test_summary_shows_every_number_and_people() -> None:
     assert values["Newcomers"] == "2 joined\n2 of 3 first messages answered"
     assert values["Top connectors"] == "Alice · 12 connections\na member · 1 connection"
     assert values["Broadcasters (7 days)"] == r"Bob\_the \*builder\* · 40 messages, 10% listening"
-    assert values["Top conversations"].startswith("[14 messages, 5 participants](")
+    assert values["Top conversations"].startswith("<#100> · [14 messages, 5 participants](")
 
 
 def test_summary_of_an_empty_day_says_so() -> None:
@@ -336,14 +403,13 @@ def test_summary_shows_a_dash_for_unknown_numbers_and_says_why_once() -> None:
 def test_a_summary_with_nothing_unknown_has_no_footnote() -> None:
     embed = summary_embed(TODAY, jump_url=link)
 
-    assert embed.footer.text == "Ascolto · computed 2026-03-06T00:05:00+00:00"
+    assert embed.footer.text == "Ascolto · computed Mar 6, 01:05 (Europe/Rome)"
     assert "—" not in fields(embed)["Listening ratio"]
 
 
 def test_a_public_summary_shows_the_same_dashes_and_footnote() -> None:
     embed = digest_embed(
         OLD_DAY,
-        None,
         guild_name="Old course",
         show_people=True,
         jump_url=link,
@@ -356,3 +422,191 @@ def test_a_public_summary_shows_the_same_dashes_and_footnote() -> None:
     assert values["Questions answered"].startswith("— of 9")
     assert not {"Top conversations", "Top connectors", "Broadcasters (7 days)"} & set(values)
     assert WHY in str(embed.footer.text)
+
+
+# the legend
+
+
+def test_the_legend_links_to_the_metrics_page_only_when_a_repository_is_known() -> None:
+    url = f"https://github.com/example/ascolto/blob/HEAD/{METRICS_PATH}"
+    linked = digest_embed(TODAY, guild_name="G", show_people=False, jump_url=link, metrics_url=url)
+    plain = digest_embed(TODAY, guild_name="G", show_people=False, jump_url=link)
+
+    assert "**Listening**: replies and reactions" in str(plain.description)
+    assert "**Questions answered**: questions that got a reply" in str(plain.description)
+    assert f"[What every number means]({url})" in str(linked.description)
+    assert "](" not in str(plain.description)
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        (
+            ["Repository, https://github.com/example/ascolto"],
+            f"https://github.com/example/ascolto/blob/HEAD/{METRICS_PATH}",
+        ),
+        (
+            ["Source, https://gitlab.com/team/ascolto.git/"],
+            f"https://gitlab.com/team/ascolto/-/blob/HEAD/{METRICS_PATH}",
+        ),
+        (
+            ["Homepage, https://codeberg.org/team/ascolto"],
+            f"https://codeberg.org/team/ascolto/src/branch/HEAD/{METRICS_PATH}",
+        ),
+        (["Homepage, https://ascolto.example.org"], None),  # not a git host
+        (["Documentation, README.md"], None),  # what the package says today
+        (["Repository, https://github.com/example"], None),  # no repository named
+        ([], None),
+    ],
+)
+def test_the_metrics_page_address_comes_from_the_repository_url(
+    entries: list[str], expected: str | None
+) -> None:
+    assert metrics_url_from(entries) == expected
+
+
+def test_the_installed_package_names_no_repository_today() -> None:
+    assert installed_metrics_url() is None
+
+
+# newcomers yesterday
+
+NEWCOMERS = NewcomerDay(
+    joined=(Newcomer(21, "dana"), Newcomer(22, "<@123> *eve*")),
+    first_messages=(
+        NewcomerFirst(21, "dana", 100, None, 301, answered=True),
+        NewcomerFirst(23, "fay", 100, 150, 302, answered=False),
+    ),
+)
+WITH_NEWCOMERS = dataclasses.replace(
+    TODAY, new_members=2, newcomer_first_messages=2, newcomers_answered=1
+)
+
+
+def newcomers_field(*, show_people: bool, summary: DailySummary = WITH_NEWCOMERS) -> str:
+    embed = digest_embed(
+        summary, guild_name="G", show_people=show_people, jump_url=link, newcomers=NEWCOMERS
+    )
+    return fields(embed)["Newcomers yesterday"]
+
+
+def test_newcomers_yesterday_are_counted_without_show_people() -> None:
+    assert newcomers_field(show_people=False) == (
+        "2 members joined\n1 of 2 first messages answered"
+    )
+    assert "dana" not in newcomers_field(show_people=False)
+
+
+def test_newcomers_yesterday_are_named_with_show_people() -> None:
+    assert newcomers_field(show_people=True) == (
+        "2 members joined: dana, <\u200b@\u200b123> \\*eve\\*\n"
+        "1 of 2 first messages answered: "
+        "[dana](https://discord.com/channels/1/100/301) answered, "
+        "[fay](https://discord.com/channels/1/150/302) no response yet"
+    )
+
+
+def test_newcomers_yesterday_agree_in_number_and_say_so_when_none() -> None:
+    one = dataclasses.replace(TODAY, new_members=1, newcomer_first_messages=1, newcomers_answered=1)
+    assert newcomers_field(show_people=False, summary=one) == (
+        "1 member joined\n1 of 1 first message answered"
+    )
+    none = dataclasses.replace(TODAY, new_members=0, newcomer_first_messages=0)
+    assert newcomers_field(show_people=True, summary=none) == (
+        "Nobody joined, and no newcomer posted a first message."
+    )
+
+
+def test_many_newcomers_are_counted_after_ten_names() -> None:
+    crowd = NewcomerDay(joined=tuple(Newcomer(i, f"n{i}") for i in range(13)))
+    summary = dataclasses.replace(TODAY, new_members=13, newcomer_first_messages=0)
+    embed = digest_embed(summary, guild_name="G", show_people=True, jump_url=link, newcomers=crowd)
+    assert fields(embed)["Newcomers yesterday"].endswith("n8, n9 and 3 more")
+
+
+def test_the_private_summary_names_newcomers() -> None:
+    values = fields(summary_embed(WITH_NEWCOMERS, jump_url=link, newcomers=NEWCOMERS))
+
+    assert values["Newcomers"].startswith("2 members joined: dana, ")
+    assert "[fay](https://discord.com/channels/1/150/302) no response yet" in values["Newcomers"]
+
+
+def test_newcomers_are_not_marked_when_responses_could_not_be_known() -> None:
+    embed = summary_embed(
+        WITH_NEWCOMERS,
+        jump_url=link,
+        newcomers=NEWCOMERS,
+        unknown=frozenset({"newcomers_answered"}),
+        why=WHY,
+    )
+    value = fields(embed)["Newcomers"]
+
+    assert "— of 2 first messages answered: [dana](" in value
+    assert "answered," not in value and "no response" not in value
+
+
+# top conversations' first lines
+
+OPENERS = {
+    200: Opener(200, 100, None, 11, "alice", "How do I **flash** the board? <@42> @everyone\nmore"),
+    201: Opener(201, 101, None, 12, "bob", "x" * 200),
+}
+
+
+def conversations(*, quotable: frozenset[int], show_people: bool) -> str:
+    embed = digest_embed(
+        TODAY,
+        guild_name="G",
+        show_people=show_people,
+        jump_url=link,
+        openers=OPENERS,
+        quotable=quotable,
+    )
+    return fields(embed)["Top conversations"]
+
+
+def test_a_top_conversation_shows_its_first_line_escaped_and_harmless() -> None:
+    lines = conversations(quotable=frozenset({200, 201}), show_people=False).splitlines()
+
+    assert lines[0] == (
+        "<#100> · [14 messages, 5 participants](https://discord.com/channels/1/100/200): "
+        "“How do I \\*\\*flash\\*\\* the board? @someone @\u200beveryone”"
+    )
+    assert lines[1].endswith(f": “{'x' * 79}…”")  # 80 characters at most
+    assert "alice" not in lines[0]
+
+
+def test_a_top_conversation_names_its_starter_only_with_show_people() -> None:
+    shown = conversations(quotable=frozenset({200}), show_people=True)
+
+    assert "the board? @someone @\u200beveryone” (alice)" in shown
+
+
+def test_a_first_line_not_quotable_for_the_channel_is_left_out() -> None:
+    lines = conversations(quotable=frozenset({201}), show_people=True).splitlines()
+
+    assert lines[0] == (
+        "<#100> · [14 messages, 5 participants](https://discord.com/channels/1/100/200)"
+    )
+    assert "flash" not in lines[0]
+
+
+def test_plurals_are_right_in_every_line() -> None:
+    single = dataclasses.replace(
+        TODAY,
+        top_conversations=(TopConversation(100, 200, 1, 1),),
+        top_connectors=(TopConnector(11, "Alice", 1),),
+        broadcasters=(Broadcaster(13, "Bob", 1, 0.1),),
+        new_members=1,
+        newcomer_first_messages=1,
+        newcomers_answered=0,
+    )
+    text = all_text(
+        digest_embed(
+            single, guild_name="G", show_people=True, jump_url=link, newcomers=NewcomerDay()
+        )
+    )
+
+    assert "1 message, 1 participant" in text
+    assert "1 connection" in text and "1 connections" not in text
+    assert "1 member joined" in text and "0 of 1 first message answered" in text
