@@ -361,7 +361,7 @@ class ReminderService:
             # The same for every member of the guild: read once, when first needed.
             if guild_id not in newcomers:
                 newcomers[guild_id] = await self._store.inbox.newcomers_open_questions(
-                    guild_id, now
+                    guild_id, now, self.expire_days
                 )
             return newcomers[guild_id]
 
@@ -399,7 +399,12 @@ class ReminderService:
         questions: list[Suggestion] = []
         if await self._listening_nudge_due(nudge, now):
             questions = await self._store.inbox.questions_to_answer(
-                guild_id, user_id, now, QUESTION_CANDIDATES, await newcomers_questions(guild_id)
+                guild_id,
+                user_id,
+                now,
+                QUESTION_CANDIDATES,
+                await newcomers_questions(guild_id),
+                self.expire_days,
             )
         if readable is not None and (items or questions):
             places = [(i.channel_id, i.thread_id) for i in items]

@@ -27,10 +27,9 @@ if TYPE_CHECKING:
     from bot.store.connection import Access
 
 INBOX_DAYS = 7
-# Questions offered to answer: asked in the last 7 days (as long as the team's board
-# lists them, ``[defaults] alert_expire_days``'s default), in a channel where the member
-# posted in the last 30.
-QUESTION_DAYS = 7
+# Questions offered to answer: asked in the last ``[defaults] alert_expire_days`` (as
+# long as the team's board lists them), in a channel where the member posted in the
+# last 30 days.
 ACTIVE_DAYS = 30
 DM_CLOSED = "dm_closed"  # nudges_off reason: Discord refused the DM
 
@@ -405,10 +404,12 @@ class InboxQueries:
         assert row is not None  # scalar subqueries always return a row
         return int(row[0]), int(row[1]), int(row[2])
 
-    async def newcomers_open_questions(self, guild_id: int, now: datetime) -> list[int]:
-        """The guild's open questions of the last 7 days asked by newcomers, newest first
-        (message ids): the same for every member, so a pass reads them once."""
-        since = now - timedelta(days=QUESTION_DAYS)
+    async def newcomers_open_questions(
+        self, guild_id: int, now: datetime, expire_days: int
+    ) -> list[int]:
+        """The guild's open questions of the last ``expire_days`` asked by newcomers, newest
+        first (message ids): the same for every member, so a pass reads them once."""
+        since = now - timedelta(days=expire_days)
         params = {
             "guild_id": guild_id,
             "since": to_db_time(since),
@@ -426,6 +427,7 @@ class InboxQueries:
         now: datetime,
         limit: int,
         newcomers_questions: Sequence[int],
+        expire_days: int,
     ) -> list[Suggestion]:
         """Up to ``limit`` open questions the member could answer (see ``_TO_ME``):
         the newest of ``newcomers_questions`` (:meth:`newcomers_open_questions`) first,
@@ -433,7 +435,7 @@ class InboxQueries:
         params: dict[str, object] = {
             "guild_id": guild_id,
             "user_id": user_id,
-            "since": to_db_time(now - timedelta(days=QUESTION_DAYS)),
+            "since": to_db_time(now - timedelta(days=expire_days)),
             "active_since": to_db_time(now - timedelta(days=ACTIVE_DAYS)),
             "deadline": to_db_time(now),
             "limit": limit,

@@ -7,17 +7,20 @@ from tests.store.history import GENERAL, GUILD, RANDOM, History, at
 
 ME, BOB, CAROL, NEWBIE = 11, 12, 13, 14
 NOW = at("2026-03-10 12:00")
+EXPIRE_DAYS = 7  # [defaults] alert_expire_days
 
 
-async def to_answer(history: History, member: int = ME) -> list[Suggestion]:
+async def to_answer(
+    history: History, member: int = ME, expire_days: int = EXPIRE_DAYS
+) -> list[Suggestion]:
     """The questions offered to ``member``, as a reminder pass finds them."""
     inbox = history.store.inbox
-    newcomers = await inbox.newcomers_open_questions(GUILD, NOW)
-    return await inbox.questions_to_answer(GUILD, member, NOW, 10, newcomers)
+    newcomers = await inbox.newcomers_open_questions(GUILD, NOW, expire_days)
+    return await inbox.questions_to_answer(GUILD, member, NOW, 10, newcomers, expire_days)
 
 
-async def offered(history: History) -> list[int]:
-    return [q.message_id for q in await to_answer(history)]
+async def offered(history: History, expire_days: int = EXPIRE_DAYS) -> list[int]:
+    return [q.message_id for q in await to_answer(history, expire_days=expire_days)]
 
 
 async def test_a_dm_lists_an_item_once_and_the_inbox_keeps_it(history: History) -> None:
@@ -62,6 +65,16 @@ async def test_questions_offered_are_nobody_elses_and_where_the_member_posts(
     assert ids == [in_thread, to_me, open_one, hers]
     for excluded in (to_carol, reply_to_carol, elsewhere, mine, answered, too_old):
         assert excluded not in ids
+
+
+async def test_questions_are_offered_while_the_board_would_list_them(history: History) -> None:
+    history.post(ME, "2026-03-01 10:00", "hello all")
+    history.join(NEWBIE, "2026-03-01 09:00")
+    eight_days = history.post(BOB, "2026-03-02 11:00", "anybody kept the receipts?")
+    newcomers = history.post(NEWBIE, "2026-03-02 12:00", "where are the rules?")
+
+    assert await offered(history, expire_days=7) == []
+    assert await offered(history, expire_days=10) == [newcomers, eight_days]
 
 
 async def test_no_question_where_the_member_has_not_posted_for_30_days(history: History) -> None:
