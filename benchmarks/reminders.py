@@ -148,7 +148,7 @@ class Sampled:
     questions_of_week: int  # decided before the pass
     unanswered_when_due: int  # of those, with no response when they fell due
     open_items: int  # the sample made open alert reminders
-    alert_posts: int  # the alert messages they went out in
+    alert_posts: int  # the live board messages that list them
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,30 +236,23 @@ def seed_alerts(
     channel_id: int,
     picked: list[tuple[int, int, str]],
 ) -> int:
-    """The picked items as announced: one posted alert per minute; returns the posts."""
-    posts: dict[str, int] = {}
-    for index, sent_at in enumerate(sorted({sent_at for _, _, sent_at in picked})):
-        cursor = db.execute(
-            "INSERT INTO alert_posts (guild_id, channel_id, message_id, claimed_at)"
-            " VALUES (?, ?, ?, ?)",
-            (
-                guild_id,
-                channel_id,
-                summary.snowflake(summary.epoch_ms(from_db_time(sent_at)), index),
-                sent_at,
-            ),
-        )
-        assert cursor.lastrowid is not None  # an INSERT always sets it
-        posts[sent_at] = cursor.lastrowid
+    """The picked items as announced, as the board keeps them: claims with no post of
+    their own, and one live board message (schema 8 on); returns the posts (1)."""
+    last = max(sent_at for _, _, sent_at in picked)
+    db.execute(
+        "INSERT INTO alert_posts (guild_id, channel_id, message_id, claimed_at, board)"
+        " VALUES (?, ?, ?, ?, 1)",
+        (guild_id, channel_id, summary.snowflake(summary.epoch_ms(from_db_time(last)), 0), last),
+    )
     db.executemany(
         """INSERT INTO reminders (guild_id, kind, message_id, author_id, post_id, sent_at)
-           VALUES (?, 'question', ?, ?, ?, ?)""",
+           VALUES (?, 'question', ?, ?, NULL, ?)""",
         [
-            (guild_id, message_id, author_id, posts[sent_at], sent_at)
+            (guild_id, message_id, author_id, sent_at)
             for message_id, author_id, sent_at in sorted(picked, key=lambda row: row[2])
         ],
     )
-    return len(posts)
+    return 1
 
 
 def week_inbox(db: sqlite3.Connection, guild_id: int, now: datetime) -> list[tuple[Any, ...]]:
@@ -670,8 +663,8 @@ def print_store(path: Path, params: summary.Params, setup: Setup, built: str) ->
     sampled = setup.sampled
     among = "sampled from" if sampled.open_items < sampled.unanswered_when_due else "all of"
     print(
-        f"open      {sampled.open_items:,} alert reminders (questions, in"
-        f" {sampled.alert_posts:,} posts), {among} the {sampled.unanswered_when_due:,} of the"
+        f"open      {sampled.open_items:,} alert reminders (questions, on"
+        f" {plural(sampled.alert_posts, 'live board')}), {among} the {sampled.unanswered_when_due:,} of the"
         f" week's {sampled.questions_of_week:,} questions with no response when they fell due"
         f" (the store's rule); {setup.inbox_items:,} inbox and {setup.listening:,} listening"
         f" reminders"

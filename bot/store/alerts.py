@@ -92,10 +92,10 @@ WHERE q.guild_id = :guild_id
 """  # noqa: S608 (composed from constants only)
 
 
-def _waiting(deadline: str) -> str:
+def _waiting(deadline: str, columns: str = f"q.item, {_ITEM_COLUMNS}") -> str:
     """Every item asked in ``[:since, :until]`` (optionally in ``:channel_id``) with no
-    response by ``deadline`` (an SQL expression), oldest first. Newcomers are found
-    from the members who may still be newcomers, as the summaries count them."""
+    response by ``deadline`` (an SQL expression), oldest first, as ``columns``. Newcomers
+    are found from the members who may still be newcomers, as the summaries count them."""
     return f"""
 WITH newcomer_firsts AS (
     SELECT q.message_id FROM (
@@ -124,7 +124,7 @@ asked AS (
       AND q.kind = 'message' AND q.deleted = 0
       AND q.message_id NOT IN (SELECT message_id FROM newcomer_firsts)
 )
-SELECT q.item, {_ITEM_COLUMNS} FROM asked q
+SELECT {columns} FROM asked q
 WHERE (:channel_id IS NULL OR q.channel_id = :channel_id OR q.thread_id = :channel_id)
   AND {FIRST_RESPONSE.replace(":deadline", deadline)} IS NULL
   AND (q.item = 'question' OR {FIRST_REPLY_TO_AUTHOR.replace(":deadline", deadline)} IS NULL)
@@ -136,6 +136,10 @@ ORDER BY q.created_at, q.message_id
 _WAITING = _waiting(":deadline")
 # What expired in a window: no response by the moment each item expired.
 _EXPIRED = _waiting("q.expires_at")
+# How many wait now, by kind, and the oldest: the same items, nothing read per item.
+_WAITING_COUNTS = f"""
+SELECT item, count(*), min(created_at) FROM ({_waiting(":deadline", "q.item, q.created_at")})
+GROUP BY item"""  # noqa: S608 (composed from constants only)
 
 # Announced items still open: when did they get a response, if they did now.
 _ANSWERED_ALERTS = f"""
@@ -497,12 +501,15 @@ class AlertQueries:
 
     async def waiting_now(self, guild_id: int, now: datetime, expire_days: int) -> WaitingNow:
         """How many items wait now, by kind, and when the oldest was asked."""
-        items = await self.unanswered(guild_id, now, expire_days)
-        newcomers = sum(1 for item in items if item.kind == "newcomer")
+        params = self._window(guild_id, now - timedelta(days=expire_days), now, now, expire_days)
+        async with self._reading() as db:
+            rows = await fetch_all(db, _WAITING_COUNTS, params)
+        counts = {str(item): int(count) for item, count, _ in rows}
+        oldest = min((str(first) for _, _, first in rows), default=None)
         return WaitingNow(
-            questions=len(items) - newcomers,
-            newcomers=newcomers,
-            oldest_at=items[0].asked_at if items else None,
+            questions=counts.get("question", 0),
+            newcomers=counts.get("newcomer", 0),
+            oldest_at=None if oldest is None else from_db_time(oldest),
         )
 
     async def went_unanswered(
@@ -526,7 +533,22 @@ class AlertQueries:
         *,
         channel_id: int | None = None,
     ) -> list[AlertItem]:
-        params = {
+        params = self._window(guild_id, since, until, deadline, expire_days, channel_id)
+        async with self._reading() as db:
+            return [_item(row) for row in await fetch_all(db, sql, params)]
+
+    @staticmethod
+    def _window(
+        guild_id: int,
+        since: datetime,
+        until: datetime,
+        deadline: datetime,
+        expire_days: int,
+        channel_id: int | None = None,
+    ) -> dict[str, object]:
+        """The parameters of ``_waiting``: items asked in ``[since, until]``, with no
+        response by ``deadline``."""
+        return {
             "guild_id": guild_id,
             "since": to_db_time(since),
             "until": to_db_time(until),
@@ -535,8 +557,6 @@ class AlertQueries:
             "newcomers_joined_since": to_db_time(since - timedelta(days=NEWCOMER_DAYS)),
             "channel_id": channel_id,
         }
-        async with self._reading() as db:
-            return [_item(row) for row in await fetch_all(db, sql, params)]
 
 
 def _settings(row: Any) -> AlertSettings:
