@@ -23,6 +23,8 @@ CANDIDATES = 50
 WINDOW_SECONDS = 3600.0
 # How many following messages of the same author count ("spoke 3+ times since").
 _CHAIN = 3
+# Word rarity counts a stream as at least this long (see _overlap).
+_RARITY_FLOOR = 1000
 # A sentinel for "the author has not spoken in the window".
 _FAR = CANDIDATES + 1
 
@@ -59,7 +61,6 @@ FEATURES: tuple[str, ...] = (
     "gap_minutes",
     "author_last_distance",
     "author_last_minutes",
-    "valid_candidates",
 )
 
 Float = npt.NDArray[np.float32]
@@ -181,7 +182,10 @@ def _overlap(n: int, message: Int, token: Int) -> tuple[Float, Float]:
     if len(token) == 0:
         return overlap.reshape(n, slots).astype(np.float32), np.zeros(n, np.float32)
     counts = np.bincount(token)
-    rarity = np.log((n + 1.0) / counts)[token]
+    # A word's weight is its rarity in the stream, as if the stream held at least a
+    # thousand messages: in a short one every word is rare, and weights would not
+    # mean what they meant in training.
+    rarity = np.log((max(n, _RARITY_FLOOR) + 1.0) / counts)[token]
     weight = np.bincount(message, weights=rarity, minlength=n)
     order = np.lexsort((message, token))
     message, token, rarity = message[order], token[order], rarity[order]
@@ -286,7 +290,6 @@ def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
         np.minimum(j - b_last, _FAR),
         _FAR,
     )
-    n_valid = candidate.sum(axis=1, keepdims=True)
     is_self = np.broadcast_to(k == 0, j.shape)
 
     def pairwise(values: npt.ArrayLike) -> Float:
@@ -330,7 +333,6 @@ def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
         "gap_minutes": whole(gap),
         "author_last_distance": whole(a_last_distance),
         "author_last_minutes": whole(a_last_minutes),
-        "valid_candidates": whole(n_valid),
     }
     table = np.empty((*j.shape, len(FEATURES)), np.float32)
     for column, name in enumerate(FEATURES):

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-MODEL_VERSION = "irc-gbt2-1"
+MODEL_VERSION = "irc-gbt2-2"
 MODEL_FILE = "model.json"
 
 Float = npt.NDArray[np.float64]
