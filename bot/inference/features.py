@@ -121,7 +121,7 @@ def prepare(messages: Sequence[ChatMessage]) -> Stream:
     addressed: list[tuple[int, int]] = []
     named: list[tuple[int, int]] = []
     n_words: list[int] = []
-    token_message: list[int] = []
+    n_distinct: list[int] = []
     token_hash: list[int] = []
     opening = people.opening
     mentions = people.named
@@ -143,8 +143,9 @@ def prepare(messages: Sequence[ChatMessage]) -> Stream:
             named.extend((i, a) for a in mentioned if a != me)
         # Python's string hash is stable within a process: enough to tell words apart.
         token_hash.extend(map(hash, distinct))
-        token_message.extend([i] * len(distinct))
+        n_distinct.append(len(distinct))
     _, token = np.unique(np.array(token_hash, np.int64), return_inverse=True)
+    token_message = np.repeat(np.arange(n, dtype=np.int64), n_distinct)
 
     order = np.lexsort((np.arange(n), author))
     previous_own = np.full(n, -1, np.int64)
@@ -156,7 +157,7 @@ def prepare(messages: Sequence[ChatMessage]) -> Stream:
     pair_events = [
         (min(a, int(author[i])) * authors + max(a, int(author[i]))) * n + i for i, a in addressed
     ]
-    overlap, weight = _overlap(n, np.array(token_message, np.int64), token.reshape(-1))
+    overlap, weight = _overlap(n, token_message, token.reshape(-1))
     addressed_table = _table(n, addressed)
     return Stream(
         time=time,
@@ -178,7 +179,7 @@ def prepare(messages: Sequence[ChatMessage]) -> Stream:
 def _overlap(n: int, message: Int, token: Int) -> tuple[Float, Float]:
     """Shared words with each candidate, each word weighted by its rarity in the stream."""
     slots = CANDIDATES + 1
-    overlap = np.zeros(n * slots, np.float64)
+    overlap: npt.NDArray[np.float64] = np.zeros(n * slots, np.float64)
     if len(token) == 0:
         return overlap.reshape(n, slots).astype(np.float32), np.zeros(n, np.float32)
     counts = np.bincount(token)
@@ -191,27 +192,33 @@ def _overlap(n: int, message: Int, token: Int) -> tuple[Float, Float]:
     message, token, rarity = message[order], token[order], rarity[order]
     # Within one word the messages are in order: lag l pairs each use with the l-th
     # one before it; once no such pair is near enough, none further back is either.
+    keys: list[Int] = []
+    weights: list[npt.NDArray[np.float64]] = []
     for lag in range(1, len(token)):
         near = (token[lag:] == token[:-lag]) & (message[lag:] - message[:-lag] <= CANDIDATES)
         if not near.any():
             break
         later = message[lag:][near]
-        distance = later - message[:-lag][near]
-        overlap += np.bincount(
-            later * slots + distance, weights=rarity[lag:][near], minlength=n * slots
-        )
+        keys.append(later * slots + (later - message[:-lag][near]))
+        weights.append(rarity[lag:][near])
+    if keys:
+        overlap = np.bincount(
+            np.concatenate(keys), weights=np.concatenate(weights), minlength=n * slots
+        ).astype(np.float64)
     return overlap.reshape(n, slots).astype(np.float32), weight.astype(np.float32)
 
 
 def _table(n: int, pairs: list[tuple[int, int]]) -> Int:
     """(n, width) people per message from (message, person) pairs, -1 where none."""
-    found: dict[int, set[int]] = {}
-    for i, person in pairs:
-        found.setdefault(i, set()).add(person)
-    width = max((len(people) for people in found.values()), default=1)
-    table = np.full((n, width), -1, np.int64)
-    for i, people in found.items():
-        table[i, : len(people)] = sorted(people)
+    if not pairs:
+        return np.full((n, 1), -1, np.int64)
+    # Sorted, without repeats; each person's place in its message's row is its rank there.
+    found = np.unique(np.array(pairs, np.int64), axis=0)
+    message, person = found[:, 0], found[:, 1]
+    starts = np.flatnonzero(np.r_[True, message[1:] != message[:-1]])
+    place = np.arange(len(message)) - np.repeat(starts, np.diff(np.r_[starts, len(message)]))
+    table = np.full((n, int(place.max()) + 1), -1, np.int64)
+    table[message, place] = person
     return table
 
 

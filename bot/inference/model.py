@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-MODEL_VERSION = "irc-gbt2-2"
+MODEL_VERSION = "irc-gbt2-3"
 MODEL_FILE = "model.json"
 
 Float = npt.NDArray[np.float64]
@@ -27,7 +27,9 @@ Float = npt.NDArray[np.float64]
 class _Table:
     first: int
     second: int
-    values: Float  # (bins of first, bins of second), flattened row-major
+    # (bins of first, bins of second), flattened row-major; float32 halves the memory
+    # traffic and is far finer than the model's own precision.
+    values: npt.NDArray[np.float32]
     width: int
 
 
@@ -51,54 +53,72 @@ class ReplyModel:
 
     def _compile(self, trees: list[list[Any]]) -> list[_Table]:
         sizes = [len(edge) + 1 for edge in self.edges]
-        tables: dict[tuple[int, int], Float] = {}
+        pairs: dict[tuple[int, int], Float] = {}
+        singles: dict[int, Float] = {}
+
+        def cut(feature: int, threshold: float) -> int:
+            # Bin b holds values up to edges[b]: "x <= threshold" is "bin < cut".
+            return int(np.searchsorted(self.edges[feature], threshold)) + 1
+
+        def add(first: int, rows: slice, second: int, columns: slice, value: float) -> None:
+            if first == second:
+                # Both splits on one feature: the bins inside both ranges.
+                single = singles.setdefault(first, np.zeros(sizes[first]))
+                inside = np.zeros((2, sizes[first]), np.bool_)
+                inside[0, rows] = True
+                inside[1, columns] = True
+                single[inside.all(axis=0)] += value
+                return
+            # One table per unordered pair: (f, g) and (g, f) trees share it.
+            if first > second:
+                first, second, rows, columns = second, first, columns, rows
+            table = pairs.setdefault((first, second), np.zeros((sizes[first], sizes[second])))
+            table[rows, columns] += value
+
+        everything = slice(None)
         for tree in trees:
             if not isinstance(tree, list):
                 self.base += float(tree)
                 continue
             feature, threshold, left, right = tree
-            cut = int(np.searchsorted(self.edges[feature], threshold)) + 1
-            for child, rows in ((left, slice(0, cut)), (right, slice(cut, None))):
+            split = cut(feature, threshold)
+            for child, rows in ((left, slice(0, split)), (right, slice(split, None))):
                 if not isinstance(child, list):
-                    key = (feature, feature)
-                    table = tables.setdefault(key, np.zeros((sizes[feature], 1)))
-                    table[rows, 0] += child
+                    add(feature, rows, feature, everything, float(child))
                     continue
                 inner, inner_threshold, low, high = child
-                inner_cut = int(np.searchsorted(self.edges[inner], inner_threshold)) + 1
-                if inner == feature:
-                    table = tables.setdefault((feature, feature), np.zeros((sizes[feature], 1)))
-                    column = np.zeros(sizes[feature])
-                    column[:inner_cut] = low
-                    column[inner_cut:] = high
-                    table[rows, 0] += column[rows]
-                    continue
-                key = (feature, inner)
-                table = tables.setdefault(key, np.zeros((sizes[feature], sizes[inner])))
-                table[rows, :inner_cut] += low
-                table[rows, inner_cut:] += high
+                inner_split = cut(inner, inner_threshold)
+                add(feature, rows, inner, slice(0, inner_split), float(low))
+                add(feature, rows, inner, slice(inner_split, None), float(high))
+        # A single feature's terms ride along in a pair table that has the feature.
+        for feature, single in singles.items():
+            home = next((key for key in pairs if feature in key), None)
+            if home is None:
+                pairs[(feature, feature)] = single[:, None].copy()
+            elif home[0] == feature:
+                pairs[home] += single[:, None]
+            else:
+                pairs[home] += single[None, :]
         return [
-            _Table(first, second, table.ravel(), table.shape[1])
-            for (first, second), table in sorted(tables.items())
+            _Table(first, second, table.ravel().astype(np.float32), table.shape[1])
+            for (first, second), table in sorted(pairs.items())
         ]
 
     def raw(self, rows: npt.NDArray[np.float32]) -> Float:
         """The log-odds of each row (one row per candidate, columns as ``features``)."""
+        # One contiguous column per feature: searchsorted on a strided view is slower.
+        columns = np.ascontiguousarray(rows.T)
         bins = [
-            np.searchsorted(edge, rows[:, column], side="left") if len(edge) else None
-            for column, edge in enumerate(self.edges)
+            np.searchsorted(edge, columns[number]).astype(np.int32)
+            for number, edge in enumerate(self.edges)
         ]
-        total = np.full(len(rows), self.base)
+        total = np.full(len(rows), self.base, np.float32)
         for table in self._tables:
-            first = bins[table.first]
-            assert first is not None
             if table.width == 1:
-                total += table.values[first]
-                continue
-            second = bins[table.second]
-            assert second is not None
-            total += table.values[first * table.width + second]
-        return total
+                total += table.values[bins[table.first]]
+            else:
+                total += table.values[bins[table.first] * table.width + bins[table.second]]
+        return total.astype(np.float64)
 
 
 def _splits(node: Any) -> list[tuple[int, float]]:

@@ -51,7 +51,11 @@ class NameIndex:
         match = _OPENING.match(text)
         if match is None:
             return set()
-        key = name_key(match.group(1))
+        word = match.group(1)
+        found = self._whole.get(word)  # most names are typed as they are known
+        if found:
+            return found
+        key = name_key(word)
         found = self._whole.get(key)
         if found:
             return found
