@@ -23,6 +23,9 @@ CANDIDATES = 50
 WINDOW_SECONDS = 3600.0
 # How many following messages of the same author count ("spoke 3+ times since").
 _CHAIN = 3
+# "The candidate author's previous links": how often the two addressed each other in
+# this many messages before.
+_INTERACTION_WINDOW = 4 * CANDIDATES
 # Word rarity counts a stream as at least this long (see _overlap).
 _RARITY_FLOOR = 1000
 # A sentinel for "the author has not spoken in the window".
@@ -44,6 +47,8 @@ FEATURES: tuple[str, ...] = (
     "candidate_after_author_last",
     "author_last_to_candidate",
     "author_last_addressed_candidate_author",
+    "author_last_followed_candidate_author",
+    "candidate_author_latest_addressed_author",
     "same_addressee",
     "interactions",
     "candidate_is_question",
@@ -265,6 +270,14 @@ def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
     after_last = has_last & (last < j) & (s.previous_own[j] < last)
     last_to_candidate = np.where(has_last, j - last, _FAR)
     last_addressed_b = has_last & _member(s.addressed, np.maximum(last, 0), b)
+    # The author last spoke right after the candidate's author (was answering them).
+    before_last = np.maximum(last - 1, 0)
+    last_followed_b = has_last & (last >= 1) & (s.author[before_last] == b)
+    # The candidate author's latest message before this one addressed this author.
+    latest_b = j
+    for later in _chain(s.next_own[j], s.next_own, _CHAIN):
+        latest_b = np.where(later < i, later, latest_b)
+    latest_b_addressed_a = _member(s.addressed, latest_b, a)
     same_addressee = addresses_any & (s.addressee[i] == s.addressee[j]) & (s.addressee[i] != b)
 
     low = np.minimum(a, b)
@@ -272,7 +285,7 @@ def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
     pair = (low * keys + high) * n
     if len(s.interactions):
         interactions = np.searchsorted(s.interactions, pair + i) - np.searchsorted(
-            s.interactions, pair + np.maximum(i - 4 * CANDIDATES, 0)
+            s.interactions, pair + np.maximum(i - _INTERACTION_WINDOW, 0)
         )
     else:
         interactions = np.zeros_like(j)
@@ -323,6 +336,8 @@ def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
         "candidate_after_author_last": pairwise(after_last),
         "author_last_to_candidate": pairwise(last_to_candidate),
         "author_last_addressed_candidate_author": pairwise(last_addressed_b),
+        "author_last_followed_candidate_author": pairwise(last_followed_b),
+        "candidate_author_latest_addressed_author": pairwise(latest_b_addressed_a),
         "same_addressee": pairwise(same_addressee),
         "interactions": pairwise(interactions),
         "candidate_is_question": pairwise(s.question[j]),

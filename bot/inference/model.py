@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-MODEL_VERSION = "irc-gbt2-3"
+MODEL_VERSION = "irc-gbt2-4"
 MODEL_FILE = "model.json"
 
 Float = npt.NDArray[np.float64]
