@@ -15,7 +15,8 @@ the IRC disentanglement corpus (Kummerfeld et al., ACL 2019); by default its dev
 2. precision and recall of links between different authors at the model's product
    threshold, and a few points of that precision-recall curve;
 3. inference throughput on a synthetic busy channel (default 100,000 messages, every
-   message with its full 50 candidates), in messages per second.
+   message with its full 50 candidates), in messages per second, the better of two
+   runs.
 """
 
 from __future__ import annotations
@@ -111,13 +112,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {threshold:9.2f}  {precision:9.3f}  {recall:6.3f}")
 
     channel = synthetic_channel(args.messages, args.seed)
-    started = time.perf_counter()
-    links = infer_replies(channel, model)
-    elapsed = time.perf_counter() - started
+    # The best of two runs: the machine is shared, and the slower run measures the others.
+    elapsed = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        links = infer_replies(channel, model)
+        elapsed = min(elapsed, time.perf_counter() - started)
     replies = sum(link.is_reply and link.score >= model.threshold for link in links)
     print(
         f"throughput: {len(channel):,} messages of one busy synthetic channel in "
-        f"{elapsed:.2f} s = {len(channel) / elapsed:,.0f} messages/s "
+        f"{elapsed:.2f} s (best of 2) = {len(channel) / elapsed:,.0f} messages/s "
         f"({replies:,} replies above the threshold)"
     )
     # The figure on the 1M-message store (import with inference included, target

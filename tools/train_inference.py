@@ -64,7 +64,7 @@ def pairs(samples: list[CorpusSample]) -> tuple[np.ndarray, np.ndarray]:
         annotated = np.isin(ids, list(sample.gold))
         for i in np.flatnonzero(annotated):
             kept = slots[valid[i]]
-            rows.append(table[i, kept])
+            rows.append(table[:, i, kept].T)
             labels.append(np.isin(ids[i - kept], list(sample.gold[int(ids[i])])))
     return np.concatenate(rows), np.concatenate(labels).astype(np.float64)
 

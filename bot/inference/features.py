@@ -68,6 +68,41 @@ FEATURES: tuple[str, ...] = (
     "author_last_minutes",
 )
 
+# Features whose values are whole numbers by construction: the model bins them with a
+# lookup instead of a search.
+INTEGER_FEATURES = frozenset(
+    {
+        "is_self",
+        "distance",
+        "same_author",
+        "addresses_candidate_author",
+        "names_candidate_author",
+        "addresses_other",
+        "candidate_addresses_author",
+        "candidate_names_author",
+        "candidate_addresses_other",
+        "candidate_author_spoke_since",
+        "author_spoke_since",
+        "candidate_after_author_last",
+        "author_last_to_candidate",
+        "author_last_addressed_candidate_author",
+        "author_last_followed_candidate_author",
+        "candidate_author_latest_addressed_author",
+        "same_addressee",
+        "interactions",
+        "candidate_is_question",
+        "question_then_answer",
+        "overlap_rank",
+        "candidate_words",
+        "candidate_author_last_distance",
+        "is_question",
+        "addresses_anyone",
+        "names_anyone",
+        "words",
+        "author_last_distance",
+    }
+)
+
 Float = npt.NDArray[np.float32]
 Int = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
@@ -236,7 +271,9 @@ def _member(table: Int, rows: Int, person: Int) -> Bool:
 
 
 def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
-    """Features of messages start..stop-1: (rows, slots, len(FEATURES)) and a validity mask."""
+    """Features of messages start..stop-1, one feature after the other (shape
+    ``(len(FEATURES), messages, slots)``, so that each feature is contiguous), and
+    which slots are valid."""
     s = stream
     n = len(s.time)
     slots = CANDIDATES + 1
@@ -356,7 +393,7 @@ def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
         "author_last_distance": whole(a_last_distance),
         "author_last_minutes": whole(a_last_minutes),
     }
-    table = np.empty((*j.shape, len(FEATURES)), np.float32)
+    table = np.empty((len(FEATURES), *j.shape), np.float32)
     for column, name in enumerate(FEATURES):
-        table[..., column] = columns[name]
+        table[column] = columns[name]
     return table, valid

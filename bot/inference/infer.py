@@ -38,8 +38,11 @@ def best_antecedents(
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
         table, valid = features(stream, start, stop)
-        raw = np.full(valid.shape, -np.inf)
-        raw[valid] = model.raw(table[valid])
+        if valid.all():  # a busy channel: no need to gather the valid slots
+            raw = model.raw_columns(table.reshape(len(table), -1)).reshape(valid.shape)
+        else:
+            raw = np.full(valid.shape, -np.inf)
+            raw[valid] = model.raw_columns(table[:, valid])
         best = raw.argmax(axis=1)
         slot[start:stop] = best
         probability[start:stop] = 1.0 / (1.0 + np.exp(-raw[np.arange(stop - start), best]))

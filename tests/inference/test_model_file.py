@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 from importlib import resources
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from bot.inference import MODEL_VERSION, load_model
-from bot.inference.features import CANDIDATES, FEATURES, WINDOW_SECONDS
+from bot.inference.features import CANDIDATES, FEATURES, INTEGER_FEATURES, WINDOW_SECONDS
 
 
 def shipped() -> dict[str, Any]:
@@ -42,17 +43,18 @@ def test_the_compiled_tables_give_what_the_trees_give() -> None:
     spec = shipped()
     model = load_model()
     rng = random.Random(13)
-    # Rows on and around every threshold the trees use, where an off-by-one would show.
+    # Rows on and around every threshold the trees use, where an off-by-one would show;
+    # whole numbers only for the features that only take whole numbers.
     cuts = [
         sorted({n[1] for n in _nodes(spec["trees"]) if n[0] == f}) for f in range(len(FEATURES))
     ]
-    rows = [
-        [
-            rng.choice([*cut, *(c + 1e-3 for c in cut), *(c - 1e-3 for c in cut), 0.0])
-            for cut in cuts
-        ]
-        for _ in range(300)
+    near = [
+        sorted({v for c in cut for v in (math.floor(c) - 1, math.floor(c), math.ceil(c) + 1)})
+        if name in INTEGER_FEATURES
+        else [*cut, *(c + 1e-3 for c in cut), *(c - 1e-3 for c in cut)]
+        for name, cut in zip(FEATURES, cuts, strict=True)
     ]
+    rows = [[rng.choice([*values, 0.0]) for values in near] for _ in range(500)]
 
     # Features are float32, as inference computes them.
     table = np.array(rows, np.float32)
