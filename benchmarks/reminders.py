@@ -664,7 +664,8 @@ def print_store(path: Path, params: summary.Params, setup: Setup, built: str) ->
     among = "sampled from" if sampled.open_items < sampled.unanswered_when_due else "all of"
     print(
         f"open      {sampled.open_items:,} alert reminders (questions, on"
-        f" {plural(sampled.alert_posts, 'live board')}), {among} the {sampled.unanswered_when_due:,} of the"
+        f" {plural(sampled.alert_posts, 'live board')}), {among} the"
+        f" {sampled.unanswered_when_due:,} of the"
         f" week's {sampled.questions_of_week:,} questions with no response when they fell due"
         f" (the store's rule); {setup.inbox_items:,} inbox and {setup.listening:,} listening"
         f" reminders"
