@@ -64,6 +64,13 @@ class DailySummary:
     newcomers_answered: int = 0
     reminders_sent: int = 0
     reminders_followed: int = 0
+    # The same figures with every inferred reply counted as a reply (docs/metrics.md,
+    # "Inferred replies"); None on a summary stored before they existed: unknown.
+    inferred_replies: int | None = None
+    listening_ratio_inferred: float | None = None
+    questions_answered_inferred: int | None = None
+    response_rate_inferred: float | None = None
+    new_connections_inferred: int | None = None
     top_connectors: tuple[TopConnector, ...] = field(default_factory=tuple)
     broadcasters: tuple[Broadcaster, ...] = field(default_factory=tuple)
     top_conversations: tuple[TopConversation, ...] = field(default_factory=tuple)

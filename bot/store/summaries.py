@@ -19,7 +19,12 @@ from bot.analysis.summary import DailySummary, TopConnector, TopConversation
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
 from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
-from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
+from bot.store.responses import (
+    COUNTED_INFERRED,
+    FIRST_INFERRED_RESPONSE,
+    FIRST_REPLY_TO_AUTHOR,
+    FIRST_RESPONSE,
+)
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -76,7 +81,8 @@ SELECT
     q.newcomer_first,
     {FIRST_RESPONSE} AS first_response,
     CASE WHEN q.newcomer_first THEN {FIRST_REPLY_TO_AUTHOR} IS NOT NULL ELSE 0 END
-        AS newcomer_replied
+        AS newcomer_replied,
+    CASE WHEN q.is_question THEN {FIRST_INFERRED_RESPONSE} END AS first_inferred_response
 FROM asked q
 """  # noqa: S608 (composed from bot/store/responses.py and newcomers.py only)
 
@@ -115,6 +121,36 @@ SELECT
     (SELECT count(*) FROM connections
      WHERE guild_id = :guild_id AND first_at >= :week_ago_end AND first_at < :end)
 """
+
+# The day's inferred replies (one read of the day through the index by time), and the
+# connections new on the day when they count as interactions: pairs first linked on the
+# day, explicitly (the connections index) or by an inferred reply, with no explicit
+# interaction and no inferred reply between them before the day.
+_INFERRED = f"""
+WITH inferred AS (
+    SELECT min(ir.source_id, ir.target_id) AS a, max(ir.source_id, ir.target_id) AS b
+    FROM inferred_replies ir JOIN messages r ON r.message_id = ir.message_id
+    WHERE ir.guild_id = :guild_id AND ir.created_at >= :start AND ir.created_at < :end
+      AND {COUNTED_INFERRED}
+),
+day_pairs AS (
+    SELECT a, b FROM connections
+    WHERE guild_id = :guild_id AND first_at >= :start AND first_at < :end
+    UNION
+    SELECT a, b FROM inferred
+)
+SELECT
+    (SELECT count(*) FROM inferred),
+    (SELECT count(*) FROM day_pairs p
+     WHERE NOT EXISTS (SELECT 1 FROM connections c
+                       WHERE c.guild_id = :guild_id AND c.a = p.a AND c.b = p.b
+                         AND c.first_at < :start)
+       AND NOT EXISTS (SELECT 1 FROM inferred_replies ir
+                       JOIN messages r ON r.message_id = ir.message_id
+                       WHERE ir.guild_id = :guild_id AND ir.source_id IN (p.a, p.b)
+                         AND ir.target_id IN (p.a, p.b) AND ir.created_at < :start
+                         AND {COUNTED_INFERRED}))
+"""  # noqa: S608 (composed from bot/store/responses.py only)
 
 # Each member's week, summed from the seven daily rollups that end on the day. The
 # listening ratio is compared and ordered exact, as BroadcasterRule.applies compares it
@@ -208,14 +244,18 @@ INSERT OR REPLACE INTO daily_summaries (
     questions_answered, unanswered_questions, response_rate, median_first_response_seconds,
     active_connections, new_connections, reciprocal_connections, network_size,
     network_growth_7d, newcomer_first_messages, newcomers_answered, reminders_sent,
-    reminders_followed, top_connectors, broadcasters, top_conversations)
+    reminders_followed, inferred_replies, listening_ratio_inferred,
+    questions_answered_inferred, response_rate_inferred, new_connections_inferred,
+    top_connectors, broadcasters, top_conversations)
 VALUES (
     :guild_id, :day, :timezone, :computed_at, :messages, :active_members, :new_members,
     :conversation_starters, :replies, :reactions, :listening_ratio, :questions,
     :questions_answered, :unanswered_questions, :response_rate, :median_first_response_seconds,
     :active_connections, :new_connections, :reciprocal_connections, :network_size,
     :network_growth_7d, :newcomer_first_messages, :newcomers_answered, :reminders_sent,
-    :reminders_followed, :top_connectors, :broadcasters, :top_conversations)
+    :reminders_followed, :inferred_replies, :listening_ratio_inferred,
+    :questions_answered_inferred, :response_rate_inferred, :new_connections_inferred,
+    :top_connectors, :broadcasters, :top_conversations)
 """
 
 _LIST_FIELDS = ("top_connectors", "broadcasters", "top_conversations")
@@ -273,6 +313,7 @@ class SummaryQueries:
             asked = await fetch_all(db, _ASKED, params)
             connections = await fetch_all(db, _CONNECTIONS, params)
             new_connections, network_size, growth = await _one(db, _NETWORK, params)
+            inferred, new_inferred = await _one(db, _INFERRED, params)
             broadcasters = await fetch_all(db, _BROADCASTERS, params)
             conversations = await fetch_all(db, _TOP_CONVERSATIONS, params)
             reminders_sent, reminders_followed = await _one(db, _REMINDERS, params)
@@ -292,6 +333,8 @@ class SummaryQueries:
             active_connections=active_connections,
             reciprocal_connections=reciprocal,
             new_connections=new_connections,
+            inferred_replies=inferred,
+            new_connections_inferred=new_inferred,
             network_size=network_size,
             network_growth_7d=growth,
             reminders_sent=reminders_sent,
@@ -376,6 +419,7 @@ def _asked(
     newcomer_first: int,
     first_response: str | None,
     newcomer_replied: int,
+    first_inferred_response: str | None,
 ) -> Asked:
     return Asked(
         asked_at=from_db_time(created_at),
@@ -383,4 +427,7 @@ def _asked(
         newcomer_first=bool(newcomer_first),
         first_response=None if first_response is None else from_db_time(first_response),
         newcomer_replied=bool(newcomer_replied),
+        first_inferred_response=None
+        if first_inferred_response is None
+        else from_db_time(first_inferred_response),
     )
