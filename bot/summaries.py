@@ -182,6 +182,7 @@ class MemberProfile:
     first_message: date | None
     newcomer: bool
     broadcaster: bool
+    inferred: bool = False  # the guild's inference is on: listening counts inferred replies
 
 
 class SummaryService:
@@ -268,6 +269,11 @@ class SummaryService:
             found.append(unknown)
         return Unknowns(tuple(found), lacking)
 
+    async def inference_shown(self, guild_id: int) -> bool:
+        """Whether the guild sees figures with inferred replies (docs/metrics.md, "Inferred
+        replies"): its ``/config inference`` choice, on when it never made one."""
+        return await self._store.summaries.inference_enabled(guild_id)
+
     async def member_week(self, guild_id: int, user_id: int, now: datetime) -> MemberProfile:
         """A member's last :data:`PROFILE_DAYS` local days, today included; whether they
         are a newcomer, and whether those days make them a broadcaster (the digest's rule,
@@ -279,6 +285,10 @@ class SummaryService:
         profile = await self._store.profiles.profile(guild_id, user_id, start, end)
         dates = await self._store.profiles.dates(guild_id, user_id, to_db_time(now))
         joined, first = dates.joined_at, dates.first_message_at
+        inferred = await self.inference_shown(guild_id)
+        # With inference on, their listening counts their inferred replies, here as in
+        # the ratio /member and /me show.
+        replies = profile.replies + (profile.inferred_replies if inferred else 0)
         return MemberProfile(
             profile=profile,
             timezone=timezone,
@@ -286,9 +296,8 @@ class SummaryService:
             joined=None if joined is None else local_day(joined, timezone),
             first_message=None if first is None else local_day(first, timezone),
             newcomer=dates.newcomer,
-            broadcaster=self.rule.applies(
-                profile.messages, profile.replies, profile.reactions_given
-            ),
+            broadcaster=self.rule.applies(profile.messages, replies, profile.reactions_given),
+            inferred=inferred,
         )
 
     async def opted_out(self, guild_id: int) -> int:
