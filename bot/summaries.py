@@ -252,6 +252,15 @@ class SummaryService:
         # but only how many reacted.
         return replace(missing, reactions=False)
 
+    async def inferred_only(self, guild_id: int, span: DayRange, timezone: str) -> list[str]:
+        """The names (``#name``, or ``channel ID``) of the channels whose messages in
+        ``span`` were imported from an export that recorded no replies: all the listening
+        seen there is inferred from the flow of conversation."""
+        start = day_start(span.first, timezone)
+        end = day_start(span.last + timedelta(days=1), timezone)
+        found = await self._store.sources.without_replies(guild_id, start, end)
+        return [f"#{name}" if name else f"channel {channel_id}" for channel_id, name in found]
+
     async def unknowns(self, summaries: Sequence[DailySummary]) -> Unknowns:
         """Each summary's fields that its sources could not know, read now rather than
         stored: importing newer files of the same days makes them known."""
