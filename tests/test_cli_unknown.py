@@ -48,6 +48,10 @@ UNKNOWN = {
     "top_connectors",
     "broadcasters",
     "top_conversations",
+    # Inferred replies stand in for replies, not for the mentions it did not record.
+    "questions_answered_inferred",
+    "response_rate_inferred",
+    "new_connections_inferred",
 }
 # On the first day, ada's and ben's first messages: whether they were answered is unknown.
 UNKNOWN_FIRST_DAY = UNKNOWN | {"newcomers_answered"}

@@ -14,7 +14,7 @@ import discord
 from bot.analysis.summary import DailySummary, TopConversation
 from bot.analysis.usual import Usual
 from bot.render.digest_waiting import add_waiting_fields
-from bot.render.inferred import inferred_note, shown_summary, shown_usual
+from bot.render.inferred import inferred_note, shown_summary, shown_unknown, shown_usual
 from bot.render.legend import legend
 from bot.render.text import Names, excerpt, plural
 from bot.store.alerts import AlertItem, WaitingNow
@@ -107,6 +107,7 @@ def digest_embed(
     board (bot/render/digest_waiting.py). With ``inferred`` (the guild's inference is
     on), listening, answers and new connections count inferred replies, and say so.
     """
+    unknown = shown_unknown(summary, unknown, inferred)
     summary, usual = shown_summary(summary, inferred), shown_usual(usual, inferred)
     if week is not None and inferred:
         week = (shown_summary(week[0], True), shown_summary(week[1], True))
@@ -176,6 +177,7 @@ def summary_embed(
     the ``newcomers`` by name; ``unknown`` fields (imported history) show as "—", and
     ``why`` says why in the footer; ``opted_out`` members get a note; with ``inferred``,
     the figures count inferred replies, and say so."""
+    unknown = shown_unknown(summary, unknown, inferred)
     summary = shown_summary(summary, inferred)
     notes = (
         inferred_note(summary.inferred_replies if inferred else None),

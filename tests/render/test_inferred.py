@@ -143,3 +143,28 @@ def test_member_profiles_count_inferred_replies_as_listening_when_on() -> None:
     assert (fields(off)["Replies"], fields(off)["Listening ratio"]) == ("1", "10%")
     assert "inferred" not in str(off.description)
     assert "include 1 reply inferred from the flow of conversation" in str(mine.description)
+
+
+def test_a_day_without_reply_data_shows_the_listening_inferred_when_on() -> None:
+    # An old export recorded no replies and no mentions: inference stands in for the
+    # replies only, so the answers stay unknown.
+    unknown = frozenset(
+        {
+            "listening_ratio",
+            "questions_answered",
+            "unanswered_questions",
+            "response_rate",
+            "median_first_response_seconds",
+            "new_connections",
+            "questions_answered_inferred",
+            "response_rate_inferred",
+            "new_connections_inferred",
+        }
+    )
+    why = "—: unknown, because the export did not record replies or mentions."
+
+    on = fields(summary_embed(INFERRED, jump_url=link, unknown=unknown, why=why, inferred=True))
+    off = fields(summary_embed(INFERRED, jump_url=link, unknown=unknown, why=why))
+
+    assert headline(on) == ("52%", "— of 9\nmedian wait —", "—")
+    assert headline(off) == ("—", "— of 9\nmedian wait —", "—")
