@@ -29,17 +29,16 @@ def shown_unknown(
     summary: DailySummary, unknown: AbstractSet[str], inferred: bool
 ) -> AbstractSet[str]:
     """The fields shown as "—": with ``inferred`` (and the summary knowing its inferred
-    figures), a field shown with inferred replies is unknown when its inferred figure is,
-    so that a channel whose export recorded no replies shows the listening inferred."""
+    figures), a field shown with inferred replies is unknown when its explicit figure or
+    its inferred one is. A day without reply data keeps its "—": nothing there tells
+    whether inference ran on it, and a zero that only means "not looked at" is the
+    mistake unknown fields exist to avoid; ``ascolto report`` shows its inferred figures."""
     if not inferred or summary.inferred_replies is None:
         return unknown
-    kept = {name for name in unknown if name not in INFERRED_FIGURES}
     swapped = {name for name, field in INFERRED_FIGURES.items() if field in unknown}
     if "questions_answered" in swapped:
         swapped.add("unanswered_questions")
-    elif "unanswered_questions" in kept:
-        kept.discard("unanswered_questions")
-    return frozenset(kept | swapped)
+    return frozenset(unknown) | swapped
 
 
 def shown_usual(usual: Usual | None, inferred: bool) -> Usual | None:

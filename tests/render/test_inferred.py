@@ -145,26 +145,26 @@ def test_member_profiles_count_inferred_replies_as_listening_when_on() -> None:
     assert "include 1 reply inferred from the flow of conversation" in str(mine.description)
 
 
-def test_a_day_without_reply_data_shows_the_listening_inferred_when_on() -> None:
-    # An old export recorded no replies and no mentions: inference stands in for the
-    # replies only, so the answers stay unknown.
+def test_a_figure_is_unknown_when_its_explicit_or_its_inferred_value_is() -> None:
+    # A day imported from an export without mention lists, then (say) a newer export of
+    # the same day with replies: the answers stay unknown with inference on, as without.
     unknown = frozenset(
         {
-            "listening_ratio",
             "questions_answered",
             "unanswered_questions",
             "response_rate",
             "median_first_response_seconds",
-            "new_connections",
             "questions_answered_inferred",
             "response_rate_inferred",
             "new_connections_inferred",
         }
     )
-    why = "—: unknown, because the export did not record replies or mentions."
+    only_inferred = frozenset({"new_connections_inferred"})
 
-    on = fields(summary_embed(INFERRED, jump_url=link, unknown=unknown, why=why, inferred=True))
-    off = fields(summary_embed(INFERRED, jump_url=link, unknown=unknown, why=why))
+    on = fields(summary_embed(INFERRED, jump_url=link, unknown=unknown, inferred=True))
+    off = fields(summary_embed(INFERRED, jump_url=link, unknown=unknown))
+    partly = fields(summary_embed(INFERRED, jump_url=link, unknown=only_inferred, inferred=True))
 
     assert headline(on) == ("52%", "— of 9\nmedian wait —", "—")
-    assert headline(off) == ("—", "— of 9\nmedian wait —", "—")
+    assert headline(off) == ("42%", "— of 9\nmedian wait —", "5")
+    assert headline(partly) == ("52%", "8 of 9\nmedian wait 12 min", "—")
