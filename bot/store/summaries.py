@@ -122,10 +122,19 @@ SELECT
      WHERE guild_id = :guild_id AND first_at >= :week_ago_end AND first_at < :end)
 """
 
+# Whether the pair ``p`` (a < b) was linked by an inferred reply before the day.
+_INFERRED_BEFORE = f"""EXISTS (SELECT 1 FROM inferred_replies ir
+                JOIN messages r ON r.message_id = ir.message_id
+                WHERE ir.guild_id = :guild_id AND ir.source_id IN (p.a, p.b)
+                  AND ir.target_id IN (p.a, p.b) AND ir.created_at < :start
+                  AND {COUNTED_INFERRED})"""  # noqa: S608
+
 # The day's inferred replies (one read of the day through the index by time), and the
-# connections new on the day when they count as interactions: pairs first linked on the
-# day, explicitly (the connections index) or by an inferred reply, with no explicit
-# interaction and no inferred reply between them before the day.
+# connections new on the day when they count as interactions: the pairs explicitly new
+# on the day (the connections index) with no inferred reply between them before it,
+# and the pairs linked by an inferred reply on the day with neither an explicit
+# interaction before the day's end nor an inferred reply before the day. Earlier
+# inferred replies are looked for pair by pair only when the guild has any.
 _INFERRED = f"""
 WITH inferred AS (
     SELECT min(ir.source_id, ir.target_id) AS a, max(ir.source_id, ir.target_id) AS b
@@ -133,23 +142,19 @@ WITH inferred AS (
     WHERE ir.guild_id = :guild_id AND ir.created_at >= :start AND ir.created_at < :end
       AND {COUNTED_INFERRED}
 ),
-day_pairs AS (
-    SELECT a, b FROM connections
-    WHERE guild_id = :guild_id AND first_at >= :start AND first_at < :end
-    UNION
-    SELECT a, b FROM inferred
+any_before AS (
+    SELECT 1 FROM inferred_replies WHERE guild_id = :guild_id AND created_at < :start LIMIT 1
 )
 SELECT
     (SELECT count(*) FROM inferred),
-    (SELECT count(*) FROM day_pairs p
-     WHERE NOT EXISTS (SELECT 1 FROM connections c
-                       WHERE c.guild_id = :guild_id AND c.a = p.a AND c.b = p.b
-                         AND c.first_at < :start)
-       AND NOT EXISTS (SELECT 1 FROM inferred_replies ir
-                       JOIN messages r ON r.message_id = ir.message_id
-                       WHERE ir.guild_id = :guild_id AND ir.source_id IN (p.a, p.b)
-                         AND ir.target_id IN (p.a, p.b) AND ir.created_at < :start
-                         AND {COUNTED_INFERRED}))
+    (SELECT count(*) FROM connections p
+     WHERE p.guild_id = :guild_id AND p.first_at >= :start AND p.first_at < :end
+       AND NOT (EXISTS (SELECT 1 FROM any_before) AND {_INFERRED_BEFORE}))
+    + (SELECT count(*) FROM (SELECT DISTINCT a, b FROM inferred) p
+       WHERE NOT EXISTS (SELECT 1 FROM connections c
+                         WHERE c.guild_id = :guild_id AND c.a = p.a AND c.b = p.b
+                           AND c.first_at < :end)
+         AND NOT {_INFERRED_BEFORE})
 """  # noqa: S608 (composed from bot/store/responses.py only)
 
 # Each member's week, summed from the seven daily rollups that end on the day. The

@@ -157,3 +157,17 @@ async def test_summaries_stored_before_schema_10_have_unknown_inferred_figures(
 
     assert stored.messages == 1
     assert all(stored.to_json()[name] is None for name in INFERRED_FIELDS)
+
+
+async def test_a_pair_linked_both_ways_on_its_first_day_is_one_new_connection(
+    history: History,
+) -> None:
+    hello = history.post(A, "2026-03-02 09:00", "hello")
+    history.post(B, "2026-03-02 09:01", "hi", reply_to=hello)
+    later = history.post(A, "2026-03-02 10:00", "tea?")
+    answer = history.post(B, "2026-03-02 10:01", "yes please")
+    await history.infer(answer, later)
+
+    summary = await history.summary("2026-03-02")
+
+    assert (summary.new_connections, summary.new_connections_inferred) == (1, 1)
