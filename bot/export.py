@@ -1,4 +1,5 @@
-"""Exports as files: daily summaries, the network of connections, message metadata.
+"""Exports as files: daily summaries, the network of connections, inferred replies,
+message metadata.
 
 Pure writers on a stream, shared by ``ascolto export`` and ``/export``: CSV with
 the csv module, JSON with json, GraphML with networkx. The rows come from the
@@ -23,14 +24,15 @@ from typing import Any, Protocol
 import networkx as nx
 
 from bot.analysis.summary import DailySummary
-from bot.store.exports import MESSAGE_COLUMNS, Connection
+from bot.store.exports import INFERRED_COLUMNS, MESSAGE_COLUMNS, Connection, InferredPair
 
-KINDS = ("summaries", "connections", "messages")
+KINDS = ("summaries", "connections", "inferred_replies", "messages")
 FORMATS = ("csv", "json", "graphml")
 # The formats each kind can be written in, in the order help texts list them.
 FORMATS_OF = {
     "summaries": ("csv", "json"),
     "connections": ("csv", "json", "graphml"),
+    "inferred_replies": ("csv", "json"),
     "messages": ("csv",),
 }
 # Without a range, summaries cover this many days ending yesterday (the others: all time);
@@ -192,10 +194,16 @@ def write_connections(
     writer.writerows([record[key] for key in columns] for record in records)
 
 
-def connection_graph(connections: Iterable[Connection], *, names: bool) -> Any:
+def connection_graph(
+    connections: Iterable[Connection], *, names: bool, inferred: Iterable[InferredPair] = ()
+) -> Any:
     """A networkx DiGraph: member ids (as text) for nodes, the pairs' counts and times on
-    the edges, and a node's ``name`` only when asked for (and known), as XML can hold it."""
-    graph = nx.DiGraph()
+    the edges, and a node's ``name`` only when asked for (and known), as XML can hold it.
+    An ``inferred`` pair is an edge of its own, ``kind="inferred"``, with its count of
+    inferred replies and their times, never added to the explicit counts: with any, the
+    graph is a MultiDiGraph (a pair may have both edges)."""
+    inferred = list(inferred)
+    graph = nx.MultiDiGraph() if inferred else nx.DiGraph()
     for c in connections:
         for member, name in ((c.source, c.source_name), (c.target, c.target_name)):
             node = str(member)
@@ -205,14 +213,46 @@ def connection_graph(connections: Iterable[Connection], *, names: bool) -> Any:
                     graph.nodes[node]["name"] = xml_text(name)
         edge = {key: getattr(c, key) for key in CONNECTION_COLUMNS[2:]}
         graph.add_edge(str(c.source), str(c.target), **edge)
+    for pair in inferred:
+        for node in (str(pair.source), str(pair.target)):
+            if node not in graph:
+                graph.add_node(node)
+        graph.add_edge(
+            str(pair.source),
+            str(pair.target),
+            kind="inferred",
+            inferred_replies=pair.inferred_replies,
+            first_at=pair.first_at,
+            last_at=pair.last_at,
+        )
     return graph
 
 
 def write_connections_graphml(
-    stream: ByteSink, connections: Iterable[Connection], *, names: bool
+    stream: ByteSink,
+    connections: Iterable[Connection],
+    *,
+    names: bool,
+    inferred: Iterable[InferredPair] = (),
 ) -> None:
-    """The network as GraphML (UTF-8), for Gephi or ``networkx.read_graphml``."""
-    nx.write_graphml(connection_graph(connections, names=names), stream)
+    """The network as GraphML (UTF-8), for Gephi or ``networkx.read_graphml``; inferred
+    replies as edges of their own kind."""
+    graph = connection_graph(connections, names=names, inferred=inferred)
+    nx.write_graphml(graph, stream)
+
+
+# inferred replies
+
+
+def write_inferred_replies(stream: TextSink, rows: Sequence[Sequence[Any]], fmt: str) -> None:
+    """One CSV row or JSON object per inferred reply, with the columns of
+    bot/store/exports.py's INFERRED_COLUMNS (the table's own names)."""
+    if fmt == "json":
+        _write_json(stream, [dict(zip(INFERRED_COLUMNS, row, strict=True)) for row in rows])
+        return
+    writer = SafeCsvWriter(stream)
+    writer.writerow(INFERRED_COLUMNS)
+    writer.writerows(rows)
 
 
 # messages

@@ -182,6 +182,7 @@ class MemberProfile:
     first_message: date | None
     newcomer: bool
     broadcaster: bool
+    inferred: bool = False  # the guild's inference is on: listening counts inferred replies
 
 
 class SummaryService:
@@ -251,6 +252,15 @@ class SummaryService:
         # but only how many reacted.
         return replace(missing, reactions=False)
 
+    async def inferred_only(self, guild_id: int, span: DayRange, timezone: str) -> list[str]:
+        """The names (``#name``, or ``channel ID``) of the channels whose messages in
+        ``span`` were imported from an export that recorded no replies: all the listening
+        seen there is inferred from the flow of conversation."""
+        start = day_start(span.first, timezone)
+        end = day_start(span.last + timedelta(days=1), timezone)
+        found = await self._store.sources.without_replies(guild_id, start, end)
+        return [f"#{name}" if name else f"channel {channel_id}" for channel_id, name in found]
+
     async def unknowns(self, summaries: Sequence[DailySummary]) -> Unknowns:
         """Each summary's fields that its sources could not know, read now rather than
         stored: importing newer files of the same days makes them known."""
@@ -268,6 +278,11 @@ class SummaryService:
             found.append(unknown)
         return Unknowns(tuple(found), lacking)
 
+    async def inference_shown(self, guild_id: int) -> bool:
+        """Whether the guild sees figures with inferred replies (docs/metrics.md, "Inferred
+        replies"): its ``/config inference`` choice, on when it never made one."""
+        return await self._store.summaries.inference_enabled(guild_id)
+
     async def member_week(self, guild_id: int, user_id: int, now: datetime) -> MemberProfile:
         """A member's last :data:`PROFILE_DAYS` local days, today included; whether they
         are a newcomer, and whether those days make them a broadcaster (the digest's rule,
@@ -279,6 +294,10 @@ class SummaryService:
         profile = await self._store.profiles.profile(guild_id, user_id, start, end)
         dates = await self._store.profiles.dates(guild_id, user_id, to_db_time(now))
         joined, first = dates.joined_at, dates.first_message_at
+        inferred = await self.inference_shown(guild_id)
+        # With inference on, their listening counts their inferred replies, here as in
+        # the ratio /member and /me show.
+        replies = profile.replies + (profile.inferred_replies if inferred else 0)
         return MemberProfile(
             profile=profile,
             timezone=timezone,
@@ -286,9 +305,8 @@ class SummaryService:
             joined=None if joined is None else local_day(joined, timezone),
             first_message=None if first is None else local_day(first, timezone),
             newcomer=dates.newcomer,
-            broadcaster=self.rule.applies(
-                profile.messages, profile.replies, profile.reactions_given
-            ),
+            broadcaster=self.rule.applies(profile.messages, replies, profile.reactions_given),
+            inferred=inferred,
         )
 
     async def opted_out(self, guild_id: int) -> int:

@@ -12,6 +12,7 @@ from bot.clock import utcnow
 from bot.digests import DIGEST_TIMER, DigestJob
 from bot.render.digest import digest_embed, quiet_day_text
 from bot.render.digest_waiting import waiting_embed
+from bot.render.inferred import shown_summary
 from bot.render.legend import installed_metrics_url
 from bot.store.timers import Timer
 from cogs._summary_views import (
@@ -58,6 +59,8 @@ class Digest(commands.Cog):
             else:
                 # A first line is quoted only if every reader of the digest can open it.
                 quotable = await audience_quotable(self.bot, channel, list(job.openers.values()))
+                inferred = await self.bot.summaries.inference_shown(job.guild_id)
+                trend = [shown_summary(day, inferred) for day in job.trend]
                 message = await channel.send(
                     embed=digest_embed(
                         with_names(job.summary, guild),
@@ -75,8 +78,9 @@ class Digest(commands.Cog):
                         went_unanswered=job.went_unanswered,
                         now=utcnow(),
                         guild=guild,
+                        inferred=inferred,
                     ),
-                    file=await chart_file(job.trend, job.span, guild.name),
+                    file=await chart_file(trend, job.span, guild.name),
                 )
         except discord.HTTPException:
             log.exception(

@@ -1,4 +1,5 @@
-"""/export for managers: the server's summaries, connections or messages as a file."""
+"""/export for managers: the server's summaries, connections, inferred replies or messages
+as a file."""
 
 from __future__ import annotations
 
@@ -24,13 +25,14 @@ from bot.export import (
     format_problem,
     write_connections,
     write_connections_graphml,
+    write_inferred_replies,
     write_summaries,
 )
 from bot.summaries import DayRange, GuildDays
 from cogs._checks import require_manage_guild
 from cogs._summary_views import user_errors
 
-Kind = Literal["summaries", "connections", "messages"]
+Kind = Literal["summaries", "connections", "inferred_replies", "messages"]
 Format = Literal["csv", "json", "graphml"]
 
 # Discord's upload limit when the guild does not say (a server without boosts).
@@ -83,7 +85,10 @@ class Export(commands.Cog):
     @app_commands.check(require_manage_guild)
     @app_commands.rename(from_day="from", to_day="to")
     @app_commands.describe(
-        kind="Daily summaries, the network of connections, or message metadata",
+        kind=(
+            "Daily summaries, the network of connections, replies inferred from the flow "
+            "of conversation, or message metadata"
+        ),
         format="csv or json; graphml for connections (Gephi); messages come as csv only",
         from_day=(
             f"First day, YYYY-MM-DD, with `to` (default: summaries {SUMMARY_DAYS} days, "
@@ -103,7 +108,8 @@ class Export(commands.Cog):
         names: bool = False,
         content: bool = False,
     ) -> None:
-        """Download this server's data as a file: daily summaries, connections or messages."""
+        """Download this server's data as a file: summaries, connections, inferred replies or
+        messages."""
         guild = interaction.guild
         assert guild is not None
         problem = format_problem(kind, format)
@@ -135,7 +141,7 @@ class Export(commands.Cog):
             )
             return
         period = "all time" if span is None else f"{span[0]} to {span[1]}"
-        done = f"{kind.capitalize()} of {guild.name}, {period} ({format})."
+        done = f"{kind.replace('_', ' ').capitalize()} of {guild.name}, {period} ({format})."
         await interaction.followup.send(
             f"{done}\n{why}" if why else done,
             file=discord.File(io.BytesIO(upload.getvalue()), filename=request.filename()),
@@ -157,13 +163,22 @@ class Export(commands.Cog):
         if request.kind == "connections":
             pairs = await store.exports.connections(guild_id, start, end)
             if request.format == "graphml":
+                inferred = await store.exports.inferred_pairs(guild_id, start, end)
                 await asyncio.to_thread(
-                    write_connections_graphml, upload, pairs, names=request.names
+                    write_connections_graphml,
+                    upload,
+                    pairs,
+                    names=request.names,
+                    inferred=inferred,
                 )
             else:
                 await asyncio.to_thread(
                     write_connections, upload, pairs, request.format, names=request.names
                 )
+            return ""
+        if request.kind == "inferred_replies":
+            rows = await store.exports.inferred_replies(guild_id, start, end)
+            await asyncio.to_thread(write_inferred_replies, upload, rows, request.format)
             return ""
         table = MessagesCsv(upload, content=request.content)
         async for batch in store.exports.messages(guild_id, start, end, content=request.content):

@@ -12,6 +12,7 @@ from bot.clock import utcnow
 from bot.errors import UserError
 from bot.render.chart import ChartSpan
 from bot.render.digest import digest_embed, summary_embed
+from bot.render.inferred import shown_summary
 from bot.render.legend import installed_metrics_url
 from bot.render.profile import profile_embed
 from cogs._checks import require_manage_guild
@@ -68,6 +69,7 @@ class Summaries(commands.Cog):
         newcomers = newcomers_named(await self.bot.digests.newcomers(found), guild)
         jump = jump_url_for(guild.id)
         opted_out = await service.opted_out(guild.id)
+        inferred = await service.inference_shown(guild.id)
         if public:
             settings = await self.bot.digests.settings(guild.id)
             # In the channel, names follow the digest's show_people, as in the digest.
@@ -82,6 +84,7 @@ class Summaries(commands.Cog):
                 unknown=unknown,
                 why=why,
                 opted_out=opted_out,
+                inferred=inferred,
             )
             embed.set_image(url=None)  # /summary attaches no chart: /trend draws it
         else:
@@ -92,6 +95,7 @@ class Summaries(commands.Cog):
                 unknown=unknown,
                 why=why,
                 opted_out=opted_out,
+                inferred=inferred,
             )
         await interaction.followup.send(embed=embed, ephemeral=not public)
 
@@ -112,6 +116,8 @@ class Summaries(commands.Cog):
             span = calendar.last_days(days)
         await interaction.response.defer(ephemeral=True, thinking=True)
         found = await service.read(calendar, span, utcnow())
+        inferred = await service.inference_shown(guild.id)
+        found = [shown_summary(day, inferred) for day in found]
         # The whole range asked for: days before Ascolto arrived show as not observed.
         chart_span = ChartSpan.observed_days(span.asked_first, span.last, calendar.first_observed)
         chart = await chart_file(found, chart_span, guild.name)

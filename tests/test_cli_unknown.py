@@ -26,6 +26,11 @@ WHY = (
     "unknown, because the export these messages were imported from (an older "
     "DiscordChatExporter) did not record replies or mentions."
 )
+# The channel of every export made by hand here, whose listening is all inferred.
+INFERRED_ONLY = (
+    "note: #a channel was imported from an export that recorded no replies: all its "
+    "listening is inferred from the flow of conversation (the *_inferred figures)."
+)
 # What an old export cannot know about a day with messages and questions.
 UNKNOWN = {
     "conversation_starters",
@@ -43,6 +48,10 @@ UNKNOWN = {
     "top_connectors",
     "broadcasters",
     "top_conversations",
+    # Inferred replies stand in for replies, not for the mentions it did not record.
+    "questions_answered_inferred",
+    "response_rate_inferred",
+    "new_connections_inferred",
 }
 # On the first day, ada's and ben's first messages: whether they were answered is unknown.
 UNKNOWN_FIRST_DAY = UNKNOWN | {"newcomers_answered"}
@@ -120,7 +129,7 @@ def test_report_json_has_null_for_what_the_old_export_could_not_know(
     for day in days:
         # Counts that need no reply data stay numbers.
         assert (day["messages"], day["questions"], day["active_members"]) == (3, 1, 2)
-    assert notes == [f"note: null: {WHY}"]  # once, not once per day
+    assert notes == [f"note: null: {WHY}", INFERRED_ONLY]  # once, not once per day
 
 
 def test_report_table_shows_a_dash_and_says_why_once(
@@ -131,7 +140,7 @@ def test_report_table_shows_a_dash_and_says_why_once(
     _, first, second = out.splitlines()
     assert first.split() == ["2024-05-01", "3", "2", "—", "—/1", "—", "—", "—", "(—)", "0/0"]
     assert second.split()[0] == "2024-05-02"
-    assert notes == [f"note: —: {WHY}"]
+    assert notes == [f"note: —: {WHY}", INFERRED_ONLY]
 
 
 def test_unknowns_are_read_not_stored(capsys: pytest.CaptureFixture[str], old_db: Path) -> None:
@@ -158,7 +167,7 @@ def test_a_newer_export_of_the_same_day_makes_its_numbers_known(
     assert (first["questions"], first["questions_answered"]) == (2, 1)
     assert first["listening_ratio"] is not None
     assert second["listening_ratio"] is None  # 2024-05-02 is still only the old export's
-    assert notes == [f"note: null: {WHY}"]
+    assert notes == [f"note: null: {WHY}", INFERRED_ONLY]
 
 
 def test_a_new_export_reports_numbers_and_no_note(
@@ -231,5 +240,5 @@ def test_the_real_2020_export_reports_unknown_listening_not_zero(
     assert summary["listening_ratio"] is None
     assert (summary["questions"], summary["questions_answered"]) == (55, None)
     assert summary["messages"] > 0
-    assert notes == [f"note: null: {WHY}"]
+    assert notes == [f"note: null: {WHY}", INFERRED_ONLY.replace("#a channel", "#general")]
     assert "—/55" in table and "0/55" not in table and "0.0%" not in table

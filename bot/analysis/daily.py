@@ -32,6 +32,12 @@ class Asked:
     newcomer_first: bool
     first_response: datetime | None  # by the time of computing
     newcomer_replied: bool  # a reply or thread reply reached the newcomer within 24 h
+    first_inferred_response: datetime | None = None  # the first inferred reply to it
+
+    @property
+    def answered_inferred(self) -> bool:
+        """Whether it had a response when inferred replies count as replies."""
+        return self.first_response is not None or self.first_inferred_response is not None
 
     @property
     def wait_seconds(self) -> float | None:
@@ -81,6 +87,8 @@ class DayRows:
     active_connections: int = 0
     reciprocal_connections: int = 0
     new_connections: int = 0
+    inferred_replies: int = 0  # the day's inferred replies that count
+    new_connections_inferred: int = 0  # new when inferred replies count as interactions
     network_size: int = 0
     network_growth_7d: int = 0
     reminders_sent: int = 0
@@ -95,6 +103,7 @@ def daily_summary(rows: DayRows) -> DailySummary:
     questions = [a for a in rows.asked if a.is_question]
     waits = [w for a in questions if (w := a.wait_seconds) is not None]
     newcomers = [a for a in rows.asked if a.newcomer_first]
+    answered_inferred = sum(1 for a in questions if a.answered_inferred)
     return DailySummary(
         guild_id=rows.guild_id,
         day=rows.day.isoformat(),
@@ -121,6 +130,13 @@ def daily_summary(rows: DayRows) -> DailySummary:
         newcomers_answered=sum(1 for a in newcomers if a.answered_within_a_day),
         reminders_sent=rows.reminders_sent,
         reminders_followed=rows.reminders_followed,
+        inferred_replies=rows.inferred_replies,
+        listening_ratio_inferred=ratio(
+            rows.replies + rows.inferred_replies + rows.reactions, rows.messages + rows.reactions
+        ),
+        questions_answered_inferred=answered_inferred,
+        response_rate_inferred=ratio(answered_inferred, len(questions)),
+        new_connections_inferred=rows.new_connections_inferred,
         top_connectors=rows.top_connectors,
         broadcasters=tuple(_broadcaster(week) for week in rows.broadcasters),
         top_conversations=rows.top_conversations,

@@ -101,7 +101,7 @@ def week_totals(days: list[DailySummary], active_members: int | None = None) -> 
         for day in days
         if day.median_first_response_seconds is not None
     )
-    return replace(
+    week = replace(
         last,
         day=f"{days[0].day}..{last.day}",
         messages=messages,
@@ -128,4 +128,32 @@ def week_totals(days: list[DailySummary], active_members: int | None = None) -> 
         top_connectors=(),
         broadcasters=(),
         top_conversations=(),
+    )
+    return _inferred_totals(week, days)
+
+
+def _inferred_totals(week: DailySummary, days: list[DailySummary]) -> DailySummary:
+    """The week with its inferred-reply figures summed from the days' (docs/metrics.md),
+    all None when a day does not know them (stored before they existed): a partial sum
+    is no total."""
+    if any(day.inferred_replies is None for day in days):
+        return replace(
+            week,
+            inferred_replies=None,
+            listening_ratio_inferred=None,
+            questions_answered_inferred=None,
+            response_rate_inferred=None,
+            new_connections_inferred=None,
+        )
+    inferred = sum(day.inferred_replies or 0 for day in days)
+    answered = sum(day.questions_answered_inferred or 0 for day in days)
+    return replace(
+        week,
+        inferred_replies=inferred,
+        listening_ratio_inferred=ratio(
+            week.replies + inferred + week.reactions, week.messages + week.reactions
+        ),
+        questions_answered_inferred=answered,
+        response_rate_inferred=ratio(answered, week.questions),
+        new_connections_inferred=sum(day.new_connections_inferred or 0 for day in days),
     )

@@ -52,6 +52,12 @@ NEEDS: dict[str, tuple[frozenset[str], str | None]] = {
     "network_growth_7d": (_ALL, None),
     "newcomers_answered": (frozenset({_REPLIES, _MENTIONS}), "newcomer_first_messages"),
     "reminders_followed": (_ALL, "reminders_sent"),
+    # Inferred replies stand in for the replies an export did not record, not for its
+    # mentions: an answer by mention (rule c) or a first contact by mention stays unseen.
+    "listening_ratio_inferred": (frozenset({_REACTIONS}), None),
+    "questions_answered_inferred": (frozenset({_MENTIONS}), "questions"),
+    "response_rate_inferred": (frozenset({_MENTIONS}), "questions"),
+    "new_connections_inferred": (frozenset({_MENTIONS, _REACTIONS}), None),
     "top_connectors": (_ALL, None),
     "broadcasters": (frozenset({_REPLIES, _REACTIONS}), None),
     "top_conversations": (frozenset({_REPLIES}), None),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -64,6 +64,13 @@ class DailySummary:
     newcomers_answered: int = 0
     reminders_sent: int = 0
     reminders_followed: int = 0
+    # The same figures with every inferred reply counted as a reply (docs/metrics.md,
+    # "Inferred replies"); None on a summary stored before they existed: unknown.
+    inferred_replies: int | None = None
+    listening_ratio_inferred: float | None = None
+    questions_answered_inferred: int | None = None
+    response_rate_inferred: float | None = None
+    new_connections_inferred: int | None = None
     top_connectors: tuple[TopConnector, ...] = field(default_factory=tuple)
     broadcasters: tuple[Broadcaster, ...] = field(default_factory=tuple)
     top_conversations: tuple[TopConversation, ...] = field(default_factory=tuple)
@@ -91,6 +98,45 @@ class DailySummary:
                 "top_conversations": tuple(TopConversation(**i) for i in data["top_conversations"]),
             }
         )
+
+
+# The summary's fields that count inferred replies as replies, in its order.
+INFERRED_FIELDS = (
+    "inferred_replies",
+    "listening_ratio_inferred",
+    "questions_answered_inferred",
+    "response_rate_inferred",
+    "new_connections_inferred",
+)
+
+# Each explicit field that a guild with inference on sees with inferred replies
+# counted, and the field that holds that figure.
+INFERRED_FIGURES = {
+    "listening_ratio": "listening_ratio_inferred",
+    "questions_answered": "questions_answered_inferred",
+    "response_rate": "response_rate_inferred",
+    "new_connections": "new_connections_inferred",
+}
+
+
+def with_inferred(summary: DailySummary) -> DailySummary:
+    """The summary as a guild with inference on sees it: inferred replies counted as
+    replies in listening, answers and new connections. Unchanged when its inferred
+    figures are unknown (stored before they existed): the explicit ones stand."""
+    inferred = summary.inferred_replies
+    answered = summary.questions_answered_inferred
+    if inferred is None or answered is None or summary.new_connections_inferred is None:
+        return summary
+    return replace(
+        summary,
+        replies=summary.replies + inferred,
+        conversation_starters=summary.conversation_starters - inferred,
+        listening_ratio=summary.listening_ratio_inferred,
+        questions_answered=answered,
+        unanswered_questions=summary.questions - answered,
+        response_rate=summary.response_rate_inferred,
+        new_connections=summary.new_connections_inferred,
+    )
 
 
 def ratio(numerator: int, denominator: int) -> float | None:

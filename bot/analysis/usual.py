@@ -25,6 +25,10 @@ USUAL_KEYS = (
     "new_connections",
     "reciprocal_connections",
     "network_growth_7d",
+    # What a guild with inference on sees instead of three of them.
+    "listening_ratio_inferred",
+    "response_rate_inferred",
+    "new_connections_inferred",
 )
 
 

@@ -1,4 +1,5 @@
-"""``ascolto export``: write a guild's summaries, connections or messages to a file.
+"""``ascolto export``: write a guild's summaries, connections, inferred replies or messages
+to a file.
 
 Reads the database, no Discord needed. Summaries are read or computed like
 ``ascolto report`` does; connections and messages are read as stored. The writers
@@ -39,13 +40,17 @@ from bot.export import (
     format_problem,
     write_connections,
     write_connections_graphml,
+    write_inferred_replies,
     write_summaries,
 )
 from bot.settings import Settings
 from bot.store import Store
 from bot.summaries import SummaryService
 
-HELP = "write a guild's daily summaries, connections or messages as CSV, JSON or GraphML"
+HELP = (
+    "write a guild's daily summaries, connections, inferred replies or messages as CSV, JSON "
+    "or GraphML"
+)
 
 _EPILOG = (
     "Days are YYYY-MM-DD, local days of the guild's time zone, --to included. "
@@ -158,11 +163,17 @@ async def _export(settings: Settings, request: _Request) -> list[str]:
         if request.kind == "connections":
             pairs = await store.exports.connections(guild_id, start, end)
             if request.fmt == "graphml":
+                inferred = await store.exports.inferred_pairs(guild_id, start, end)
                 with _binary_output(request.output) as raw:
-                    write_connections_graphml(raw, pairs, names=request.names)
+                    write_connections_graphml(raw, pairs, names=request.names, inferred=inferred)
             else:
                 with _text_output(request.output) as out:
                     write_connections(out, pairs, request.fmt, names=request.names)
+            return []
+        if request.kind == "inferred_replies":
+            rows = await store.exports.inferred_replies(guild_id, start, end)
+            with _text_output(request.output) as out:
+                write_inferred_replies(out, rows, request.fmt)
             return []
         await _write_messages(store, guild_id, start, end, request)
         return []

@@ -2,7 +2,8 @@
 
 Days without a stored summary are computed, saved and printed; stored days are
 printed as they were stored. The table keeps to numbers; ``--json`` is the export
-format, with exactly docs/metrics.md's field names and the per-person lists. Without
+format, with exactly docs/metrics.md's field names and the per-person lists; the
+figures with inferred replies get columns of their own when a day had some. Without
 ``--day``, the report is of the latest complete day with messages, so that an
 imported history shows at once. A number an old export could not know is ``—`` in the
 table and null in JSON, with one note on stderr saying why.
@@ -87,11 +88,13 @@ def run(args: argparse.Namespace) -> int:
     """Validate the request, read or compute the summaries, and print them."""
     request = _request(args)
     settings = settings_from(args)
-    summaries, unknowns, note = asyncio.run(_report(settings, request))
+    summaries, unknowns, note, inferred_only = asyncio.run(_report(settings, request))
     if note:
         print(f"note: {note}", file=sys.stderr)
     if unknowns:
         print(f"note: {unknowns.why('null' if args.json else UNKNOWN)}", file=sys.stderr)
+    if inferred_only:
+        print(f"note: {inferred_only_note(inferred_only)}", file=sys.stderr)
     if args.json:
         records = [summary_record(s, u) for s, u in zip(summaries, unknowns.fields, strict=True)]
         print(json.dumps(records, indent=2, ensure_ascii=False))
@@ -113,9 +116,28 @@ def _request(args: argparse.Namespace) -> _Request:
     return _Request(args.guild, span)
 
 
+def inferred_only_note(channels: Sequence[str]) -> str:
+    """Says which channels have no reply data, so that all their listening is inferred."""
+    shown = ", ".join(channels[:_CHANNELS_NAMED])
+    if len(channels) > _CHANNELS_NAMED:
+        shown += f" and {len(channels) - _CHANNELS_NAMED:,} more"
+    if len(channels) == 1:
+        return (
+            f"{shown} was imported from an export that recorded no replies: all its listening "
+            "is inferred from the flow of conversation (the *_inferred figures)."
+        )
+    return (
+        f"{shown} were imported from exports that recorded no replies: all their listening "
+        "is inferred from the flow of conversation (the *_inferred figures)."
+    )
+
+
+_CHANNELS_NAMED = 5
+
+
 async def _report(
     settings: Settings, request: _Request
-) -> tuple[list[DailySummary], Unknowns, str | None]:
+) -> tuple[list[DailySummary], Unknowns, str | None, list[str]]:
     """The summaries of the requested days, their fields that are unknown, and a note when
     the days are not quite those asked for: a range shortened to the first observed day,
     or a default day moved back to the latest one with messages."""
@@ -137,7 +159,8 @@ async def _report(
                         "the report starts there"
                     )
             found = await service.read(days, span, clock.utcnow())
-            return found, await service.unknowns(found), note
+            inferred_only = await service.inferred_only(guild_id, span, days.timezone)
+            return found, await service.unknowns(found), note, inferred_only
 
 
 _NUMBERS = (
@@ -156,12 +179,33 @@ def summary_table(
     summaries: Sequence[DailySummary], unknown: Sequence[AbstractSet[str]] = ()
 ) -> Table:
     """One row of numbers per day under a header, ``—`` where a number is not known
-    (``unknown``: each day's fields its sources could not know); no per-person lists."""
-    table = plain_table(("day",), _NUMBERS)
+    (``unknown``: each day's fields its sources could not know); no per-person lists.
+    When some day had inferred replies, their figures follow in columns of their own."""
+    inferred = any(s.inferred_replies for s in summaries)
+    table = plain_table(("day",), _NUMBERS + (_INFERRED_NUMBERS if inferred else ()))
     days = unknown or [frozenset()] * len(summaries)
     for s, u in zip(summaries, days, strict=True):
-        table.add_row(*_row(summary_record(s, u)))
+        record = summary_record(s, u)
+        table.add_row(*_row(record), *(_inferred_row(record) if inferred else ()))
     return table
+
+
+_INFERRED_NUMBERS = (
+    "inferred replies",
+    "listening (inferred)",
+    "answered (inferred)",
+    "new connections (inferred)",
+)
+
+
+def _inferred_row(s: dict[str, Any]) -> tuple[str, ...]:
+    """A day's inferred-reply figures; ``—`` on a day stored before they existed."""
+    return (
+        cell(s["inferred_replies"]),
+        cell(s["listening_ratio_inferred"], _percent),
+        f"{cell(s['questions_answered_inferred'])}/{cell(s['questions'])}",
+        cell(s["new_connections_inferred"]),
+    )
 
 
 def _percent(ratio: float) -> str:

@@ -14,6 +14,7 @@ import discord
 from bot.analysis.summary import DailySummary, TopConversation
 from bot.analysis.usual import Usual
 from bot.render.digest_waiting import add_waiting_fields
+from bot.render.inferred import inferred_note, shown_summary, shown_unknown, shown_usual
 from bot.render.legend import legend
 from bot.render.text import Names, excerpt, plural
 from bot.store.alerts import AlertItem, WaitingNow
@@ -91,6 +92,7 @@ def digest_embed(
     went_unanswered: Sequence[AlertItem] = (),
     now: datetime | None = None,
     guild: Names | None = None,
+    inferred: bool = False,
 ) -> discord.Embed:
     """The daily digest: headline numbers with arrows against their ``usual`` values, the
     day's newcomers and conversations, the week, a legend; the caller attaches the chart.
@@ -102,8 +104,13 @@ def digest_embed(
     day; ``/summary public:true`` may show any day). ``unknown`` fields of ``summary``
     (imported history) show as "—", and ``why`` says why in the footer. ``opted_out``
     members get a note (``/summary``); ``waiting`` and ``went_unanswered`` come from the
-    board (bot/render/digest_waiting.py).
+    board (bot/render/digest_waiting.py). With ``inferred`` (the guild's inference is
+    on), listening, answers and new connections count inferred replies, and say so.
     """
+    unknown = shown_unknown(summary, unknown, inferred)
+    summary, usual = shown_summary(summary, inferred), shown_usual(usual, inferred)
+    if week is not None and inferred:
+        week = (shown_summary(week[0], True), shown_summary(week[1], True))
     notes = []
     if usual is not None and usual.days == 1:
         notes.append("Arrows compare with the day before, the only one observed so far.")
@@ -114,6 +121,7 @@ def digest_embed(
     if partial_since is not None:
         since = _since(partial_since, summary.timezone)
         notes.append(f"⚠️ Ascolto only saw part of this day, since {since}.")
+    notes.append(inferred_note(summary.inferred_replies if inferred else None))
     notes.append(opted_out_note(opted_out))
     notes.append(legend(metrics_url))
     embed = _embed(f"Daily digest — {summary.day}", summary, "\n".join(filter(None, notes)), why)
@@ -163,11 +171,19 @@ def summary_embed(
     unknown: AbstractSet[str] = frozenset(),
     why: str = "",
     opted_out: int = 0,
+    inferred: bool = False,
 ) -> discord.Embed:
     """The managers' ``/summary`` view: every headline number and every per-person list,
     the ``newcomers`` by name; ``unknown`` fields (imported history) show as "—", and
-    ``why`` says why in the footer; ``opted_out`` members get a note."""
-    embed = _embed(f"Summary — {summary.day}", summary, opted_out_note(opted_out), why)
+    ``why`` says why in the footer; ``opted_out`` members get a note; with ``inferred``,
+    the figures count inferred replies, and say so."""
+    unknown = shown_unknown(summary, unknown, inferred)
+    summary = shown_summary(summary, inferred)
+    notes = (
+        inferred_note(summary.inferred_replies if inferred else None),
+        opted_out_note(opted_out),
+    )
+    embed = _embed(f"Summary — {summary.day}", summary, "\n".join(filter(None, notes)), why)
     for label, value in _headlines(summary, None, unknown):
         embed.add_field(name=label, value=value, inline=True)
     if newcomers is None:

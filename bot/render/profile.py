@@ -15,16 +15,17 @@ def profile_embed(name: str, found: MemberProfile, *, own: bool) -> discord.Embe
     joined and first posted; for a manager, whether they are a newcomer or a broadcaster,
     for the member a gentle word when they talk much more than they listen."""
     profile = found.profile
-    ratio = profile.listening_ratio
+    ratio, replies = _listening(found)
     title = (
         "Your last 7 days" if own else f"{discord.utils.escape_markdown(name)[:64]}: last 7 days"
     )
-    description = own_week_line(found) if own else standing_lines(found)
+    lines = (own_week_line(found) if own else standing_lines(found), _inferred_line(found))
+    description = "\n".join(filter(None, lines))
     embed = discord.Embed(
         title=title, description=description or None, colour=discord.Colour.teal()
     )
     embed.add_field(name="Messages", value=str(profile.messages))
-    embed.add_field(name="Replies", value=str(profile.replies))
+    embed.add_field(name="Replies", value=str(replies))
     embed.add_field(name="Reactions given", value=str(profile.reactions_given))
     embed.add_field(name="Listening ratio", value="—" if ratio is None else f"{ratio:.0%}")
     embed.add_field(
@@ -42,6 +43,26 @@ def profile_embed(name: str, found: MemberProfile, *, own: bool) -> discord.Embe
         footer.append("Only you see this. /privacy status shows what is stored about you.")
     embed.set_footer(text="\n".join(footer))
     return embed
+
+
+def _listening(found: MemberProfile) -> tuple[float | None, int]:
+    """The listening ratio and replies shown: with inferred replies when the guild's
+    inference is on (docs/metrics.md, "Inferred replies")."""
+    profile = found.profile
+    if found.inferred:
+        return profile.listening_ratio_inferred, profile.replies + profile.inferred_replies
+    return profile.listening_ratio, profile.replies
+
+
+def _inferred_line(found: MemberProfile) -> str:
+    """Says that replies and listening include inferred replies, when they do."""
+    count = found.profile.inferred_replies if found.inferred else 0
+    if not count:
+        return ""
+    return (
+        f"Replies and listening include {plural(count, 'reply', 'replies')} "
+        "inferred from the flow of conversation."
+    )
 
 
 def days_ago(day: date, today: date) -> str:
@@ -91,7 +112,7 @@ def standing_lines(found: MemberProfile) -> str:
         lines.append(f"🌱 **Newcomer** ({since}): a welcome or a reply now matters most.")
     if found.broadcaster:
         profile = found.profile
-        ratio = profile.listening_ratio
+        ratio = _listening(found)[0]
         listening = "—" if ratio is None else f"{ratio:.0%}"
         lines.append(
             f"📣 **Broadcaster this week**: {plural(profile.messages, 'message')}, "
@@ -107,7 +128,7 @@ def own_week_line(found: MemberProfile) -> str:
     if not found.broadcaster:
         return ""
     profile = found.profile
-    listened = profile.replies + profile.reactions_given
+    listened = _listening(found)[1] + profile.reactions_given
     return (
         f"You posted {plural(profile.messages, 'message')} and replied or reacted "
         f"{plural(listened, 'time')} this week: others' questions are waiting, see /inbox."

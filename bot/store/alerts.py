@@ -11,7 +11,8 @@ An item (one definition, used by the board, ``/unanswered`` and the digest) is:
 
 A question that replies to or mentions members is *addressed* to them (its reply and
 mention interactions, which never hold bots, roles or @everyone): theirs to answer, so
-it falls due only after ``max(after_minutes, 24 h)``. Items older than
+it falls due only after ``max(after_minutes, 24 h)``. A response is an explicit one, or
+an inferred reply when the guild's inference is on (bot/store/responses.py). Items older than
 ``alert_expire_days`` with no response have *expired*.
 
 Each reminder pass decides the items that fell due since the last one
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
 from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
-from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
+from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE_SEEN
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
@@ -73,7 +74,7 @@ WHERE q.guild_id = :guild_id AND q.is_question = 1
       THEN q.created_at > :addressed_since AND q.created_at <= :addressed_due
       ELSE q.created_at > :questions_since AND q.created_at <= :questions_due END
   AND {_NOT_ALERTED}
-  AND {FIRST_RESPONSE} IS NULL
+  AND {FIRST_RESPONSE_SEEN} IS NULL
 """  # noqa: S608 (composed from constants only)
 
 # A newcomer's first message that starts something, among the messages that fell
@@ -88,7 +89,7 @@ WHERE q.guild_id = :guild_id
   AND q.message_id = {first_message("q.guild_id", "q.author_id")}
   AND {_STARTS_SOMETHING}
   AND {_NOT_ALERTED}
-  AND {FIRST_RESPONSE} IS NULL AND {FIRST_REPLY_TO_AUTHOR} IS NULL
+  AND {FIRST_RESPONSE_SEEN} IS NULL AND {FIRST_REPLY_TO_AUTHOR} IS NULL
 """  # noqa: S608 (composed from constants only)
 
 
@@ -126,7 +127,7 @@ asked AS (
 )
 SELECT {columns} FROM asked q
 WHERE (:channel_id IS NULL OR q.channel_id = :channel_id OR q.thread_id = :channel_id)
-  AND {FIRST_RESPONSE.replace(":deadline", deadline)} IS NULL
+  AND {FIRST_RESPONSE_SEEN.replace(":deadline", deadline)} IS NULL
   AND (q.item = 'question' OR {FIRST_REPLY_TO_AUTHOR.replace(":deadline", deadline)} IS NULL)
 ORDER BY q.created_at, q.message_id
 """  # noqa: S608 (composed from constants only)
@@ -146,9 +147,9 @@ _ANSWERED_ALERTS = f"""
 SELECT reminder_id, guild_id, answered_at FROM (
     SELECT a.reminder_id, a.guild_id,
            CASE a.kind WHEN 'newcomer'
-               THEN coalesce(min({FIRST_RESPONSE}, {FIRST_REPLY_TO_AUTHOR}),
-                             {FIRST_RESPONSE}, {FIRST_REPLY_TO_AUTHOR})
-               ELSE {FIRST_RESPONSE} END AS answered_at
+               THEN coalesce(min({FIRST_RESPONSE_SEEN}, {FIRST_REPLY_TO_AUTHOR}),
+                             {FIRST_RESPONSE_SEEN}, {FIRST_REPLY_TO_AUTHOR})
+               ELSE {FIRST_RESPONSE_SEEN} END AS answered_at
     FROM reminders a JOIN messages q ON q.message_id = a.message_id
     WHERE a.answered_at IS NULL AND a.sent_at >= :since AND a.user_id IS NULL
 )

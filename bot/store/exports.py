@@ -1,4 +1,5 @@
-"""What ``/export`` and ``ascolto export`` read: the network as directed pairs, and messages.
+"""What ``/export`` and ``ascolto export`` read: the network as directed pairs, inferred
+replies, and messages.
 
 Times are store times; a range is ``[start, end)`` in UTC, from the guild's local
 days (bot/analysis/days.py), or all time when a bound is None. Both queries read
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.store.connection import fetch_all
+from bot.store.responses import COUNTED_INFERRED
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
@@ -77,6 +79,52 @@ ORDER BY created_at, message_id
 """
 
 
+INFERRED_COLUMNS = (
+    "message_id",
+    "guild_id",
+    "channel_id",
+    "source_id",
+    "target_message_id",
+    "target_id",
+    "score",
+    "model_version",
+    "created_at",
+)
+
+# The inferred replies that count (docs/metrics.md, "Inferred replies") posted in the
+# range, in the columns of INFERRED_COLUMNS, through the (guild_id, created_at) index.
+_INFERRED = f"""
+SELECT ir.message_id, ir.guild_id, ir.channel_id, ir.source_id, ir.target_message_id,
+       ir.target_id, ir.score, ir.model_version, ir.created_at
+FROM inferred_replies ir JOIN messages r ON r.message_id = ir.message_id
+WHERE ir.guild_id = :guild_id AND ir.created_at >= :start AND ir.created_at < :end
+  AND {COUNTED_INFERRED}
+ORDER BY ir.created_at, ir.message_id
+"""  # noqa: S608 (composed from bot/store/responses.py only)
+
+# One row per directed pair with an inferred reply in the range: the GraphML's
+# inferred edges.
+_INFERRED_PAIRS = f"""
+SELECT ir.source_id, ir.target_id, count(*), min(ir.created_at), max(ir.created_at)
+FROM inferred_replies ir JOIN messages r ON r.message_id = ir.message_id
+WHERE ir.guild_id = :guild_id AND ir.created_at >= :start AND ir.created_at < :end
+  AND {COUNTED_INFERRED}
+GROUP BY ir.source_id, ir.target_id
+ORDER BY ir.source_id, ir.target_id
+"""  # noqa: S608 (composed from bot/store/responses.py only)
+
+
+@dataclass(frozen=True, slots=True)
+class InferredPair:
+    """The replies ``source`` was inferred to have made to ``target`` in a range."""
+
+    source: int
+    target: int
+    inferred_replies: int
+    first_at: str
+    last_at: str
+
+
 @dataclass(frozen=True, slots=True)
 class Connection:
     """Everything ``source`` paid ``target`` attention with in a range, by kind."""
@@ -107,6 +155,21 @@ class ExportQueries:
         async with self._reading() as db:
             rows = await fetch_all(db, _CONNECTIONS, _range(guild_id, start, end))
         return [Connection(*row) for row in rows]
+
+    async def inferred_replies(
+        self, guild_id: int, start: str | None = None, end: str | None = None
+    ) -> list[tuple[Any, ...]]:
+        """The inferred replies of ``[start, end)`` in time order, as INFERRED_COLUMNS."""
+        async with self._reading() as db:
+            return await fetch_all(db, _INFERRED, _range(guild_id, start, end))
+
+    async def inferred_pairs(
+        self, guild_id: int, start: str | None = None, end: str | None = None
+    ) -> list[InferredPair]:
+        """Every directed pair with an inferred reply in ``[start, end)``."""
+        async with self._reading() as db:
+            rows = await fetch_all(db, _INFERRED_PAIRS, _range(guild_id, start, end))
+        return [InferredPair(*row) for row in rows]
 
     async def messages(
         self,

@@ -2,7 +2,8 @@
 
 An inbox item is a message of the last 7 days that replies to the member or mentions
 them. It is answered when the member later replied to it, reacted to it, replied to
-or mentioned its author in the same channel or thread, or marked it done. A DM lists
+or mentioned its author in the same channel or thread, answered it with an inferred
+reply (when the guild's inference is on), or marked it done. A DM lists
 an item at most once: each one listed is a ``reminders`` row of kind 'inbox'.
 
 A question to answer (the listening nudge) is an open question that is nobody else's
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
 from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
-from bot.store.responses import FIRST_RESPONSE
+from bot.store.responses import COUNTED_INFERRED, FIRST_RESPONSE_SEEN, inference_on
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
@@ -47,6 +48,11 @@ def _answer_time(item: str, member: str, author: str) -> str:
         UNION ALL
         SELECT x.created_at FROM reactions x
         WHERE x.message_id = {item} AND x.user_id = {member}
+        UNION ALL
+        SELECT ir.created_at FROM inferred_replies ir
+        JOIN messages r ON r.message_id = ir.message_id
+        WHERE ir.target_message_id = {item} AND ir.source_id = {member}
+          AND {COUNTED_INFERRED} AND {inference_on("ir.guild_id")}
         UNION ALL
         SELECT d.done_at FROM inbox_done d
         WHERE d.user_id = {member} AND d.message_id = {item}))"""  # noqa: S608
@@ -121,7 +127,7 @@ _TO_ME = """q.guild_id = :guild_id AND q.author_id != :user_id
   AND NOT EXISTS (SELECT 1 FROM reminders r
                   WHERE r.guild_id = :guild_id AND r.user_id = :user_id
                     AND r.kind = 'listening' AND r.message_id = q.message_id)"""
-_UNANSWERED = f"{FIRST_RESPONSE} IS NULL"
+_UNANSWERED = f"{FIRST_RESPONSE_SEEN} IS NULL"
 
 _QUESTION_COLUMNS = """q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at,
        substr(q.content, 1, 200)"""
@@ -147,13 +153,13 @@ SELECT message_id FROM (
     WHERE mb.guild_id = :guild_id AND mb.joined_at >= :joined_since
       AND q.created_at >= :since AND q.is_question = 1 AND q.kind = 'message' AND q.deleted = 0
       AND {joined_recently("mb.joined_at", "q.created_at")}
-      AND {FIRST_RESPONSE} IS NULL
+      AND {FIRST_RESPONSE_SEEN} IS NULL
     UNION ALL
     SELECT q.message_id, q.created_at FROM members mb
     CROSS JOIN messages q ON q.message_id = {first_message("mb.guild_id", "mb.user_id")}
     WHERE mb.guild_id = :guild_id AND mb.joined_at IS NULL
       AND q.created_at >= :since AND q.is_question = 1
-      AND {FIRST_RESPONSE} IS NULL
+      AND {FIRST_RESPONSE_SEEN} IS NULL
 )
 ORDER BY created_at DESC, message_id DESC
 """  # noqa: S608 (composed from constants only)

@@ -10,11 +10,12 @@ from bot.analysis.summary import ratio
 from bot.clock import from_db_time
 from bot.store.connection import fetch_one
 from bot.store.newcomers import first_message, joined_recently
+from bot.store.responses import COUNTED_INFERRED
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
 
-_PROFILE = """
+_PROFILE = f"""
 SELECT
     (SELECT count(*) FROM messages
      WHERE guild_id = :guild_id AND author_id = :user_id AND kind = 'message' AND deleted = 0
@@ -47,8 +48,11 @@ SELECT
        AND q.author_id != :user_id AND q.created_at >= :start AND q.created_at < :end
        AND EXISTS (SELECT 1 FROM messages r
                    WHERE r.author_id = :user_id AND r.kind = 'message' AND r.deleted = 0
-                     AND (r.reply_to_message_id = q.message_id OR r.thread_id = q.message_id)))
-"""
+                     AND (r.reply_to_message_id = q.message_id OR r.thread_id = q.message_id))),
+    (SELECT count(*) FROM inferred_replies ir JOIN messages r ON r.message_id = ir.message_id
+     WHERE ir.guild_id = :guild_id AND ir.source_id = :user_id
+       AND ir.created_at >= :start AND ir.created_at < :end AND {COUNTED_INFERRED})
+"""  # noqa: S608 (composed from bot/store/responses.py only)
 
 
 # When a member joined and their first message that counts here. The join is the
@@ -94,11 +98,18 @@ class Profile:
     new_connections: int
     questions_asked: int
     questions_answered: int
+    inferred_replies: int = 0  # messages of theirs inferred to answer someone
 
     @property
     def listening_ratio(self) -> float | None:
         """(replies + reactions) / (messages + reactions), as docs/metrics.md defines it."""
         return ratio(self.replies + self.reactions_given, self.messages + self.reactions_given)
+
+    @property
+    def listening_ratio_inferred(self) -> float | None:
+        """The listening ratio with their inferred replies counted as replies."""
+        listening = self.replies + self.inferred_replies + self.reactions_given
+        return ratio(listening, self.messages + self.reactions_given)
 
 
 class ProfileQueries:

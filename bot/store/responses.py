@@ -46,3 +46,34 @@ FIRST_REPLY_TO_AUTHOR = """(SELECT min(i.created_at) FROM interactions i
           AND i.created_at >= q.created_at
           AND i.created_at <= min(
               strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, '+1 day'), :deadline))"""
+
+# An inferred reply (bot/store/migrations/0009_inferred_replies.sql) that counts, for a
+# row ``ir`` of inferred_replies joined to its message ``r``: the message still counts
+# (not deleted, not a system message) and has no reply, thread-reply or mention of its
+# own, so that no message is counted both as an explicit and as an inferred reply.
+COUNTED_INFERRED = """r.kind = 'message' AND r.deleted = 0
+          AND NOT EXISTS (SELECT 1 FROM interactions x
+                          WHERE x.message_id = ir.message_id AND x.source_id = ir.source_id
+                            AND x.kind IN ('reply', 'thread_reply', 'mention'))"""
+
+# The first inferred reply to q by someone else, by :deadline: response (a) when inferred
+# replies count as replies. Through the index by target message.
+FIRST_INFERRED_RESPONSE = f"""(SELECT min(ir.created_at) FROM inferred_replies ir
+        JOIN messages r ON r.message_id = ir.message_id
+        WHERE ir.target_message_id = q.message_id AND ir.source_id != q.author_id
+          AND ir.created_at <= :deadline AND {COUNTED_INFERRED})"""  # noqa: S608
+
+
+def inference_on(guild_id: str) -> str:
+    """Whether the guild in column ``guild_id`` has inference on (no row: on), as SQL."""
+    return f"""coalesce((SELECT s.enabled FROM inference_settings s
+                         WHERE s.guild_id = {guild_id}), 1) = 1"""  # noqa: S608
+
+
+# The first response as the team sees it, for the board, /unanswered, the digest's
+# waiting figures and the inboxes: an explicit one, or an inferred reply when the
+# guild's inference is on. The stored summary keeps both figures instead.
+FIRST_RESPONSE_SEEN = f"""(SELECT min(seen) FROM (
+        SELECT {FIRST_RESPONSE} AS seen
+        UNION ALL
+        SELECT {FIRST_INFERRED_RESPONSE} WHERE {inference_on("q.guild_id")}))"""  # noqa: S608

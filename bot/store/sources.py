@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.analysis.missing_data import MissingData
 from bot.clock import to_db_time
-from bot.store.connection import fetch_one
+from bot.store.connection import fetch_all, fetch_one
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
@@ -53,6 +53,21 @@ FROM sourced
 """
 
 
+# The channels (or threads) with a stretch of imported history whose export recorded no
+# replies, meeting [start, end) and holding a message there, by name.
+_WITHOUT_REPLIES = """
+SELECT s.channel_id, min(c.name) FROM channel_sources s
+LEFT JOIN channels c ON c.channel_id = s.channel_id
+WHERE s.guild_id = :guild_id AND s.reply_data = 0 AND s.first_at < :end AND s.last_at >= :start
+  AND EXISTS (SELECT 1 FROM messages m
+              WHERE m.guild_id = :guild_id AND m.created_at >= max(s.first_at, :start)
+                AND m.created_at <= s.last_at AND m.created_at < :end
+                AND coalesce(m.thread_id, m.channel_id) = s.channel_id)
+GROUP BY s.channel_id
+ORDER BY min(c.name), s.channel_id
+"""
+
+
 class SourceQueries:
     """Reads what the sources of stored messages recorded."""
 
@@ -77,3 +92,13 @@ class SourceQueries:
             mentions=no_mentions == total,
             reactions=no_reactions == total,
         )
+
+    async def without_replies(
+        self, guild_id: int, start: datetime, end: datetime
+    ) -> list[tuple[int, str | None]]:
+        """The channels (or threads) with messages in ``[start, end)`` imported from an
+        export that recorded no replies, as (id, name or None), by name."""
+        params = {"guild_id": guild_id, "start": to_db_time(start), "end": to_db_time(end)}
+        async with self._reading() as db:
+            rows = await fetch_all(db, _WITHOUT_REPLIES, params)
+        return [(int(channel_id), name) for channel_id, name in rows]

@@ -19,7 +19,12 @@ from bot.analysis.summary import DailySummary, TopConnector, TopConversation
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
 from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
-from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
+from bot.store.responses import (
+    COUNTED_INFERRED,
+    FIRST_INFERRED_RESPONSE,
+    FIRST_REPLY_TO_AUTHOR,
+    FIRST_RESPONSE,
+)
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -76,7 +81,8 @@ SELECT
     q.newcomer_first,
     {FIRST_RESPONSE} AS first_response,
     CASE WHEN q.newcomer_first THEN {FIRST_REPLY_TO_AUTHOR} IS NOT NULL ELSE 0 END
-        AS newcomer_replied
+        AS newcomer_replied,
+    CASE WHEN q.is_question THEN {FIRST_INFERRED_RESPONSE} END AS first_inferred_response
 FROM asked q
 """  # noqa: S608 (composed from bot/store/responses.py and newcomers.py only)
 
@@ -115,6 +121,47 @@ SELECT
     (SELECT count(*) FROM connections
      WHERE guild_id = :guild_id AND first_at >= :week_ago_end AND first_at < :end)
 """
+
+# Whether the pair ``p`` (a < b) was linked by an inferred reply before the day: one
+# lookup per direction on the index by pair. The unary + keeps SQLite from reading the
+# index by time instead, every earlier inferred reply of the guild for every pair.
+_INFERRED_BEFORE = " OR ".join(
+    f"""EXISTS (SELECT 1 FROM inferred_replies ir
+                JOIN messages r ON r.message_id = ir.message_id
+                WHERE ir.guild_id = :guild_id AND ir.source_id = {source}
+                  AND ir.target_id = {target} AND +ir.created_at < :start
+                  AND {COUNTED_INFERRED})"""  # noqa: S608
+    for source, target in (("p.a", "p.b"), ("p.b", "p.a"))
+)
+_INFERRED_BEFORE = f"({_INFERRED_BEFORE})"
+
+# The day's inferred replies (one read of the day through the index by time), and the
+# connections new on the day when they count as interactions: the pairs explicitly new
+# on the day (the connections index) with no inferred reply between them before it,
+# and the pairs linked by an inferred reply on the day with neither an explicit
+# interaction before the day's end nor an inferred reply before the day. Earlier
+# inferred replies are looked for pair by pair only when the guild has any.
+_INFERRED = f"""
+WITH inferred AS (
+    SELECT min(ir.source_id, ir.target_id) AS a, max(ir.source_id, ir.target_id) AS b
+    FROM inferred_replies ir JOIN messages r ON r.message_id = ir.message_id
+    WHERE ir.guild_id = :guild_id AND ir.created_at >= :start AND ir.created_at < :end
+      AND {COUNTED_INFERRED}
+),
+any_before AS (
+    SELECT 1 FROM inferred_replies WHERE guild_id = :guild_id AND created_at < :start LIMIT 1
+)
+SELECT
+    (SELECT count(*) FROM inferred),
+    (SELECT count(*) FROM connections p
+     WHERE p.guild_id = :guild_id AND p.first_at >= :start AND p.first_at < :end
+       AND NOT (EXISTS (SELECT 1 FROM any_before) AND {_INFERRED_BEFORE}))
+    + (SELECT count(*) FROM (SELECT DISTINCT a, b FROM inferred) p
+       WHERE NOT EXISTS (SELECT 1 FROM connections c
+                         WHERE c.guild_id = :guild_id AND c.a = p.a AND c.b = p.b
+                           AND c.first_at < :end)
+         AND NOT {_INFERRED_BEFORE})
+"""  # noqa: S608 (composed from bot/store/responses.py only)
 
 # Each member's week, summed from the seven daily rollups that end on the day. The
 # listening ratio is compared and ordered exact, as BroadcasterRule.applies compares it
@@ -208,14 +255,18 @@ INSERT OR REPLACE INTO daily_summaries (
     questions_answered, unanswered_questions, response_rate, median_first_response_seconds,
     active_connections, new_connections, reciprocal_connections, network_size,
     network_growth_7d, newcomer_first_messages, newcomers_answered, reminders_sent,
-    reminders_followed, top_connectors, broadcasters, top_conversations)
+    reminders_followed, inferred_replies, listening_ratio_inferred,
+    questions_answered_inferred, response_rate_inferred, new_connections_inferred,
+    top_connectors, broadcasters, top_conversations)
 VALUES (
     :guild_id, :day, :timezone, :computed_at, :messages, :active_members, :new_members,
     :conversation_starters, :replies, :reactions, :listening_ratio, :questions,
     :questions_answered, :unanswered_questions, :response_rate, :median_first_response_seconds,
     :active_connections, :new_connections, :reciprocal_connections, :network_size,
     :network_growth_7d, :newcomer_first_messages, :newcomers_answered, :reminders_sent,
-    :reminders_followed, :top_connectors, :broadcasters, :top_conversations)
+    :reminders_followed, :inferred_replies, :listening_ratio_inferred,
+    :questions_answered_inferred, :response_rate_inferred, :new_connections_inferred,
+    :top_connectors, :broadcasters, :top_conversations)
 """
 
 _LIST_FIELDS = ("top_connectors", "broadcasters", "top_conversations")
@@ -273,6 +324,7 @@ class SummaryQueries:
             asked = await fetch_all(db, _ASKED, params)
             connections = await fetch_all(db, _CONNECTIONS, params)
             new_connections, network_size, growth = await _one(db, _NETWORK, params)
+            inferred, new_inferred = await _one(db, _INFERRED, params)
             broadcasters = await fetch_all(db, _BROADCASTERS, params)
             conversations = await fetch_all(db, _TOP_CONVERSATIONS, params)
             reminders_sent, reminders_followed = await _one(db, _REMINDERS, params)
@@ -292,6 +344,8 @@ class SummaryQueries:
             active_connections=active_connections,
             reciprocal_connections=reciprocal,
             new_connections=new_connections,
+            inferred_replies=inferred,
+            new_connections_inferred=new_inferred,
             network_size=network_size,
             network_growth_7d=growth,
             reminders_sent=reminders_sent,
@@ -342,6 +396,15 @@ class SummaryQueries:
         async with self._writing() as db:
             await db.execute(_SAVE, row)
 
+    async def inference_enabled(self, guild_id: int) -> bool:
+        """Whether the guild shows figures with inferred replies (``/config inference``;
+        no row: on)."""
+        async with self._reading() as db:
+            row = await fetch_one(
+                db, "SELECT enabled FROM inference_settings WHERE guild_id = ?", (guild_id,)
+            )
+        return row is None or bool(row[0])
+
     async def stored(self, guild_id: int, first: date, last: date) -> list[DailySummary]:
         """The stored summaries of ``first`` to ``last`` included, in day order."""
         async with (
@@ -376,6 +439,7 @@ def _asked(
     newcomer_first: int,
     first_response: str | None,
     newcomer_replied: int,
+    first_inferred_response: str | None,
 ) -> Asked:
     return Asked(
         asked_at=from_db_time(created_at),
@@ -383,4 +447,7 @@ def _asked(
         newcomer_first=bool(newcomer_first),
         first_response=None if first_response is None else from_db_time(first_response),
         newcomer_replied=bool(newcomer_replied),
+        first_inferred_response=None
+        if first_inferred_response is None
+        else from_db_time(first_inferred_response),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -128,3 +129,32 @@ def test_who_is_a_broadcaster_is_decided_on_the_exact_ratio() -> None:
     assert not rule.applies(messages=4, replies=0, reactions=0)  # too few messages
     assert BroadcasterRule(5, 0.3332).applies(6, 2, 0) is False  # 0.3333, rounds to 0.333
     assert not BroadcasterRule(0, 0.2).applies(0, 0, 0)  # nothing to divide
+
+
+def test_inferred_replies_count_as_replies_in_the_inferred_figures_only() -> None:
+    summary = daily_summary(
+        rows(
+            messages=10,
+            replies=2,
+            reactions=6,
+            inferred_replies=3,
+            new_connections=1,
+            new_connections_inferred=4,
+        )
+    )
+
+    assert (summary.replies, summary.conversation_starters) == (2, 8)  # unchanged
+    assert summary.listening_ratio == 0.5  # (2 + 6) / (10 + 6)
+    assert summary.inferred_replies == 3
+    assert summary.listening_ratio_inferred == 0.688  # (2 + 3 + 6) / 16 = 0.6875, half up
+    assert (summary.new_connections, summary.new_connections_inferred) == (1, 4)
+
+
+def test_an_inferred_response_answers_a_question_in_the_inferred_figures_only() -> None:
+    inferred = dataclasses.replace(asked(None), first_inferred_response=NINE)
+    both = dataclasses.replace(asked(timedelta(minutes=5)), first_inferred_response=NINE)
+    summary = daily_summary(rows(asked=(inferred, both, asked(None), asked(None))))
+
+    assert (summary.questions_answered, summary.response_rate) == (1, 0.25)
+    assert (summary.questions_answered_inferred, summary.response_rate_inferred) == (2, 0.5)
+    assert summary.median_first_response_seconds == 300  # explicit responses only

@@ -68,6 +68,9 @@ def test_without_mentions_answers_and_connections_are_unknown_not_replies() -> N
         "network_growth_7d",
         "newcomers_answered",
         "reminders_followed",
+        "questions_answered_inferred",
+        "response_rate_inferred",
+        "new_connections_inferred",
         "top_connectors",
     )
 
@@ -83,6 +86,8 @@ def test_without_reactors_reactions_active_members_and_connections_are_unknown()
         "network_size",
         "network_growth_7d",
         "reminders_followed",
+        "listening_ratio_inferred",
+        "new_connections_inferred",
         "top_connectors",
         "broadcasters",
     )

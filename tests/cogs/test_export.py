@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import discord
 import networkx as nx
@@ -12,6 +13,7 @@ import pytest
 from bot.errors import UserError
 from bot.export import SUMMARY_COLUMNS
 from tests.helpers import answers_before_slow_work, slow_clock_settings
+from tests.store.history import infer
 
 DAY = 24 * 3600
 
@@ -180,3 +182,21 @@ async def test_a_name_or_text_that_starts_like_a_formula_is_neutralised(
         row["content"] for row in csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))
     ]
     assert contents[-1] == f'\'=HYPERLINK("http://evil.example","<@{world.alice.id}>")'
+
+
+@pytest.mark.simcord(settle_timeout=30)
+async def test_a_manager_gets_the_inferred_replies_as_json(simcord_env, simcord_bot, world):
+    question = await world.alice.send(world.general, "Anyone up for a code review?")
+    answer = await world.bob.send(world.general, "happy to, send the link")
+    await infer(simcord_bot.store, answer.id, question.id)
+
+    result = await world.maria.slash(
+        world.general, "export", kind="inferred_replies", format="json"
+    )
+
+    filename, data = await attachment_of(result)
+    assert filename == "ascolto-inferred_replies.json"
+    assert result.response.content.startswith("Inferred replies of ")
+    [record] = json.loads(data)
+    assert (record["message_id"], record["target_message_id"]) == (answer.id, question.id)
+    assert (record["source_id"], record["target_id"]) == (world.bob.id, world.alice.id)

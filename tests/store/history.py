@@ -133,10 +133,41 @@ class History:
         """A message is deleted."""
         self.recorder.messages_deleted([message_id], at(when))
 
+    async def infer(self, message_id: int, target_id: int, score: float = 0.9) -> None:
+        """An inferred reply from one stored message to another, as bot/inference would
+        write it (the queued posts are flushed first)."""
+        await infer(self.store, message_id, target_id, score)
+
+    async def inference(self, enabled: bool) -> None:
+        """Turn the guild's inference on or off, as ``/config inference`` does."""
+        await set_inference(self.store, GUILD, enabled)
+
     async def summary(
         self, day: str, *, computed_at: str = "2026-12-31T00:00:00.000Z", timezone: str = "UTC"
     ) -> DailySummary:
         """The computed summary of a day (responses counted until ``computed_at``)."""
         return await self.store.summaries.compute(
             GUILD, date.fromisoformat(day), timezone, computed_at
+        )
+
+
+async def infer(store: Store, message_id: int, target_id: int, score: float = 0.9) -> None:
+    """Write an inferred reply row for two stored messages (the live writer is bot/inference's)."""
+    async with store.writing() as db:
+        await db.execute(
+            """INSERT INTO inferred_replies (guild_id, message_id, target_message_id, target_id,
+                   score, model_version, source_id, channel_id, created_at)
+               SELECT m.guild_id, m.message_id, t.message_id, t.author_id, ?, 'test',
+                      m.author_id, coalesce(m.thread_id, m.channel_id), m.created_at
+               FROM messages m, messages t WHERE m.message_id = ? AND t.message_id = ?""",
+            (score, message_id, target_id),
+        )
+
+
+async def set_inference(store: Store, guild_id: int, enabled: bool) -> None:
+    """Write a guild's inference switch, as ``/config inference on|off`` does."""
+    async with store.writing() as db:
+        await db.execute(
+            "INSERT OR REPLACE INTO inference_settings VALUES (?, ?, '2026-01-01T00:00:00.000Z')",
+            (guild_id, int(enabled)),
         )
