@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -193,6 +195,34 @@ class Config(commands.GroupCog, group_name="config"):
             "`/unanswered` still lists what waits.",
         )
 
+    @app_commands.command(name="inference")
+    @app_commands.describe(
+        setting="on: count replies inferred from the flow of conversation; off: only "
+        "replies marked with Reply, threads and mentions"
+    )
+    async def inference(
+        self, interaction: discord.Interaction[AscoltoBot], setting: Literal["on", "off"]
+    ) -> None:
+        """Count replies typed without Reply (inferred from the conversation), or not."""
+        enabled = setting == "on"
+        await thinking(interaction)
+        await self.bot.inference.set_enabled(
+            _guild_id(interaction), enabled, utcnow(), on_busy=waiting_note(interaction, "change")
+        )
+        if enabled:
+            text = (
+                "Inference is on: the digest, /summary, /member and /me now count replies "
+                "inferred from the flow of conversation (answers typed without Reply), and "
+                "say how many they include."
+            )
+        else:
+            text = (
+                "Inference is off: the digest, /summary, /member and /me now show only "
+                "replies marked with Reply, threads and mentions. `/config inference on` "
+                "counts inferred replies again."
+            )
+        await answer(interaction, text)
+
     @app_commands.command(name="quiet")
     @app_commands.describe(
         start="When quiet hours start, local HH:MM (24-hour), e.g. 22:00",
@@ -254,6 +284,11 @@ class Config(commands.GroupCog, group_name="config"):
         embed.add_field(
             name="Quiet hours (no DMs)",
             value=(f"{quiet.starts:%H:%M} to {quiet.ends:%H:%M}" if quiet is not None else "none"),
+        )
+        inferring = await self.bot.inference.enabled(guild_id)
+        embed.add_field(
+            name="Inferred replies",
+            value="on: answers typed without Reply count" if inferring else "off",
         )
         embed.add_field(
             name="Message text",
