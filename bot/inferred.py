@@ -70,6 +70,7 @@ class Recomputed:
     read: int = 0  # messages inferred
     rows: int = 0  # inferred replies written
     changed: set[str] | None = None  # times of the messages whose row changed
+    places: int = 0  # channels and threads read
 
     def add(self, read: int, rows: int, changed: set[str]) -> None:
         """Count one stretch."""
@@ -226,7 +227,7 @@ class InferenceService:
     async def recompute_guild(self, guild_id: int, on_place: Progress | None = None) -> Recomputed:
         """Recompute every channel and thread of a guild (``ascolto infer``)."""
         places = await self._store.inferred.places(guild_id)
-        done = Recomputed(changed=set())
+        done = Recomputed(changed=set(), places=len(places))
         for number, place in enumerate(places, 1):
             # The whole place: from its first message's time to the end of time.
             done.add(*await self._place(place))
