@@ -26,9 +26,11 @@ from bot.clock import to_db_time, utcnow
 from bot.dce.format import Header, Message, Person
 from bot.dce.reader import ExportError, ExportFile, Reading, messages
 from bot.events import MessageKind
+from bot.inferred import hour_after, recompute_in_import
 from bot.policy import redact_mentions
 from bot.settings import PrivacySettings
 from bot.store.imports import Batch, ImportWriter
+from bot.store.inferred import Place, Stretch
 
 BATCH_MESSAGES = 2000
 BULK_BYTES = 64 * 1024 * 1024  # a file this large is written in bulk (see ImportWriter.bulk)
@@ -50,6 +52,7 @@ class ImportReport:
     skipped: int = 0  # by bots, by members who opted out, or in excluded channels
     members: set[tuple[int, int]] = field(default_factory=set)
     interactions: int = 0
+    inferred: int = 0  # replies inferred from the flow of conversation, written
     # Per guild, the oldest and newest message imported: the days to summarise again.
     spans: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
     # Messages whose id is stored already elsewhere (another channel, thread, server or
@@ -73,6 +76,7 @@ class ImportReport:
         self.new += other.new
         self.skipped += other.skipped
         self.members |= other.members
+        self.inferred += other.inferred
         self.conflicts += other.conflicts
         self.first_conflict = self.first_conflict or other.first_conflict
         for guild_id, (first, last) in other.spans.items():
@@ -126,9 +130,10 @@ def _shifted(progress: Progress | None, messages: int, done_bytes: int) -> Progr
 class Importer:
     """Imports files into one database; keeps going past a broken file."""
 
-    def __init__(self, database: Path, privacy: PrivacySettings) -> None:
+    def __init__(self, database: Path, privacy: PrivacySettings, *, infer: bool = True) -> None:
         self._writer = ImportWriter(database)
         self._privacy = privacy
+        self._infer = infer
         # Read again inside each file's transaction (see run): an opt-out or an exclusion
         # committed while the import runs holds for every file after it.
         self._opted_out: set[tuple[int, int]] = set()
@@ -201,6 +206,8 @@ class Importer:
                     progress(tally.read, reading.bytes_read)
         self._write(tally)
         for guild_id, (first, last) in tally.spans.items():
+            if self._infer:
+                tally.inferred += self._inferred(header, guild_id, first, last)
             self._writer.observed_since(guild_id, to_db_time(first))
             # The stretch of the messages stored from this file, and what it recorded.
             self._writer.source(
@@ -215,6 +222,15 @@ class Importer:
                 }
             )
         report.add(tally)
+
+    def _inferred(self, header: Header, guild_id: int, first: datetime, last: datetime) -> int:
+        """Infer replies for the file's stretch of its channel or thread, in the file's
+        transaction, with the messages stored around it as context (and the hour after
+        it, whose messages may answer the file's); returns the rows written."""
+        place = Place(guild_id, header.where_id, header.thread_id is not None)
+        stretch = Stretch(place, to_db_time(first), hour_after(to_db_time(last)))
+        _, rows = recompute_in_import(self._writer.inferred(), stretch)
+        return rows
 
     def _write(self, tally: _FileTally) -> None:
         """Write the file's batch, less the messages whose id is stored already
