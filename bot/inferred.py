@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.clock import from_db_time, to_db_time
@@ -43,7 +43,9 @@ def infer_rows(
 ) -> list[InferredRow]:
     """The rows of ``context[first:]`` (the messages before are context only): each
     message's link to another member's message, when the model is sure enough."""
-    times = {m.chat.message_id: m.created_at for m in context[first:]}
+    times = {m.chat.message_id: m.created_at for m in context[first:] if not m.chat.explicit_target}
+    if not times:
+        return []  # every message says whom it answers (a thread's, say): nothing to infer
     return [
         InferredRow(
             message_id=link.message_id,
@@ -102,18 +104,23 @@ def merged(stretches: Iterable[Stretch]) -> list[Stretch]:
 
 
 def recompute_in_import(
-    queries: InferredImport, stretch: Stretch, model: ReplyModel | None = None
+    queries: InferredImport,
+    stretch: Stretch,
+    model: ReplyModel | None = None,
+    *,
+    texts: Mapping[int, str] | None = None,
 ) -> tuple[int, int]:
     """Recompute one stretch on an import's connection (in its file's transaction);
-    returns (messages inferred, rows written)."""
+    ``texts`` gives the text of messages whose text is not stored (past the retention
+    period). Returns (messages inferred, rows written)."""
     model = model or default_model()
     place = stretch.place
-    lead = queries.before(place, stretch.first_at, 0, LEAD)
+    lead = _with_texts(queries.before(place, stretch.first_at, 0, LEAD), texts)
     at, message_id = stretch.first_at, 0
     rows: list[InferredRow] = []
     read = 0
     while True:
-        part = queries.stretch(place, at, message_id, stretch.until, SEGMENT)
+        part = _with_texts(queries.stretch(place, at, message_id, stretch.until, SEGMENT), texts)
         if part:
             context = lead + part
             rows += infer_rows(context, len(lead), model)
@@ -124,6 +131,20 @@ def recompute_in_import(
             break
     queries.replace(stretch, rows)
     return read, len(rows)
+
+
+def _with_texts(
+    messages: list[ContextMessage], texts: Mapping[int, str] | None
+) -> list[ContextMessage]:
+    """The messages, with the text ``texts`` gives where none is stored."""
+    if not texts:
+        return messages
+    return [
+        ContextMessage(replace(m.chat, text=texts[m.chat.message_id]), m.created_at)
+        if not m.chat.text and m.chat.message_id in texts
+        else m
+        for m in messages
+    ]
 
 
 class InferenceService:
@@ -224,18 +245,22 @@ class InferenceService:
             if len(part) < SEGMENT:
                 return read, rows
 
-    async def recompute_guild(self, guild_id: int, on_place: Progress | None = None) -> Recomputed:
-        """Recompute every channel and thread of a guild (``ascolto infer``)."""
+    async def recompute_guild(
+        self, guild_id: int, on_place: Progress | None = None, *, text_erased_before: str = ""
+    ) -> Recomputed:
+        """Recompute every channel and thread of a guild (``ascolto infer``); the rows of
+        messages posted before ``text_erased_before`` whose text is no longer stored stay
+        (they were inferred while it was there, or from the export at import)."""
         places = await self._store.inferred.places(guild_id)
         done = Recomputed(changed=set(), places=len(places))
         for number, place in enumerate(places, 1):
             # The whole place: from its first message's time to the end of time.
-            done.add(*await self._place(place))
+            done.add(*await self._place(place, text_erased_before))
             if on_place is not None:
                 on_place(number, len(places), done.read)
         return done
 
-    async def _place(self, place: Place) -> tuple[int, int, set[str]]:
-        stretch = Stretch(place, "0000", "9999")
+    async def _place(self, place: Place, keep_before: str) -> tuple[int, int, set[str]]:
+        stretch = Stretch(place, "0000", "9999", keep_before)
         read, rows = await self._rows(stretch)
         return read, len(rows), await self._store.inferred.replace(stretch, rows)

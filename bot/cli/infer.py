@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from rich.console import Console
@@ -25,7 +25,7 @@ from bot import clock
 from bot.analysis.days import local_day
 from bot.cli._common import add_config_option, add_db_option, guild_id, settings_from
 from bot.cli._days import opened_store, worded_errors
-from bot.clock import from_db_time
+from bot.clock import from_db_time, to_db_time
 from bot.inferred import InferenceService, Recomputed
 from bot.render.text import plural
 from bot.settings import Settings
@@ -87,12 +87,14 @@ async def _infer(
         total = Recomputed(changed=set())
         channels = days = 0
         now = clock.utcnow()
+        # Text older than this was erased by retention (or never kept, at import).
+        erased = to_db_time(now - timedelta(days=settings.privacy.content_retention_days))
         for guild in guilds:
 
             def on_place(done: int, of: int, read: int, guild: int = guild) -> None:
                 progress(guild, done, of, total.read + read)
 
-            recomputed = await service.recompute_guild(guild, on_place)
+            recomputed = await service.recompute_guild(guild, on_place, text_erased_before=erased)
             channels += recomputed.places
             total.add(recomputed.read, recomputed.rows, recomputed.changed or set())
             with worded_errors(path, "infer"):

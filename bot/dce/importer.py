@@ -26,7 +26,7 @@ from bot.clock import to_db_time, utcnow
 from bot.dce.format import Header, Message, Person
 from bot.dce.reader import ExportError, ExportFile, Reading, messages
 from bot.events import MessageKind
-from bot.inferred import hour_after, recompute_in_import
+from bot.inferred import LEAD, hour_after, recompute_in_import
 from bot.policy import redact_mentions
 from bot.settings import PrivacySettings
 from bot.store.imports import Batch, ImportWriter
@@ -94,6 +94,8 @@ class _FileTally(ImportReport):
     batch: Batch = field(default_factory=Batch)
     moments: list[datetime] = field(default_factory=list)
     conflicting: set[int] = field(default_factory=set)  # ids of this file's conflicts
+    # The text of the file's latest messages, by id, for inference (see _inferred).
+    texts: dict[int, str] = field(default_factory=dict)
 
 
 def import_order(exports: list[ExportFile]) -> list[ExportFile]:
@@ -200,14 +202,18 @@ class Importer:
                 continue
             self._add(tally.batch, header, message)
             tally.moments.append(message.created_at)
+            if self._infer:
+                tally.texts[message.message_id] = message.content
             if len(tally.batch) >= BATCH_MESSAGES:
                 self._write(tally)
                 if progress is not None:
                     progress(tally.read, reading.bytes_read)
         self._write(tally)
+        if self._infer and header.guild_id in tally.spans:
+            # The messages stored just after the file's may answer its last ones.
+            last = tally.spans[header.guild_id][1] + timedelta(milliseconds=1)
+            tally.inferred += self._inferred(tally, last, hour_after(to_db_time(last)))
         for guild_id, (first, last) in tally.spans.items():
-            if self._infer:
-                tally.inferred += self._inferred(header, guild_id, first, last)
             self._writer.observed_since(guild_id, to_db_time(first))
             # The stretch of the messages stored from this file, and what it recorded.
             self._writer.source(
@@ -223,13 +229,18 @@ class Importer:
             )
         report.add(tally)
 
-    def _inferred(self, header: Header, guild_id: int, first: datetime, last: datetime) -> int:
-        """Infer replies for the file's stretch of its channel or thread, in the file's
-        transaction, with the messages stored around it as context (and the hour after
-        it, whose messages may answer the file's); returns the rows written."""
-        place = Place(guild_id, header.where_id, header.thread_id is not None)
-        stretch = Stretch(place, to_db_time(first), hour_after(to_db_time(last)))
-        _, rows = recompute_in_import(self._writer.inferred(), stretch)
+    def _inferred(self, tally: _FileTally, first: datetime, until: str) -> int:
+        """Infer replies for a stretch of the file's channel or thread, in the file's
+        transaction, with the messages stored before it as context, reading the text of
+        the file's messages from the file (what is past the retention period is not
+        stored, yet it says who answers whom); returns the rows written."""
+        header = tally.header
+        place = Place(header.guild_id, header.where_id, header.thread_id is not None)
+        stretch = Stretch(place, to_db_time(first), until)
+        _, rows = recompute_in_import(self._writer.inferred(), stretch, texts=tally.texts)
+        # Only the messages that the next stretches read as context keep their text.
+        while len(tally.texts) > LEAD:
+            del tally.texts[next(iter(tally.texts))]
         return rows
 
     def _write(self, tally: _FileTally) -> None:
@@ -260,6 +271,10 @@ class Importer:
             tally.cover(header.guild_id, moment)
         tally.new += self._writer.write(batch)
         tally.batch, tally.moments = Batch(), []
+        if self._infer and kept:
+            first = min(moment for _, moment in kept)
+            last = max(moment for _, moment in kept)
+            tally.inferred += self._inferred(tally, first, to_db_time(last))
 
     def _with_parent(self, export: ExportFile) -> Header:
         """The file's header, with a thread's parent channel taken from the store when

@@ -77,15 +77,21 @@ SELECT message_id, target_message_id, model_version, created_at FROM inferred_re
 WHERE guild_id = :guild_id AND channel_id = :where_id
   AND created_at >= :first_at AND created_at <= :until
 """
+# Rows of messages posted before :keep_before whose text is no longer stored (past the
+# retention period) stay: without their text they cannot be inferred as well again.
 _DELETE_RANGE = """
 DELETE FROM inferred_replies
 WHERE guild_id = :guild_id AND channel_id = :where_id
   AND created_at >= :first_at AND created_at <= :until
+  AND NOT (created_at < :keep_before
+           AND EXISTS (SELECT 1 FROM messages AS m
+                       WHERE m.message_id = inferred_replies.message_id
+                         AND m.content IS NULL AND m.length > 0 AND m.deleted = 0))
 """
 # The consent trigger (schema 9) drops a row about a member who opted out, or whose
-# message is gone; OR REPLACE: a message recomputed in two overlapping stretches.
+# message is gone; OR IGNORE: a row kept above stays as it is.
 _INSERT = """
-INSERT OR REPLACE INTO inferred_replies
+INSERT OR IGNORE INTO inferred_replies
     (guild_id, message_id, target_message_id, target_id, score, model_version,
      source_id, channel_id, created_at)
 VALUES (:guild_id, :message_id, :target_message_id, :target_id, :score, :model_version,
@@ -131,6 +137,8 @@ class Stretch:
     place: Place
     first_at: str
     until: str
+    # Rows of messages before this time whose text is gone are kept (see _DELETE_RANGE).
+    keep_before: str = ""
 
 
 def _message(row: Sequence[Any]) -> ContextMessage:
@@ -167,6 +175,7 @@ def _range_params(stretch: Stretch) -> dict[str, Any]:
         "where_id": place.where_id,
         "first_at": stretch.first_at,
         "until": stretch.until,
+        "keep_before": stretch.keep_before,
     }
 
 
@@ -187,12 +196,10 @@ def _insert_params(place: Place, rows: Iterable[InferredRow]) -> list[dict[str, 
     ]
 
 
-def _changed(old: Iterable[Sequence[Any]], new: Sequence[InferredRow]) -> set[str]:
+def _changed(old: Iterable[Sequence[Any]], new: Iterable[Sequence[Any]]) -> set[str]:
     """The times of the messages whose row appears, goes or points elsewhere."""
     before = {int(m): (int(t), v, at) for m, t, v, at in old}
-    after = {
-        row.message_id: (row.target_message_id, row.model_version, row.created_at) for row in new
-    }
+    after = {int(m): (int(t), v, at) for m, t, v, at in new}
     return {
         (before.get(m) or after[m])[2]
         for m in before.keys() | after.keys()
@@ -248,7 +255,8 @@ class InferredQueries:
             old = await fetch_all(db, _ROWS_IN_RANGE, _range_params(stretch))
             await db.execute(_DELETE_RANGE, _range_params(stretch))
             await db.executemany(_INSERT, _insert_params(stretch.place, rows))
-        return _changed(old, rows)
+            new = await fetch_all(db, _ROWS_IN_RANGE, _range_params(stretch))
+        return _changed(old, new)
 
     async def count(self, guild_id: int) -> int:
         """How many inferred replies a guild has."""
@@ -306,4 +314,5 @@ class InferredImport:
         old = self._db.execute(_ROWS_IN_RANGE, _range_params(stretch)).fetchall()
         self._db.execute(_DELETE_RANGE, _range_params(stretch))
         self._db.executemany(_INSERT, _insert_params(stretch.place, rows))
-        return _changed(old, rows)
+        new = self._db.execute(_ROWS_IN_RANGE, _range_params(stretch)).fetchall()
+        return _changed(old, new)

@@ -14,14 +14,20 @@ from tests.dce.exports import export, message, user, write
 from tests.helpers import query, run_cli
 
 ALICE, BOB, CAROL = user(1, "alice"), user(2, "bob"), user(3, "carol")
+LEGACY = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "data"
+    / "dce"
+    / "legacy-2020-python-course-general.json"
+)
 ROWS = "SELECT message_id, target_message_id, target_id, source_id FROM inferred_replies"
 
 
-def morning() -> list[dict[str, Any]]:
-    """Yesterday (text older than the retention period is not kept, and inference reads
-    it): hellos, then Alice's question and Bob's answer typed without Reply."""
+def morning(days_ago: int = 1) -> list[dict[str, Any]]:
+    """Hellos, then Alice's question and Bob's answer typed without Reply."""
     start = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0)
-    start -= timedelta(days=1)
+    start -= timedelta(days=days_ago)
 
     def at(seconds: int) -> str:
         return (start + timedelta(seconds=seconds)).isoformat()
@@ -52,6 +58,39 @@ def test_an_import_infers_the_answer_typed_without_reply(
     assert "inferred     1 reply inferred from the flow of conversation" in out.splitlines()
 
 
+def test_text_past_the_retention_period_is_not_kept_but_still_says_who_answers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, db: Path
+) -> None:
+    path = write(tmp_path, "old.json", export(morning(days_ago=400)))
+
+    code, _, _ = run_cli(capsys, "import", str(path), "--db", str(db))
+
+    assert code == 0
+    assert query(db, "SELECT count(*) FROM messages WHERE content IS NOT NULL") == [(0,)]
+    assert query(db, ROWS) == [(105, 104, 1, 2)]
+
+
+@pytest.mark.skipif(not LEGACY.is_file(), reason="the shared example exports are not here")
+def test_the_2020_export_without_replies_gets_its_listening_from_inference(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    run_cli(capsys, "import", str(LEGACY), "--db", str(db))
+
+    (interactions,), (inferred, sources, targets) = (
+        query(db, "SELECT count(*) FROM interactions WHERE kind != 'reaction'")[0],
+        query(
+            db,
+            "SELECT count(*), count(DISTINCT source_id), count(DISTINCT target_id) "
+            "FROM inferred_replies",
+        )[0],
+    )
+    messages = query(db, "SELECT count(*) FROM messages WHERE kind = 'message'")[0][0]
+    assert interactions == 0
+    # A lively course channel: some messages in twenty answer someone without Reply.
+    assert messages / 50 < inferred < messages / 2
+    assert sources > 10 and targets > 10
+
+
 def test_a_later_file_is_inferred_with_the_stored_messages_before_it(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, db: Path
 ) -> None:
@@ -77,3 +116,16 @@ def test_a_broken_file_leaves_no_inferred_reply(
     assert "nothing of it was kept" in err
     assert query(db, "SELECT count(*) FROM messages") == [(0,)]
     assert query(db, ROWS) == []
+
+
+def test_ascolto_infer_keeps_the_rows_of_imported_text_it_no_longer_has(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, db: Path
+) -> None:
+    path = write(tmp_path, "old.json", export(morning(days_ago=400)))
+    run_cli(capsys, "import", str(path), "--db", str(db))
+
+    code, out, _ = run_cli(capsys, "infer", "--db", str(db))
+
+    assert code == 0
+    assert query(db, ROWS) == [(105, 104, 1, 2)]
+    assert "summaries of 0 days computed again" in out
