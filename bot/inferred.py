@@ -180,11 +180,15 @@ class InferenceService:
         way: the stored summaries hold both figures)."""
         await self._store.inferred.set_enabled(guild_id, enabled, to_db_time(at), on_busy=on_busy)
 
+    async def idle(self) -> None:
+        """Wait for the pass under way, if any (not for writes no flush has taken yet)."""
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
     async def settle(self) -> None:
         """Flush, then infer for everything written so far (tests, shutdown)."""
         await self._store.flush()
-        if self._task is not None:
-            await asyncio.gather(self._task, return_exceptions=True)
+        await self.idle()
         written = self._store.batcher.take_written()
         if written:
             await self.follow(written)

@@ -33,8 +33,8 @@ async def test_an_answer_typed_without_reply_gets_its_row_at_the_next_flush(
     await simcord_env.advance_time(30)
     answer = await world.bob.send(world.general, "alice, try restarting the printer")
 
-    await simcord_env.advance_time(2)  # one tick of the flush loop
-    await settled(simcord_bot)
+    await simcord_env.advance_time(2)  # one tick of the flush loop starts the pass
+    await simcord_bot.inference.idle()
 
     assert await stored(simcord_bot, ROWS) == [
         (answer.id, question.id, world.alice.id, world.bob.id)
