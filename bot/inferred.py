@@ -210,15 +210,20 @@ class InferenceService:
 
     async def follow(self, written: Sequence[tuple[Write, Row]]) -> Recomputed:
         """Recompute the stretches that messages posted, edited or deleted touched."""
-        stretches: list[Stretch] = []
+        # The new messages of one place: one stretch from the first to the last (a flush
+        # holds a second or so of them).
+        posted: dict[Place, tuple[str, str]] = {}
         changed: set[int] = set()
         for write, row in written:
             if write.name == "message_posted":
                 if row["kind"] == "message":
                     place = Place(row["guild_id"], row["where_id"], row["thread_id"] is not None)
-                    stretches.append(Stretch(place, row["created_at"], row["created_at"]))
+                    at = row["created_at"]
+                    first, last = posted.get(place, (at, at))
+                    posted[place] = (min(first, at), max(last, at))
             else:  # edited or deleted: itself and the messages that may answer it
                 changed.add(int(row["message_id"]))
+        stretches = [Stretch(place, first, last) for place, (first, last) in posted.items()]
         found = await self._store.inferred.places_of(changed)
         stretches += [Stretch(place, at, hour_after(at)) for place, at in found.values()]
         return await self.recompute(merged(stretches))

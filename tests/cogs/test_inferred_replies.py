@@ -178,3 +178,28 @@ async def test_rows_are_written_while_inference_is_off(simcord_env, simcord_bot,
 async def test_members_cannot_switch_inference(simcord_bot, world):
     assert "config inference" in world.maria.available_commands(world.general)
     assert "config inference" not in world.alice.available_commands(world.general)
+
+
+async def test_one_flush_of_two_channels_gets_each_answer_its_own_question(
+    simcord_env, simcord_bot, world
+):
+    random = world.channel("random")
+    for channel in (world.general, random):
+        await world.alice.send(channel, "morning everyone")
+        await world.bob.send(channel, "hey")
+        await world.carol.send(channel, "hi all, coffee time")
+    for _ in range(4):
+        await simcord_env.advance_time(90)
+    printer = await world.alice.send(world.general, "how do I get my printer on the wifi?")
+    lunch = await world.carol.send(random, "where do we go for lunch today?")
+    printed = await world.bob.send(world.general, "alice, try restarting the printer")
+    eaten = await world.alice.send(random, "carol, the pizza place for lunch")
+
+    await settled(simcord_bot)
+
+    assert sorted(await stored(simcord_bot, ROWS)) == sorted(
+        [
+            (printed.id, printer.id, world.alice.id, world.bob.id),
+            (eaten.id, lunch.id, world.carol.id, world.alice.id),
+        ]
+    )
