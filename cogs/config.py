@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -195,33 +193,39 @@ class Config(commands.GroupCog, group_name="config"):
             "`/unanswered` still lists what waits.",
         )
 
-    @app_commands.command(name="inference")
-    @app_commands.describe(
-        setting="on: count replies inferred from the flow of conversation; off: only "
-        "replies marked with Reply, threads and mentions"
+    inference = app_commands.Group(
+        name="inference", description="Replies inferred from the flow of conversation"
     )
-    async def inference(
-        self, interaction: discord.Interaction[AscoltoBot], setting: Literal["on", "off"]
+
+    @inference.command(name="on")
+    async def inference_on(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Count answers typed without Reply, inferred from the flow of conversation."""
+        await self._set_inference(interaction, True)
+        await answer(
+            interaction,
+            "Inference is on: the digest, /summary, /member and /me now count replies "
+            "inferred from the flow of conversation (answers typed without Reply), and say "
+            "how many they include.",
+        )
+
+    @inference.command(name="off")
+    async def inference_off(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Count only replies marked with Reply, threads and mentions."""
+        await self._set_inference(interaction, False)
+        await answer(
+            interaction,
+            "Inference is off: the digest, /summary, /member and /me now show only replies "
+            "marked with Reply, threads and mentions. `/config inference on` counts "
+            "inferred replies again.",
+        )
+
+    async def _set_inference(
+        self, interaction: discord.Interaction[AscoltoBot], enabled: bool
     ) -> None:
-        """Count replies typed without Reply (inferred from the conversation), or not."""
-        enabled = setting == "on"
         await thinking(interaction)
         await self.bot.inference.set_enabled(
             _guild_id(interaction), enabled, utcnow(), on_busy=waiting_note(interaction, "change")
         )
-        if enabled:
-            text = (
-                "Inference is on: the digest, /summary, /member and /me now count replies "
-                "inferred from the flow of conversation (answers typed without Reply), and "
-                "say how many they include."
-            )
-        else:
-            text = (
-                "Inference is off: the digest, /summary, /member and /me now show only "
-                "replies marked with Reply, threads and mentions. `/config inference on` "
-                "counts inferred replies again."
-            )
-        await answer(interaction, text)
 
     @app_commands.command(name="quiet")
     @app_commands.describe(

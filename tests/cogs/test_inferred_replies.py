@@ -141,11 +141,11 @@ async def test_excluding_the_channel_removes_its_rows(simcord_env, simcord_bot, 
 async def test_inference_off_and_on_answer_what_changes_and_persist(
     simcord_env, simcord_bot, world
 ):
-    off = await world.maria.slash(world.general, "config inference", setting="off")
+    off = await world.maria.slash(world.general, "config inference off")
     shown_off = await world.maria.slash(world.general, "config show")
     assert await simcord_bot.inference.enabled(world.guild.id) is False
 
-    on = await world.maria.slash(world.general, "config inference", setting="on")
+    on = await world.maria.slash(world.general, "config inference on")
     shown_on = await world.maria.slash(world.general, "config show")
 
     assert off.ephemeral and on.ephemeral
@@ -164,7 +164,7 @@ async def test_inference_off_and_on_answer_what_changes_and_persist(
 
 
 async def test_rows_are_written_while_inference_is_off(simcord_env, simcord_bot, world):
-    await world.maria.slash(world.general, "config inference", setting="off")
+    await world.maria.slash(world.general, "config inference off")
     await an_active_channel(simcord_env, world)
     await world.alice.send(world.general, "how do I get my printer on the wifi?")
     await simcord_env.advance_time(30)
@@ -176,8 +176,8 @@ async def test_rows_are_written_while_inference_is_off(simcord_env, simcord_bot,
 
 
 async def test_members_cannot_switch_inference(simcord_bot, world):
-    assert "config inference" in world.maria.available_commands(world.general)
-    assert "config inference" not in world.alice.available_commands(world.general)
+    assert "config inference on" in world.maria.available_commands(world.general)
+    assert "config inference off" not in world.alice.available_commands(world.general)
 
 
 async def test_one_flush_of_two_channels_gets_each_answer_its_own_question(
