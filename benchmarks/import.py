@@ -536,6 +536,7 @@ class ImportFigures:
     members: int
     interactions: int
     spans: list[tuple[int, str, str]]  # guild, first and last message (ISO), as reported
+    inferred: int = 0  # replies inferred from the flow of conversation, written
 
 
 @dataclass(frozen=True, slots=True)
@@ -548,14 +549,15 @@ class LoadFigures:
     messages: int
 
 
-def child_import(export: Path, database: Path) -> ImportFigures:
-    """In the child: import the file into the prepared database."""
+def child_import(export: Path, database: Path, infer: bool = True) -> ImportFigures:
+    """In the child: import the file into the prepared database (with reply inference,
+    unless ``infer`` is false)."""
     from bot.dce.importer import Importer
     from bot.dce.reader import find_exports
     from bot.settings import PrivacySettings
 
     exports, _ = find_exports([export])
-    importer = Importer(database, PrivacySettings())
+    importer = Importer(database, PrivacySettings(), infer=infer)
     start_kib = peak_rss_kib()
     try:
         began = time.perf_counter()
@@ -574,6 +576,7 @@ def child_import(export: Path, database: Path) -> ImportFigures:
         skipped=report.skipped,
         members=len(report.members),
         interactions=report.interactions,
+        inferred=report.inferred,
         spans=[(g, a.isoformat(), b.isoformat()) for g, (a, b) in report.spans.items()],
     )
 
@@ -693,7 +696,8 @@ def print_import(f: ImportFigures, stored: Stored) -> None:
     )
     print(
         f"report    {f.files} file(s), {len(f.failed)} failed; read {f.read:,}, new {f.new:,},"
-        f" skipped {f.skipped:,}; interactions {f.interactions:,}; members {f.members:,}"
+        f" skipped {f.skipped:,}; interactions {f.interactions:,}; members {f.members:,};"
+        f" inferred replies {f.inferred:,}"
     )
     kinds = "  ".join(f"{k} {n:,}" for k, n in sorted(stored.interactions.items()))
     print(
@@ -743,6 +747,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="also time the daily summaries' recompute that ascolto import runs afterwards",
     )
+    parser.add_argument(
+        "--no-infer",
+        action="store_true",
+        help="import without reply inference (for the rate with and without it)",
+    )
     parser.add_argument("--child-import", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-load", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -751,12 +760,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def measure(path: Path, counts: Counts, summaries: bool) -> list[str]:
+def measure(path: Path, counts: Counts, summaries: bool, infer: bool = True) -> list[str]:
     """Import into a fresh database, load with json.load, print; returns the problems."""
     with tempfile.TemporaryDirectory(prefix="ascolto-bench-") as folder:
         database = Path(folder, "import.db")
         prepare_database(database)
-        imported = ImportFigures(**run_child("--child-import", str(path), str(database)))
+        child = ("--child-import", str(path), str(database), *(() if infer else ("--no-infer",)))
+        imported = ImportFigures(**run_child(*child))
         stored = read_stored(database)
         print_import(imported, stored)
         if summaries:
@@ -788,7 +798,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = parse_args(argv)
     if args.child_import is not None:
-        print(json.dumps(asdict(child_import(*args.child_import))))
+        print(json.dumps(asdict(child_import(*args.child_import, infer=not args.no_infer))))
         return 0
     if args.child_load is not None:
         print(json.dumps(asdict(child_load(args.child_load))))
@@ -797,7 +807,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     path, counts, seconds, reused = cached_export(params, args.rebuild)
     print_file(path, counts, seconds, reused)
     try:
-        problems = measure(path, counts, args.summaries)
+        problems = measure(path, counts, args.summaries, infer=not args.no_infer)
     except RuntimeError as exc:
         problems = [str(exc)]
     for problem in problems:

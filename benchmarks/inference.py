@@ -15,17 +15,26 @@ the IRC disentanglement corpus (Kummerfeld et al., ACL 2019); by default its dev
 2. precision and recall of links between different authors at the model's product
    threshold, and a few points of that precision-recall curve;
 3. inference throughput on a synthetic busy channel (default 100,000 messages, every
-   message with its full 50 candidates), in messages per second, the better of two
-   runs.
+   message with its full 50 candidates), in messages per second, the better of two runs;
+4. inference throughput on the 1M-message store of benchmarks/summary.py (built and
+   cached by it; ``--store-messages`` sets its size, 0 skips it): a copy of it is
+   recomputed guild by guild through ``ascolto infer``'s code path
+   (:meth:`bot.inferred.InferenceService.recompute_guild`: read from the store in
+   segments, infer, replace the rows), in messages per second.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import importlib.util
 import random
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bot.inference import ChatMessage, infer_replies, load_model
 from bot.inference.corpus import read_folder
@@ -86,6 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--store-messages",
+        type=int,
+        default=1_000_000,
+        help="messages of benchmarks/summary.py's store to infer (0: skip)",
+    )
     args = parser.parse_args(argv)
     samples = read_folder(args.data) if args.data.is_dir() else []
     if not samples:
@@ -124,10 +139,53 @@ def main(argv: list[str] | None = None) -> int:
         f"{elapsed:.2f} s (best of 2) = {len(channel) / elapsed:,.0f} messages/s "
         f"({replies:,} replies above the threshold)"
     )
-    # The figure on the 1M-message store (import with inference included, target
-    # 20,000 msg/s) comes with the product wiring: `ascolto infer` over the store.
-    print("throughput on the 1M-message store: not measured yet (needs `ascolto infer`)")
+    if args.store_messages > 0:
+        read, rows, places, seconds = asyncio.run(infer_store(args.store_messages))
+        print(
+            f"throughput on the {args.store_messages:,}-message store: {read:,} messages in "
+            f"{places:,} channels and threads inferred in {seconds:.1f} s = "
+            f"{read / seconds:,.0f} messages/s ({rows:,} inferred replies written)"
+        )
     return 0
+
+
+async def infer_store(messages: int) -> tuple[int, int, int, float]:
+    """Recompute inferred replies on a copy of benchmarks/summary.py's store, as
+    ``ascolto infer`` does: (messages read, rows written, places, seconds)."""
+    from bot.inferred import InferenceService
+    from bot.store import Store
+
+    summary = _summary_benchmark()
+    # benchmarks/summary.py's defaults: 10,000 members over 90 days, seed 1.
+    params = summary.Params(messages, 10_000, 90, 1)
+    cached, _, _ = summary.cached_store(params, rebuild=False)
+    with tempfile.TemporaryDirectory(prefix="ascolto-bench-infer-") as folder:
+        path = Path(folder, "store.db")
+        shutil.copyfile(cached, path)
+        store = Store(path)
+        await store.open()
+        try:
+            service = InferenceService(store)
+            read = rows = places = 0
+            started = time.perf_counter()
+            for guild_id, _ in await store.guilds.listed():
+                done = await service.recompute_guild(guild_id)
+                read, rows, places = read + done.read, rows + done.rows, places + done.places
+            return read, rows, places, time.perf_counter() - started
+        finally:
+            await store.close()
+
+
+def _summary_benchmark() -> Any:
+    """benchmarks/summary.py as a module (benchmarks is not a package)."""
+    spec = importlib.util.spec_from_file_location(
+        "summary_benchmark", ROOT / "benchmarks" / "summary.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from bot.clock import utcnow
 from bot.digests import DigestService
 from bot.errors import AscoltoTree
 from bot.extensions import discover
+from bot.inferred import InferenceService
 from bot.policy import LoggingPolicy
 from bot.recorder import ConversationRecorder
 from bot.reminders import ReminderService
@@ -57,6 +58,7 @@ class AscoltoBot(commands.Bot):
             max_sleep=settings.database.timer_recheck_seconds,
         )
         self.summaries = SummaryService(store, settings.defaults)
+        self.inference = InferenceService(store)
         self.reminders = ReminderService(store, self.timer_dispatcher, settings, self.summaries)
         self.digests = DigestService(
             store, self.timer_dispatcher, self.summaries, reminders=self.reminders
@@ -97,6 +99,8 @@ class AscoltoBot(commands.Bot):
         # store's own close then waits for it and flushes the rest.
         with contextlib.suppress(Exception):
             await asyncio.shield(self.store.flush())
+        # What the flushes wrote gets its inferred replies in the background.
+        self.inference.wake()
 
     async def on_ready(self) -> None:
         """Connected (again): one log line, and the heartbeat says so at once."""
@@ -146,6 +150,10 @@ class AscoltoBot(commands.Bot):
         if self.store.is_open:
             with contextlib.suppress(Exception):  # store.close() logs what is left
                 await self.store.flush()
+            # The last messages get their inferred replies before the store closes.
+            with contextlib.suppress(Exception):
+                await self.inference.settle()
+            await self.inference.close()
             await self._beat("stopped")
         await self.store.close()
 

@@ -281,7 +281,7 @@ class SummaryService:
     async def inference_shown(self, guild_id: int) -> bool:
         """Whether the guild sees figures with inferred replies (docs/metrics.md, "Inferred
         replies"): its ``/config inference`` choice, on when it never made one."""
-        return await self._store.summaries.inference_enabled(guild_id)
+        return await self._store.inferred.enabled(guild_id)
 
     async def member_week(self, guild_id: int, user_id: int, now: datetime) -> MemberProfile:
         """A member's last :data:`PROFILE_DAYS` local days, today included; whether they

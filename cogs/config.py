@@ -193,6 +193,40 @@ class Config(commands.GroupCog, group_name="config"):
             "`/unanswered` still lists what waits.",
         )
 
+    inference = app_commands.Group(
+        name="inference", description="Replies inferred from the flow of conversation"
+    )
+
+    @inference.command(name="on")
+    async def inference_on(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Count answers typed without Reply, inferred from the flow of conversation."""
+        await self._set_inference(interaction, True)
+        await answer(
+            interaction,
+            "Inference is on: the digest, /summary, /member and /me now count replies "
+            "inferred from the flow of conversation (answers typed without Reply), and say "
+            "how many they include.",
+        )
+
+    @inference.command(name="off")
+    async def inference_off(self, interaction: discord.Interaction[AscoltoBot]) -> None:
+        """Count only replies marked with Reply, threads and mentions."""
+        await self._set_inference(interaction, False)
+        await answer(
+            interaction,
+            "Inference is off: the digest, /summary, /member and /me now show only replies "
+            "marked with Reply, threads and mentions. `/config inference on` counts "
+            "inferred replies again.",
+        )
+
+    async def _set_inference(
+        self, interaction: discord.Interaction[AscoltoBot], enabled: bool
+    ) -> None:
+        await thinking(interaction)
+        await self.bot.inference.set_enabled(
+            _guild_id(interaction), enabled, utcnow(), on_busy=waiting_note(interaction, "change")
+        )
+
     @app_commands.command(name="quiet")
     @app_commands.describe(
         start="When quiet hours start, local HH:MM (24-hour), e.g. 22:00",
@@ -254,6 +288,11 @@ class Config(commands.GroupCog, group_name="config"):
         embed.add_field(
             name="Quiet hours (no DMs)",
             value=(f"{quiet.starts:%H:%M} to {quiet.ends:%H:%M}" if quiet is not None else "none"),
+        )
+        inferring = await self.bot.inference.enabled(guild_id)
+        embed.add_field(
+            name="Inferred replies",
+            value="on: answers typed without Reply count" if inferring else "off",
         )
         embed.add_field(
             name="Message text",

@@ -155,6 +155,8 @@ def _summary(report: ImportReport, seconds: float, summarised: int) -> str:
     lines += [
         f"members      {len(report.members):,}",
         f"interactions {report.interactions:,} new",
+        f"inferred     {plural(report.inferred, 'reply', 'replies')} inferred from the flow "
+        "of conversation",
     ]
     for guild_id, (first, last) in sorted(report.spans.items()):
         days = (last.date() - first.date()).days + 1

@@ -26,9 +26,11 @@ from bot.clock import to_db_time, utcnow
 from bot.dce.format import Header, Message, Person
 from bot.dce.reader import ExportError, ExportFile, Reading, messages
 from bot.events import MessageKind
+from bot.inferred import LEAD, hour_after, recompute_in_import
 from bot.policy import redact_mentions
 from bot.settings import PrivacySettings
 from bot.store.imports import Batch, ImportWriter
+from bot.store.inferred import Place, Stretch
 
 BATCH_MESSAGES = 2000
 BULK_BYTES = 64 * 1024 * 1024  # a file this large is written in bulk (see ImportWriter.bulk)
@@ -50,6 +52,7 @@ class ImportReport:
     skipped: int = 0  # by bots, by members who opted out, or in excluded channels
     members: set[tuple[int, int]] = field(default_factory=set)
     interactions: int = 0
+    inferred: int = 0  # replies inferred from the flow of conversation, written
     # Per guild, the oldest and newest message imported: the days to summarise again.
     spans: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
     # Messages whose id is stored already elsewhere (another channel, thread, server or
@@ -73,6 +76,7 @@ class ImportReport:
         self.new += other.new
         self.skipped += other.skipped
         self.members |= other.members
+        self.inferred += other.inferred
         self.conflicts += other.conflicts
         self.first_conflict = self.first_conflict or other.first_conflict
         for guild_id, (first, last) in other.spans.items():
@@ -90,6 +94,8 @@ class _FileTally(ImportReport):
     batch: Batch = field(default_factory=Batch)
     moments: list[datetime] = field(default_factory=list)
     conflicting: set[int] = field(default_factory=set)  # ids of this file's conflicts
+    # The text of the file's latest messages, by id, for inference (see _inferred).
+    texts: dict[int, str] = field(default_factory=dict)
 
 
 def import_order(exports: list[ExportFile]) -> list[ExportFile]:
@@ -126,9 +132,10 @@ def _shifted(progress: Progress | None, messages: int, done_bytes: int) -> Progr
 class Importer:
     """Imports files into one database; keeps going past a broken file."""
 
-    def __init__(self, database: Path, privacy: PrivacySettings) -> None:
+    def __init__(self, database: Path, privacy: PrivacySettings, *, infer: bool = True) -> None:
         self._writer = ImportWriter(database)
         self._privacy = privacy
+        self._infer = infer
         # Read again inside each file's transaction (see run): an opt-out or an exclusion
         # committed while the import runs holds for every file after it.
         self._opted_out: set[tuple[int, int]] = set()
@@ -195,11 +202,17 @@ class Importer:
                 continue
             self._add(tally.batch, header, message)
             tally.moments.append(message.created_at)
+            if self._infer:
+                tally.texts[message.message_id] = message.content
             if len(tally.batch) >= BATCH_MESSAGES:
                 self._write(tally)
                 if progress is not None:
                     progress(tally.read, reading.bytes_read)
         self._write(tally)
+        if self._infer and header.guild_id in tally.spans:
+            # The messages stored just after the file's may answer its last ones.
+            last = tally.spans[header.guild_id][1] + timedelta(milliseconds=1)
+            tally.inferred += self._inferred(tally, last, hour_after(to_db_time(last)))
         for guild_id, (first, last) in tally.spans.items():
             self._writer.observed_since(guild_id, to_db_time(first))
             # The stretch of the messages stored from this file, and what it recorded.
@@ -215,6 +228,20 @@ class Importer:
                 }
             )
         report.add(tally)
+
+    def _inferred(self, tally: _FileTally, first: datetime, until: str) -> int:
+        """Infer replies for a stretch of the file's channel or thread, in the file's
+        transaction, with the messages stored before it as context, reading the text of
+        the file's messages from the file (what is past the retention period is not
+        stored, yet it says who answers whom); returns the rows written."""
+        header = tally.header
+        place = Place(header.guild_id, header.where_id, header.thread_id is not None)
+        stretch = Stretch(place, to_db_time(first), until)
+        _, rows = recompute_in_import(self._writer.inferred(), stretch, texts=tally.texts)
+        # Only the messages that the next stretches read as context keep their text.
+        while len(tally.texts) > LEAD:
+            del tally.texts[next(iter(tally.texts))]
+        return rows
 
     def _write(self, tally: _FileTally) -> None:
         """Write the file's batch, less the messages whose id is stored already
@@ -244,6 +271,10 @@ class Importer:
             tally.cover(header.guild_id, moment)
         tally.new += self._writer.write(batch)
         tally.batch, tally.moments = Batch(), []
+        if self._infer and kept:
+            first = min(moment for _, moment in kept)
+            last = max(moment for _, moment in kept)
+            tally.inferred += self._inferred(tally, first, to_db_time(last))
 
     def _with_parent(self, export: ExportFile) -> Header:
         """The file's header, with a thread's parent channel taken from the store when

@@ -26,6 +26,7 @@ from bot.store.guild_config import GuildConfigQueries
 from bot.store.guilds import GuildQueries
 from bot.store.heartbeat import HeartbeatQueries
 from bot.store.inbox import InboxQueries
+from bot.store.inferred import InferredQueries
 from bot.store.newcomers import NewcomerQueries
 from bot.store.places import PlaceQueries
 from bot.store.profiles import ProfileQueries
@@ -66,6 +67,7 @@ class Store:
         self.profiles = ProfileQueries(reading)
         self.alerts = AlertQueries(reading, writing)
         self.inbox = InboxQueries(reading, writing)
+        self.inferred = InferredQueries(reading, writing)
         self.heartbeat = HeartbeatQueries(self.transaction)
         self.exports = ExportQueries(reading)
         self.sources = SourceQueries(reading)

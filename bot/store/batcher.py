@@ -12,6 +12,10 @@ transaction, each statement with ``executemany`` over as many rows as possible:
   consecutive rows of the same write share one ``executemany``. Lanes touch
   disjoint tables (members, conversations), so keeping them apart only saves
   ``executemany`` calls: a rename no longer splits a run of reactions.
+
+Writes marked ``reported`` (messages posted, edited, deleted) are also kept, once
+committed, for :meth:`WriteBatcher.take_written`: work that follows from them (reply
+inference) runs after the flush instead of on the gateway's path.
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ _BACKLOG_WARNING_FACTOR = 50
 # so that a single bad row cannot hold every other write back for ever.
 _ISOLATE_AFTER_FAILURES = 3
 
+# Reported rows kept for take_written at most: nobody taking them (a command-line tool
+# with a store of its own) must not grow memory without end.
+_MAX_REPORTED = 100_000
+
 
 @dataclass(frozen=True, slots=True)
 class Write:
@@ -51,6 +59,7 @@ class Write:
     statements: tuple[str, ...]
     rank: int | None = None
     lane: str = "conversations"
+    reported: bool = False
 
 
 class WriteBatcher:
@@ -71,6 +80,7 @@ class WriteBatcher:
         self._failures = 0
         self.last_flush_at: datetime | None = None
         self._flush_requested = False
+        self._written: list[tuple[Write, Row]] = []
 
     @property
     def pending(self) -> int:
@@ -129,7 +139,22 @@ class WriteBatcher:
                 raise
             self._failures = 0
             self.last_flush_at = utcnow()
+            self._report(batch)
             return written
+
+    def take_written(self) -> list[tuple[Write, Row]]:
+        """The reported rows committed since the last call, in the order queued."""
+        taken, self._written = self._written, []
+        return taken
+
+    def _report(self, batch: list[tuple[Write, Row]]) -> None:
+        self._written.extend(item for item in batch if item[0].reported)
+        if len(self._written) > _MAX_REPORTED:
+            log.warning(
+                "%d committed writes were never taken for follow-up work; the oldest are dropped",
+                len(self._written) - _MAX_REPORTED,
+            )
+            del self._written[:-_MAX_REPORTED]
 
     async def _write_isolated(self, batch: list[tuple[Write, Row]]) -> int:
         """Write row by row; a row that still fails is logged by name and set aside."""

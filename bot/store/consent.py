@@ -22,6 +22,8 @@ REDACTED_MENTION = "@someone"
 _FORGET = (
     "DELETE FROM interactions WHERE guild_id = :guild_id AND source_id = :user_id",
     "DELETE FROM interactions WHERE guild_id = :guild_id AND target_id = :user_id",
+    "DELETE FROM inferred_replies WHERE guild_id = :guild_id AND source_id = :user_id",
+    "DELETE FROM inferred_replies WHERE guild_id = :guild_id AND target_id = :user_id",
     "DELETE FROM reactions WHERE guild_id = :guild_id AND user_id = :user_id",
     """DELETE FROM reactions WHERE message_id IN
            (SELECT message_id FROM messages WHERE guild_id = :guild_id AND author_id = :user_id)""",

@@ -60,6 +60,7 @@ MESSAGE_POSTED = Write(
                    :reply_to_message_id, :is_question, :length, :attachments, :content)""",
     ),
     rank=1,
+    reported=True,  # for reply inference, after the flush
 )
 
 _MENTION_STATEMENTS = (
@@ -127,6 +128,7 @@ MESSAGE_EDITED = Write(
         # longer listens to anyone either.
         "DELETE FROM interactions WHERE message_id = :message_id AND :kind != 'message'",
     ),
+    reported=True,
 )
 
 MENTION_AFTER_EDIT = Write("mention_after_edit", _MENTION_STATEMENTS)
@@ -139,6 +141,7 @@ MESSAGE_DELETED = Write(
         "DELETE FROM interactions WHERE message_id = :message_id",
         "DELETE FROM reactions WHERE message_id = :message_id",
     ),
+    reported=True,
 )
 
 REACTION_ADDED = Write(

@@ -18,6 +18,8 @@ WHERE guild_id = :guild_id AND (channel_id = :channel_id OR thread_id = :channel
   AND kind = 'message'
 """
 _DELETE_CHANNEL_DATA = (
+    """DELETE FROM inferred_replies WHERE message_id IN (SELECT message_id FROM messages
+           WHERE guild_id = :guild_id AND (channel_id = :channel_id OR thread_id = :channel_id))""",
     """DELETE FROM interactions WHERE message_id IN (SELECT message_id FROM messages
            WHERE guild_id = :guild_id AND (channel_id = :channel_id OR thread_id = :channel_id))""",
     """DELETE FROM reactions WHERE message_id IN (SELECT message_id FROM messages

@@ -29,6 +29,7 @@ from bot.store.conversations import (
     REPLY,
     THREAD_REPLY,
 )
+from bot.store.inferred import InferredImport
 
 # The import's own connection keeps a small cache, no memory map, and sorts (index
 # rebuilds) that spill to disk, so that its memory stays flat whatever the file's size.
@@ -208,6 +209,10 @@ class ImportWriter:
     def close(self) -> None:
         """Close the connection."""
         self._db.close()
+
+    def inferred(self) -> InferredImport:
+        """Reply inference's reads and writes, on this connection (in its transaction)."""
+        return InferredImport(self._db)
 
     def consent(self) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
         """(guild, member) pairs who opted out, and (guild, channel) pairs excluded."""

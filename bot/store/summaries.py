@@ -396,15 +396,6 @@ class SummaryQueries:
         async with self._writing() as db:
             await db.execute(_SAVE, row)
 
-    async def inference_enabled(self, guild_id: int) -> bool:
-        """Whether the guild shows figures with inferred replies (``/config inference``;
-        no row: on)."""
-        async with self._reading() as db:
-            row = await fetch_one(
-                db, "SELECT enabled FROM inference_settings WHERE guild_id = ?", (guild_id,)
-            )
-        return row is None or bool(row[0])
-
     async def stored(self, guild_id: int, first: date, last: date) -> list[DailySummary]:
         """The stored summaries of ``first`` to ``last`` included, in day order."""
         async with (

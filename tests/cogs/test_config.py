@@ -106,6 +106,7 @@ async def test_show_lists_the_settings(simcord_bot, world):
         "Daily digest": "off",
         "Alerts": "off",
         "Quiet hours (no DMs)": "none",
+        "Inferred replies": "on: answers typed without Reply count",
         "Message text": "kept 90 days",
         "Excluded channels": f"<#{world.channel('staff-room').id}>",
     }

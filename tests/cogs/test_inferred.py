@@ -1,12 +1,13 @@
 """Replies inferred from the flow of conversation, as the team and members meet them
-under SimCord: the inferred reply rows are written by hand once the messages are
-stored, as bot/inference would write them."""
+under SimCord: answers that name the asker without Reply, inferred by the bot itself
+(the board's test writes its row by hand, as bot/inference would, before the pass)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.settings import RemindersSettings
+from tests.cogs.test_inferred_replies import an_active_channel
 from tests.helpers import slow_clock_settings
 from tests.store.history import infer, set_inference
 
@@ -59,9 +60,10 @@ async def test_an_answer_typed_without_reply_leaves_the_board_only_with_inferenc
 async def test_summary_and_member_count_inferred_replies_only_with_inference_on(
     simcord_env, simcord_bot, world, inference
 ):
-    question = await world.alice.send(world.general, "Anyone up for a code review?")
-    answer = await world.bob.send(world.general, "happy to, send the link")
-    await infer(simcord_bot.store, answer.id, question.id)
+    await an_active_channel(simcord_env, world)
+    await world.alice.send(world.general, "Anyone up for a code review?")
+    await simcord_env.advance_time(30)
+    await world.bob.send(world.general, "alice, happy to, send the link")
     if not inference:
         await set_inference(simcord_bot.store, world.guild.id, False)
     await simcord_env.advance_time(DAY)
@@ -73,12 +75,13 @@ async def test_summary_and_member_count_inferred_replies_only_with_inference_on(
     member = {f.name: f.value for f in profile.response.embeds[0].fields}
     note = "1 reply inferred from the flow of conversation"
     if inference:
+        # Three greetings, the question and bob's answer: 1 inferred reply in 5 messages.
         assert (shown["Listening ratio"], shown["Questions answered"]) == (
-            "50%",
+            "20%",
             "1 of 1\nmedian wait —",
         )
         assert note in str(summary.response.embeds[0].description)
-        assert (member["Replies"], member["Listening ratio"]) == ("1", "100%")
+        assert (member["Replies"], member["Listening ratio"]) == ("1", "50%")
         assert note in str(profile.response.embeds[0].description)
     else:
         assert (shown["Listening ratio"], shown["Questions answered"]) == (
@@ -95,11 +98,11 @@ async def test_the_digest_says_how_many_replies_were_inferred(simcord_env, simco
     await world.maria.slash(
         world.general, "config digest set", channel=world.channel("digest"), time="09:00"
     )
-    question = await world.alice.send(world.general, "Who is coming to the meetup?")
-    first = await world.bob.send(world.general, "me, with snacks")
-    second = await world.maria.send(world.general, "count me in")
-    await infer(simcord_bot.store, first.id, question.id)
-    await infer(simcord_bot.store, second.id, question.id)
+    await an_active_channel(simcord_env, world)
+    await world.alice.send(world.general, "Who is coming to the meetup?")
+    await simcord_env.advance_time(30)
+    await world.bob.send(world.general, "alice, me, with snacks")
+    await world.carol.send(world.general, "alice: count me in")
 
     await simcord_env.advance_time(33 * HOUR + 1)  # 09:00 on Jan 2
 
@@ -107,5 +110,5 @@ async def test_the_digest_says_how_many_replies_were_inferred(simcord_env, simco
     embed = post.embeds[0]
     shown = {f.name: f.value for f in embed.fields}
     assert "2 replies inferred from the flow of conversation" in str(embed.description)
-    assert shown["Listening ratio"].startswith("67%")  # (0 + 2 + 0) / (3 + 0)
+    assert shown["Listening ratio"].startswith("33%")  # (0 + 2 + 0) / (6 + 0)
     assert shown["New connections"].startswith("2")

@@ -466,3 +466,35 @@ async def test_cancelled_flush_keeps_the_rows_for_the_next_flush(store: Store) -
 
     assert await batcher.flush() == 2
     assert guilds_on_disk(store.path) == [(1, "g"), (2, "g")]
+
+
+# Reported writes: kept for the work that follows a flush (reply inference)
+
+GUILD_REPORTED = Write(
+    "guild_reported",
+    ("INSERT INTO guilds (guild_id, name, first_seen_at) VALUES (:guild_id, :name, :at)",),
+    rank=0,
+    reported=True,
+)
+
+
+async def test_reported_writes_are_handed_over_once_after_they_commit(store: Store) -> None:
+    batcher = batcher_on(store.transaction)
+    batcher.add(GUILD_REPORTED, guild(1))
+    batcher.add(GUILD_ADDED, guild(2))
+    assert batcher.take_written() == []  # not written yet
+
+    await batcher.flush()
+
+    assert batcher.take_written() == [(GUILD_REPORTED, guild(1))]
+    assert batcher.take_written() == []
+
+
+async def test_a_failed_flush_reports_nothing(store: Store) -> None:
+    batcher = batcher_on(store.transaction)
+    batcher.add(GUILD_REPORTED, guild(1, at=None))  # first_seen_at is NOT NULL
+
+    with pytest.raises(sqlite3.IntegrityError):
+        await batcher.flush()
+
+    assert batcher.take_written() == []

@@ -1,0 +1,279 @@
+"""Inferred replies kept up to date: after each flush for live messages, on demand for a
+whole guild (``ascolto infer``), and at import for history (bot/dce/importer.py).
+
+A *stretch* of a channel or thread is recomputed whole: its messages are read with the
+messages just before them as context, the model (bot/inference) picks each one's
+antecedent, and the stretch's rows are replaced by the links to another member's
+message at or above the model's threshold. New messages recompute their own stretch;
+an edited or deleted message recomputes itself and the hour after it (the messages
+that may have answered it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.clock import from_db_time, to_db_time
+from bot.inference.features import CANDIDATES, WINDOW_SECONDS
+from bot.inference.infer import default_model, infer_replies
+from bot.inference.model import ReplyModel
+from bot.store import Store
+from bot.store.batcher import Row, Write
+from bot.store.connection import OnBusy
+from bot.store.inferred import ContextMessage, InferredImport, InferredRow, Place, Stretch
+
+log = logging.getLogger(__name__)
+
+# Messages read before a stretch as its context: the candidates, and the earlier
+# exchanges between two members that the model counts (four windows back).
+LEAD = 4 * CANDIDATES
+# Messages inferred at once: bounds memory on a channel of a million messages.
+SEGMENT = 5000
+# At import, fewer: the import keeps its memory under 200 MB whatever the file's size,
+# and the model's arrays grow with the messages scored at once.
+IMPORT_SEGMENT = 1000
+
+# Called with the places done, the places in all, and the messages inferred so far.
+Progress = Callable[[int, int, int], None]
+
+
+def infer_rows(
+    context: Sequence[ContextMessage], first: int, model: ReplyModel
+) -> list[InferredRow]:
+    """The rows of ``context[first:]`` (the messages before are context only): each
+    message's link to another member's message, when the model is sure enough."""
+    times = {m.chat.message_id: m.created_at for m in context[first:] if not m.chat.explicit_target}
+    if not times:
+        return []  # every message says whom it answers (a thread's, say): nothing to infer
+    return [
+        InferredRow(
+            message_id=link.message_id,
+            target_message_id=link.target_message_id,
+            target_id=link.target_author_id,
+            score=link.score,
+            model_version=model.version,
+            source_id=link.author_id,
+            created_at=times[link.message_id],
+        )
+        for link in infer_replies([m.chat for m in context], model)
+        if link.message_id in times
+        and link.is_reply
+        and link.score >= model.threshold
+        and link.target_message_id is not None
+        and link.target_author_id is not None
+    ]
+
+
+@dataclass(slots=True)
+class Recomputed:
+    """What recomputing some stretches did."""
+
+    read: int = 0  # messages inferred
+    rows: int = 0  # inferred replies written
+    changed: set[str] | None = None  # times of the messages whose row changed
+    places: int = 0  # channels and threads read
+
+    def add(self, read: int, rows: int, changed: set[str]) -> None:
+        """Count one stretch."""
+        self.read += read
+        self.rows += rows
+        self.changed = (self.changed or set()) | changed
+
+
+def _cursor(message: ContextMessage) -> tuple[str, int]:
+    """The point just after a message, in (time, id) order."""
+    return message.created_at, message.chat.message_id + 1
+
+
+def hour_after(at: str) -> str:
+    """The stored time one candidate window after ``at``."""
+    return to_db_time(from_db_time(at) + timedelta(seconds=WINDOW_SECONDS))
+
+
+def merged(stretches: Iterable[Stretch]) -> list[Stretch]:
+    """Overlapping stretches of one place as one, so no message is inferred twice."""
+    out: list[Stretch] = []
+    for stretch in sorted(stretches, key=lambda s: (s.place.where_id, s.first_at)):
+        last = out[-1] if out else None
+        if last is not None and last.place == stretch.place and stretch.first_at <= last.until:
+            out[-1] = Stretch(last.place, last.first_at, max(last.until, stretch.until))
+        else:
+            out.append(stretch)
+    return out
+
+
+def recompute_in_import(
+    queries: InferredImport,
+    stretch: Stretch,
+    model: ReplyModel | None = None,
+    *,
+    texts: Mapping[int, str] | None = None,
+) -> tuple[int, int]:
+    """Recompute one stretch on an import's connection (in its file's transaction);
+    ``texts`` gives the text of messages whose text is not stored (past the retention
+    period). Returns (messages inferred, rows written)."""
+    model = model or default_model()
+    place = stretch.place
+    lead = _with_texts(queries.before(place, stretch.first_at, 0, LEAD), texts)
+    at, message_id = stretch.first_at, 0
+    rows: list[InferredRow] = []
+    read = 0
+    while True:
+        found = queries.stretch(place, at, message_id, stretch.until, IMPORT_SEGMENT)
+        part = _with_texts(found, texts)
+        if part:
+            context = lead + part
+            rows += infer_rows(context, len(lead), model)
+            read += len(part)
+            lead = context[-LEAD:]
+            at, message_id = _cursor(part[-1])
+        if len(part) < IMPORT_SEGMENT:
+            break
+    queries.replace(stretch, rows)
+    return read, len(rows)
+
+
+def _with_texts(
+    messages: list[ContextMessage], texts: Mapping[int, str] | None
+) -> list[ContextMessage]:
+    """The messages, with the text ``texts`` gives where none is stored."""
+    if not texts:
+        return messages
+    return [
+        ContextMessage(replace(m.chat, text=texts[m.chat.message_id]), m.created_at)
+        if not m.chat.text and m.chat.message_id in texts
+        else m
+        for m in messages
+    ]
+
+
+class InferenceService:
+    """Runs reply inference off the gateway's path and keeps ``inferred_replies`` exact."""
+
+    def __init__(self, store: Store, model: ReplyModel | None = None) -> None:
+        self._store = store
+        self._model = model
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def model(self) -> ReplyModel:
+        """The model in use (the shipped one unless another was given)."""
+        return self._model or default_model()
+
+    def wake(self) -> None:
+        """After a flush: infer in the background for what the flushes wrote, unless a
+        pass is under way (the next wake takes what it leaves)."""
+        if self._task is not None and not self._task.done():
+            return
+        written = self._store.batcher.take_written()
+        if written:
+            self._task = asyncio.get_running_loop().create_task(self._logged(written))
+
+    async def enabled(self, guild_id: int) -> bool:
+        """Whether the guild is shown figures that count inferred replies (default on)."""
+        return await self._store.inferred.enabled(guild_id)
+
+    async def set_enabled(
+        self, guild_id: int, enabled: bool, at: datetime, *, on_busy: OnBusy | None = None
+    ) -> None:
+        """Turn counting inferred replies on or off for a guild (rows are kept either
+        way: the stored summaries hold both figures)."""
+        await self._store.inferred.set_enabled(guild_id, enabled, to_db_time(at), on_busy=on_busy)
+
+    async def idle(self) -> None:
+        """Wait for the pass under way, if any (not for writes no flush has taken yet)."""
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def settle(self) -> None:
+        """Flush, then infer for everything written so far (tests, shutdown)."""
+        await self._store.flush()
+        await self.idle()
+        written = self._store.batcher.take_written()
+        if written:
+            await self.follow(written)
+
+    async def close(self) -> None:
+        """Stop a pass under way (what it had not written waits for ``ascolto infer``)."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _logged(self, written: list[tuple[Write, Row]]) -> None:
+        try:
+            await self.follow(written)
+        except Exception:
+            log.exception(
+                "reply inference failed for %d written messages; `ascolto infer` recomputes",
+                len(written),
+            )
+
+    async def follow(self, written: Sequence[tuple[Write, Row]]) -> Recomputed:
+        """Recompute the stretches that messages posted, edited or deleted touched."""
+        # The new messages of one place: one stretch from the first to the last (a flush
+        # holds a second or so of them).
+        posted: dict[Place, tuple[str, str]] = {}
+        changed: set[int] = set()
+        for write, row in written:
+            if write.name == "message_posted":
+                if row["kind"] == "message":
+                    place = Place(row["guild_id"], row["where_id"], row["thread_id"] is not None)
+                    at = row["created_at"]
+                    first, last = posted.get(place, (at, at))
+                    posted[place] = (min(first, at), max(last, at))
+            else:  # edited or deleted: itself and the messages that may answer it
+                changed.add(int(row["message_id"]))
+        stretches = [Stretch(place, first, last) for place, (first, last) in posted.items()]
+        found = await self._store.inferred.places_of(changed)
+        stretches += [Stretch(place, at, hour_after(at)) for place, at in found.values()]
+        return await self.recompute(merged(stretches))
+
+    async def recompute(self, stretches: Iterable[Stretch]) -> Recomputed:
+        """Recompute each stretch, reading it in segments, then replace its rows."""
+        done = Recomputed()
+        for stretch in stretches:
+            read, rows = await self._rows(stretch)
+            done.add(read, len(rows), await self._store.inferred.replace(stretch, rows))
+        return done
+
+    async def _rows(self, stretch: Stretch) -> tuple[int, list[InferredRow]]:
+        queries, model, place = self._store.inferred, self.model, stretch.place
+        lead = await queries.before(place, stretch.first_at, 0, LEAD)
+        at, message_id = stretch.first_at, 0
+        rows: list[InferredRow] = []
+        read = 0
+        while True:
+            part = await queries.stretch(place, at, message_id, stretch.until, SEGMENT)
+            if part:
+                context = lead + part
+                # numpy releases the loop: a segment takes a few hundred milliseconds.
+                rows += await asyncio.to_thread(infer_rows, context, len(lead), model)
+                read += len(part)
+                lead = context[-LEAD:]
+                at, message_id = _cursor(part[-1])
+            if len(part) < SEGMENT:
+                return read, rows
+
+    async def recompute_guild(
+        self, guild_id: int, on_place: Progress | None = None, *, text_erased_before: str = ""
+    ) -> Recomputed:
+        """Recompute every channel and thread of a guild (``ascolto infer``); the rows of
+        messages posted before ``text_erased_before`` whose text is no longer stored stay
+        (they were inferred while it was there, or from the export at import)."""
+        places = await self._store.inferred.places(guild_id)
+        done = Recomputed(changed=set(), places=len(places))
+        for number, place in enumerate(places, 1):
+            # The whole place: from its first message's time to the end of time.
+            done.add(*await self._place(place, text_erased_before))
+            if on_place is not None:
+                on_place(number, len(places), done.read)
+        return done
+
+    async def _place(self, place: Place, keep_before: str) -> tuple[int, int, set[str]]:
+        stretch = Stretch(place, "0000", "9999", keep_before)
+        read, rows = await self._rows(stretch)
+        return read, len(rows), await self._store.inferred.replace(stretch, rows)
