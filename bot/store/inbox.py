@@ -50,7 +50,7 @@ def _answer_time(item: str, member: str, author: str) -> str:
         WHERE x.message_id = {item} AND x.user_id = {member}
         UNION ALL
         SELECT ir.created_at FROM inferred_replies ir
-        JOIN messages r ON r.message_id = ir.message_id
+        CROSS JOIN messages r ON r.message_id = ir.message_id
         WHERE ir.target_message_id = {item} AND ir.source_id = {member}
           AND {COUNTED_INFERRED} AND {inference_on("ir.guild_id")}
         UNION ALL

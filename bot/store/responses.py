@@ -57,9 +57,10 @@ COUNTED_INFERRED = """r.kind = 'message' AND r.deleted = 0
                             AND x.kind IN ('reply', 'thread_reply', 'mention'))"""
 
 # The first inferred reply to q by someone else, by :deadline: response (a) when inferred
-# replies count as replies. Through the index by target message.
+# replies count as replies. Through the index by target message (CROSS JOIN keeps that
+# order: left to itself, SQLite may scan messages instead).
 FIRST_INFERRED_RESPONSE = f"""(SELECT min(ir.created_at) FROM inferred_replies ir
-        JOIN messages r ON r.message_id = ir.message_id
+        CROSS JOIN messages r ON r.message_id = ir.message_id
         WHERE ir.target_message_id = q.message_id AND ir.source_id != q.author_id
           AND ir.created_at <= :deadline AND {COUNTED_INFERRED})"""  # noqa: S608
 

@@ -127,7 +127,7 @@ SELECT
 # index by time instead, every earlier inferred reply of the guild for every pair.
 _INFERRED_BEFORE = " OR ".join(
     f"""EXISTS (SELECT 1 FROM inferred_replies ir
-                JOIN messages r ON r.message_id = ir.message_id
+                CROSS JOIN messages r ON r.message_id = ir.message_id
                 WHERE ir.guild_id = :guild_id AND ir.source_id = {source}
                   AND ir.target_id = {target} AND +ir.created_at < :start
                   AND {COUNTED_INFERRED})"""  # noqa: S608
