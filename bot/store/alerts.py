@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
-from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
+from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently, newcomer_firsts
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE_SEEN
 
 if TYPE_CHECKING:
@@ -98,18 +98,11 @@ def _waiting(deadline: str, columns: str = f"q.item, {_ITEM_COLUMNS}") -> str:
     response by ``deadline`` (an SQL expression), oldest first, as ``columns``. Newcomers
     are found from the members who may still be newcomers, as the summaries count them."""
     return f"""
-WITH newcomer_firsts AS (
-    SELECT q.message_id FROM (
-        SELECT mb.joined_at, {first_message(":guild_id", "mb.user_id")} AS message_id
-        FROM members mb
-        WHERE mb.guild_id = :guild_id
-          AND (mb.joined_at IS NULL OR mb.joined_at >= :newcomers_joined_since)
-    ) AS f
-    JOIN messages q ON q.message_id = f.message_id
-    WHERE q.created_at >= :since AND q.created_at <= :until
-      AND {joined_recently("f.joined_at", "q.created_at")}
-      AND {_STARTS_SOMETHING}
-),
+WITH newcomer_firsts AS ({
+        newcomer_firsts(
+            f"q.created_at >= :since AND q.created_at <= :until AND {_STARTS_SOMETHING}"
+        )
+    }),
 asked AS (
     SELECT 'newcomer' AS item, q.message_id, q.guild_id, q.author_id, q.channel_id,
            q.thread_id, q.created_at, q.content,

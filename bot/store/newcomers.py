@@ -40,14 +40,13 @@ def joined_recently(joined_at: str, posted_at: str) -> str:
         OR {joined_at} >= strftime('%Y-%m-%dT%H:%M:%fZ', {posted_at}, '-{NEWCOMER_DAYS} days'))"""
 
 
-# The day's newcomers' first messages, found as the summary finds them
-# (bot/store/summaries.py, ``_ASKED``): the members who joined in the week before the
-# day or whose join is unknown, each by their first message, kept when it falls in the
-# day and within 7 days of the join. For each, the first response and whether a reply
-# reached them, as known at :deadline (bot/store/responses.py), so that the digest's
-# names agree with the summary's ``newcomer_first_messages`` and ``newcomers_answered``.
-_FIRST_MESSAGES = f"""
-WITH newcomer_firsts AS (
+def newcomer_firsts(window: str) -> str:
+    """The body of a ``newcomer_firsts`` CTE: the first messages (``message_id``) of
+    members who may be newcomers (joined on or after ``:newcomers_joined_since``, or
+    join unknown), within 7 days of their join and meeting ``window`` (an SQL condition
+    on the message ``q``); parameter ``:guild_id``. The summaries, the digest's
+    newcomers and the alerts all find newcomers through it."""
+    return f"""
     SELECT q.message_id FROM (
         SELECT mb.joined_at, {first_message(":guild_id", "mb.user_id")} AS message_id
         FROM members mb
@@ -55,9 +54,19 @@ WITH newcomer_firsts AS (
           AND (mb.joined_at IS NULL OR mb.joined_at >= :newcomers_joined_since)
     ) AS f
     JOIN messages q ON q.message_id = f.message_id
-    WHERE q.created_at >= :start AND q.created_at < :end
+    WHERE {window}
       AND {joined_recently("f.joined_at", "q.created_at")}
-)
+"""  # noqa: S608 (composed from constants only)
+
+
+# The day's newcomers' first messages, found as the summary finds them
+# (bot/store/summaries.py, ``_ASKED``): the members who joined in the week before the
+# day or whose join is unknown, each by their first message, kept when it falls in the
+# day and within 7 days of the join. For each, the first response and whether a reply
+# reached them, as known at :deadline (bot/store/responses.py), so that the digest's
+# names agree with the summary's ``newcomer_first_messages`` and ``newcomers_answered``.
+_FIRST_MESSAGES = f"""
+WITH newcomer_firsts AS ({newcomer_firsts("q.created_at >= :start AND q.created_at < :end")})
 SELECT q.author_id, mb.display_name, q.channel_id, q.thread_id, q.message_id, q.created_at,
        {FIRST_RESPONSE} AS first_response,
        {FIRST_REPLY_TO_AUTHOR} IS NOT NULL AS replied
