@@ -68,40 +68,20 @@ FEATURES: tuple[str, ...] = (
     "author_last_minutes",
 )
 
-# Features whose values are whole numbers by construction: the model bins them with a
-# lookup instead of a search.
-INTEGER_FEATURES = frozenset(
+# The features measured on a continuous scale (minutes, word overlap); every other one
+# is a whole number by construction, which the model bins with a lookup instead of a
+# search.
+REAL_FEATURES = frozenset(
     {
-        "is_self",
-        "distance",
-        "same_author",
-        "addresses_candidate_author",
-        "names_candidate_author",
-        "addresses_other",
-        "candidate_addresses_author",
-        "candidate_names_author",
-        "candidate_addresses_other",
-        "candidate_author_spoke_since",
-        "author_spoke_since",
-        "candidate_after_author_last",
-        "author_last_to_candidate",
-        "author_last_addressed_candidate_author",
-        "author_last_followed_candidate_author",
-        "candidate_author_latest_addressed_author",
-        "same_addressee",
-        "interactions",
-        "candidate_is_question",
-        "question_then_answer",
-        "overlap_rank",
-        "candidate_words",
-        "candidate_author_last_distance",
-        "is_question",
-        "addresses_anyone",
-        "names_anyone",
-        "words",
-        "author_last_distance",
+        "minutes",
+        "overlap",
+        "overlap_share",
+        "candidate_gap_minutes",
+        "gap_minutes",
+        "author_last_minutes",
     }
 )
+INTEGER_FEATURES = frozenset(FEATURES) - REAL_FEATURES
 
 Float = npt.NDArray[np.float32]
 Int = npt.NDArray[np.int64]
