@@ -10,7 +10,7 @@ rows; the cogs only talk to Discord and report back what it did.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -346,34 +346,30 @@ class ReminderService:
         self, nudges: list[NudgeSettings], now: datetime, readable: Readable | None = None
     ) -> list[NudgePlan]:
         """What each due DM says, if it may go out now (one a day per member, across
-        guilds, and never in the guild's quiet hours). Guild settings are read once.
+        guilds, and never in the guild's quiet hours).
 
         A DM says only what is new: the items no earlier DM listed, and a question to
         answer never offered before. An item or question in a place ``readable`` says
         the member cannot open is left out, before the DM's items are counted: Discord
         does not tell a member about messages there either, and they could not open
-        them to answer."""
-        zones: dict[int, str] = {}
-        quiet: dict[int, QuietHours | None] = {}
-        newcomers: dict[int, list[int]] = {}
-
-        async def newcomers_questions(guild_id: int) -> list[int]:
-            # The same for every member of the guild: read once, when first needed.
-            if guild_id not in newcomers:
-                newcomers[guild_id] = await self._store.inbox.newcomers_open_questions(
-                    guild_id, now, self.expire_days
-                )
-            return newcomers[guild_id]
-
-        plans = []
+        them to answer. What every due DM of a guild needs (settings, items, the
+        members' weeks) is read once for the guild, not once per member."""
+        by_guild: dict[int, list[NudgeSettings]] = {}
         for nudge in nudges:
-            guild_id = nudge.guild_id
-            if guild_id not in zones:
-                zones[guild_id] = await self.timezone(guild_id)
-                quiet[guild_id] = await self._store.guild_config.quiet_hours(guild_id)
-            decision = decide(now, nudge.hour, zones[guild_id], quiet[guild_id], nudge.last_dm_at)
-            plans.append(await self._plan(nudge, decision, now, readable, newcomers_questions))
-        return plans
+            by_guild.setdefault(nudge.guild_id, []).append(nudge)
+        plans: dict[tuple[int, int], NudgePlan] = {}
+        for guild_id, members in by_guild.items():
+            zone = await self.timezone(guild_id)
+            quiet = await self._store.guild_config.quiet_hours(guild_id)
+            decided = [(n, decide(now, n.hour, zone, quiet, n.last_dm_at)) for n in members]
+            for nudge, decision in decided:
+                if not decision.send:
+                    plans[nudge.guild_id, nudge.user_id] = NudgePlan(nudge, decision.next_due)
+            sending = [(n, d) for n, d in decided if d.send]
+            if sending:
+                for plan in await self._plan_guild(guild_id, sending, now, readable):
+                    plans[plan.nudge.guild_id, plan.nudge.user_id] = plan
+        return [plans[n.guild_id, n.user_id] for n in nudges]
 
     async def _default_nudge_hour(self, guild_id: int) -> int:
         """The guild's digest hour, else ``[defaults] nudge_hour``."""
@@ -382,30 +378,49 @@ class ReminderService:
             return int(digest.post_time[:2])
         return self._settings.defaults.nudge_hour
 
+    async def _plan_guild(
+        self,
+        guild_id: int,
+        sending: list[tuple[NudgeSettings, NudgeDecision]],
+        now: datetime,
+        readable: Readable | None,
+    ) -> list[NudgePlan]:
+        """The DMs of one guild that may go out now: their items, and for members who
+        only broadcast this week (at most once a week each), a question to answer."""
+        members = [nudge.user_id for nudge, _ in sending]
+        items = await self._store.inbox.unlisted_items(guild_id, members, now, NUDGE_ITEM_AGE)
+        weekly = [nudge.user_id for nudge, _ in sending if self._listening_nudge_may(nudge, now)]
+        weeks = (
+            await self._store.inbox.weeks(guild_id, weekly, now - PROFILE_WINDOW, now)
+            if weekly
+            else {}
+        )
+        newcomers: list[int] | None = None
+        plans = []
+        for nudge, decision in sending:
+            questions: list[Suggestion] = []
+            week = weeks.get(nudge.user_id)
+            if week is not None and self._summaries.rule.applies(*week):
+                if newcomers is None:  # the same for every member: read once, if needed
+                    newcomers = await self._store.inbox.newcomers_open_questions(
+                        guild_id, now, self.expire_days
+                    )
+                questions = await self._store.inbox.questions_to_answer(
+                    guild_id, nudge.user_id, now, QUESTION_CANDIDATES, newcomers, self.expire_days
+                )
+            mine = items.get(nudge.user_id, [])
+            plans.append(await self._plan(nudge, decision, mine, questions, readable))
+        return plans
+
     async def _plan(
         self,
         nudge: NudgeSettings,
         decision: NudgeDecision,
-        now: datetime,
+        items: list[InboxItem],
+        questions: list[Suggestion],
         readable: Readable | None,
-        newcomers_questions: Callable[[int], Awaitable[list[int]]],
     ) -> NudgePlan:
-        if not decision.send:
-            return NudgePlan(nudge, decision.next_due)
-        guild_id, user_id = nudge.guild_id, nudge.user_id
-        items = await self._store.inbox.items(
-            guild_id, user_id, now, older_than=NUDGE_ITEM_AGE, unlisted=True
-        )
-        questions: list[Suggestion] = []
-        if await self._listening_nudge_due(nudge, now):
-            questions = await self._store.inbox.questions_to_answer(
-                guild_id,
-                user_id,
-                now,
-                QUESTION_CANDIDATES,
-                await newcomers_questions(guild_id),
-                self.expire_days,
-            )
+        """One DM from what was read for it, less what its member cannot open."""
         if readable is not None and (items or questions):
             places = [(i.channel_id, i.thread_id) for i in items]
             places += [(q.channel_id, q.thread_id) for q in questions]
@@ -420,12 +435,9 @@ class ReminderService:
             suggestion=questions[0] if questions else None,
         )
 
-    async def _listening_nudge_due(self, nudge: NudgeSettings, now: datetime) -> bool:
-        """At most once a week, for a member who broadcast over the last 7 days."""
+    @staticmethod
+    def _listening_nudge_may(nudge: NudgeSettings, now: datetime) -> bool:
+        """A listening nudge goes out at most once a week (whether the member only
+        broadcast is read for those it may go to)."""
         last = nudge.last_listening_at
-        if last is not None and now - last < LISTENING_NUDGE_EVERY:
-            return False
-        messages, replies, reactions = await self._store.inbox.week(
-            nudge.guild_id, nudge.user_id, now - PROFILE_WINDOW, now
-        )
-        return self._summaries.rule.applies(messages, replies, reactions)
+        return last is None or now - last >= LISTENING_NUDGE_EVERY

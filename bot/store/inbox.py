@@ -14,7 +14,7 @@ sits in their inboxes.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -58,25 +58,34 @@ def _answer_time(item: str, member: str, author: str) -> str:
         WHERE d.user_id = {member} AND d.message_id = {item}))"""  # noqa: S608
 
 
-_INBOX_ITEMS = f"""
-SELECT i.message_id, i.source_id, m.channel_id, m.thread_id, i.created_at, i.kind,
-       substr(m.content, 1, 200)
+_ITEM_COLUMNS = """i.message_id, i.source_id, m.channel_id, m.thread_id, i.created_at, i.kind,
+       substr(m.content, 1, 200)"""
+
+
+def _inbox_items(members: str) -> str:
+    """The open items (of ``_ITEM_COLUMNS``) of the members that the condition
+    ``members`` on ``i.target_id`` keeps. Built from constants only."""
+    return f"""
 FROM interactions i JOIN messages m ON m.message_id = i.message_id
-WHERE i.guild_id = :guild_id AND i.target_id = :user_id AND i.kind IN ('reply', 'mention')
+WHERE i.guild_id = :guild_id AND {members} AND i.kind IN ('reply', 'mention')
   AND i.created_at >= :since AND i.created_at <= :until
   AND m.kind = 'message' AND m.deleted = 0
-  AND {_answer_time("i.message_id", "i.target_id", "i.source_id")} IS NULL"""  # noqa: S608
+  AND {_answer_time("i.message_id", "i.target_id", "i.source_id")} IS NULL"""
 
-_INBOX = f"""{_INBOX_ITEMS}
+
+_INBOX = f"""SELECT {_ITEM_COLUMNS} {_inbox_items("i.target_id = :user_id")}
 ORDER BY i.created_at DESC, i.message_id DESC
 """
 
-# The items no DM listed yet (through the per-member index of the reminders).
-_INBOX_UNLISTED = f"""{_INBOX_ITEMS}
+# The items no DM listed yet of several members at once (:members, a JSON array of
+# ids), each with its member, through the per-member index of the reminders: the
+# reminder pass reads every due DM's items in one statement.
+_INBOX_UNLISTED = f"""SELECT i.target_id, {_ITEM_COLUMNS}
+{_inbox_items("i.target_id IN (SELECT value FROM json_each(:members))")}
   AND NOT EXISTS (SELECT 1 FROM reminders r
-                  WHERE r.guild_id = :guild_id AND r.user_id = :user_id
+                  WHERE r.guild_id = :guild_id AND r.user_id = i.target_id
                     AND r.kind = 'inbox' AND r.message_id = i.message_id)
-ORDER BY i.created_at DESC, i.message_id DESC
+ORDER BY i.target_id, i.created_at DESC, i.message_id DESC
 """  # noqa: S608 (composed from constants only)
 
 _ANSWERED_ITEMS = f"""
@@ -176,17 +185,20 @@ LIMIT :limit
 """  # noqa: S608 (composed from constants only)
 
 
-_WEEK = """
-SELECT
+# Each member's messages, listening messages and reactions given in a window, for
+# several members at once (:members, a JSON array of ids): one scan of each member's
+# messages and one of the interactions they gave.
+_WEEKS = """
+SELECT u.value,
     (SELECT count(*) FROM messages
-     WHERE guild_id = :guild_id AND author_id = :user_id AND kind = 'message' AND deleted = 0
+     WHERE guild_id = :guild_id AND author_id = u.value AND kind = 'message' AND deleted = 0
        AND created_at >= :since AND created_at < :until),
-    (SELECT count(*) FROM interactions
-     WHERE guild_id = :guild_id AND source_id = :user_id AND kind IN ('reply', 'thread_reply')
-       AND created_at >= :since AND created_at < :until),
-    (SELECT count(*) FROM interactions
-     WHERE guild_id = :guild_id AND source_id = :user_id AND kind = 'reaction'
-       AND created_at >= :since AND created_at < :until)
+    total(i.kind IN ('reply', 'thread_reply')), total(i.kind = 'reaction')
+FROM json_each(:members) AS u
+LEFT JOIN interactions i
+    ON i.guild_id = :guild_id AND i.source_id = u.value
+   AND i.created_at >= :since AND i.created_at < :until
+GROUP BY u.value
 """
 
 
@@ -246,6 +258,20 @@ class Suggestion:
         return self.thread_id if self.thread_id is not None else self.channel_id
 
 
+def _inbox_item(row: Sequence[Any]) -> InboxItem:
+    """An item from a row of ``_ITEM_COLUMNS``."""
+    message_id, author_id, channel_id, thread_id, at, kind, excerpt = row
+    return InboxItem(
+        message_id=int(message_id),
+        author_id=int(author_id),
+        channel_id=int(channel_id),
+        thread_id=None if thread_id is None else int(thread_id),
+        at=from_db_time(at),
+        kind=str(kind),
+        excerpt=excerpt,
+    )
+
+
 class InboxQueries:
     """Inbox items, Done marks, nudge settings, and the reminders sent by DM."""
 
@@ -253,37 +279,36 @@ class InboxQueries:
         self._reading = reading
         self._writing = writing
 
-    async def items(
-        self,
-        guild_id: int,
-        user_id: int,
-        now: datetime,
-        *,
-        older_than: timedelta = timedelta(0),
-        unlisted: bool = False,
-    ) -> list[InboxItem]:
-        """The member's open items of the last 7 days, newest first; with ``unlisted``,
-        only those no DM listed yet."""
+    async def items(self, guild_id: int, user_id: int, now: datetime) -> list[InboxItem]:
+        """The member's open items of the last 7 days, newest first (``/inbox``)."""
         params = {
             "guild_id": guild_id,
             "user_id": user_id,
             "since": to_db_time(now - timedelta(days=INBOX_DAYS)),
+            "until": to_db_time(now),
+        }
+        async with self._reading() as db:
+            rows = await fetch_all(db, _INBOX, params)
+        return [_inbox_item(row) for row in rows]
+
+    async def unlisted_items(
+        self, guild_id: int, user_ids: Collection[int], now: datetime, older_than: timedelta
+    ) -> dict[int, list[InboxItem]]:
+        """Each member's open items of the last 7 days that waited at least
+        ``older_than`` and no DM listed yet, newest first: the reminder pass reads them
+        for every due DM of a guild at once. Members with none are left out."""
+        params = {
+            "guild_id": guild_id,
+            "members": json.dumps(sorted(user_ids)),
+            "since": to_db_time(now - timedelta(days=INBOX_DAYS)),
             "until": to_db_time(now - older_than),
         }
         async with self._reading() as db:
-            rows = await fetch_all(db, _INBOX_UNLISTED if unlisted else _INBOX, params)
-        return [
-            InboxItem(
-                message_id=int(message_id),
-                author_id=int(author_id),
-                channel_id=int(channel_id),
-                thread_id=None if thread_id is None else int(thread_id),
-                at=from_db_time(at),
-                kind=str(kind),
-                excerpt=excerpt,
-            )
-            for message_id, author_id, channel_id, thread_id, at, kind, excerpt in rows
-        ]
+            rows = await fetch_all(db, _INBOX_UNLISTED, params)
+        items: dict[int, list[InboxItem]] = {}
+        for row in rows:
+            items.setdefault(int(row[0]), []).append(_inbox_item(row[1:]))
+        return items
 
     async def mark_done(self, guild_id: int, user_id: int, message_id: int, now: datetime) -> None:
         """The member pressed Done on an item."""
@@ -394,21 +419,23 @@ class InboxQueries:
                 },
             )
 
-    async def week(
-        self, guild_id: int, user_id: int, since: datetime, until: datetime
-    ) -> tuple[int, int, int]:
-        """The member's messages, listening messages and reactions given in a window,
-        through the per-author and per-source indexes."""
+    async def weeks(
+        self, guild_id: int, user_ids: Collection[int], since: datetime, until: datetime
+    ) -> dict[int, tuple[int, int, int]]:
+        """Each member's messages, listening messages and reactions given in a window,
+        through the per-author and per-source indexes, for several members at once."""
         params: dict[str, object] = {
             "guild_id": guild_id,
-            "user_id": user_id,
+            "members": json.dumps(sorted(user_ids)),
             "since": to_db_time(since),
             "until": to_db_time(until),
         }
         async with self._reading() as db:
-            row = await fetch_one(db, _WEEK, params)
-        assert row is not None  # scalar subqueries always return a row
-        return int(row[0]), int(row[1]), int(row[2])
+            rows = await fetch_all(db, _WEEKS, params)
+        return {
+            int(user_id): (int(messages), int(replies), int(reactions))
+            for user_id, messages, replies, reactions in rows
+        }
 
     async def newcomers_open_questions(
         self, guild_id: int, now: datetime, expire_days: int

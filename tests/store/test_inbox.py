@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.store.inbox import Suggestion
 from tests.store.history import GENERAL, GUILD, RANDOM, History, at
 
@@ -30,11 +32,32 @@ async def test_a_dm_lists_an_item_once_and_the_inbox_keeps_it(history: History) 
 
     await history.store.inbox.sent(GUILD, ME, NOW, at("2026-03-11 09:00"), [listed])
 
-    unlisted = await history.store.inbox.items(GUILD, ME, NOW, unlisted=True)
+    unlisted = await history.store.inbox.unlisted_items(GUILD, [ME, BOB], NOW, timedelta(0))
     everything = await history.store.inbox.items(GUILD, ME, NOW)
-    assert [i.message_id for i in unlisted] == [second]
+    assert {member: [i.message_id for i in items] for member, items in unlisted.items()} == {
+        ME: [second]
+    }  # BOB has no item: left out
     assert [i.message_id for i in everything] == [second, first]
-    assert await history.store.inbox.items(GUILD, BOB, NOW, unlisted=True) == []
+
+
+async def test_the_items_of_several_members_are_read_at_once_each_its_own(
+    history: History,
+) -> None:
+    to_me = history.post(BOB, "2026-03-10 08:00", f"<@{ME}> seen this?", mentions=(ME,))
+    to_bob = history.post(CAROL, "2026-03-10 09:00", f"<@{BOB}> and this?", mentions=(BOB,))
+    recent = history.post(CAROL, "2026-03-10 11:30", f"<@{ME}> quick one", mentions=(ME,))
+
+    everything = await history.store.inbox.unlisted_items(GUILD, [ME, BOB], NOW, timedelta(0))
+    waited = await history.store.inbox.unlisted_items(GUILD, [ME, BOB], NOW, timedelta(hours=1))
+
+    assert {m: [i.message_id for i in items] for m, items in everything.items()} == {
+        ME: [recent, to_me],
+        BOB: [to_bob],
+    }
+    assert {m: [i.message_id for i in items] for m, items in waited.items()} == {
+        ME: [to_me],  # the one of 11:30 waited only 30 minutes
+        BOB: [to_bob],
+    }
 
 
 async def test_questions_offered_are_nobody_elses_and_where_the_member_posts(

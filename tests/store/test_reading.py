@@ -28,9 +28,12 @@ async def test_a_members_week_counts_messages_still_queued(history: History) -> 
     history.post(A, "2026-03-02 09:06", "Coffee?")
     history.react(A, first, "2026-03-02 09:07")
 
-    week = await history.store.inbox.week(GUILD, A, at("2026-03-02 00:00"), at("2026-03-03 00:00"))
+    weeks = await history.store.inbox.weeks(
+        GUILD, [A, B, 99], at("2026-03-02 00:00"), at("2026-03-03 00:00")
+    )
 
-    assert week == (2, 1, 1)  # messages, listening messages, reactions
+    # messages, listening messages, reactions; a member who did nothing has zeros
+    assert weeks == {A: (2, 1, 1), B: (1, 0, 0), 99: (0, 0, 0)}
 
 
 async def test_a_dm_item_answered_by_a_queued_reply_is_recorded_in_the_same_pass(
