@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
+from bot.store import answers_checked
 from bot.store.connection import fetch_all, fetch_one
 from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently, newcomer_firsts
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE_SEEN
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
     from bot.store.connection import Access
 
 ADDRESSED_AFTER = timedelta(hours=24)  # an addressed question is theirs this long
+# A check looks only at what was written since the previous one if that was at most this
+# long ago; after a longer pause, asking every open item again is the cheaper way.
+FRESH_LIMIT = timedelta(hours=1)
 EXPIRED_LISTED_DAYS = 90  # /unanswered expired:true looks back this far
 
 # The members a message is addressed to: whom its replies and mentions reach.
@@ -135,8 +139,11 @@ _WAITING_COUNTS = f"""
 SELECT item, count(*), min(created_at) FROM ({_waiting(":deadline", "q.item, q.created_at")})
 GROUP BY item"""  # noqa: S608 (composed from constants only)
 
-# Announced items still open: when did they get a response, if they did now.
-_ANSWERED_ALERTS = f"""
+
+# Announced items still open (of :open_items, a condition on the reminder ``a``): when
+# did they get a response, if they did now.
+def _answered_alerts(open_items: str) -> str:
+    return f"""
 SELECT reminder_id, guild_id, answered_at FROM (
     SELECT a.reminder_id, a.guild_id,
            CASE a.kind WHEN 'newcomer'
@@ -145,9 +152,39 @@ SELECT reminder_id, guild_id, answered_at FROM (
                ELSE {FIRST_RESPONSE_SEEN} END AS answered_at
     FROM reminders a JOIN messages q ON q.message_id = a.message_id
     WHERE a.answered_at IS NULL AND a.sent_at >= :since AND a.user_id IS NULL
+      AND {open_items}
 )
 WHERE answered_at IS NOT NULL
 """  # noqa: S608 (composed from constants only)
+
+
+# Every open item asked again (the first check, or after a long pause).
+_ANSWERED_ALERTS = _answered_alerts("1")
+
+# The items that something written from :from on may answer, found from that side:
+# the messages a new message replies to or whose thread it is in; an asker's messages
+# of the day before a new reply, thread reply or mention towards them (a mention, or
+# a newcomer's first reply); the messages a new inferred reply points to. The response
+# rule above then decides, exactly as for every item.
+_FRESH_CANDIDATES = """
+WITH watched AS (SELECT guild_id FROM alert_settings)
+SELECT r.reply_to_message_id FROM messages r
+WHERE r.guild_id IN watched AND r.created_at >= :from AND r.reply_to_message_id IS NOT NULL
+UNION
+SELECT r.thread_id FROM messages r
+WHERE r.guild_id IN watched AND r.created_at >= :from AND r.thread_id IS NOT NULL
+UNION
+SELECT q.message_id FROM interactions i
+JOIN messages q ON q.guild_id = i.guild_id AND q.author_id = i.target_id
+     AND q.created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', i.created_at, '-1 day')
+     AND q.created_at <= i.created_at
+WHERE i.guild_id IN watched AND i.created_at >= :from
+  AND i.kind IN ('mention', 'reply', 'thread_reply')
+UNION
+SELECT ir.target_message_id FROM inferred_replies ir
+WHERE ir.guild_id IN watched AND ir.created_at >= :from"""
+
+_ANSWERED_SINCE = _answered_alerts(f"a.message_id IN ({_FRESH_CANDIDATES})")
 
 # The announced items of a guild still open: not answered, not expired, not deleted.
 _OPEN_ANNOUNCED = """
@@ -374,17 +411,27 @@ class AlertQueries:
 
     async def record_answers(self, now: datetime, expire_days: int) -> list[int]:
         """Note when announced items got answered; returns the guilds whose boards lose
-        an item."""
+        an item. Only what was written since the previous check is searched for
+        answers (bot/store/answers_checked.py), unless that check is older than
+        ``FRESH_LIMIT`` or unknown: then every open item is asked again."""
         params = {
             "deadline": to_db_time(now),
             "since": to_db_time(now - timedelta(days=expire_days)),
         }
         async with self._writing() as db:
-            rows = await fetch_all(db, _ANSWERED_ALERTS, params)
+            row = await fetch_one(db, answers_checked.READ)
+            checked = None if row is None else from_db_time(row[0])
+            if checked is None or now - checked > FRESH_LIMIT:
+                rows = await fetch_all(db, _ANSWERED_ALERTS, params)
+            else:
+                rows = await fetch_all(db, _ANSWERED_SINCE, {**params, "from": to_db_time(checked)})
             await db.executemany(
                 "UPDATE reminders SET answered_at = ? WHERE reminder_id = ?",
                 [(answered_at, reminder_id) for reminder_id, _, answered_at in rows],
             )
+            # Inside the transaction: whatever is written from now on either is newer or
+            # moves the mark back.
+            await db.execute(answers_checked.CHECKED, {"at": params["deadline"]})
         return sorted({int(guild_id) for _, guild_id, _ in rows})
 
     async def board(self, guild_id: int, now: datetime, expire_days: int, listed: int) -> Board:

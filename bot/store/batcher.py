@@ -31,6 +31,7 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import utcnow
+from bot.store import answers_checked
 from bot.store.connection import is_busy
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,10 @@ class Write:
     rank: int | None = None
     lane: str = "conversations"
     reported: bool = False
+    # The row's key holding the time of something that may answer an open item (a
+    # message, with its replies and mentions): the flush moves the reminder pass's mark
+    # back to the earliest such time if it is older (bot/store/answers_checked.py).
+    answers_at: str | None = None
 
 
 class WriteBatcher:
@@ -171,6 +176,7 @@ class WriteBatcher:
                     await db.execute("ROLLBACK TO one_row")
                     await db.execute("RELEASE one_row")
                     log.exception("a %s write failed every attempt; set aside", write.name)
+            await _answers_written(db, batch)
         return written
 
 
@@ -178,6 +184,18 @@ async def _write_batch(db: aiosqlite.Connection, batch: list[tuple[Write, Row]])
     for write, rows in plan(batch):
         for statement in write.statements:
             await db.executemany(statement, rows)
+    await _answers_written(db, batch)
+
+
+async def _answers_written(db: aiosqlite.Connection, batch: list[tuple[Write, Row]]) -> None:
+    """Move the reminder pass's mark back to the batch's earliest possible answer: one
+    statement per flush, a no-op for live messages (newer than the last check)."""
+    at = min(
+        (row[write.answers_at] for write, row in batch if write.answers_at is not None),
+        default=None,
+    )
+    if at is not None:
+        await db.execute(answers_checked.WRITTEN_AT, {"at": at})
 
 
 def plan(batch: list[tuple[Write, Row]]) -> list[tuple[Write, list[Row]]]:

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from bot.clock import to_db_time
 from bot.events import ChannelInfo, EditedMessage, PostedMessage, ReactionChange
+from bot.store import answers_checked
 from bot.store.batcher import Write, WriteBatcher
 
 GUILD_SEEN = Write(
@@ -61,6 +62,7 @@ MESSAGE_POSTED = Write(
     ),
     rank=1,
     reported=True,  # for reply inference, after the flush
+    answers_at="created_at",  # its reply, thread reply and mentions may answer a question
 )
 
 _MENTION_STATEMENTS = (
@@ -131,7 +133,11 @@ MESSAGE_EDITED = Write(
     reported=True,
 )
 
-MENTION_AFTER_EDIT = Write("mention_after_edit", _MENTION_STATEMENTS)
+# A mention added by an edit has its message's time, maybe older than the reminder
+# pass's last check: the mark moves back to it.
+MENTION_AFTER_EDIT = Write(
+    "mention_after_edit", (*_MENTION_STATEMENTS, answers_checked.MENTION_ADDED)
+)
 
 MESSAGE_DELETED = Write(
     "message_deleted",

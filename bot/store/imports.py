@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.store import answers_checked
 from bot.store.batcher import Write
 from bot.store.connection import PRAGMAS, StoreError, is_busy
 from bot.store.conversations import (
@@ -332,6 +333,9 @@ class ImportWriter:
         self._apply(REACTION_ADDED, batch.reactions)
         self._apply(NAME_IMPORTED, list(batch.names.values()))
         self._apply(JOIN_IMPORTED, batch.joins)
+        # History may answer what the reminder pass announced: it looks from there.
+        if (at := answers_checked.earliest(batch.messages)) is not None:
+            self._db.execute(answers_checked.WRITTEN_AT, {"at": at})
         return new
 
     def _apply(self, write: Write, rows: list[dict[str, Any]]) -> int:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time
 from bot.inference.records import ChatMessage
+from bot.store import answers_checked
 from bot.store.connection import fetch_all, fetch_one
 
 if TYPE_CHECKING:
@@ -254,7 +255,10 @@ class InferredQueries:
         async with self._writing() as db:
             old = await fetch_all(db, _ROWS_IN_RANGE, _range_params(stretch))
             await db.execute(_DELETE_RANGE, _range_params(stretch))
-            await db.executemany(_INSERT, _insert_params(stretch.place, rows))
+            inserted = _insert_params(stretch.place, rows)
+            await db.executemany(_INSERT, inserted)
+            if (at := answers_checked.earliest(inserted)) is not None:
+                await db.execute(answers_checked.WRITTEN_AT, {"at": at})
             new = await fetch_all(db, _ROWS_IN_RANGE, _range_params(stretch))
         return _changed(old, new)
 
@@ -286,6 +290,8 @@ class InferredQueries:
                        enabled = excluded.enabled, changed_at = excluded.changed_at""",
                 (guild_id, int(enabled), at),
             )
+            # Inferred replies count, or stop counting, as answers: look at every item.
+            await db.execute(answers_checked.FORGET)
 
 
 class InferredImport:
@@ -313,6 +319,9 @@ class InferredImport:
         """As :meth:`InferredQueries.replace`."""
         old = self._db.execute(_ROWS_IN_RANGE, _range_params(stretch)).fetchall()
         self._db.execute(_DELETE_RANGE, _range_params(stretch))
-        self._db.executemany(_INSERT, _insert_params(stretch.place, rows))
+        inserted = _insert_params(stretch.place, rows)
+        self._db.executemany(_INSERT, inserted)
+        if (at := answers_checked.earliest(inserted)) is not None:
+            self._db.execute(answers_checked.WRITTEN_AT, {"at": at})
         new = self._db.execute(_ROWS_IN_RANGE, _range_params(stretch)).fetchall()
         return _changed(old, new)

@@ -12,7 +12,7 @@ from bot.events import EditedMessage, MessageKind, Place, PostedMessage, Reactio
 from bot.policy import LoggingPolicy
 from bot.recorder import ConversationRecorder
 from bot.settings import PrivacySettings
-from bot.store import Store
+from bot.store import Store, answers_checked
 
 GUILD = 1000
 GENERAL = 2000
@@ -162,12 +162,14 @@ async def infer(store: Store, message_id: int, target_id: int, score: float = 0.
                FROM messages m, messages t WHERE m.message_id = ? AND t.message_id = ?""",
             (score, message_id, target_id),
         )
+        # As every writer of a possible answer does (bot/store/answers_checked.py).
+        async with db.execute(
+            "SELECT created_at FROM messages WHERE message_id = ?", (message_id,)
+        ) as cursor:
+            (created_at,) = await cursor.fetchone() or (None,)
+        await db.execute(answers_checked.WRITTEN_AT, {"at": created_at})
 
 
 async def set_inference(store: Store, guild_id: int, enabled: bool) -> None:
     """Write a guild's inference switch, as ``/config inference on|off`` does."""
-    async with store.writing() as db:
-        await db.execute(
-            "INSERT OR REPLACE INTO inference_settings VALUES (?, ?, '2026-01-01T00:00:00.000Z')",
-            (guild_id, int(enabled)),
-        )
+    await store.inferred.set_enabled(guild_id, enabled, "2026-01-01T00:00:00.000Z")

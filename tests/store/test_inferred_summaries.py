@@ -151,6 +151,7 @@ async def test_summaries_stored_before_schema_10_have_unknown_inferred_figures(
     with sqlite3.connect(path) as db:  # back to schema 9, which had no such columns
         for column in INFERRED_FIELDS:
             db.execute(f"ALTER TABLE daily_summaries DROP COLUMN {column}")
+        db.execute("DROP TABLE answers_checked")  # nor this one (schema 11)
         db.execute("PRAGMA user_version = 9")
     async with History.opened(path) as history:
         (stored,) = await history.store.summaries.stored(GUILD, date(2026, 3, 2), date(2026, 3, 2))

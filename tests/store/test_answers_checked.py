@@ -1,0 +1,147 @@
+"""A check looks for answers only among what was written since the previous one: what
+is written later with an older time (history, an edit, an inferred reply) still counts.
+
+Each test lets a first check run (it marks everything seen so far), then writes an
+answer with a time before that mark, and expects the next check to record it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.store.alerts import AlertSettings
+from bot.store.inferred import InferredRow, Place, Stretch
+from tests.helpers import query
+from tests.store.history import GENERAL, GUILD, History, at
+
+A, B = 11, 12
+TEAM = 3000
+WEEK = 7
+
+
+async def announced(history: History, text: str = "Who has the keys?") -> tuple[int, int]:
+    """A question announced at 10:00 and a check at 11:00 that found no answer; returns
+    (the question, another open one)."""
+    history.post(A, "2026-02-01 09:00", "hello")
+    history.post(B, "2026-02-01 09:01", "hi")
+    settings: AlertSettings = await history.store.alerts.configure(
+        GUILD, TEAM, 30, 20, at("2026-03-02 08:00")
+    )
+    question = history.post(A, "2026-03-02 09:00", text)
+    other = history.post(B, "2026-03-02 09:05", "And is the printer fixed?")
+    assert await history.store.alerts.claim_due(settings, at("2026-03-02 10:00"), WEEK)
+    assert await history.store.alerts.record_answers(at("2026-03-02 11:00"), WEEK) == []
+    assert query(history.store.path, "SELECT checked_until FROM answers_checked") == [
+        ("2026-03-02T11:00:00.000Z",)
+    ]
+    return question, other
+
+
+async def still_waiting(history: History, when: str) -> list[int]:
+    board = await history.store.alerts.board(GUILD, at(when), WEEK, 10)
+    return [item.message_id for item in board.items]
+
+
+async def test_a_reply_stored_late_with_an_older_time_is_seen_by_the_next_check(
+    history: History,
+) -> None:
+    question, other = await announced(history)
+    # Written after the 11:00 check (an import of history, a late flush), dated 10:30.
+    history.post(B, "2026-03-02 10:30", "I do", reply_to=question)
+    await history.store.flush()
+
+    mark = query(history.store.path, "SELECT checked_until FROM answers_checked")
+    answered = await history.store.alerts.record_answers(at("2026-03-02 11:05"), WEEK)
+
+    assert mark == [("2026-03-02T10:30:00.000Z",)]  # moved back by the write
+    assert answered == [GUILD]
+    assert await still_waiting(history, "2026-03-02 11:05") == [other]
+    assert query(
+        history.store.path, "SELECT answered_at FROM reminders WHERE message_id = ?", question
+    ) == [("2026-03-02T10:30:00.000Z",)]
+
+
+async def test_a_mention_added_by_an_edit_answers_from_the_messages_own_time(
+    history: History,
+) -> None:
+    _, other = await announced(history)
+    reply = history.post(B, "2026-03-02 10:40", "Ask the front desk")
+    assert await history.store.alerts.record_answers(at("2026-03-02 11:05"), WEEK) == []
+
+    history.edit(reply, "2026-03-02 11:30", f"<@{A}> ask the front desk", mentions=(A,))
+    answered = await history.store.alerts.record_answers(at("2026-03-02 11:35"), WEEK)
+
+    assert answered == [GUILD]
+    assert await still_waiting(history, "2026-03-02 11:35") == [other]
+
+
+async def test_an_inferred_reply_written_a_minute_after_its_message_answers(
+    history: History,
+) -> None:
+    question, other = await announced(history)
+    answer = history.post(B, "2026-03-02 10:59", "Me, come by")
+    await history.store.flush()
+    assert await history.store.alerts.record_answers(at("2026-03-02 11:00:30"), WEEK) == []
+
+    # Inference runs after the flush: its row carries the message's time, 10:59.
+    place = Place(GUILD, GENERAL, False)
+    row = InferredRow(answer, question, A, 0.9, "test", B, "2026-03-02T10:59:00.000Z")
+    await history.store.inferred.replace(
+        Stretch(place, "2026-03-02T10:59:00.000Z", "2026-03-02T10:59:00.000Z"), [row]
+    )
+    answered = await history.store.alerts.record_answers(at("2026-03-02 11:01"), WEEK)
+
+    assert answered == [GUILD]
+    assert await still_waiting(history, "2026-03-02 11:01") == [other]
+
+
+async def test_turning_inference_on_asks_every_open_item_again(history: History) -> None:
+    await history.inference(False)
+    question, other = await announced(history)
+    answer = history.post(B, "2026-03-02 10:30", "Me")
+    await history.infer(answer, question)
+    assert await history.store.alerts.record_answers(at("2026-03-02 11:05"), WEEK) == []
+
+    await history.inference(True)
+    mark = query(history.store.path, "SELECT count(*) FROM answers_checked")
+    answered = await history.store.alerts.record_answers(at("2026-03-02 11:10"), WEEK)
+
+    assert mark == [(0,)]  # no mark: the next check looks at everything
+    assert answered == [GUILD]
+    assert await still_waiting(history, "2026-03-02 11:10") == [other]
+
+
+async def test_after_a_long_pause_every_open_item_is_asked_again(history: History) -> None:
+    question, other = await announced(history)
+    history.post(B, "2026-03-02 10:30", "I do", reply_to=question)
+    await history.store.flush()
+    # A writer that does not keep the mark (a script of the owner's) cannot hide an
+    # answer for longer than the pause after which every item is asked again.
+    async with history.store.writing() as db:
+        await db.execute("UPDATE answers_checked SET checked_until = '2026-03-02T11:00:00.000Z'")
+
+    answered = await history.store.alerts.record_answers(at("2026-03-02 12:30"), WEEK)
+
+    assert answered == [GUILD]
+    assert await still_waiting(history, "2026-03-02 12:30") == [other]
+
+
+async def test_a_file_from_schema_10_gets_no_mark_and_its_first_check_asks_everything(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    async with History.opened(path) as history:
+        question, other = await announced(history)
+        history.post(B, "2026-03-02 10:30", "I do", reply_to=question)
+    with sqlite3.connect(path) as db:  # back to schema 10, which had no mark
+        db.execute("DROP TABLE answers_checked")
+        db.execute("PRAGMA user_version = 10")
+
+    async with History.opened(path) as history:
+        mark = query(history.store.path, "SELECT count(*) FROM answers_checked")
+        answered = await history.store.alerts.record_answers(at("2026-03-02 11:05"), WEEK)
+        waiting = await still_waiting(history, "2026-03-02 11:05")
+
+    assert mark == [(0,)]
+    assert answered == [GUILD] and waiting == [other]
