@@ -111,10 +111,12 @@ class Summaries(commands.Cog):
         guild = interaction.guild
         assert guild is not None
         service = self.bot.summaries
+        # At once, before any read: days with no stored summary are computed, which
+        # can take longer than the 3 seconds Discord waits for an answer.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         with user_errors():
             calendar = await service.guild_days(guild.id, utcnow())
             span = calendar.last_days(days)
-        await interaction.response.defer(ephemeral=True, thinking=True)
         found = await service.read(calendar, span, utcnow())
         inferred = await service.inference_shown(guild.id)
         found = [shown_summary(day, inferred) for day in found]
