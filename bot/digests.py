@@ -129,8 +129,9 @@ class DigestService:
             first_day,
             await self._store.digests.last_posted(guild_id),
         )
-        for day in plan.store_only:
-            await self._summaries.recompute(guild_id, day, tz, now)
+        # Missed days: stored as final, recomputing only what is missing or was computed
+        # too early (the first digest on an imported history reads, not recomputes).
+        await self._summaries.settle(guild_id, plan.store_only, tz, now)
         if plan.post is None or first_day is None:
             return None
         if not await self._store.digests.claim(guild_id, plan.post, to_db_time(now)):

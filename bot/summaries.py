@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.analysis.broadcasters import BroadcasterRule
-from bot.analysis.days import day_bounds, day_start, local_day
+from bot.analysis.days import day_bounds, day_start, local_day, settled
 from bot.analysis.missing_data import MissingData, unknown_fields, why_unknown
 from bot.analysis.summary import DailySummary
-from bot.clock import to_db_time
+from bot.clock import from_db_time, to_db_time
 from bot.settings import DefaultsSettings, validate_timezone
 from bot.store import Store
 from bot.store.profiles import Profile
@@ -230,6 +230,26 @@ class SummaryService:
         return await self._store.summaries.ensure(
             guild_id, first, last, timezone, to_db_time(now), self.rule
         )
+
+    async def settle(
+        self, guild_id: int, days: Sequence[date], timezone: str, now: datetime
+    ) -> int:
+        """Make the stored summaries of ``days`` final: compute the missing ones and
+        those computed before their last responses could be in (see
+        :func:`~bot.analysis.days.settled`); a settled one is kept as it is. Returns how
+        many were computed."""
+        if not days:
+            return 0
+        stored = {
+            s.day: s for s in await self._store.summaries.stored(guild_id, min(days), max(days))
+        }
+        computed = 0
+        for day in days:
+            summary = stored.get(day.isoformat())
+            if summary is None or not settled(day, timezone, from_db_time(summary.computed_at)):
+                await self.recompute(guild_id, day, timezone, now)
+                computed += 1
+        return computed
 
     async def recompute(
         self, guild_id: int, day: date, timezone: str, now: datetime

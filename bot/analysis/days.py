@@ -26,6 +26,20 @@ def day_bounds(day: date, timezone: str) -> tuple[str, str]:
     return to_db_time(day_start(day, timezone)), to_db_time(day_start(day + timedelta(1), timezone))
 
 
+# A day's figures keep changing until its last responses are in: answers within 24 hours
+# of a question (and of a reminder), plus an hour for what is written a little after
+# its time (a flush, a reply inferred after it).
+SETTLED_AFTER = timedelta(hours=25)
+
+
+def settled(day: date, timezone: str, computed_at: datetime) -> bool:
+    """Whether a summary of ``day`` computed with responses known at ``computed_at``
+    has every figure final: no live message can change it any more. (A write dated in
+    the past can: an import and ``ascolto infer`` recompute the days they touch; an
+    edit or deletion of an old message is not followed yet.)"""
+    return computed_at >= day_start(day + timedelta(1), timezone) + SETTLED_AFTER
+
+
 def local_day(moment: datetime, timezone: str) -> date:
     """The calendar day that ``moment`` falls on in ``timezone``."""
     return moment.astimezone(ZoneInfo(timezone)).date()

@@ -1,0 +1,186 @@
+"""First-digest benchmark: the digest turned on over a long imported history.
+
+Run from the repository root, with the project installed (``pip install -e .``)::
+
+    python benchmarks/digest.py [--messages N] [--members N] [--days N] [--seed N]
+
+(``--rebuild`` builds the synthetic store afresh, ``--runs N`` sets how many times the
+first digest is prepared, 3 by default.)
+
+It reuses the synthetic guild of ``benchmarks/summary.py`` (defaults: 1,000,000 messages
+over 90 days, 10,000 members, Europe/Rome) and its cached file, copied to a temporary
+folder. On the copy, untimed, every day is summarised and stored once, as ``ascolto
+import`` leaves an imported history (computed after the period, so every day is final),
+and a manager turns the digest on. Then, at 09:00 the morning after the last day:
+
+1. the first digest: :meth:`bot.digests.DigestService.prepare`, with the reminders
+   service (its "Waiting now" and "Went unanswered"), ``--runs`` times from the same state
+   (the claim of the posted day undone between runs). The days before the posted one
+   were missed (the digest was off): they must be stored as final, which they already
+   are, so none is computed again;
+2. the baseline, in the same run: what the first digest cost before, when it computed
+   every missed day again (:meth:`bot.summaries.SummaryService.recompute` for each), on
+   top of the same preparation.
+
+The stored summaries must be the same before and after the first digest (except the
+posted day, computed afresh), and each run must prepare the same digest; if not, the
+script exits with 1. Target: the first digest within 1 s (median of the runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+import summary  # benchmarks/summary.py: the synthetic guild and its cached store
+
+from bot.analysis.days import day_start
+from bot.analysis.digest_plan import latest_due_day, parse_post_time, plan_days
+from bot.digests import DigestJob, DigestService
+from bot.reminders import ReminderService
+from bot.settings import Settings
+from bot.store import Store
+from bot.store.timers import Timer
+from bot.summaries import SummaryService
+from bot.timers import TimerDispatcher
+
+TARGET_SECONDS = 1.0
+RUNS = 3
+POST_TIME = "09:00"
+DIGEST_CHANNEL = 4242
+
+
+async def _never_fired(timer: Timer) -> None:
+    raise AssertionError(f"the benchmark starts no timer dispatcher, yet {timer.kind} fired")
+
+
+def services(store: Store) -> tuple[SummaryService, DigestService]:
+    """The bot's services on the store, with a timer dispatcher that is never started."""
+    settings = Settings()
+    dispatcher = TimerDispatcher(store.timers, _never_fired)
+    summaries = SummaryService(store, settings.defaults)
+    reminders = ReminderService(store, dispatcher, settings, summaries)
+    return summaries, DigestService(store, dispatcher, summaries, reminders)
+
+
+async def stored_days(store: Store, guild_id: int, first: date, last: date) -> dict[str, str]:
+    """Each stored day's summary as JSON text, to compare before and after."""
+    return {s.day: str(s.to_json()) for s in await store.summaries.stored(guild_id, first, last)}
+
+
+async def undo_claim(store: Store, guild_id: int) -> None:
+    """Forget the digest taken for posting, so that the next run prepares it again."""
+    async with store.transaction() as db:
+        await db.execute("DELETE FROM digest_posts WHERE guild_id = ?", (guild_id,))
+
+
+def describe(job: DigestJob | None) -> tuple[object, ...]:
+    """What a prepared digest says, to compare runs."""
+    if job is None:
+        return ()
+    return (job.summary.to_json(), job.usual, tuple(s.day for s in job.trend), job.week)
+
+
+async def measure(path: Path, params: summary.Params, runs: int) -> int:
+    """Store every day, turn the digest on, time the first digest and the baseline;
+    returns the exit code."""
+    guild_id, days = params.guild_id, params.days_list
+    last = days[-1]
+    imported_at = day_start(last + timedelta(days=1), summary.TIMEZONE) + timedelta(hours=1)
+    now = day_start(last + timedelta(days=1), summary.TIMEZONE) + timedelta(hours=9)
+    store = Store(path)
+    await store.open()
+    try:
+        summaries, digests = services(store)
+        began = time.perf_counter()
+        for day in days:
+            await summaries.recompute(guild_id, day, summary.TIMEZONE, imported_at)
+        stored_in = time.perf_counter() - began
+        await digests.configure(guild_id, DIGEST_CHANNEL, POST_TIME, summary.TIMEZONE, now)
+        print(
+            f"setup     {len(days)} days summarised and stored as an import leaves them"
+            f" ({stored_in:.1f} s, not timed); the digest turned on, due {now:%Y-%m-%d %H:%M} UTC"
+        )
+        before = await stored_days(store, guild_id, days[0], last - timedelta(days=1))
+        seconds, jobs = [], []
+        for _ in range(runs):
+            await undo_claim(store, guild_id)
+            began = time.perf_counter()
+            jobs.append(await digests.prepare(guild_id, now))
+            seconds.append(time.perf_counter() - began)
+        after = await stored_days(store, guild_id, days[0], last - timedelta(days=1))
+        await undo_claim(store, guild_id)
+        plan = plan_days(
+            latest_due_day(now, parse_post_time(POST_TIME), summary.TIMEZONE), days[0], None
+        )
+        began = time.perf_counter()
+        for day in plan.store_only:
+            await summaries.recompute(guild_id, day, summary.TIMEZONE, now)
+        baseline_job = await digests.prepare(guild_id, now)
+        baseline = time.perf_counter() - began
+    finally:
+        await store.close()
+    median = statistics.median(seconds)
+    print(
+        f"first     the first digest ({plan.post}, {len(plan.store_only)} missed days before it):"
+        f" {runs} runs min {min(seconds) * 1000:,.0f} / median {median * 1000:,.0f} /"
+        f" max {max(seconds) * 1000:,.0f} ms"
+    )
+    print(
+        f"baseline  every missed day computed again, then the same digest: {baseline:.2f} s,"
+        f" {baseline / max(median, 1e-6):,.1f}x"
+    )
+    met = median <= TARGET_SECONDS
+    print(f"target    first digest <= {TARGET_SECONDS:.0f} s: {summary.verdict(met)}")
+    same_days = before == after
+    same_jobs = all(describe(job) == describe(jobs[0]) for job in [*jobs, baseline_job])
+    if not same_days:
+        print("CHECK     the first digest changed stored summaries of settled days")
+    if not same_jobs or jobs[0] is None:
+        print("CHECK     the runs (or the baseline) prepared different digests, or none")
+    return 0 if same_days and same_jobs and jobs[0] is not None else 1
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Time the first digest after turning it on over a long imported history."
+    )
+    parser.add_argument("--messages", type=int, default=1_000_000, help="messages in the store")
+    parser.add_argument("--members", type=int, default=10_000, help="members of the guild")
+    parser.add_argument("--days", type=int, default=90, help="days of history, from 2026-01-15")
+    parser.add_argument("--seed", type=int, default=1, help="random seed for the synthetic data")
+    parser.add_argument("--rebuild", action="store_true", help="build the store even if cached")
+    parser.add_argument("--runs", type=int, default=RUNS, help="first digests timed (default 3)")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.days < 2:
+        parser.error("--runs must be positive and --days at least 2")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Copy the cached store, store its days, time the first digest; 1 on a mismatch."""
+    args = parse_args(argv)
+    params = summary.Params(args.messages, args.members, args.days, args.seed)
+    cached, build_seconds, reused = summary.cached_store(params, args.rebuild)
+    print(
+        f"store     {cached.name} ({'reused' if reused else 'built'}: its build took"
+        f" {build_seconds:.1f} s), copied; {args.messages:,} messages over {args.days} days"
+    )
+    with tempfile.TemporaryDirectory(prefix="ascolto-bench-digest-") as folder:
+        path = Path(folder, "digest.db")
+        shutil.copyfile(cached, path)
+        if Path(f"{cached}-wal").exists():
+            shutil.copyfile(f"{cached}-wal", f"{path}-wal")
+        return asyncio.run(measure(path, params, args.runs))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
