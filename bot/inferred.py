@@ -59,9 +59,8 @@ def infer_rows(
             source_id=link.author_id,
             created_at=times[link.message_id],
         )
-        for link in infer_replies([m.chat for m in context], model)
-        if link.message_id in times
-        and link.is_reply
+        for link in infer_replies([m.chat for m in context], model, first)
+        if link.is_reply
         and link.score >= model.threshold
         and link.target_message_id is not None
         and link.target_author_id is not None

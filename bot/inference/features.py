@@ -250,14 +250,16 @@ def _member(table: Int, rows: Int, person: Int) -> Bool:
     return found
 
 
-def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
-    """Features of messages start..stop-1, one feature after the other (shape
-    ``(len(FEATURES), messages, slots)``, so that each feature is contiguous), and
-    which slots are valid."""
+def features(stream: Stream, rows: Int) -> tuple[Float, Bool]:
+    """Features of the messages ``rows`` (indices into the stream, which holds every
+    message as a candidate), one feature after the other (shape
+    ``(len(FEATURES), len(rows), slots)``, so that each feature is contiguous), and
+    which slots are valid. A row's features depend only on the stream, never on which
+    other rows are computed with it."""
     s = stream
     n = len(s.time)
     slots = CANDIDATES + 1
-    i = np.arange(start, stop, dtype=np.int64)[:, None]
+    i = np.asarray(rows, np.int64)[:, None]
     k = np.arange(slots, dtype=np.int64)[None, :]
     j_raw = i - k
     j = np.maximum(j_raw, 0)
@@ -307,7 +309,7 @@ def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
     else:
         interactions = np.zeros_like(j)
 
-    overlap = np.where(candidate, s.overlap[start:stop], 0.0)
+    overlap = np.where(candidate, s.overlap[i[:, 0]], 0.0)
     own_weight = s.weight[i]
     share = overlap / np.maximum(own_weight, 1e-6)
     # Rank 0 for the candidate sharing most (ties share the better rank).
