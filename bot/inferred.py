@@ -14,12 +14,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+import numpy as np
 
 from bot.clock import from_db_time, to_db_time
 from bot.inference.features import CANDIDATES, WINDOW_SECONDS
-from bot.inference.infer import default_model, infer_replies
+from bot.inference.infer import best_antecedents, default_model
 from bot.inference.model import ReplyModel
 from bot.store import Store
 from bot.store.batcher import Row, Write
@@ -46,25 +48,29 @@ def infer_rows(
 ) -> list[InferredRow]:
     """The rows of ``context[first:]`` (the messages before are context only): each
     message's link to another member's message, when the model is sure enough."""
-    times = {m.chat.message_id: m.created_at for m in context[first:] if not m.chat.explicit_target}
-    if not times:
+    chats = [m.chat for m in context]
+    wanted = np.zeros(len(chats), np.bool_)
+    wanted[first:] = [not chat.explicit_target for chat in chats[first:]]
+    if not wanted.any():
         return []  # every message says whom it answers (a thread's, say): nothing to infer
-    return [
-        InferredRow(
-            message_id=link.message_id,
-            target_message_id=link.target_message_id,
-            target_id=link.target_author_id,
-            score=link.score,
-            model_version=model.version,
-            source_id=link.author_id,
-            created_at=times[link.message_id],
-        )
-        for link in infer_replies([m.chat for m in context], model, first)
-        if link.is_reply
-        and link.score >= model.threshold
-        and link.target_message_id is not None
-        and link.target_author_id is not None
-    ]
+    # As infer_replies, keeping only the links that become rows.
+    slot, probability = best_antecedents(chats, model, wanted)
+    rows = []
+    for i in np.flatnonzero(wanted & (slot > 0) & (probability >= model.threshold)).tolist():
+        message, target = chats[i], chats[i - int(slot[i])]
+        if target.author_id != message.author_id:  # another member's message
+            rows.append(
+                InferredRow(
+                    message_id=message.message_id,
+                    target_message_id=target.message_id,
+                    target_id=target.author_id,
+                    score=float(probability[i]),
+                    model_version=model.version,
+                    source_id=message.author_id,
+                    created_at=context[i].created_at,
+                )
+            )
+    return rows
 
 
 @dataclass(slots=True)
@@ -117,13 +123,12 @@ def recompute_in_import(
     period). Returns (messages inferred, rows written)."""
     model = model or default_model()
     place = stretch.place
-    lead = _with_texts(queries.before(place, stretch.first_at, 0, LEAD), texts)
+    lead = queries.before(place, stretch.first_at, 0, LEAD, texts)
     at, message_id = stretch.first_at, 0
     rows: list[InferredRow] = []
     read = 0
     while True:
-        found = queries.stretch(place, at, message_id, stretch.until, IMPORT_SEGMENT)
-        part = _with_texts(found, texts)
+        part = queries.stretch(place, at, message_id, stretch.until, IMPORT_SEGMENT, texts)
         if part:
             context = lead + part
             rows += infer_rows(context, len(lead), model)
@@ -134,20 +139,6 @@ def recompute_in_import(
             break
     queries.replace(stretch, rows)
     return read, len(rows)
-
-
-def _with_texts(
-    messages: list[ContextMessage], texts: Mapping[int, str] | None
-) -> list[ContextMessage]:
-    """The messages, with the text ``texts`` gives where none is stored."""
-    if not texts:
-        return messages
-    return [
-        ContextMessage(replace(m.chat, text=texts[m.chat.message_id]), m.created_at)
-        if not m.chat.text and m.chat.message_id in texts
-        else m
-        for m in messages
-    ]
 
 
 class InferenceService:

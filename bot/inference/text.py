@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
+from functools import lru_cache
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")  # noqa: RUF001 (a typographic apostrophe)
 # A message that opens on a name followed by ":" or "," (or "@name") addresses that person.
@@ -26,12 +27,18 @@ def name_key(name: str) -> str:
 
 def name_variants(name: str) -> set[str]:
     """The ways a name is written: whole, and its first word when it has several."""
+    return set(_variants(name))
+
+
+@lru_cache(maxsize=16384)
+def _variants(name: str) -> frozenset[str]:
+    # Every stream indexes its authors' names again: the same few thousand names.
     variants = {name_key(name)}
     parts = [name_key(part) for part in name.split()]
     if len(parts) > 1 and len(parts[0]) >= MIN_PREFIX:
         variants.add(parts[0])
     variants.discard("")
-    return variants
+    return frozenset(variants)
 
 
 class NameIndex:
@@ -41,7 +48,7 @@ class NameIndex:
         self._whole: dict[str, set[int]] = {}
         for author, names in names_by_author:
             for name in names:
-                for variant in name_variants(name):
+                for variant in _variants(name):
                     self._whole.setdefault(variant, set()).add(author)
         # The whole names in order: those a prefix begins sit together from where the
         # prefix would be (a search, rather than a table of every prefix built per use).
