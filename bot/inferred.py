@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -141,6 +141,33 @@ def recompute_in_import(
     return read, len(rows)
 
 
+@dataclass(slots=True)
+class _Pending:
+    """What flushes wrote that no pass has inferred yet, folded as it comes in (a few
+    values per place, whatever the number of messages)."""
+
+    # The new messages of one place: one stretch from the first to the last.
+    posted: dict[Place, tuple[str, str]] = field(default_factory=dict)
+    # Messages edited or deleted: themselves and the messages that may answer them.
+    changed: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.posted or self.changed)
+
+    def add(self, written: Iterable[tuple[Write, Row]]) -> None:
+        """Fold in some written rows."""
+        posted, changed = self.posted, self.changed
+        for write, row in written:
+            if write.name == "message_posted":
+                if row["kind"] == "message":
+                    place = Place(row["guild_id"], row["where_id"], row["thread_id"] is not None)
+                    at = row["created_at"]
+                    first, last = posted.get(place, (at, at))
+                    posted[place] = (min(first, at), max(last, at))
+            else:
+                changed.add(int(row["message_id"]))
+
+
 class InferenceService:
     """Runs reply inference off the gateway's path and keeps ``inferred_replies`` exact."""
 
@@ -148,6 +175,7 @@ class InferenceService:
         self._store = store
         self._model = model
         self._task: asyncio.Task[None] | None = None
+        self._pending = _Pending()
 
     @property
     def model(self) -> ReplyModel:
@@ -155,13 +183,12 @@ class InferenceService:
         return self._model or default_model()
 
     def wake(self) -> None:
-        """After a flush: infer in the background for what the flushes wrote, unless a
-        pass is under way (the next wake takes what it leaves)."""
-        if self._task is not None and not self._task.done():
-            return
-        written = self._store.batcher.take_written()
-        if written:
-            self._task = asyncio.get_running_loop().create_task(self._logged(written))
+        """After a flush: take what the flushes wrote, and infer for it in the
+        background; a pass under way takes it when it is done. (Taken at every wake,
+        however busy inference is: the batcher drops what nobody takes for long.)"""
+        self._pending.add(self._store.batcher.take_written())
+        if self._pending and (self._task is None or self._task.done()):
+            self._task = asyncio.get_running_loop().create_task(self._drain())
 
     async def enabled(self, guild_id: int) -> bool:
         """Whether the guild is shown figures that count inferred replies (default on)."""
@@ -183,9 +210,10 @@ class InferenceService:
         """Flush, then infer for everything written so far (tests, shutdown)."""
         await self._store.flush()
         await self.idle()
-        written = self._store.batcher.take_written()
-        if written:
-            await self.follow(written)
+        self._pending.add(self._store.batcher.take_written())
+        pending, self._pending = self._pending, _Pending()
+        if pending:
+            await self._follow(pending)
 
     async def close(self) -> None:
         """Stop a pass under way (what it had not written waits for ``ascolto infer``)."""
@@ -193,32 +221,31 @@ class InferenceService:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
-    async def _logged(self, written: list[tuple[Write, Row]]) -> None:
-        try:
-            await self.follow(written)
-        except Exception:
-            log.exception(
-                "reply inference failed for %d written messages; `ascolto infer` recomputes",
-                len(written),
-            )
+    async def _drain(self) -> None:
+        """Infer for what is pending, then for what came meanwhile, until nothing is."""
+        while self._pending:
+            pending, self._pending = self._pending, _Pending()
+            try:
+                await self._follow(pending)
+            except Exception:
+                log.exception(
+                    "reply inference failed for new messages in %d places and %d edited or "
+                    "deleted; `ascolto infer` recomputes",
+                    len(pending.posted),
+                    len(pending.changed),
+                )
 
     async def follow(self, written: Sequence[tuple[Write, Row]]) -> Recomputed:
         """Recompute the stretches that messages posted, edited or deleted touched."""
+        pending = _Pending()
+        pending.add(written)
+        return await self._follow(pending)
+
+    async def _follow(self, pending: _Pending) -> Recomputed:
         # The new messages of one place: one stretch from the first to the last (a flush
-        # holds a second or so of them).
-        posted: dict[Place, tuple[str, str]] = {}
-        changed: set[int] = set()
-        for write, row in written:
-            if write.name == "message_posted":
-                if row["kind"] == "message":
-                    place = Place(row["guild_id"], row["where_id"], row["thread_id"] is not None)
-                    at = row["created_at"]
-                    first, last = posted.get(place, (at, at))
-                    posted[place] = (min(first, at), max(last, at))
-            else:  # edited or deleted: itself and the messages that may answer it
-                changed.add(int(row["message_id"]))
-        stretches = [Stretch(place, first, last) for place, (first, last) in posted.items()]
-        found = await self._store.inferred.places_of(changed)
+        # holds a second or so of them, a busy spell more).
+        stretches = [Stretch(place, first, last) for place, (first, last) in pending.posted.items()]
+        found = await self._store.inferred.places_of(pending.changed)
         stretches += [Stretch(place, at, hour_after(at)) for place, at in found.values()]
         return await self.recompute(merged(stretches))
 
