@@ -250,6 +250,19 @@ def _member(table: Int, rows: Int, person: Int) -> Bool:
     return found
 
 
+def _rank(values: Float) -> Int:
+    """For each value, how many in its row are larger."""
+    order = np.argsort(-values, axis=1, kind="stable")
+    ordered = np.take_along_axis(values, order, axis=1)
+    starts = np.ones(values.shape, np.bool_)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    position = np.arange(values.shape[1])
+    first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
+    rank = np.empty(values.shape, np.int64)
+    np.put_along_axis(rank, order, first, axis=1)
+    return rank
+
+
 def features(stream: Stream, rows: Int) -> tuple[Float, Bool]:
     """Features of the messages ``rows`` (indices into the stream, which holds every
     message as a candidate), one feature after the other (shape
@@ -312,8 +325,9 @@ def features(stream: Stream, rows: Int) -> tuple[Float, Bool]:
     overlap = np.where(candidate, s.overlap[i[:, 0]], 0.0)
     own_weight = s.weight[i]
     share = overlap / np.maximum(own_weight, 1e-6)
-    # Rank 0 for the candidate sharing most (ties share the better rank).
-    rank = (overlap[:, None, :] > overlap[:, :, None]).sum(axis=2)
+    # Rank 0 for the candidate sharing most (ties share the better rank): how many
+    # candidates share more, which is where the value's run starts in descending order.
+    rank = _rank(overlap)
 
     gap = (s.time[i] - s.time[np.maximum(i - 1, 0)]) / 60.0
     gap = np.where(i > 0, gap, WINDOW_SECONDS / 60.0)
