@@ -315,6 +315,7 @@ class _FlushCounter:
 
     def __init__(self, store: Store, inference: InferenceService | None = None) -> None:
         self._flush = store.flush
+        self._store = store
         self._inference = inference
         self.flushes = 0
         self.rows = 0
@@ -326,6 +327,10 @@ class _FlushCounter:
         self.rows += rows
         if rows and self._inference is not None:
             self._inference.wake()
+        elif self._inference is None:
+            # Without inference nobody follows up on the written rows: dropped here, at
+            # once, rather than by the batcher's cap with a warning at every flush.
+            self._store.batcher.take_written()
         return rows
 
 
