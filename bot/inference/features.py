@@ -345,10 +345,10 @@ def features(stream: Stream, rows: Int) -> tuple[Float, Bool]:
     )
     is_self = np.broadcast_to(k == 0, j.shape)
 
-    def pairwise(values: npt.ArrayLike) -> Float:
-        # Pair features mean nothing in the "no link" slot (and invalid ones): zero there.
-        zeroed: Float = np.asarray(values, np.float32) * candidate
-        return zeroed
+    def pairwise(values: npt.ArrayLike) -> _Pairwise:
+        # Pair features mean nothing in the "no link" slot (and invalid ones): zero there
+        # (done as the table is filled, see below).
+        return _Pairwise(values)
 
     def whole(values: npt.ArrayLike) -> npt.ArrayLike:
         return values
@@ -391,5 +391,18 @@ def features(stream: Stream, rows: Int) -> tuple[Float, Bool]:
     }
     table = np.empty((len(FEATURES), *j.shape), np.float32)
     for column, name in enumerate(FEATURES):
-        table[column] = columns[name]
+        values = columns[name]
+        if isinstance(values, _Pairwise):
+            # Zeroed straight into the table: no float32 copy of each feature first
+            # (the product of a value with 1 or 0 is that value or zero, as before).
+            np.multiply(values.values, candidate, out=table[column], casting="unsafe")
+        else:
+            table[column] = values
     return table, valid
+
+
+@dataclass(frozen=True, slots=True)
+class _Pairwise:
+    """A feature of (message, candidate) pairs, zero where there is no candidate."""
+
+    values: npt.ArrayLike
