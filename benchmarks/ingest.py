@@ -4,8 +4,9 @@ Run from the repository root, with the project installed (``pip install -e .``):
 
     python benchmarks/ingest.py [--messages N]
 
-(``--help`` lists the rest: ``--seed``, ``--yield-every``, and ``--inline-flush``, a
-diagnostic that makes Ascolto commit in the baseline's batch size.)
+(``--help`` lists the rest: ``--seed``, ``--yield-every``, ``--no-infer``, and
+``--inline-flush``, a diagnostic that makes Ascolto commit in the baseline's batch
+size.)
 
 It builds a deterministic synthetic guild (channels, threads, members) and a stream
 of message events with replies, mentions and reactions, then, in one process:
@@ -13,7 +14,20 @@ of message events with replies, mentions and reactions, then, in one process:
 1. feeds every event to :class:`bot.recorder.ConversationRecorder` inside an asyncio
    loop, exactly as the gateway cog would, letting the store batch and flush on its
    own, and times it from the first event until :meth:`bot.store.Store.close`
-   returns; each recorder call (the gateway handler's cost) is timed on its own;
+   returns; each recorder call (the gateway handler's cost) is timed on its own.
+   As in the bot (bot/app.py), a loop also flushes the store every
+   ``flush_interval_seconds`` (the default setting, 1 s) and then wakes reply
+   inference (:class:`bot.inferred.InferenceService`), which infers in the background
+   for what the flushes wrote. The feeder here outpaces any gateway and the loop
+   seldom gets a turn, so inference is also woken after every other flush: else the
+   batcher, which keeps at most 100,000 written rows for it, would drop some and
+   their messages would never be inferred (the report gives the messages inferred
+   beside those posted). At the end, as the bot's ``close``, the store is flushed,
+   the service settles (infers what is left) and the store closes, all inside the
+   timed run, so that Ascolto's figure includes inference (``inferred_replies`` is
+   written; the baseline has no counterpart, and the check leaves that table out).
+   ``--no-infer`` keeps the flush loop and leaves inference out, for the figure
+   without it;
 2. writes the same rows into a fresh file with the same schema and pragmas using
    plain ``sqlite3`` ``executemany``, in transactions of the same batch size, with
    every derived value (interaction targets, question flags) computed beforehand.
@@ -26,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import hashlib
 import heapq
@@ -37,7 +52,7 @@ import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,15 +61,19 @@ from typing import Any
 from bot.analysis.questions import is_question
 from bot.clock import to_db_time
 from bot.events import ChannelInfo, GuildInfo, MessageKind, Place, PostedMessage, ReactionChange
+from bot.inferred import InferenceService, Recomputed
 from bot.policy import LoggingPolicy
 from bot.recorder import ConversationRecorder
-from bot.settings import PrivacySettings
+from bot.settings import DatabaseSettings, PrivacySettings
 from bot.store import Store
 from bot.store.connection import PRAGMAS as STORE_PRAGMAS  # the very pragmas the store sets
 from bot.store.connection import migrations
+from bot.store.inferred import Stretch
 
 TARGET_RATIO = 0.5
 BATCH_SIZE = 500  # Store's default flush_max_events; the baseline uses the same.
+# The bot's periodic flush, after which it wakes reply inference (bot/app.py).
+FLUSH_INTERVAL = DatabaseSettings().flush_interval_seconds
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -286,13 +305,18 @@ class AscoltoResult:
     flushes: int
     flushed_rows: int
     longest_gc_ms: float
+    # Inferred replies written and messages inferred (None: inference was off).
+    inferred: tuple[int, int] | None = None
 
 
 class _FlushCounter:
-    """Wraps :meth:`Store.flush` (background, inline and final flushes) to count them."""
+    """Wraps :meth:`Store.flush` (background, inline and final flushes) to count them,
+    and wakes reply inference after each one that wrote something."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, inference: InferenceService | None = None) -> None:
         self._flush = store.flush
+        self._store = store
+        self._inference = inference
         self.flushes = 0
         self.rows = 0
         store.flush = self  # type: ignore[method-assign]
@@ -301,7 +325,27 @@ class _FlushCounter:
         rows = await self._flush()
         self.flushes += 1 if rows else 0
         self.rows += rows
+        if rows and self._inference is not None:
+            self._inference.wake()
+        elif self._inference is None:
+            # Without inference nobody follows up on the written rows: dropped here, at
+            # once, rather than by the batcher's cap with a warning at every flush.
+            self._store.batcher.take_written()
         return rows
+
+
+class _InferredCounter:
+    """Wraps :meth:`InferenceService.recompute` to count the messages inferred."""
+
+    def __init__(self, inference: InferenceService) -> None:
+        self._recompute = inference.recompute
+        self.messages = 0
+        inference.recompute = self  # type: ignore[method-assign]
+
+    async def __call__(self, stretches: Iterable[Stretch]) -> Recomputed:
+        done = await self._recompute(stretches)
+        self.messages += done.read
+        return done
 
 
 class _GcPauses:
@@ -342,10 +386,26 @@ def recorder_calls(
     return calls
 
 
+async def _flush_loop(store: Store, inference: InferenceService | None) -> None:
+    """The bot's flush loop (``AscoltoBot._flush``): flush, then wake reply inference."""
+    while True:
+        await asyncio.sleep(FLUSH_INTERVAL)
+        with contextlib.suppress(Exception):
+            await asyncio.shield(store.flush())
+        if inference is not None:
+            inference.wake()
+
+
 async def run_ascolto(
-    path: Path, events: Sequence[Event], *, yield_every: int, inline_flush: bool
+    path: Path,
+    events: Sequence[Event],
+    *,
+    yield_every: int,
+    inline_flush: bool,
+    infer: bool = True,
 ) -> AscoltoResult:
-    """Feed every event to the recorder, as the gateway would, then close the store.
+    """Feed every event to the recorder, as the gateway would, then close the store
+    (after reply inference has caught up, unless ``infer`` is false).
 
     With ``inline_flush`` the feeding loop itself awaits a flush whenever a batch is
     full, so that the store commits in the baseline's batch size (a diagnostic mode:
@@ -357,12 +417,18 @@ async def run_ascolto(
     await policy.load()
     recorder = ConversationRecorder(store, policy, PrivacySettings())
     calls = recorder_calls(recorder, events)
-    counter = _FlushCounter(store)
+    inference = InferenceService(store) if infer else None
+    inferred_counter = None
+    if inference is not None:
+        _ = inference.model  # loaded once, before the clock: a one-time cost of the bot
+        inferred_counter = _InferredCounter(inference)
+    counter = _FlushCounter(store, inference)
     latencies: list[int] = []
     max_queued = 0
     clock = time.perf_counter_ns
     with _GcPauses() as pauses:
         start = time.perf_counter()
+        flusher = asyncio.get_running_loop().create_task(_flush_loop(store, inference))
         for index, (handler, args) in enumerate(calls, 1):
             before = clock()
             handler(*args)
@@ -374,11 +440,38 @@ async def run_ascolto(
             elif index % yield_every == 0:
                 # Between gateway events the loop runs other tasks: here, the flushes.
                 await asyncio.sleep(0)
+        # As the bot closes: the flush loop stops, the last writes are flushed and
+        # inferred, then the store closes.
+        flusher.cancel()
+        await asyncio.gather(flusher, return_exceptions=True)
+        inferred = None
+        if inference is not None and inferred_counter is not None:
+            await store.flush()
+            await inference.settle()
+            await inference.close()
+            inferred = (
+                await store.inferred.count(events_guild(events)),
+                inferred_counter.messages,
+            )
         await store.close()
         seconds = time.perf_counter() - start
     return AscoltoResult(
-        seconds, latencies, max_queued, counter.flushes, counter.rows, pauses.longest * 1000
+        seconds,
+        latencies,
+        max_queued,
+        counter.flushes,
+        counter.rows,
+        pauses.longest * 1000,
+        inferred,
     )
+
+
+def events_guild(events: Sequence[Event]) -> int:
+    """The guild of the synthetic events (the first event is its sighting)."""
+    first = events[0]
+    if not isinstance(first, GuildInfo):
+        raise ValueError("the events start with the guild")
+    return first.guild_id
 
 
 # The raw sqlite3 baseline
@@ -646,6 +739,15 @@ def print_throughput(
         f"baseline  {baseline_seconds:7.2f} s {raw:9,.0f} events/s  (sqlite3 executemany,"
         f" {transactions} transactions)"
     )
+    if ascolto.inferred is None:
+        print("inference off (--no-infer): Ascolto's figure is the write path alone")
+    else:
+        rows, inferred = ascolto.inferred
+        print(
+            f"inference {inferred:,} messages inferred ({scenario.messages:,} posted), {rows:,}"
+            " inferred replies written; woken after each flush, settled before close, inside"
+            " Ascolto's time"
+        )
     verdict = "meets" if ours / raw >= TARGET_RATIO else "BELOW"
     print(f"ratio     {ours / raw:.1%} of baseline ({verdict} the {TARGET_RATIO:.0%} target)")
     if ascolto.max_queued >= 10 * BATCH_SIZE:
@@ -698,6 +800,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=100,
         help="events fed between two returns to the event loop (default 100)",
     )
+    parser.add_argument(
+        "--no-infer",
+        action="store_true",
+        help="run without reply inference (for the ratio with and without it)",
+    )
     args = parser.parse_args(argv)
     if args.messages < 1 or args.yield_every < 1:
         parser.error("--messages and --yield-every must be positive")
@@ -718,6 +825,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 scenario.events,
                 yield_every=args.yield_every,
                 inline_flush=args.inline_flush,
+                infer=not args.no_infer,
             )
         )
         baseline_seconds = run_baseline(raw_path, batches)

@@ -14,12 +14,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+import numpy as np
 
 from bot.clock import from_db_time, to_db_time
 from bot.inference.features import CANDIDATES, WINDOW_SECONDS
-from bot.inference.infer import default_model, infer_replies
+from bot.inference.infer import best_antecedents, default_model
 from bot.inference.model import ReplyModel
 from bot.store import Store
 from bot.store.batcher import Row, Write
@@ -46,26 +48,29 @@ def infer_rows(
 ) -> list[InferredRow]:
     """The rows of ``context[first:]`` (the messages before are context only): each
     message's link to another member's message, when the model is sure enough."""
-    times = {m.chat.message_id: m.created_at for m in context[first:] if not m.chat.explicit_target}
-    if not times:
+    chats = [m.chat for m in context]
+    wanted = np.zeros(len(chats), np.bool_)
+    wanted[first:] = [not chat.explicit_target for chat in chats[first:]]
+    if not wanted.any():
         return []  # every message says whom it answers (a thread's, say): nothing to infer
-    return [
-        InferredRow(
-            message_id=link.message_id,
-            target_message_id=link.target_message_id,
-            target_id=link.target_author_id,
-            score=link.score,
-            model_version=model.version,
-            source_id=link.author_id,
-            created_at=times[link.message_id],
-        )
-        for link in infer_replies([m.chat for m in context], model)
-        if link.message_id in times
-        and link.is_reply
-        and link.score >= model.threshold
-        and link.target_message_id is not None
-        and link.target_author_id is not None
-    ]
+    # As infer_replies, keeping only the links that become rows.
+    slot, probability = best_antecedents(chats, model, wanted)
+    rows = []
+    for i in np.flatnonzero(wanted & (slot > 0) & (probability >= model.threshold)).tolist():
+        message, target = chats[i], chats[i - int(slot[i])]
+        if target.author_id != message.author_id:  # another member's message
+            rows.append(
+                InferredRow(
+                    message_id=message.message_id,
+                    target_message_id=target.message_id,
+                    target_id=target.author_id,
+                    score=float(probability[i]),
+                    model_version=model.version,
+                    source_id=message.author_id,
+                    created_at=context[i].created_at,
+                )
+            )
+    return rows
 
 
 @dataclass(slots=True)
@@ -118,13 +123,12 @@ def recompute_in_import(
     period). Returns (messages inferred, rows written)."""
     model = model or default_model()
     place = stretch.place
-    lead = _with_texts(queries.before(place, stretch.first_at, 0, LEAD), texts)
+    lead = queries.before(place, stretch.first_at, 0, LEAD, texts)
     at, message_id = stretch.first_at, 0
     rows: list[InferredRow] = []
     read = 0
     while True:
-        found = queries.stretch(place, at, message_id, stretch.until, IMPORT_SEGMENT)
-        part = _with_texts(found, texts)
+        part = queries.stretch(place, at, message_id, stretch.until, IMPORT_SEGMENT, texts)
         if part:
             context = lead + part
             rows += infer_rows(context, len(lead), model)
@@ -137,18 +141,31 @@ def recompute_in_import(
     return read, len(rows)
 
 
-def _with_texts(
-    messages: list[ContextMessage], texts: Mapping[int, str] | None
-) -> list[ContextMessage]:
-    """The messages, with the text ``texts`` gives where none is stored."""
-    if not texts:
-        return messages
-    return [
-        ContextMessage(replace(m.chat, text=texts[m.chat.message_id]), m.created_at)
-        if not m.chat.text and m.chat.message_id in texts
-        else m
-        for m in messages
-    ]
+@dataclass(slots=True)
+class _Pending:
+    """What flushes wrote that no pass has inferred yet, folded as it comes in (a few
+    values per place, whatever the number of messages)."""
+
+    # The new messages of one place: one stretch from the first to the last.
+    posted: dict[Place, tuple[str, str]] = field(default_factory=dict)
+    # Messages edited or deleted: themselves and the messages that may answer them.
+    changed: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.posted or self.changed)
+
+    def add(self, written: Iterable[tuple[Write, Row]]) -> None:
+        """Fold in some written rows."""
+        posted, changed = self.posted, self.changed
+        for write, row in written:
+            if write.name == "message_posted":
+                if row["kind"] == "message":
+                    place = Place(row["guild_id"], row["where_id"], row["thread_id"] is not None)
+                    at = row["created_at"]
+                    first, last = posted.get(place, (at, at))
+                    posted[place] = (min(first, at), max(last, at))
+            else:
+                changed.add(int(row["message_id"]))
 
 
 class InferenceService:
@@ -158,6 +175,7 @@ class InferenceService:
         self._store = store
         self._model = model
         self._task: asyncio.Task[None] | None = None
+        self._pending = _Pending()
 
     @property
     def model(self) -> ReplyModel:
@@ -165,13 +183,12 @@ class InferenceService:
         return self._model or default_model()
 
     def wake(self) -> None:
-        """After a flush: infer in the background for what the flushes wrote, unless a
-        pass is under way (the next wake takes what it leaves)."""
-        if self._task is not None and not self._task.done():
-            return
-        written = self._store.batcher.take_written()
-        if written:
-            self._task = asyncio.get_running_loop().create_task(self._logged(written))
+        """After a flush: take what the flushes wrote, and infer for it in the
+        background; a pass under way takes it when it is done. (Taken at every wake,
+        however busy inference is: the batcher drops what nobody takes for long.)"""
+        self._pending.add(self._store.batcher.take_written())
+        if self._pending and (self._task is None or self._task.done()):
+            self._task = asyncio.get_running_loop().create_task(self._drain())
 
     async def enabled(self, guild_id: int) -> bool:
         """Whether the guild is shown figures that count inferred replies (default on)."""
@@ -193,9 +210,10 @@ class InferenceService:
         """Flush, then infer for everything written so far (tests, shutdown)."""
         await self._store.flush()
         await self.idle()
-        written = self._store.batcher.take_written()
-        if written:
-            await self.follow(written)
+        self._pending.add(self._store.batcher.take_written())
+        pending, self._pending = self._pending, _Pending()
+        if pending:
+            await self._follow(pending)
 
     async def close(self) -> None:
         """Stop a pass under way (what it had not written waits for ``ascolto infer``)."""
@@ -203,32 +221,31 @@ class InferenceService:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
-    async def _logged(self, written: list[tuple[Write, Row]]) -> None:
-        try:
-            await self.follow(written)
-        except Exception:
-            log.exception(
-                "reply inference failed for %d written messages; `ascolto infer` recomputes",
-                len(written),
-            )
+    async def _drain(self) -> None:
+        """Infer for what is pending, then for what came meanwhile, until nothing is."""
+        while self._pending:
+            pending, self._pending = self._pending, _Pending()
+            try:
+                await self._follow(pending)
+            except Exception:
+                log.exception(
+                    "reply inference failed for new messages in %d places and %d edited or "
+                    "deleted; `ascolto infer` recomputes",
+                    len(pending.posted),
+                    len(pending.changed),
+                )
 
     async def follow(self, written: Sequence[tuple[Write, Row]]) -> Recomputed:
         """Recompute the stretches that messages posted, edited or deleted touched."""
+        pending = _Pending()
+        pending.add(written)
+        return await self._follow(pending)
+
+    async def _follow(self, pending: _Pending) -> Recomputed:
         # The new messages of one place: one stretch from the first to the last (a flush
-        # holds a second or so of them).
-        posted: dict[Place, tuple[str, str]] = {}
-        changed: set[int] = set()
-        for write, row in written:
-            if write.name == "message_posted":
-                if row["kind"] == "message":
-                    place = Place(row["guild_id"], row["where_id"], row["thread_id"] is not None)
-                    at = row["created_at"]
-                    first, last = posted.get(place, (at, at))
-                    posted[place] = (min(first, at), max(last, at))
-            else:  # edited or deleted: itself and the messages that may answer it
-                changed.add(int(row["message_id"]))
-        stretches = [Stretch(place, first, last) for place, (first, last) in posted.items()]
-        found = await self._store.inferred.places_of(changed)
+        # holds a second or so of them, a busy spell more).
+        stretches = [Stretch(place, first, last) for place, (first, last) in pending.posted.items()]
+        found = await self._store.inferred.places_of(pending.changed)
         stretches += [Stretch(place, at, hour_after(at)) for place, at in found.values()]
         return await self.recompute(merged(stretches))
 

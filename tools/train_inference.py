@@ -59,7 +59,7 @@ def pairs(samples: list[CorpusSample]) -> tuple[np.ndarray, np.ndarray]:
     rows, labels = [], []
     for sample in samples:
         ids = np.array([m.message_id for m in sample.messages], np.int64)
-        table, valid = features(prepare(sample.messages), 0, len(ids))
+        table, valid = features(prepare(sample.messages), np.arange(len(ids)))
         slots = np.arange(CANDIDATES + 1)
         annotated = np.isin(ids, list(sample.gold))
         for i in np.flatnonzero(annotated):

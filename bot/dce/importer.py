@@ -193,11 +193,13 @@ class Importer:
         # Counts are kept apart until the file commits: a broken file adds nothing.
         tally = _FileTally(export=export, header=header)
         reading = Reading()
+        # Consent is read once per file, under its write lock (see run).
+        channel_excluded = bool(excluded & self._excluded)
         for message in messages(export, reading):
             tally.read += 1
             if message.author.is_bot:
                 self._bots.add(message.author.user_id)
-            if excluded & self._excluded or not self._logged(header, message):
+            if channel_excluded or not self._logged(header, message):
                 tally.skipped += 1
                 continue
             self._add(tally.batch, header, message)
@@ -266,14 +268,15 @@ class Importer:
         if tally.conflicting:
             batch.drop(set(found), tally.conflicting)
         tally.conflicts += len(found)
-        for author_id, moment in kept:
-            tally.members.add((header.guild_id, author_id))
-            tally.cover(header.guild_id, moment)
+        tally.members.update((header.guild_id, author_id) for author_id, _ in kept)
+        if kept:
+            first = min(moment for _, moment in kept)
+            last = max(moment for _, moment in kept)
+            tally.cover(header.guild_id, first)
+            tally.cover(header.guild_id, last)
         tally.new += self._writer.write(batch)
         tally.batch, tally.moments = Batch(), []
         if self._infer and kept:
-            first = min(moment for _, moment in kept)
-            last = max(moment for _, moment in kept)
             tally.inferred += self._inferred(tally, first, to_db_time(last))
 
     def _with_parent(self, export: ExportFile) -> Header:

@@ -250,14 +250,29 @@ def _member(table: Int, rows: Int, person: Int) -> Bool:
     return found
 
 
-def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
-    """Features of messages start..stop-1, one feature after the other (shape
-    ``(len(FEATURES), messages, slots)``, so that each feature is contiguous), and
-    which slots are valid."""
+def _rank(values: Float) -> Int:
+    """For each value, how many in its row are larger."""
+    order = np.argsort(-values, axis=1, kind="stable")
+    ordered = np.take_along_axis(values, order, axis=1)
+    starts = np.ones(values.shape, np.bool_)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    position = np.arange(values.shape[1])
+    first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
+    rank = np.empty(values.shape, np.int64)
+    np.put_along_axis(rank, order, first, axis=1)
+    return rank
+
+
+def features(stream: Stream, rows: Int) -> tuple[Float, Bool]:
+    """Features of the messages ``rows`` (indices into the stream, which holds every
+    message as a candidate), one feature after the other (shape
+    ``(len(FEATURES), len(rows), slots)``, so that each feature is contiguous), and
+    which slots are valid. A row's features depend only on the stream, never on which
+    other rows are computed with it."""
     s = stream
     n = len(s.time)
     slots = CANDIDATES + 1
-    i = np.arange(start, stop, dtype=np.int64)[:, None]
+    i = np.asarray(rows, np.int64)[:, None]
     k = np.arange(slots, dtype=np.int64)[None, :]
     j_raw = i - k
     j = np.maximum(j_raw, 0)
@@ -307,11 +322,12 @@ def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
     else:
         interactions = np.zeros_like(j)
 
-    overlap = np.where(candidate, s.overlap[start:stop], 0.0)
+    overlap = np.where(candidate, s.overlap[i[:, 0]], 0.0)
     own_weight = s.weight[i]
     share = overlap / np.maximum(own_weight, 1e-6)
-    # Rank 0 for the candidate sharing most (ties share the better rank).
-    rank = (overlap[:, None, :] > overlap[:, :, None]).sum(axis=2)
+    # Rank 0 for the candidate sharing most (ties share the better rank): how many
+    # candidates share more, which is where the value's run starts in descending order.
+    rank = _rank(overlap)
 
     gap = (s.time[i] - s.time[np.maximum(i - 1, 0)]) / 60.0
     gap = np.where(i > 0, gap, WINDOW_SECONDS / 60.0)
@@ -329,10 +345,10 @@ def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
     )
     is_self = np.broadcast_to(k == 0, j.shape)
 
-    def pairwise(values: npt.ArrayLike) -> Float:
-        # Pair features mean nothing in the "no link" slot (and invalid ones): zero there.
-        zeroed: Float = np.asarray(values, np.float32) * candidate
-        return zeroed
+    def pairwise(values: npt.ArrayLike) -> _Pairwise:
+        # Pair features mean nothing in the "no link" slot (and invalid ones): zero there
+        # (done as the table is filled, see below).
+        return _Pairwise(values)
 
     def whole(values: npt.ArrayLike) -> npt.ArrayLike:
         return values
@@ -375,5 +391,18 @@ def features(stream: Stream, start: int, stop: int) -> tuple[Float, Bool]:
     }
     table = np.empty((len(FEATURES), *j.shape), np.float32)
     for column, name in enumerate(FEATURES):
-        table[column] = columns[name]
+        values = columns[name]
+        if isinstance(values, _Pairwise):
+            # Zeroed straight into the table: no float32 copy of each feature first
+            # (the product of a value with 1 or 0 is that value or zero, as before).
+            np.multiply(values.values, candidate, out=table[column], casting="unsafe")
+        else:
+            table[column] = values
     return table, valid
+
+
+@dataclass(frozen=True, slots=True)
+class _Pairwise:
+    """A feature of (message, candidate) pairs, zero where there is no candidate."""
+
+    values: npt.ArrayLike

@@ -23,42 +23,50 @@ def default_model() -> ReplyModel:
 
 
 def best_antecedents(
-    messages: Sequence[ChatMessage], model: ReplyModel | None = None
+    messages: Sequence[ChatMessage],
+    model: ReplyModel | None = None,
+    scored: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """For each message, how many places back its best antecedent is (0: none), and the
-    model's probability for it."""
+    model's probability for it. With ``scored``, only the messages it marks are scored
+    (the others stay candidates, and read 0 and 0.0): a message's result does not
+    depend on which others are scored."""
     model = model or default_model()
     _check(model)
     n = len(messages)
     slot = np.zeros(n, np.int64)
     probability = np.zeros(n, np.float64)
-    if n == 0:
+    rows = np.arange(n, dtype=np.int64) if scored is None else np.flatnonzero(scored)
+    if len(rows) == 0:
         return slot, probability
     stream = prepare(messages)
-    for start in range(0, n, CHUNK):
-        stop = min(start + CHUNK, n)
-        table, valid = features(stream, start, stop)
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        table, valid = features(stream, chunk)
         if valid.all():  # a busy channel: no need to gather the valid slots
             raw = model.raw_columns(table.reshape(len(table), -1)).reshape(valid.shape)
         else:
             raw = np.full(valid.shape, -np.inf)
             raw[valid] = model.raw_columns(table[:, valid])
         best = raw.argmax(axis=1)
-        slot[start:stop] = best
-        probability[start:stop] = 1.0 / (1.0 + np.exp(-raw[np.arange(stop - start), best]))
+        slot[chunk] = best
+        probability[chunk] = 1.0 / (1.0 + np.exp(-raw[np.arange(len(chunk)), best]))
     return slot, probability
 
 
 def infer_replies(
-    messages: Sequence[ChatMessage], model: ReplyModel | None = None
+    messages: Sequence[ChatMessage], model: ReplyModel | None = None, first: int = 0
 ) -> list[InferredLink]:
-    """One link per message without an explicit target, in order: its best antecedent
-    among the candidates, or none; ``messages`` is one channel or thread in time order."""
-    slot, probability = best_antecedents(messages, model)
+    """One link per message from ``first`` on without an explicit target, in order: its
+    best antecedent among the candidates, or none; ``messages`` is one channel or
+    thread in time order, and those before ``first`` are context only. Only the
+    messages that get a link are scored."""
+    wanted = np.zeros(len(messages), np.bool_)
+    wanted[first:] = [not m.explicit_target for m in messages[first:]]
+    slot, probability = best_antecedents(messages, model, wanted)
     links = []
-    for i, message in enumerate(messages):
-        if message.explicit_target:
-            continue
+    for i in np.flatnonzero(wanted).tolist():
+        message = messages[i]
         back = int(slot[i])
         target = messages[i - back] if back else None
         links.append(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
+from functools import lru_cache
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")  # noqa: RUF001 (a typographic apostrophe)
 # A message that opens on a name followed by ":" or "," (or "@name") addresses that person.
@@ -25,12 +27,18 @@ def name_key(name: str) -> str:
 
 def name_variants(name: str) -> set[str]:
     """The ways a name is written: whole, and its first word when it has several."""
+    return set(_variants(name))
+
+
+@lru_cache(maxsize=16384)
+def _variants(name: str) -> frozenset[str]:
+    # Every stream indexes its authors' names again: the same few thousand names.
     variants = {name_key(name)}
     parts = [name_key(part) for part in name.split()]
     if len(parts) > 1 and len(parts[0]) >= MIN_PREFIX:
         variants.add(parts[0])
     variants.discard("")
-    return variants
+    return frozenset(variants)
 
 
 class NameIndex:
@@ -38,13 +46,13 @@ class NameIndex:
 
     def __init__(self, names_by_author: Iterable[tuple[int, Iterable[str]]]) -> None:
         self._whole: dict[str, set[int]] = {}
-        self._prefix: dict[str, set[int]] = {}
         for author, names in names_by_author:
             for name in names:
-                for variant in name_variants(name):
+                for variant in _variants(name):
                     self._whole.setdefault(variant, set()).add(author)
-                    for end in range(MIN_PREFIX, len(variant)):
-                        self._prefix.setdefault(variant[:end], set()).add(author)
+        # The whole names in order: those a prefix begins sit together from where the
+        # prefix would be (a search, rather than a table of every prefix built per use).
+        self._sorted = sorted(self._whole)
 
     def opening(self, text: str) -> set[int]:
         """Whom a text addresses by opening on a name ("bob: ...", "bob, ...", "@bob")."""
@@ -61,8 +69,20 @@ class NameIndex:
             return found
         # A shortened name ("act:" for ActionParsnip) counts only with its separator.
         if match.group(2) and len(key) >= MIN_PREFIX:
-            return self._prefix.get(key, set())
+            return self._prefixed(key)
         return set()
+
+    def _prefixed(self, prefix: str) -> set[int]:
+        """The people with a name that ``prefix`` begins and is shorter than."""
+        found: set[int] = set()
+        names = self._sorted
+        for at in range(bisect_left(names, prefix), len(names)):
+            name = names[at]
+            if not name.startswith(prefix):
+                break
+            if len(name) > len(prefix):
+                found |= self._whole[name]
+        return found
 
     def named(self, text_words: set[str]) -> set[int]:
         """Whom a text names anywhere by a whole name ("thanks bob"), from its set of words."""

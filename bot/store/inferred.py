@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -142,8 +142,11 @@ class Stretch:
     keep_before: str = ""
 
 
-def _message(row: Sequence[Any]) -> ContextMessage:
+def _message(row: Sequence[Any], texts: Mapping[int, str] | None = None) -> ContextMessage:
+    """One message read; ``texts`` gives the text of messages whose text is not stored."""
     message_id, author_id, name, created_at, content, question, explicit, addressed = row
+    if not content and texts:
+        content = texts.get(message_id)
     return ContextMessage(
         ChatMessage(
             message_id=int(message_id),
@@ -301,19 +304,33 @@ class InferredImport:
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
 
-    def before(self, place: Place, at: str, message_id: int, count: int) -> list[ContextMessage]:
-        """As :meth:`InferredQueries.before`."""
+    def before(
+        self,
+        place: Place,
+        at: str,
+        message_id: int,
+        count: int,
+        texts: Mapping[int, str] | None = None,
+    ) -> list[ContextMessage]:
+        """As :meth:`InferredQueries.before`; ``texts`` gives the text of messages whose
+        text is not stored (an export's, past the retention period)."""
         params = _context_params(place, at, message_id, count)
         rows = self._db.execute(_CONTEXT[(place.thread, "before")], params).fetchall()
-        return [_message(row) for row in reversed(rows)]
+        return [_message(row, texts) for row in reversed(rows)]
 
     def stretch(
-        self, place: Place, at: str, message_id: int, until: str, count: int
+        self,
+        place: Place,
+        at: str,
+        message_id: int,
+        until: str,
+        count: int,
+        texts: Mapping[int, str] | None = None,
     ) -> list[ContextMessage]:
-        """As :meth:`InferredQueries.stretch`."""
+        """As :meth:`InferredQueries.stretch`, with ``texts`` as in :meth:`before`."""
         params = {**_context_params(place, at, message_id, count), "until": until}
         rows = self._db.execute(_CONTEXT[(place.thread, "from")], params).fetchall()
-        return [_message(row) for row in rows]
+        return [_message(row, texts) for row in rows]
 
     def replace(self, stretch: Stretch, rows: Sequence[InferredRow]) -> set[str]:
         """As :meth:`InferredQueries.replace`."""
