@@ -22,6 +22,7 @@ from bot.dce.importer import Importer
 from bot.dce.reader import find_exports
 from bot.events import MessageKind, Place, PostedMessage, ReactionChange
 from bot.settings import PrivacySettings
+from bot.store import derived as derived_sql
 from bot.store.connection import migrations
 from tests.dce import exports as dce
 from tests.helpers import query
@@ -351,3 +352,15 @@ async def test_a_file_at_schema_11_keeps_its_connections_and_loses_the_row_trigg
         "activity_days_stale_on_interaction_insert",
     }
     assert ("connections_after_delete",) in triggers
+
+
+async def test_a_flush_reads_the_new_interactions_by_rowid_not_every_interaction(
+    history: History,
+) -> None:
+    history.post(A, "2026-03-01 09:00", "hi", mentions=(B,))
+    await history.store.flush()
+
+    for sql in (derived_sql.NEW_INTERACTIONS_EARLIEST, derived_sql.CONNECTIONS_FROM_NEW):
+        plan = query(history.store.path, f"EXPLAIN QUERY PLAN {sql.replace(':mark', '0')}")
+        reads = [detail for *_, detail in plan if "interactions" in detail]
+        assert reads == ["SEARCH interactions USING INTEGER PRIMARY KEY (rowid>?)"]
