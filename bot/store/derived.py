@@ -54,12 +54,15 @@ WHERE m.message_id NOT IN (SELECT value FROM json_each(:before))
 GROUP BY m.guild_id
 """
 
-# The earliest interaction written since the mark, per guild. NOT INDEXED: the rows past
-# the mark, found by rowid, not a scan of a whole index that happens to be in GROUP BY
-# order (the planner's choice otherwise: a read of every interaction at every flush).
+# The earliest interaction written since the mark, per guild, where it is before the end
+# of the guild's latest cached day (no row for live interactions). NOT INDEXED: the rows
+# past the mark, found by rowid, not a scan of a whole index that happens to be in GROUP
+# BY order (the planner's choice otherwise: a read of every interaction at every flush).
 NEW_INTERACTIONS_EARLIEST = """
-SELECT guild_id, min(created_at) FROM interactions NOT INDEXED WHERE rowid > :mark
-GROUP BY guild_id
+SELECT new.guild_id, new.at FROM (
+    SELECT guild_id, min(created_at) AS at FROM interactions NOT INDEXED WHERE rowid > :mark
+    GROUP BY guild_id) AS new
+WHERE new.at < (SELECT max(end_at) FROM activity_days WHERE guild_id = new.guild_id)
 """
 
 # The pairs of the interactions written since the mark, as migration 0002 builds them
