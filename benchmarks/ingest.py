@@ -4,9 +4,8 @@ Run from the repository root, with the project installed (``pip install -e .``):
 
     python benchmarks/ingest.py [--messages N]
 
-(``--help`` lists the rest: ``--seed``, ``--yield-every``, ``--no-infer``, and
-``--inline-flush``, a diagnostic that makes Ascolto commit in the baseline's batch
-size.)
+(``--help`` lists the rest: ``--seed``, ``--no-infer``, and ``--unpaced``, a
+diagnostic that feeds events without ever letting the store's flushes keep up.)
 
 It builds a deterministic synthetic guild (channels, threads, members) and a stream
 of message events with replies, mentions and reactions, then, in one process:
@@ -15,25 +14,29 @@ of message events with replies, mentions and reactions, then, in one process:
    loop, exactly as the gateway cog would, letting the store batch and flush on its
    own, and times it from the first event until :meth:`bot.store.Store.close`
    returns; each recorder call (the gateway handler's cost) is timed on its own.
+   Events come as real traffic does: each one is its own turn of the event loop, and
+   when the queue is full (a flush is due) the next event waits until the flush is
+   done, as gateway events arriving at a rate the disk keeps up with would. So the
+   store commits batches of its flush size (the peak queue length is reported).
    As in the bot (bot/app.py), a loop also flushes the store every
    ``flush_interval_seconds`` (the default setting, 1 s) and then wakes reply
    inference (:class:`bot.inferred.InferenceService`), which infers in the background
-   for what the flushes wrote. The feeder here outpaces any gateway and the loop
-   seldom gets a turn, so inference is also woken after every other flush: else the
-   batcher, which keeps at most 100,000 written rows for it, would drop some and
-   their messages would never be inferred (the report gives the messages inferred
-   beside those posted). At the end, as the bot's ``close``, the store is flushed,
-   the service settles (infers what is left) and the store closes, all inside the
-   timed run, so that Ascolto's figure includes inference (``inferred_replies`` is
-   written; the baseline has no counterpart, and the check leaves that table out).
-   ``--no-infer`` keeps the flush loop and leaves inference out, for the figure
-   without it;
-2. writes the same rows into a fresh file with the same schema and pragmas using
-   plain ``sqlite3`` ``executemany``, in transactions of the same batch size, with
-   every derived value (interaction targets, question flags) computed beforehand.
+   for what the flushes wrote; it is also woken after every flush that wrote
+   something (the report gives the messages inferred beside those posted). At the
+   end, as the bot's ``close``, the store is flushed, the service settles (infers
+   what is left) and the store closes, all inside the timed run, so that Ascolto's
+   figure includes inference (``inferred_replies`` is written; the baseline has no
+   counterpart, and the check leaves that table out). ``--no-infer`` keeps the flush
+   loop and leaves inference out, for the figure without it;
+2. writes the same rows into a fresh file with the same tables and indexes but
+   *without the schema's triggers* (connections, cached rollups, consent guards),
+   using plain ``sqlite3`` ``executemany``, in transactions of the same batch size,
+   with every derived value (interaction targets, question flags) computed beforehand.
 
-Both files must end up with identical tables, else the script exits with status 1.
-The target is an Ascolto throughput of at least 50% of the baseline's.
+Both files must end up with identical tables, and Ascolto's ``connections`` must be
+the one its interactions define, else the script exits with status 1. The target is an
+Ascolto throughput of at least 50% of the baseline's; the median time of one flush is
+compared with the median time of one baseline transaction too (batch for batch).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ import itertools
 import random
 import resource
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -305,6 +309,7 @@ class AscoltoResult:
     flushes: int
     flushed_rows: int
     longest_gc_ms: float
+    flush_seconds: list[float]
     # Inferred replies written and messages inferred (None: inference was off).
     inferred: tuple[int, int] | None = None
 
@@ -319,10 +324,14 @@ class _FlushCounter:
         self._inference = inference
         self.flushes = 0
         self.rows = 0
+        self.seconds: list[float] = []
         store.flush = self  # type: ignore[method-assign]
 
     async def __call__(self) -> int:
+        start = time.perf_counter()
         rows = await self._flush()
+        if rows:
+            self.seconds.append(time.perf_counter() - start)
         self.flushes += 1 if rows else 0
         self.rows += rows
         if rows and self._inference is not None:
@@ -397,21 +406,20 @@ async def _flush_loop(store: Store, inference: InferenceService | None) -> None:
 
 
 async def run_ascolto(
-    path: Path,
-    events: Sequence[Event],
-    *,
-    yield_every: int,
-    inline_flush: bool,
-    infer: bool = True,
+    path: Path, events: Sequence[Event], *, paced: bool, infer: bool = True
 ) -> AscoltoResult:
     """Feed every event to the recorder, as the gateway would, then close the store
     (after reply inference has caught up, unless ``infer`` is false).
 
-    With ``inline_flush`` the feeding loop itself awaits a flush whenever a batch is
-    full, so that the store commits in the baseline's batch size (a diagnostic mode:
-    the bot never makes a gateway event wait for a flush).
+    ``paced``: each event is one turn of the loop, and a full queue makes the next
+    event wait for the flush (see the module docstring). Without it (a diagnostic),
+    events are fed a hundred per turn and never wait: the flushes fall behind and the
+    writes pile up in memory, which no real traffic the disk keeps up with does.
     """
-    store = Store(path, flush_max_events=sys.maxsize if inline_flush else BATCH_SIZE)
+    # Paced, the feeder itself flushes when the queue reaches the store's threshold,
+    # at the moment the store's background flush would start: the same batches, without
+    # a second flush task that would take the few rows queued meanwhile.
+    store = Store(path, flush_max_events=sys.maxsize if paced else BATCH_SIZE)
     await store.open()
     policy = LoggingPolicy(store)
     await policy.load()
@@ -435,10 +443,11 @@ async def run_ascolto(
             latencies.append(clock() - before)
             queued = store.batcher.pending
             max_queued = max(max_queued, queued)
-            if inline_flush and queued >= BATCH_SIZE:
+            if paced and queued >= BATCH_SIZE:
+                # The flush the store would ask for runs before the next event comes.
                 await store.flush()
-            elif index % yield_every == 0:
-                # Between gateway events the loop runs other tasks: here, the flushes.
+            elif paced or index % 100 == 0:
+                # Between gateway events the loop runs other tasks.
                 await asyncio.sleep(0)
         # As the bot closes: the flush loop stops, the last writes are flushed and
         # inferred, then the store closes.
@@ -462,6 +471,7 @@ async def run_ascolto(
         counter.flushes,
         counter.rows,
         pauses.longest * 1000,
+        counter.seconds,
         inferred,
     )
 
@@ -636,29 +646,36 @@ def plan_baseline(events: Sequence[Event]) -> list[Batch]:
 
 
 def create_schema(path: Path) -> sqlite3.Connection:
-    """A new file with the store's pragmas and migrations, opened in autocommit mode."""
+    """A new file with the store's pragmas, tables and indexes, and none of its
+    triggers, opened in autocommit mode."""
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in STORE_PRAGMAS:
         db.execute(pragma).fetchall()
     for number, _name, sql in migrations():
         db.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+    triggers = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for (name,) in triggers:
+        db.execute(f'DROP TRIGGER "{name}"')
     return db
 
 
-def run_baseline(path: Path, batches: Sequence[Batch]) -> float:
-    """Insert every batch with ``executemany``, one transaction each; returns seconds."""
+def run_baseline(path: Path, batches: Sequence[Batch]) -> tuple[float, list[float]]:
+    """Insert every batch with ``executemany``, one transaction each; returns the
+    seconds in all and each transaction's."""
     db = create_schema(path)
+    each: list[float] = []
     start = time.perf_counter()
     for batch in batches:
+        began = time.perf_counter()
         db.execute("BEGIN IMMEDIATE")
-        # In the store's order: a reply's interaction comes after its message, which
-        # the schema's consent guards look up.
+        # In the store's order: a reply's interaction comes after its message.
         for table, sql in _BASELINE_SQL.items():
             if rows := batch.get(table):
                 db.executemany(sql, rows)
         db.execute("COMMIT")
+        each.append(time.perf_counter() - began)
     db.close()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, each
 
 
 # Checking that both runs wrote the same thing
@@ -704,6 +721,33 @@ def read_contents(path: Path) -> Contents:
         db.close()
 
 
+_CONNECTIONS_DIFFER = """
+SELECT count(*) FROM (
+    SELECT guild_id, a, b, first_at FROM connections
+    EXCEPT
+    SELECT guild_id, min(source_id, target_id), max(source_id, target_id), min(created_at)
+    FROM interactions GROUP BY 1, 2, 3)
+"""
+_CONNECTIONS_MISSING = """
+SELECT count(*) FROM (
+    SELECT guild_id, min(source_id, target_id), max(source_id, target_id), min(created_at)
+    FROM interactions GROUP BY 1, 2, 3
+    EXCEPT
+    SELECT guild_id, a, b, first_at FROM connections)
+"""
+
+
+def connections_agree(path: Path) -> bool:
+    """Whether the file's ``connections`` are exactly those its interactions define."""
+    db = sqlite3.connect(path)
+    try:
+        wrong = db.execute(_CONNECTIONS_DIFFER).fetchone()[0]
+        missing = db.execute(_CONNECTIONS_MISSING).fetchone()[0]
+        return bool(wrong == 0 and missing == 0)
+    finally:
+        db.close()
+
+
 # Report
 
 
@@ -719,9 +763,11 @@ def peak_rss_mib() -> float:
 
 
 def print_throughput(
-    scenario: Scenario, ascolto: AscoltoResult, baseline_seconds: float, transactions: int
+    scenario: Scenario, ascolto: AscoltoResult, baseline_seconds: float, each: list[float]
 ) -> None:
-    """Events, seconds and events per second of both runs, and their ratio."""
+    """Events, seconds and events per second of both runs, and their ratio; the median
+    flush against the median baseline transaction."""
+    transactions = len(each)
     events = len(scenario.events)
     ours, raw = events / ascolto.seconds, events / baseline_seconds
     others = events - scenario.messages - scenario.reactions
@@ -750,6 +796,14 @@ def print_throughput(
         )
     verdict = "meets" if ours / raw >= TARGET_RATIO else "BELOW"
     print(f"ratio     {ours / raw:.1%} of baseline ({verdict} the {TARGET_RATIO:.0%} target)")
+    if ascolto.flush_seconds and each:
+        flush = statistics.median(ascolto.flush_seconds) * 1000
+        txn = statistics.median(each) * 1000
+        print(
+            f"batches   median flush {flush:.2f} ms ({ascolto.flushed_rows / ascolto.flushes:,.0f}"
+            f" queued writes), median baseline transaction {txn:.2f} ms: {txn / flush:.1%};"
+            f" flushes {sum(ascolto.flush_seconds):.2f} s of the {ascolto.seconds:.2f} s"
+        )
     if ascolto.max_queued >= 10 * BATCH_SIZE:
         print(
             f"note      background flushes fell behind: up to {ascolto.max_queued:,} writes"
@@ -790,15 +844,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--messages", type=int, default=200_000, help="messages to post")
     parser.add_argument("--seed", type=int, default=1, help="random seed for the synthetic data")
     parser.add_argument(
-        "--inline-flush",
+        "--unpaced",
         action="store_true",
-        help="diagnostic: await each flush in the feeding loop as soon as a batch is full",
-    )
-    parser.add_argument(
-        "--yield-every",
-        type=int,
-        default=100,
-        help="events fed between two returns to the event loop (default 100)",
+        help="diagnostic: feed 100 events per loop turn and never wait for a flush",
     )
     parser.add_argument(
         "--no-infer",
@@ -806,8 +854,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="run without reply inference (for the ratio with and without it)",
     )
     args = parser.parse_args(argv)
-    if args.messages < 1 or args.yield_every < 1:
-        parser.error("--messages and --yield-every must be positive")
+    if args.messages < 1:
+        parser.error("--messages must be positive")
     return args
 
 
@@ -820,24 +868,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ascolto-bench-") as folder:
         ours_path, raw_path = Path(folder, "ascolto.db"), Path(folder, "baseline.db")
         ascolto = asyncio.run(
-            run_ascolto(
-                ours_path,
-                scenario.events,
-                yield_every=args.yield_every,
-                inline_flush=args.inline_flush,
-                infer=not args.no_infer,
-            )
+            run_ascolto(ours_path, scenario.events, paced=not args.unpaced, infer=not args.no_infer)
         )
-        baseline_seconds = run_baseline(raw_path, batches)
+        baseline_seconds, each = run_baseline(raw_path, batches)
         rss_end = peak_rss_mib()
         contents = (read_contents(ours_path), read_contents(raw_path))
-    print_throughput(scenario, ascolto, baseline_seconds, len(batches))
+        agree = connections_agree(ours_path)
+    print_throughput(scenario, ascolto, baseline_seconds, each)
     print_handler(ascolto)
     same = print_rows(*contents)
+    if not agree:
+        print("MISMATCH  Ascolto's connections are not the ones its interactions define")
     print(
         f"peak RSS  {rss_generated:,.0f} MiB after generating data, {rss_end:,.0f} MiB at the end"
     )
-    return 0 if same else 1
+    return 0 if same and agree else 1
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ It builds a deterministic synthetic guild (defaults: 1,000,000 messages over 90 
 times and names, joins spread over the period, channels and threads, messages with
 replies, thread replies, mentions, questions and reactions in realistic shares, a
 daily rhythm in the guild's time zone and a power law over members. Rows are written
-with plain ``sqlite3`` ``executemany``; the interactions go in through the same
-table, so the triggers that keep ``connections`` fire as they do in the bot. The file
+with plain ``sqlite3`` ``executemany``; each transaction of interactions adds their
+``connections`` with the statement the bot's flush runs (bot/store/derived.py). The file
 is cached in the temporary folder, keyed by the parameters, so reruns skip the build.
 
 Then, on a real :class:`bot.store.Store` opened on that file, it times:
@@ -67,7 +67,7 @@ import bot.store.summaries as summary_queries
 from bot.analysis.days import day_bounds, day_start
 from bot.analysis.summary import DailySummary
 from bot.clock import to_db_time
-from bot.store import Store
+from bot.store import Store, derived
 from bot.store.connection import migrations
 
 TARGET_ONE_DAY_MS = 200.0
@@ -456,7 +456,10 @@ def insert(db: sqlite3.Connection, table: str, rows: list[Row]) -> None:
     """One executemany in its own transaction."""
     if rows:
         db.execute("BEGIN IMMEDIATE")
+        mark = db.execute(derived.INTERACTIONS_MARK).fetchone()[0]
         db.executemany(_INSERT[table], rows)
+        if table == "interactions":  # their connections, as the store's writes add them
+            db.execute(derived.CONNECTIONS_FROM_NEW, {"mark": mark})
         db.execute("COMMIT")
 
 

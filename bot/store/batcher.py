@@ -16,6 +16,10 @@ transaction, each statement with ``executemany`` over as many rows as possible:
 Writes marked ``reported`` (messages posted, edited, deleted) are also kept, once
 committed, for :meth:`WriteBatcher.take_written`: work that follows from them (reply
 inference) runs after the flush instead of on the gateway's path.
+
+What follows from the flush as a whole (the ``connections`` of the new interactions,
+the cached days they make stale) is written by a few statements at its end, in its
+transaction (bot/store/derived.py), not by triggers row by row.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import utcnow
-from bot.store import answers_checked
+from bot.store import answers_checked, derived
 from bot.store.connection import is_busy
 
 log = logging.getLogger(__name__)
@@ -65,6 +69,12 @@ class Write:
     # message, with its replies and mentions): the flush moves the reminder pass's mark
     # back to the earliest such time if it is older (bot/store/answers_checked.py).
     answers_at: str | None = None
+    # Rows are messages inserted (keys message_id, guild_id, created_at): a late-dated
+    # one makes cached days stale (bot/store/derived.py).
+    new_messages: bool = False
+    # The statements may delete interactions (bot/store/derived.py: the mark is taken
+    # again after them).
+    removes_interactions: bool = False
 
 
 class WriteBatcher:
@@ -165,6 +175,7 @@ class WriteBatcher:
         """Write row by row; a row that still fails is logged by name and set aside."""
         written = 0
         async with self._transaction() as db:
+            kept = await _derived_start(db, batch)
             for write, row in batch:
                 try:
                     await db.execute("SAVEPOINT one_row")
@@ -176,15 +187,58 @@ class WriteBatcher:
                     await db.execute("ROLLBACK TO one_row")
                     await db.execute("RELEASE one_row")
                     log.exception("a %s write failed every attempt; set aside", write.name)
+                if write.removes_interactions:
+                    kept.interactions_removed(await _fetch_int(db, derived.INTERACTIONS_MARK))
+            await _derived_end(db, kept)
             await _answers_written(db, batch)
         return written
 
 
 async def _write_batch(db: aiosqlite.Connection, batch: list[tuple[Write, Row]]) -> None:
+    written = await _derived_start(db, batch)
     for write, rows in plan(batch):
         for statement in write.statements:
             await db.executemany(statement, rows)
+        if write.removes_interactions:
+            written.interactions_removed(await _fetch_int(db, derived.INTERACTIONS_MARK))
+    await _derived_end(db, written)
     await _answers_written(db, batch)
+
+
+async def _fetch_int(db: aiosqlite.Connection, sql: str) -> int:
+    async with db.execute(sql) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+async def _derived_start(
+    db: aiosqlite.Connection, batch: list[tuple[Write, Row]]
+) -> derived.Written:
+    """Before the batch's first write: the marks its end needs (bot/store/derived.py)."""
+    written = derived.Written(await _fetch_int(db, derived.INTERACTIONS_MARK))
+    messages = [row for write, row in batch if write.new_messages]
+    if messages:
+        guilds = {"guilds": derived.Written.guilds_of(messages)}
+        async with db.execute(derived.LATEST_DAY_ENDS, guilds) as cursor:
+            ends = await cursor.fetchall()
+        if (ids := written.messages_to_check(messages, ends)) is not None:
+            async with db.execute(derived.STORED_MESSAGES, {"ids": ids}) as cursor:
+                written.stored_before(await cursor.fetchall())
+    return written
+
+
+async def _derived_end(db: aiosqlite.Connection, written: derived.Written) -> None:
+    """After the batch's last write: connections and stale cached days, set-based."""
+    mark = {"mark": written.mark}
+    await db.execute(derived.CONNECTIONS_FROM_NEW, mark)
+    async with db.execute(derived.NEW_INTERACTIONS_EARLIEST, mark) as cursor:
+        interactions = await cursor.fetchall()
+    messages: list[Any] = []
+    if (query := written.new_messages_query()) is not None:
+        async with db.execute(derived.NEW_MESSAGES_EARLIEST, query) as cursor:
+            messages = list(await cursor.fetchall())
+    if stale := derived.Written.stale_days(interactions, messages):
+        await db.executemany(derived.DAYS_STALE, stale)
 
 
 async def _answers_written(db: aiosqlite.Connection, batch: list[tuple[Write, Row]]) -> None:

@@ -63,6 +63,7 @@ MESSAGE_POSTED = Write(
     rank=1,
     reported=True,  # for reply inference, after the flush
     answers_at="created_at",  # its reply, thread reply and mentions may answer a question
+    new_messages=True,  # a late-dated one makes cached days stale
 )
 
 _MENTION_STATEMENTS = (
@@ -131,6 +132,7 @@ MESSAGE_EDITED = Write(
         "DELETE FROM interactions WHERE message_id = :message_id AND :kind != 'message'",
     ),
     reported=True,
+    removes_interactions=True,
 )
 
 # A mention added by an edit has its message's time, maybe older than the reminder
@@ -148,6 +150,7 @@ MESSAGE_DELETED = Write(
         "DELETE FROM reactions WHERE message_id = :message_id",
     ),
     reported=True,
+    removes_interactions=True,
 )
 
 REACTION_ADDED = Write(
@@ -181,6 +184,7 @@ REACTION_REMOVED = Write(
            WHERE message_id = :message_id AND user_id = :user_id AND emoji = :emoji""",
         _DROP_REACTION_INTERACTION_IF_NONE_LEFT,
     ),
+    removes_interactions=True,
 )
 
 REACTIONS_CLEARED = Write(
@@ -189,6 +193,7 @@ REACTIONS_CLEARED = Write(
         "DELETE FROM reactions WHERE message_id = :message_id",
         "DELETE FROM interactions WHERE message_id = :message_id AND kind = 'reaction'",
     ),
+    removes_interactions=True,
 )
 
 EMOJI_CLEARED = Write(
@@ -199,6 +204,7 @@ EMOJI_CLEARED = Write(
            WHERE message_id = :message_id AND kind = 'reaction' AND source_id NOT IN
                (SELECT user_id FROM reactions WHERE message_id = :message_id)""",
     ),
+    removes_interactions=True,
 )
 
 MEMBER_JOINED = Write(

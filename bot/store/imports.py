@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.store import answers_checked
+from bot.store import answers_checked, derived
 from bot.store.batcher import Write
 from bot.store.connection import PRAGMAS, StoreError, is_busy
 from bot.store.conversations import (
@@ -94,10 +94,10 @@ SOURCE_IMPORTED = Write(
     ),
 )
 
-# A large file is written without the indexes that receive its rows in random order
-# and without the trigger that keeps `connections` row by row: they are rebuilt once
-# at the end of the file, in its transaction (a sort instead of a million B-tree
-# insertions). Small files keep them: rebuilding costs more than it saves there.
+# A large file is written without the indexes that receive its rows in random order:
+# they are rebuilt once at the end of the file, in its transaction (a sort instead of a
+# million B-tree insertions). Small files keep them: rebuilding costs more than it saves
+# there. (`connections` is kept by each batch's write, bot/store/derived.py.)
 BULK_INDEXES = (
     "messages_by_author",
     "message_mentions_by_user",
@@ -107,16 +107,6 @@ BULK_INDEXES = (
     "interactions_answering",
     "reactions_by_user",
 )
-BULK_TRIGGERS = ("connections_after_insert",)
-
-# The connections of a guild from its interactions, as migration 0002 builds them.
-_CONNECTIONS_FROM_INTERACTIONS = """
-INSERT INTO connections (guild_id, a, b, first_at)
-SELECT guild_id, min(source_id, target_id), max(source_id, target_id), min(created_at)
-FROM interactions WHERE guild_id = ?
-GROUP BY guild_id, min(source_id, target_id), max(source_id, target_id)
-ON CONFLICT (guild_id, a, b) DO UPDATE SET first_at = min(first_at, excluded.first_at)
-"""
 
 
 @contextmanager
@@ -292,20 +282,18 @@ class ImportWriter:
 
     @contextmanager
     def bulk(self, guild_id: int) -> Iterator[None]:
-        """Inside :meth:`file`: write without the random-order indexes and the
-        connections trigger, then rebuild them (and the guild's connections)."""
-        names = (*BULK_INDEXES, *BULK_TRIGGERS)
-        marks = ", ".join("?" for _ in names)
+        """Inside :meth:`file`: write without the random-order indexes, then rebuild
+        them."""
+        marks = ", ".join("?" for _ in BULK_INDEXES)
         saved = self._db.execute(
             f"SELECT type, name, sql FROM sqlite_master WHERE name IN ({marks})",  # noqa: S608
-            names,
+            BULK_INDEXES,
         ).fetchall()
         for kind, name, _ in saved:
             self._db.execute(f'DROP {kind.upper()} "{name}"')
         yield
         for _, _, sql in saved:
             self._db.execute(sql)
-        self._db.execute(_CONNECTIONS_FROM_INTERACTIONS, (guild_id,))
 
     def place(self, guild: dict[str, Any], channel: dict[str, Any]) -> None:
         """The guild and the channel (or thread) a file is about."""
@@ -326,6 +314,7 @@ class ImportWriter:
 
     def write(self, batch: Batch) -> int:
         """Apply a batch; returns how many of its messages were new."""
+        kept = self._derived_start(batch.messages)
         new = self._apply(MESSAGE_POSTED, batch.messages)
         self._apply(REPLY, batch.replies)
         self._apply(THREAD_REPLY, batch.thread_replies)
@@ -333,10 +322,32 @@ class ImportWriter:
         self._apply(REACTION_ADDED, batch.reactions)
         self._apply(NAME_IMPORTED, list(batch.names.values()))
         self._apply(JOIN_IMPORTED, batch.joins)
+        self._derived_end(kept)
         # History may answer what the reminder pass announced: it looks from there.
         if (at := answers_checked.earliest(batch.messages)) is not None:
             self._db.execute(answers_checked.WRITTEN_AT, {"at": at})
         return new
+
+    def _derived_start(self, messages: list[dict[str, Any]]) -> derived.Written:
+        """Before a batch: the marks its end needs (bot/store/derived.py)."""
+        kept = derived.Written(int(self._db.execute(derived.INTERACTIONS_MARK).fetchone()[0]))
+        if messages:
+            guilds = {"guilds": derived.Written.guilds_of(messages)}
+            ends = self._db.execute(derived.LATEST_DAY_ENDS, guilds).fetchall()
+            if (ids := kept.messages_to_check(messages, ends)) is not None:
+                kept.stored_before(self._db.execute(derived.STORED_MESSAGES, {"ids": ids}))
+        return kept
+
+    def _derived_end(self, kept: derived.Written) -> None:
+        """After a batch: connections and stale cached days, set-based."""
+        mark = {"mark": kept.mark}
+        self._db.execute(derived.CONNECTIONS_FROM_NEW, mark)
+        interactions = self._db.execute(derived.NEW_INTERACTIONS_EARLIEST, mark).fetchall()
+        messages = []
+        if (query := kept.new_messages_query()) is not None:
+            messages = self._db.execute(derived.NEW_MESSAGES_EARLIEST, query).fetchall()
+        if stale := derived.Written.stale_days(interactions, messages):
+            self._db.executemany(derived.DAYS_STALE, stale)
 
     def _apply(self, write: Write, rows: list[dict[str, Any]]) -> int:
         if not rows:

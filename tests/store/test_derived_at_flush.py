@@ -1,0 +1,366 @@
+"""`connections` and the stale cached days, kept once per flush or import batch
+(bot/store/derived.py), are exactly what the row triggers of schemas 2 and 3 kept.
+
+Each test runs the same writes on two stores: one as shipped, one with the three
+triggers that migration 0012 dropped put back (the reference), and compares the
+derived tables.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.dce import importer
+from bot.dce.importer import Importer
+from bot.dce.reader import find_exports
+from bot.events import MessageKind, Place, PostedMessage, ReactionChange
+from bot.settings import PrivacySettings
+from bot.store import derived as derived_sql
+from bot.store.connection import migrations
+from tests.dce import exports as dce
+from tests.helpers import query
+from tests.store.history import GENERAL, GUILD, RANDOM, History, at
+
+A, B, C, D = 11, 12, 13, 14
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "dce"
+LEGACY_GUILD, EXAMPLE_GUILD = 742745493570060302, 748545324524575035
+
+# The triggers as migrations 0002 and 0003 created them.
+ROW_TRIGGERS = (
+    """CREATE TRIGGER connections_after_insert AFTER INSERT ON interactions
+    BEGIN
+        INSERT INTO connections (guild_id, a, b, first_at)
+        VALUES (NEW.guild_id, min(NEW.source_id, NEW.target_id),
+                max(NEW.source_id, NEW.target_id), NEW.created_at)
+        ON CONFLICT (guild_id, a, b) DO UPDATE SET first_at = min(first_at, excluded.first_at);
+    END""",
+    """CREATE TRIGGER activity_days_stale_on_message_insert AFTER INSERT ON messages
+    WHEN NEW.created_at < (SELECT max(end_at) FROM activity_days WHERE guild_id = NEW.guild_id)
+    BEGIN
+        DELETE FROM activity_days WHERE guild_id = NEW.guild_id AND end_at > NEW.created_at;
+    END""",
+    """CREATE TRIGGER activity_days_stale_on_interaction_insert AFTER INSERT ON interactions
+    WHEN NEW.created_at < (SELECT max(end_at) FROM activity_days WHERE guild_id = NEW.guild_id)
+    BEGIN
+        DELETE FROM activity_days WHERE guild_id = NEW.guild_id AND end_at > NEW.created_at;
+    END""",
+)
+
+DERIVED = {
+    "connections": "SELECT * FROM connections ORDER BY guild_id, a, b",
+    "activity_days": "SELECT * FROM activity_days ORDER BY guild_id, day",
+    "member_days": "SELECT * FROM member_days ORDER BY guild_id, day, user_id",
+}
+
+# The connections that the interactions define.
+FROM_INTERACTIONS = """
+SELECT guild_id, min(source_id, target_id), max(source_id, target_id), min(created_at)
+FROM interactions GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+"""
+
+Tables = dict[str, list[tuple[Any, ...]]]
+Steps = Callable[[History, list[Tables]], Awaitable[None]]
+
+
+def derived(path: Path) -> Tables:
+    return {table: query(path, sql) for table, sql in DERIVED.items()}
+
+
+async def checkpoint(history: History, seen: list[Tables]) -> None:
+    """Flush, and keep the derived tables as they are now."""
+    await history.store.flush()
+    seen.append(derived(history.store.path))
+
+
+def put_back_row_triggers(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        for sql in ROW_TRIGGERS:
+            db.execute(sql)
+
+
+@asynccontextmanager
+async def opened(path: Path, *, reference: bool) -> AsyncIterator[History]:
+    async with History.opened(path) as history:
+        if reference:
+            put_back_row_triggers(path)
+        yield history
+
+
+async def both(tmp_path: Path, steps: Steps) -> tuple[Path, Path]:
+    """Run ``steps`` on a store as shipped and on the reference; their paths. The
+    derived tables at each of their checkpoints must be the same in both."""
+    ours, reference = tmp_path / "ours.db", tmp_path / "reference.db"
+    seen: dict[Path, list[Tables]] = {}
+    for path, is_reference in ((ours, False), (reference, True)):
+        async with opened(path, reference=is_reference) as history:
+            seen[path] = []
+            await steps(history, seen[path])
+            await checkpoint(history, seen[path])
+    assert seen[ours] == seen[reference]
+    assert all(tables["connections"] for tables in seen[ours][1:])
+    return ours, reference
+
+
+def repost(history: History, message_id: int, author: int, when: str) -> None:
+    """The gateway (or a resumed session) sends a stored message again."""
+    history.recorder.message_posted(
+        PostedMessage(
+            message_id=message_id,
+            place=Place(GUILD, GENERAL),
+            author_id=author,
+            author_name=f"member {author}",
+            created_at=at(when),
+            content="again",
+            kind=MessageKind.MESSAGE,
+        )
+    )
+
+
+def unreact(history: History, user: int, message_id: int, when: str) -> None:
+    history.recorder.reaction_removed(
+        ReactionChange(
+            message_id=message_id,
+            place=Place(GUILD, GENERAL),
+            user_id=user,
+            emoji="👍",
+            at=at(when),
+        )
+    )
+
+
+async def summaries(history: History, *days: str) -> None:
+    for day in days:
+        await history.summary(day)
+
+
+async def live_late_and_removed(history: History, seen: list[Tables]) -> None:
+    # Three days, rolled up by their summaries.
+    first = history.post(A, "2026-03-01 09:00", "Ideas?")
+    history.post(B, "2026-03-01 09:05", "yes", reply_to=first, mentions=(C,))
+    history.react(C, first, "2026-03-01 10:00")
+    second = history.post(C, "2026-03-02 12:00", "hello", mentions=(A, D))
+    history.react(A, second, "2026-03-02 12:30")
+    third = history.post(D, "2026-03-03 08:00", "any news?", channel=RANDOM)
+    await summaries(history, "2026-03-01", "2026-03-02", "2026-03-03")
+    await checkpoint(history, seen)
+
+    # Live writes, after every stored day: nothing goes stale.
+    history.post(A, "2026-03-04 09:00", "good morning", reply_to=third)
+    history.react(B, third, "2026-03-04 09:01")
+    await checkpoint(history, seen)
+
+    # Late writes in one flush: a message of the 2nd, a reaction of the 1st, a message
+    # sent again (already stored: it changes nothing).
+    history.post(B, "2026-03-02 18:00", "late", reply_to=second)
+    history.react(D, first, "2026-03-01 23:00")
+    repost(history, first, A, "2026-03-01 09:00")
+    await checkpoint(history, seen)
+    await summaries(history, "2026-03-01", "2026-03-02", "2026-03-03")
+    await checkpoint(history, seen)
+
+    # A late reaction alone, then a pair seen earlier than before.
+    history.react(B, second, "2026-03-02 23:00")
+    await checkpoint(history, seen)
+    history.post(D, "2026-02-27 10:00", "older than all", mentions=(C,))
+    await checkpoint(history, seen)
+    await summaries(history, "2026-03-01", "2026-03-02", "2026-03-03")
+
+    # A message stored already, sent again, alone in a flush: the days stay.
+    repost(history, second, C, "2026-03-02 12:00")
+    await checkpoint(history, seen)
+
+    # Removals: a reaction taken back, a reply deleted, a mention edited away.
+    unreact(history, C, first, "2026-03-05 10:00")
+    history.delete(third, "2026-03-05 10:01")
+    history.edit(second, "2026-03-05 10:02", "hello A", mentions=(A,))
+    await checkpoint(history, seen)
+    await summaries(history, "2026-03-02", "2026-03-03")
+
+    # A member forgotten: their interactions, connections and days go.
+    await history.store.consent.forget(GUILD, D, "2026-03-05T11:00:00.000Z")
+    history.post(B, "2026-03-05 12:00", "bye", mentions=(A,))
+
+
+async def deletion_then_insertion_in_one_flush(history: History, seen: list[Tables]) -> None:
+    question = history.post(A, "2026-03-01 09:00", "Ideas?")
+    answer = history.post(B, "2026-03-01 09:05", "yes", reply_to=question)
+    await checkpoint(history, seen)
+    # The newest interaction goes, then a new one comes, in the same flush: the new one
+    # may take the freed rowid, and its pair must still be connected.
+    history.delete(answer, "2026-03-01 10:00")
+    history.react(C, question, "2026-03-01 10:01")
+    history.react(D, question, "2026-03-01 10:02")
+    await checkpoint(history, seen)
+
+
+async def test_live_late_and_removed_writes_keep_what_the_triggers_kept(tmp_path: Path) -> None:
+    ours, _ = await both(tmp_path, live_late_and_removed)
+
+    assert derived(ours)["connections"] == query(ours, FROM_INTERACTIONS)
+
+
+async def test_a_late_write_drops_the_days_after_it_and_keeps_those_before(
+    history: History,
+) -> None:
+    history.post(A, "2026-03-01 09:00", "one")
+    history.post(B, "2026-03-03 09:00", "three")
+    await summaries(history, "2026-03-03")
+    kept = query(history.store.path, "SELECT day FROM activity_days WHERE day < '2026-03-02'")
+
+    history.post(C, "2026-03-02 09:00", "two, late")
+    await history.store.flush()
+
+    days = query(history.store.path, "SELECT day FROM activity_days ORDER BY day")
+    assert days == kept and kept
+
+
+async def test_a_stored_message_sent_again_leaves_the_days(history: History) -> None:
+    first = history.post(A, "2026-03-01 09:00", "one")
+    await summaries(history, "2026-03-03")
+    before = query(history.store.path, "SELECT day FROM activity_days ORDER BY day")
+
+    repost(history, first, A, "2026-03-01 09:00")
+    await history.store.flush()
+
+    assert query(history.store.path, "SELECT day FROM activity_days ORDER BY day") == before
+
+
+async def test_a_deletion_and_an_insertion_in_one_flush_keep_every_pair(tmp_path: Path) -> None:
+    ours, reference = await both(tmp_path, deletion_then_insertion_in_one_flush)
+
+    connections = derived(ours)["connections"]
+    assert connections == derived(reference)["connections"]
+    assert connections == query(ours, FROM_INTERACTIONS)
+    assert [(a, b) for _, a, b, _ in connections] == [(A, C), (A, D)]
+
+
+async def test_a_flush_written_row_by_row_keeps_connections(tmp_path: Path) -> None:
+    async def row_by_row(history: History, seen: list[Tables]) -> None:
+        history.store.batcher._failures = 99  # as after failed attempts: row by row
+        await deletion_then_insertion_in_one_flush(history, seen)
+        await live_late_and_removed(history, seen)
+
+    ours, reference = await both(tmp_path, row_by_row)
+
+    assert derived(ours) == derived(reference)
+    assert derived(ours)["connections"] == query(ours, FROM_INTERACTIONS)
+
+
+def import_files(history: History, *paths: Path) -> None:
+    exports, _ = find_exports(list(paths))
+    importer = Importer(history.store.path, PrivacySettings())
+    try:
+        assert not importer.run(exports).failed
+    finally:
+        importer.close()
+
+
+async def test_imports_of_the_real_exports_keep_what_the_triggers_kept(tmp_path: Path) -> None:
+    legacy, general, thread = (
+        SHARED / "legacy-2020-python-course-general.json",
+        SHARED / "example-guild-general.json",
+        SHARED / "example-guild-thread.json",
+    )
+
+    async def imported(history: History, seen: list[Tables]) -> None:
+        import_files(history, legacy, general)
+        activity = history.store.activity
+        await activity.ensure(LEGACY_GUILD, date(2020, 8, 10), date(2020, 10, 1), "UTC")
+        await activity.ensure(EXAMPLE_GUILD, date(2023, 1, 5), date(2023, 1, 8), "UTC")
+        # The thread is of a rolled-up day; the other files add nothing new.
+        import_files(history, thread, legacy, general)
+
+    ours, reference = await both(tmp_path, imported)
+
+    assert derived(ours)["connections"] and derived(ours)["activity_days"]
+    assert derived(ours) == derived(reference)
+    assert derived(ours)["connections"] == query(ours, FROM_INTERACTIONS)
+
+
+async def test_an_import_in_bulk_into_rolled_up_days_keeps_what_the_triggers_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada, ben, cat = dce.user(A, "ada"), dce.user(B, "ben"), dce.user(C, "cat")
+    first = dce.write(
+        tmp_path,
+        "first.json",
+        dce.export([dce.message(1, cat, "2026-03-01T08:00:00+00:00", "hi")]),
+    )
+    late = dce.write(
+        tmp_path,
+        "late.json",
+        dce.export(
+            [
+                dce.message(2, ada, "2026-03-02T09:00:00+00:00", "Ideas?", **dce.reply_to(1)),
+                dce.message(3, ben, "2026-03-02T10:00:00+00:00", "yes", **dce.reply_to(2)),
+            ]
+        ),
+    )
+
+    async def imported(history: History, seen: list[Tables]) -> None:
+        import_files(history, first)
+        guild = int(dce.GUILD)
+        await history.store.activity.ensure(guild, date(2026, 2, 28), date(2026, 3, 4), "UTC")
+        with monkeypatch.context() as bulk:
+            bulk.setattr(importer, "BULK_BYTES", 0)  # every file in bulk
+            import_files(history, late)
+        import_files(history, late)  # again: nothing new, nothing stale
+
+    ours, reference = await both(tmp_path, imported)
+
+    assert derived(ours)["activity_days"]
+    assert derived(ours) == derived(reference)
+    assert derived(ours)["connections"] == query(ours, FROM_INTERACTIONS)
+
+
+async def test_a_file_at_schema_11_keeps_its_connections_and_loses_the_row_triggers(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path, isolation_level=None) as db:
+        for number, _, sql in migrations()[:11]:
+            db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        db.execute(
+            "INSERT INTO messages (message_id, guild_id, channel_id, author_id, created_at)"
+            " VALUES (1, ?, ?, ?, '2026-03-01T09:00:00.000Z')",
+            (GUILD, GENERAL, A),
+        )
+        db.execute(
+            "INSERT INTO interactions (guild_id, source_id, target_id, kind, message_id,"
+            " created_at) VALUES (?, ?, ?, 'mention', 1, '2026-03-01T09:00:00.000Z')",
+            (GUILD, A, B),
+        )
+    old = derived(path)["connections"]
+
+    async with History.opened(path) as history:
+        history.post(C, "2026-03-02 09:00", "hi", mentions=(A,))
+
+    triggers = query(path, "SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    assert old == [(GUILD, A, B, "2026-03-01T09:00:00.000Z")]
+    assert query(path, "PRAGMA user_version") == [(12,)]
+    assert derived(path)["connections"] == [*old, (GUILD, A, C, "2026-03-02T09:00:00.000Z")]
+    assert not {name for (name,) in triggers} & {
+        "connections_after_insert",
+        "activity_days_stale_on_message_insert",
+        "activity_days_stale_on_interaction_insert",
+    }
+    assert ("connections_after_delete",) in triggers
+
+
+async def test_a_flush_reads_the_new_interactions_by_rowid_not_every_interaction(
+    history: History,
+) -> None:
+    history.post(A, "2026-03-01 09:00", "hi", mentions=(B,))
+    await history.store.flush()
+
+    for sql in (derived_sql.NEW_INTERACTIONS_EARLIEST, derived_sql.CONNECTIONS_FROM_NEW):
+        plan = query(history.store.path, f"EXPLAIN QUERY PLAN {sql.replace(':mark', '0')}")
+        reads = [detail for *_, detail in plan if "interactions" in detail]
+        assert reads == ["SEARCH interactions USING INTEGER PRIMARY KEY (rowid>?)"]
