@@ -27,8 +27,11 @@ Then, on real :class:`bot.store.Store` objects opened on each file, it times
 period, and beside it the anchor: one read of that day's messages and interactions
 through the index by time, every row fetched (``_SCAN``). Both are timed four ways:
 the process's first call (no rollup stored, a fresh connection), warm (the median of
-five calls on one connection), on a fresh connection, and on a fresh connection after
-the file was dropped from the OS page cache (``posix_fadvise(DONTNEED)``). Then every
+five calls on one connection), on a fresh connection (three times, while the OS still
+holds the file), and on a fresh connection after the file was dropped from the OS page
+cache (``posix_fadvise(DONTNEED)``, three times). Each call but the first drops the
+day's own rollup first, as in the daily run where the days before are rolled up; the
+summary and the scan alternate. Then every
 day of the period is computed one after the other, then again with
 :meth:`~bot.store.summaries.SummaryQueries.save` after each, both starting with no
 rollup stored. Each SQL statement of ``compute`` is timed on its own too.
@@ -841,18 +844,20 @@ async def measure(path: Path, params: Params, busy_day: date, limit_s: float) ->
             scan.warm.append(await scan_day(store, guild_id, busy_day))
         timings.one_day_statements = dict(clock.seconds)
         timings.captured = dict(clock.params)
-    for _ in range(EVICTED_REPEATS):
-        for ways, evicting in ((summary, False), (scan, False), (summary, True), (scan, True)):
-            async with opened(path) as store:
-                await forget_rollups(store, busy_day)
-            if evicting:
-                evict(path)
-            async with opened(path) as store:
-                if ways is summary:
-                    took = (await summarise_day(store, guild_id, busy_day))[0]
-                else:
-                    took = await scan_day(store, guild_id, busy_day)
-            (ways.evicted if evicting else ways.fresh).append(took)
+    # Every fresh call first, while the OS holds the whole file; then the evicted ones.
+    for evicting in (False, True):
+        for _ in range(EVICTED_REPEATS):
+            for ways in (summary, scan):
+                async with opened(path) as store:
+                    await forget_rollups(store, busy_day)
+                if evicting:
+                    evict(path)
+                async with opened(path) as store:
+                    if ways is summary:
+                        took = (await summarise_day(store, guild_id, busy_day))[0]
+                    else:
+                        took = await scan_day(store, guild_id, busy_day)
+                (ways.evicted if evicting else ways.fresh).append(took)
     async with opened(path) as store:
         clock = StatementClock(store.db)
         timings.all_days = await every_day(store, params, limit_s, save=False)
