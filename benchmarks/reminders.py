@@ -84,6 +84,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 import summary  # benchmarks/summary.py: the synthetic guild and its cached store
 
+import bot.store.alert_sql as alert_sql
 import bot.store.alerts as alert_queries
 import bot.store.inbox as inbox_queries
 import bot.store.profiles as profile_queries
@@ -506,9 +507,9 @@ class PassClock(summary.StatementClock):
         super().__init__(db)
         self.names = {
             sql: f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
-            for module in (alert_queries, inbox_queries, profile_queries)
+            for module in (alert_sql, alert_queries, inbox_queries, profile_queries)
             for name, sql in vars(module).items()
-            if name.startswith("_") and name.isupper() and isinstance(sql, str)
+            if name.lstrip("_").isupper() and isinstance(sql, str) and " " in sql
         }
         self.recording = False
 

@@ -30,9 +30,20 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
 from bot.store import answers_checked
+from bot.store.alert_sql import (
+    ANSWERED_ALERTS,
+    ANSWERED_SINCE,
+    BOARD_ITEMS,
+    DUE_NEWCOMERS,
+    DUE_QUESTIONS,
+    EXPIRED,
+    LIVE_POSTS,
+    SETTINGS,
+    WAITING,
+    WAITING_COUNTS,
+)
 from bot.store.connection import fetch_all, fetch_one
-from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently, newcomer_firsts
-from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE_SEEN
+from bot.store.newcomers import NEWCOMER_DAYS
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
@@ -42,176 +53,6 @@ ADDRESSED_AFTER = timedelta(hours=24)  # an addressed question is theirs this lo
 # long ago; after a longer pause, asking every open item again is the cheaper way.
 FRESH_LIMIT = timedelta(hours=1)
 EXPIRED_LISTED_DAYS = 90  # /unanswered expired:true looks back this far
-
-# The members a message is addressed to: whom its replies and mentions reach.
-_ADDRESSED_TO = """(SELECT group_concat(i.target_id) FROM interactions i
-        WHERE i.message_id = q.message_id AND i.kind IN ('reply', 'mention'))"""
-_ADDRESSED = """EXISTS (SELECT 1 FROM interactions i
-        WHERE i.message_id = q.message_id AND i.kind IN ('reply', 'mention'))"""
-
-# Distinct members other than the author who reacted.
-_REACTIONS = """(SELECT count(DISTINCT r.user_id) FROM reactions r
-        WHERE r.message_id = q.message_id AND r.user_id != q.author_id)"""
-
-# A message that starts something: not a reply, not in a thread it did not start, and
-# mentioning no member.
-_STARTS_SOMETHING = """(q.reply_to_message_id IS NULL
-        AND (q.thread_id IS NULL OR q.thread_id = q.message_id)
-        AND NOT EXISTS (SELECT 1 FROM interactions i
-                        WHERE i.message_id = q.message_id AND i.kind = 'mention'))"""
-
-_ITEM_COLUMNS = f"""q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at,
-    substr(q.content, 1, 200) AS excerpt, {_ADDRESSED_TO} AS addressed, {_REACTIONS} AS reactions"""
-
-_NOT_ALERTED = """NOT EXISTS (SELECT 1 FROM reminders a
-                 WHERE a.message_id = q.message_id AND a.user_id IS NULL)"""
-
-# Questions that fell due since the last pass: after ``after_minutes``, or, addressed,
-# after ``max(after_minutes, 24 h)``. The outer range is the union of both.
-_DUE_QUESTIONS = f"""
-SELECT 'question', {_ITEM_COLUMNS} FROM messages q
-WHERE q.guild_id = :guild_id AND q.is_question = 1
-  AND q.created_at > min(:questions_since, :addressed_since)
-  AND q.created_at <= max(:questions_due, :addressed_due)
-  AND q.kind = 'message' AND q.deleted = 0
-  AND CASE WHEN {_ADDRESSED}
-      THEN q.created_at > :addressed_since AND q.created_at <= :addressed_due
-      ELSE q.created_at > :questions_since AND q.created_at <= :questions_due END
-  AND {_NOT_ALERTED}
-  AND {FIRST_RESPONSE_SEEN} IS NULL
-"""  # noqa: S608 (composed from constants only)
-
-# A newcomer's first message that starts something, among the messages that fell
-# due. Answered also by any reply or thread reply that reached them.
-_DUE_NEWCOMERS = f"""
-SELECT 'newcomer', {_ITEM_COLUMNS} FROM messages q
-LEFT JOIN members mb ON mb.guild_id = q.guild_id AND mb.user_id = q.author_id
-WHERE q.guild_id = :guild_id
-  AND q.created_at > :newcomers_since AND q.created_at <= :newcomers_due
-  AND q.kind = 'message' AND q.deleted = 0
-  AND {joined_recently("mb.joined_at", "q.created_at")}
-  AND q.message_id = {first_message("q.guild_id", "q.author_id")}
-  AND {_STARTS_SOMETHING}
-  AND {_NOT_ALERTED}
-  AND {FIRST_RESPONSE_SEEN} IS NULL AND {FIRST_REPLY_TO_AUTHOR} IS NULL
-"""  # noqa: S608 (composed from constants only)
-
-
-def _waiting(deadline: str, columns: str = f"q.item, {_ITEM_COLUMNS}") -> str:
-    """Every item asked in ``[:since, :until]`` (optionally in ``:channel_id``) with no
-    response by ``deadline`` (an SQL expression), oldest first, as ``columns``. Newcomers
-    are found from the members who may still be newcomers, as the summaries count them."""
-    return f"""
-WITH newcomer_firsts AS ({
-        newcomer_firsts(
-            f"q.created_at >= :since AND q.created_at <= :until AND {_STARTS_SOMETHING}"
-        )
-    }),
-asked AS (
-    SELECT 'newcomer' AS item, q.message_id, q.guild_id, q.author_id, q.channel_id,
-           q.thread_id, q.created_at, q.content,
-           strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, :expire_days) AS expires_at
-    FROM messages q WHERE q.message_id IN (SELECT message_id FROM newcomer_firsts)
-    UNION ALL
-    SELECT 'question', q.message_id, q.guild_id, q.author_id, q.channel_id,
-           q.thread_id, q.created_at, q.content,
-           strftime('%Y-%m-%dT%H:%M:%fZ', q.created_at, :expire_days)
-    FROM messages q
-    WHERE q.guild_id = :guild_id AND q.is_question = 1
-      AND q.created_at >= :since AND q.created_at <= :until
-      AND q.kind = 'message' AND q.deleted = 0
-      AND q.message_id NOT IN (SELECT message_id FROM newcomer_firsts)
-)
-SELECT {columns} FROM asked q
-WHERE (:channel_id IS NULL OR q.channel_id = :channel_id OR q.thread_id = :channel_id)
-  AND {FIRST_RESPONSE_SEEN.replace(":deadline", deadline)} IS NULL
-  AND (q.item = 'question' OR {FIRST_REPLY_TO_AUTHOR.replace(":deadline", deadline)} IS NULL)
-ORDER BY q.created_at, q.message_id
-"""  # noqa: S608 (composed from constants only)
-
-
-# What waits now (no response by now), for /unanswered and the digest.
-_WAITING = _waiting(":deadline")
-# What expired in a window: no response by the moment each item expired.
-_EXPIRED = _waiting("q.expires_at")
-# How many wait now, by kind, and the oldest: the same items, nothing read per item.
-_WAITING_COUNTS = f"""
-SELECT item, count(*), min(created_at) FROM ({_waiting(":deadline", "q.item, q.created_at")})
-GROUP BY item"""  # noqa: S608 (composed from constants only)
-
-
-# Announced items still open (of :open_items, a condition on the reminder ``a``): when
-# did they get a response, if they did now.
-def _answered_alerts(open_items: str) -> str:
-    return f"""
-SELECT reminder_id, guild_id, answered_at FROM (
-    SELECT a.reminder_id, a.guild_id,
-           CASE a.kind WHEN 'newcomer'
-               THEN coalesce(min({FIRST_RESPONSE_SEEN}, {FIRST_REPLY_TO_AUTHOR}),
-                             {FIRST_RESPONSE_SEEN}, {FIRST_REPLY_TO_AUTHOR})
-               ELSE {FIRST_RESPONSE_SEEN} END AS answered_at
-    FROM reminders a JOIN messages q ON q.message_id = a.message_id
-    WHERE a.answered_at IS NULL AND a.sent_at >= :since AND a.user_id IS NULL
-      AND {open_items}
-)
-WHERE answered_at IS NOT NULL
-"""  # noqa: S608 (composed from constants only)
-
-
-# Every open item asked again (the first check, or after a long pause).
-_ANSWERED_ALERTS = _answered_alerts("1")
-
-# The items that something written from :from on may answer, found from that side:
-# the messages a new message replies to or whose thread it is in; an asker's messages
-# of the day before a new reply, thread reply or mention towards them (a mention, or
-# a newcomer's first reply); the messages a new inferred reply points to. The response
-# rule above then decides, exactly as for every item.
-_FRESH_CANDIDATES = """
-WITH watched AS (SELECT guild_id FROM alert_settings)
-SELECT r.reply_to_message_id FROM messages r
-WHERE r.guild_id IN watched AND r.created_at >= :from AND r.reply_to_message_id IS NOT NULL
-UNION
-SELECT r.thread_id FROM messages r
-WHERE r.guild_id IN watched AND r.created_at >= :from AND r.thread_id IS NOT NULL
-UNION
-SELECT q.message_id FROM interactions i
-JOIN messages q ON q.guild_id = i.guild_id AND q.author_id = i.target_id
-     AND q.created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', i.created_at, '-1 day')
-     AND q.created_at <= i.created_at
-WHERE i.guild_id IN watched AND i.created_at >= :from
-  AND i.kind IN ('mention', 'reply', 'thread_reply')
-UNION
-SELECT ir.target_message_id FROM inferred_replies ir
-WHERE ir.guild_id IN watched AND ir.created_at >= :from"""
-
-_ANSWERED_SINCE = _answered_alerts(f"a.message_id IN ({_FRESH_CANDIDATES})")
-
-# The announced items of a guild still open: not answered, not expired, not deleted.
-_OPEN_ANNOUNCED = """
-FROM reminders a JOIN messages q ON q.message_id = a.message_id
-WHERE a.answered_at IS NULL AND a.sent_at >= :since AND a.user_id IS NULL
-  AND a.guild_id = :guild_id AND q.created_at > :since AND q.deleted = 0"""
-
-# The oldest open items, with whom they were asked of and their reactions (computed
-# for the listed ones only), and how many are open of each kind: one pass over the
-# open items' ids and times, then the listed ones read in full.
-_BOARD_ITEMS = f"""
-SELECT o.kind, {_ITEM_COLUMNS}, o.questions, o.newcomers FROM (
-    SELECT a.kind, a.message_id, q.created_at,
-           sum(a.kind = 'question') OVER () AS questions,
-           sum(a.kind = 'newcomer') OVER () AS newcomers
-    {_OPEN_ANNOUNCED}
-    ORDER BY q.created_at, q.message_id LIMIT :listed
-) o JOIN messages q ON q.message_id = o.message_id
-ORDER BY q.created_at, q.message_id
-"""  # noqa: S608 (composed from constants only)
-
-_SETTINGS = """SELECT guild_id, channel_id, after_minutes, newcomer_after_minutes, enabled,
-    checked_until FROM alert_settings"""
-
-# The messages that may still claim something waits: live rows with a message.
-_LIVE_POSTS = """SELECT post_id, guild_id, channel_id, message_id, board, shown
-    FROM alert_posts WHERE retired_at IS NULL AND message_id IS NOT NULL"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,13 +147,13 @@ class AlertQueries:
     async def settings(self, guild_id: int) -> AlertSettings | None:
         """The guild's alert set-up, if a manager made one (enabled or not)."""
         async with self._reading() as db:
-            row = await fetch_one(db, f"{_SETTINGS} WHERE guild_id = ?", (guild_id,))
+            row = await fetch_one(db, f"{SETTINGS} WHERE guild_id = ?", (guild_id,))
         return None if row is None else _settings(row)
 
     async def enabled(self) -> list[AlertSettings]:
         """Every guild whose alerts are on."""
         async with self._reading() as db:
-            rows = await fetch_all(db, f"{_SETTINGS} WHERE enabled = 1 ORDER BY guild_id")
+            rows = await fetch_all(db, f"{SETTINGS} WHERE enabled = 1 ORDER BY guild_id")
         return [_settings(row) for row in rows]
 
     async def configure(
@@ -383,7 +224,7 @@ class AlertQueries:
             found: dict[int, AlertItem] = {}
             # A newcomer's first message that is also a question is announced once,
             # as the newcomer's.
-            for sql in (_DUE_NEWCOMERS, _DUE_QUESTIONS):
+            for sql in (DUE_NEWCOMERS, DUE_QUESTIONS):
                 for item in map(_item, await fetch_all(db, sql, params)):
                     found.setdefault(item.message_id, item)
             await db.execute(
@@ -422,9 +263,9 @@ class AlertQueries:
             row = await fetch_one(db, answers_checked.READ)
             checked = None if row is None else from_db_time(row[0])
             if checked is None or now - checked > FRESH_LIMIT:
-                rows = await fetch_all(db, _ANSWERED_ALERTS, params)
+                rows = await fetch_all(db, ANSWERED_ALERTS, params)
             else:
-                rows = await fetch_all(db, _ANSWERED_SINCE, {**params, "from": to_db_time(checked)})
+                rows = await fetch_all(db, ANSWERED_SINCE, {**params, "from": to_db_time(checked)})
             await db.executemany(
                 "UPDATE reminders SET answered_at = ? WHERE reminder_id = ?",
                 [(answered_at, reminder_id) for reminder_id, _, answered_at in rows],
@@ -443,7 +284,7 @@ class AlertQueries:
             "listed": listed,
         }
         async with self._reading() as db:
-            rows = await fetch_all(db, _BOARD_ITEMS, params)
+            rows = await fetch_all(db, BOARD_ITEMS, params)
         if not rows:
             return Board(0, 0, ())
         return Board(
@@ -457,10 +298,10 @@ class AlertQueries:
         oldest first."""
         async with self._reading() as db:
             if guild_id is None:
-                rows = await fetch_all(db, f"{_LIVE_POSTS} ORDER BY post_id")
+                rows = await fetch_all(db, f"{LIVE_POSTS} ORDER BY post_id")
             else:
                 rows = await fetch_all(
-                    db, f"{_LIVE_POSTS} AND guild_id = ? ORDER BY post_id", (guild_id,)
+                    db, f"{LIVE_POSTS} AND guild_id = ? ORDER BY post_id", (guild_id,)
                 )
         return [
             BoardPost(
@@ -537,14 +378,14 @@ class AlertQueries:
         else:
             since, until = now - expire, now - older_than
         return await self._items(
-            _WAITING, guild_id, since, until, now, expire_days, channel_id=channel_id
+            WAITING, guild_id, since, until, now, expire_days, channel_id=channel_id
         )
 
     async def waiting_now(self, guild_id: int, now: datetime, expire_days: int) -> WaitingNow:
         """How many items wait now, by kind, and when the oldest was asked."""
         params = self._window(guild_id, now - timedelta(days=expire_days), now, now, expire_days)
         async with self._reading() as db:
-            rows = await fetch_all(db, _WAITING_COUNTS, params)
+            rows = await fetch_all(db, WAITING_COUNTS, params)
         counts = {str(item): int(count) for item, count, _ in rows}
         oldest = min((str(first) for _, _, first in rows), default=None)
         return WaitingNow(
@@ -561,7 +402,7 @@ class AlertQueries:
         expire = timedelta(days=expire_days)
         # Stored times have milliseconds: the last one asked before ``end - expire``.
         until = end - expire - timedelta(milliseconds=1)
-        return await self._items(_EXPIRED, guild_id, start - expire, until, end, expire_days)
+        return await self._items(EXPIRED, guild_id, start - expire, until, end, expire_days)
 
     async def _items(
         self,
@@ -587,7 +428,7 @@ class AlertQueries:
         expire_days: int,
         channel_id: int | None = None,
     ) -> dict[str, object]:
-        """The parameters of ``_waiting``: items asked in ``[since, until]``, with no
+        """The parameters of ``waiting``: items asked in ``[since, until]``, with no
         response by ``deadline``."""
         return {
             "guild_id": guild_id,
