@@ -87,6 +87,7 @@ import summary  # benchmarks/summary.py: the synthetic guild and its cached stor
 import bot.store.alert_sql as alert_sql
 import bot.store.alerts as alert_queries
 import bot.store.inbox as inbox_queries
+import bot.store.inbox_sql as inbox_sql
 import bot.store.profiles as profile_queries
 from bot.clock import from_db_time, to_db_time
 from bot.reminders import NUDGE_ITEM_AGE, NudgePlan, ReminderService
@@ -507,7 +508,7 @@ class PassClock(summary.StatementClock):
         super().__init__(db)
         self.names = {
             sql: f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
-            for module in (alert_sql, alert_queries, inbox_queries, profile_queries)
+            for module in (alert_sql, alert_queries, inbox_sql, inbox_queries, profile_queries)
             for name, sql in vars(module).items()
             if name.lstrip("_").isupper() and isinstance(sql, str) and " " in sql
         }

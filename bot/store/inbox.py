@@ -21,8 +21,19 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
-from bot.store.newcomers import NEWCOMER_DAYS, first_message, joined_recently
-from bot.store.responses import COUNTED_INFERRED, FIRST_RESPONSE_SEEN, inference_on
+from bot.store.inbox_sql import (
+    ACTIVE_CHANNELS,
+    ANSWERED_ITEMS,
+    INBOX,
+    INBOX_UNLISTED,
+    LISTENED,
+    NEWCOMERS_OPEN_QUESTIONS,
+    NEWCOMERS_QUESTIONS,
+    NUDGES,
+    QUESTIONS_TO_ANSWER,
+    WEEKS,
+)
+from bot.store.newcomers import NEWCOMER_DAYS
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
@@ -33,173 +44,6 @@ INBOX_DAYS = 7
 # last 30 days.
 ACTIVE_DAYS = 30
 DM_CLOSED = "dm_closed"  # nudges_off reason: Discord refused the DM
-
-
-def _answer_time(item: str, member: str, author: str) -> str:
-    """When the member answered an item: a subquery over the columns named, for the
-    item's message, the member and the item's author. Built from constants only."""
-    return f"""(SELECT min(answered) FROM (
-        SELECT a.created_at AS answered FROM interactions a
-        JOIN messages m ON m.message_id = {item}
-        WHERE a.guild_id = m.guild_id AND a.source_id = {member} AND a.target_id = {author}
-          AND a.kind IN ('reply', 'thread_reply', 'mention')
-          AND a.channel_id = coalesce(m.thread_id, m.channel_id)
-          AND a.created_at >= m.created_at AND a.message_id != {item}
-        UNION ALL
-        SELECT x.created_at FROM reactions x
-        WHERE x.message_id = {item} AND x.user_id = {member}
-        UNION ALL
-        SELECT ir.created_at FROM inferred_replies ir
-        CROSS JOIN messages r ON r.message_id = ir.message_id
-        WHERE ir.target_message_id = {item} AND ir.source_id = {member}
-          AND {COUNTED_INFERRED} AND {inference_on("ir.guild_id")}
-        UNION ALL
-        SELECT d.done_at FROM inbox_done d
-        WHERE d.user_id = {member} AND d.message_id = {item}))"""  # noqa: S608
-
-
-_ITEM_COLUMNS = """i.message_id, i.source_id, m.channel_id, m.thread_id, i.created_at, i.kind,
-       substr(m.content, 1, 200)"""
-
-
-def _inbox_items(members: str) -> str:
-    """The open items (of ``_ITEM_COLUMNS``) of the members that the condition
-    ``members`` on ``i.target_id`` keeps. Built from constants only."""
-    return f"""
-FROM interactions i JOIN messages m ON m.message_id = i.message_id
-WHERE i.guild_id = :guild_id AND {members} AND i.kind IN ('reply', 'mention')
-  AND i.created_at >= :since AND i.created_at <= :until
-  AND m.kind = 'message' AND m.deleted = 0
-  AND {_answer_time("i.message_id", "i.target_id", "i.source_id")} IS NULL"""
-
-
-_INBOX = f"""SELECT {_ITEM_COLUMNS} {_inbox_items("i.target_id = :user_id")}
-ORDER BY i.created_at DESC, i.message_id DESC
-"""
-
-# The items no DM listed yet of several members at once (:members, a JSON array of
-# ids), each with its member, through the per-member index of the reminders: the
-# reminder pass reads every due DM's items in one statement.
-_INBOX_UNLISTED = f"""SELECT i.target_id, {_ITEM_COLUMNS}
-{_inbox_items("i.target_id IN (SELECT value FROM json_each(:members))")}
-  AND NOT EXISTS (SELECT 1 FROM reminders r
-                  WHERE r.guild_id = :guild_id AND r.user_id = i.target_id
-                    AND r.kind = 'inbox' AND r.message_id = i.message_id)
-ORDER BY i.target_id, i.created_at DESC, i.message_id DESC
-"""  # noqa: S608 (composed from constants only)
-
-_ANSWERED_ITEMS = f"""
-SELECT reminder_id, answered_at FROM (
-    SELECT r.reminder_id, {_answer_time("r.message_id", "r.user_id", "r.author_id")}
-           AS answered_at
-    FROM reminders r
-    WHERE r.answered_at IS NULL AND r.sent_at >= :since AND r.kind = 'inbox'
-)
-WHERE answered_at IS NOT NULL
-"""  # noqa: S608 (composed from constants only)
-
-# A listening nudge is followed when the member next replies or reacts to someone.
-_LISTENED = """
-SELECT reminder_id, answered_at FROM (
-    SELECT r.reminder_id,
-           (SELECT min(i.created_at) FROM interactions i
-            WHERE i.guild_id = r.guild_id AND i.source_id = r.user_id
-              AND i.kind IN ('reply', 'thread_reply', 'reaction')
-              AND i.created_at >= r.sent_at) AS answered_at
-    FROM reminders r
-    WHERE r.answered_at IS NULL AND r.sent_at >= :since AND r.kind = 'listening'
-)
-WHERE answered_at IS NOT NULL
-"""
-
-# The channels where the member posted since :active_since (a thread's message counts
-# for its channel), read once for the two statements below.
-_ACTIVE_CHANNELS = """
-SELECT DISTINCT channel_id FROM messages
-WHERE guild_id = :guild_id AND author_id = :user_id AND created_at >= :active_since
-  AND kind = 'message' AND deleted = 0
-"""
-
-# Open questions the member could answer: asked in the last 7 days by someone else in a
-# channel (or a thread of one) where the member posted in the last 30 (:channels, a JSON
-# array of ids), with no response yet, not addressed to anyone but the member (no reply
-# or mention from it towards someone else), and never offered to them before (a
-# 'listening' reminder names the question it offered). Composed with the questions to
-# look at, aliased q; the response is checked apart (_UNANSWERED), the costliest part.
-_TO_ME = """q.guild_id = :guild_id AND q.author_id != :user_id
-  AND q.is_question = 1 AND q.created_at >= :since
-  AND q.kind = 'message' AND q.deleted = 0
-  AND q.channel_id IN (SELECT value FROM json_each(:channels))
-  AND NOT EXISTS (SELECT 1 FROM interactions a
-                  WHERE a.message_id = q.message_id AND a.source_id = q.author_id
-                    AND a.kind IN ('reply', 'mention') AND a.target_id != :user_id)
-  AND NOT EXISTS (SELECT 1 FROM reminders r
-                  WHERE r.guild_id = :guild_id AND r.user_id = :user_id
-                    AND r.kind = 'listening' AND r.message_id = q.message_id)"""
-_UNANSWERED = f"{FIRST_RESPONSE_SEEN} IS NULL"
-
-_QUESTION_COLUMNS = """q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at,
-       substr(q.content, 1, 200)"""
-
-# The newest such questions. Newest first down the questions index, so the statement
-# stops at :limit instead of deciding every question of a busy week.
-_QUESTIONS_TO_ANSWER = f"""
-SELECT {_QUESTION_COLUMNS} FROM messages q
-WHERE {_TO_ME} AND {_UNANSWERED}
-ORDER BY q.created_at DESC, q.message_id DESC
-LIMIT :limit
-"""  # noqa: S608 (composed from constants only)
-
-# A guild's open questions of the last 7 days asked by newcomers (bot/store/newcomers.py),
-# newest first: by members who joined at most 7 days before asking, or, when the join is
-# unknown, in their first message. Found from the members who may be newcomers (CROSS
-# JOIN: SQLite keeps that order), so only their messages are read; the same for every
-# member, so read once per reminder pass.
-_NEWCOMERS_OPEN_QUESTIONS = f"""
-SELECT message_id FROM (
-    SELECT q.message_id, q.created_at FROM members mb
-    CROSS JOIN messages q ON q.guild_id = mb.guild_id AND q.author_id = mb.user_id
-    WHERE mb.guild_id = :guild_id AND mb.joined_at >= :joined_since
-      AND q.created_at >= :since AND q.is_question = 1 AND q.kind = 'message' AND q.deleted = 0
-      AND {joined_recently("mb.joined_at", "q.created_at")}
-      AND {FIRST_RESPONSE_SEEN} IS NULL
-    UNION ALL
-    SELECT q.message_id, q.created_at FROM members mb
-    CROSS JOIN messages q ON q.message_id = {first_message("mb.guild_id", "mb.user_id")}
-    WHERE mb.guild_id = :guild_id AND mb.joined_at IS NULL
-      AND q.created_at >= :since AND q.is_question = 1
-      AND {FIRST_RESPONSE_SEEN} IS NULL
-)
-ORDER BY created_at DESC, message_id DESC
-"""  # noqa: S608 (composed from constants only)
-
-# Among those (:newcomer_questions, a JSON array of ids, newest first, found unanswered
-# by the same pass), the newest the member could answer: looked up by id (CROSS JOIN),
-# not found again among the week's questions.
-_NEWCOMERS_QUESTIONS = f"""
-SELECT {_QUESTION_COLUMNS} FROM json_each(:newcomer_questions) n
-CROSS JOIN messages q ON q.message_id = n.value
-WHERE {_TO_ME}
-ORDER BY n.key
-LIMIT :limit
-"""  # noqa: S608 (composed from constants only)
-
-
-# Each member's messages, listening messages and reactions given in a window, for
-# several members at once (:members, a JSON array of ids): one scan of each member's
-# messages and one of the interactions they gave.
-_WEEKS = """
-SELECT u.value,
-    (SELECT count(*) FROM messages
-     WHERE guild_id = :guild_id AND author_id = u.value AND kind = 'message' AND deleted = 0
-       AND created_at >= :since AND created_at < :until),
-    total(i.kind IN ('reply', 'thread_reply')), total(i.kind = 'reaction')
-FROM json_each(:members) AS u
-LEFT JOIN interactions i
-    ON i.guild_id = :guild_id AND i.source_id = u.value
-   AND i.created_at >= :since AND i.created_at < :until
-GROUP BY u.value
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +103,7 @@ class Suggestion:
 
 
 def _inbox_item(row: Sequence[Any]) -> InboxItem:
-    """An item from a row of ``_ITEM_COLUMNS``."""
+    """An item from a row of ``ITEM_COLUMNS``."""
     message_id, author_id, channel_id, thread_id, at, kind, excerpt = row
     return InboxItem(
         message_id=int(message_id),
@@ -288,7 +132,7 @@ class InboxQueries:
             "until": to_db_time(now),
         }
         async with self._reading() as db:
-            rows = await fetch_all(db, _INBOX, params)
+            rows = await fetch_all(db, INBOX, params)
         return [_inbox_item(row) for row in rows]
 
     async def unlisted_items(
@@ -304,7 +148,7 @@ class InboxQueries:
             "until": to_db_time(now - older_than),
         }
         async with self._reading() as db:
-            rows = await fetch_all(db, _INBOX_UNLISTED, params)
+            rows = await fetch_all(db, INBOX_UNLISTED, params)
         items: dict[int, list[InboxItem]] = {}
         for row in rows:
             items.setdefault(int(row[0]), []).append(_inbox_item(row[1:]))
@@ -323,7 +167,7 @@ class InboxQueries:
         """The member's nudge settings, if they ever turned nudges on."""
         async with self._reading() as db:
             row = await fetch_one(
-                db, f"{_NUDGES} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+                db, f"{NUDGES} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )
         return None if row is None else _nudge(row)
 
@@ -332,7 +176,7 @@ class InboxQueries:
         async with self._reading() as db:
             rows = await fetch_all(
                 db,
-                f"{_NUDGES} WHERE enabled = 1 AND next_due_at <= ? ORDER BY next_due_at",
+                f"{NUDGES} WHERE enabled = 1 AND next_due_at <= ? ORDER BY next_due_at",
                 (to_db_time(now),),
             )
         return [_nudge(row) for row in rows]
@@ -431,7 +275,7 @@ class InboxQueries:
             "until": to_db_time(until),
         }
         async with self._reading() as db:
-            rows = await fetch_all(db, _WEEKS, params)
+            rows = await fetch_all(db, WEEKS, params)
         return {
             int(user_id): (int(messages), int(replies), int(reactions))
             for user_id, messages, replies, reactions in rows
@@ -450,7 +294,7 @@ class InboxQueries:
             "deadline": to_db_time(now),
         }
         async with self._reading() as db:
-            rows = await fetch_all(db, _NEWCOMERS_OPEN_QUESTIONS, params)
+            rows = await fetch_all(db, NEWCOMERS_OPEN_QUESTIONS, params)
         return [int(row[0]) for row in rows]
 
     async def questions_to_answer(
@@ -462,7 +306,7 @@ class InboxQueries:
         newcomers_questions: Sequence[int],
         expire_days: int,
     ) -> list[Suggestion]:
-        """Up to ``limit`` open questions the member could answer (see ``_TO_ME``):
+        """Up to ``limit`` open questions the member could answer (see ``TO_ME``):
         the newest of ``newcomers_questions`` (:meth:`newcomers_open_questions`) first,
         then the newest of all."""
         params: dict[str, object] = {
@@ -475,14 +319,14 @@ class InboxQueries:
             "newcomer_questions": json.dumps(list(newcomers_questions)),
         }
         async with self._reading() as db:
-            channels = [row[0] for row in await fetch_all(db, _ACTIVE_CHANNELS, params)]
+            channels = [row[0] for row in await fetch_all(db, ACTIVE_CHANNELS, params)]
             if not channels:
                 return []
             params["channels"] = json.dumps(channels)
             newcomers = (
-                await fetch_all(db, _NEWCOMERS_QUESTIONS, params) if newcomers_questions else []
+                await fetch_all(db, NEWCOMERS_QUESTIONS, params) if newcomers_questions else []
             )
-            others = await fetch_all(db, _QUESTIONS_TO_ANSWER, params)
+            others = await fetch_all(db, QUESTIONS_TO_ANSWER, params)
         first = {int(row[0]) for row in newcomers}
         rows = [(row, True) for row in newcomers]
         rows += [(row, False) for row in others if int(row[0]) not in first]
@@ -503,8 +347,8 @@ class InboxQueries:
         """Note when the items of DMs were answered, and listening nudges followed."""
         params = {"since": to_db_time(now - timedelta(days=INBOX_DAYS))}
         async with self._writing() as db:
-            answered = [*await fetch_all(db, _ANSWERED_ITEMS, params)]
-            answered += await fetch_all(db, _LISTENED, params)
+            answered = [*await fetch_all(db, ANSWERED_ITEMS, params)]
+            answered += await fetch_all(db, LISTENED, params)
             await db.executemany(
                 "UPDATE reminders SET answered_at = ? WHERE reminder_id = ?",
                 [(answered_at, reminder_id) for reminder_id, answered_at in answered],
@@ -513,12 +357,6 @@ class InboxQueries:
 
 
 # The last DM to the member from any guild comes along: one DM a day, across guilds.
-_NUDGES = """SELECT guild_id, user_id, hour, enabled, next_due_at, last_sent_at,
-    last_listening_at, off_reason,
-    (SELECT max(n.last_sent_at) FROM nudges n WHERE n.user_id = nudges.user_id)
-FROM nudges"""
-
-
 def _nudge(row: Any) -> NudgeSettings:
     guild_id, user_id, hour, enabled, due, sent, listening, reason, last_dm = row
     return NudgeSettings(
