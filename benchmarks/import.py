@@ -4,9 +4,12 @@ Run from the repository root, with the project installed (``pip install -e .``):
 
     python benchmarks/import.py [--messages N] [--seed N]
 
-(``--rebuild`` writes the export afresh instead of reusing the cached file, and
+(``--rebuild`` writes the export afresh instead of reusing the cached file,
 ``--summaries`` also times the recompute of daily summaries that ``ascolto import``
-runs afterwards, reported apart: it is not part of the import.)
+runs afterwards, reported apart: it is not part of the import; ``--whole`` also times
+the whole ``ascolto import`` command as a user runs it, in a new process from its start
+to its end, migrations, inference and summaries included, with its peak RSS; and
+``--no-infer`` imports without reply inference.)
 
 It writes a deterministic synthetic export (default 1,000,000 messages) as the
 exporter's JSON writer does, streamed message by message: one guild, one text
@@ -58,6 +61,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 TARGET_RATE = 20_000  # messages per second
+TARGET_COMMAND_RATE = 25_000  # the whole command, as a user runs it (issue 14)
 TARGET_PEAK_MB = 200.0  # MB of 10^6 bytes
 GENERATOR_VERSION = 1  # bump when the synthetic export changes, to invalidate cached files
 
@@ -601,6 +605,37 @@ def run_child(*args: str) -> dict[str, Any]:
     return result
 
 
+# The whole command, as a user runs it: a new interpreter, then ``ascolto import``'s
+# main (migrations, the import, the summaries of the imported days); it prints its
+# peak memory as it exits.
+_WHOLE_COMMAND = """
+import atexit, json, sys
+
+def peak():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                print(json.dumps({"peak_kib": int(line.split()[1])}), flush=True)
+
+atexit.register(peak)
+from bot.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def run_whole_command(export: Path, database: Path) -> tuple[float, int]:
+    """``ascolto import EXPORT --db DATABASE`` in a new process: (seconds from its start
+    to its end, its peak RSS in KiB)."""
+    command = [sys.executable, "-c", _WHOLE_COMMAND, "import", str(export), "--db", str(database)]
+    began = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - began
+    if done.returncode != 0:
+        raise RuntimeError(f"ascolto import failed ({done.returncode}):\n{done.stderr}")
+    peak: dict[str, int] = json.loads(done.stdout.strip().splitlines()[-1])
+    return seconds, peak["peak_kib"]
+
+
 # This process: the database, the checks, the optional summaries
 
 
@@ -748,6 +783,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="also time the daily summaries' recompute that ascolto import runs afterwards",
     )
     parser.add_argument(
+        "--whole",
+        action="store_true",
+        help="also time the whole ascolto import command in a new process, summaries included",
+    )
+    parser.add_argument(
         "--no-infer",
         action="store_true",
         help="import without reply inference (for the rate with and without it)",
@@ -760,7 +800,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def measure(path: Path, counts: Counts, summaries: bool, infer: bool = True) -> list[str]:
+def measure(
+    path: Path, counts: Counts, summaries: bool, infer: bool = True, whole: bool = False
+) -> list[str]:
     """Import into a fresh database, load with json.load, print; returns the problems."""
     with tempfile.TemporaryDirectory(prefix="ascolto-bench-") as folder:
         database = Path(folder, "import.db")
@@ -777,6 +819,17 @@ def measure(path: Path, counts: Counts, summaries: bool, infer: bool = True) -> 
             )
     loaded = LoadFigures(**run_child("--child-load", str(path)))
     print_load(loaded, imported)
+    if whole:
+        with tempfile.TemporaryDirectory(prefix="ascolto-bench-") as folder:
+            seconds, peak_kib = run_whole_command(path, Path(folder, "command.db"))
+        rate = counts.messages / seconds
+        print(
+            f"command   ascolto import, whole (process start, migrations, import with inference,"
+            f" summaries): {seconds:,.2f} s, {rate:,.0f} messages/s, peak RSS"
+            f" {mb(peak_kib):,.1f} MB; json.load {rate / (counts.messages / loaded.seconds):.0%}"
+            f" of its rate (issue 14's targets: >= {TARGET_COMMAND_RATE:,} messages/s and"
+            f" <= 200 MiB: {verdict(rate >= TARGET_COMMAND_RATE and peak_kib <= 200 * 1024)})"
+        )
     rate_ok = imported.read / imported.seconds >= TARGET_RATE
     peak_ok = mb(imported.peak_kib) < TARGET_PEAK_MB
     print(
@@ -807,7 +860,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     path, counts, seconds, reused = cached_export(params, args.rebuild)
     print_file(path, counts, seconds, reused)
     try:
-        problems = measure(path, counts, args.summaries, infer=not args.no_infer)
+        problems = measure(path, counts, args.summaries, infer=not args.no_infer, whole=args.whole)
     except RuntimeError as exc:
         problems = [str(exc)]
     for problem in problems:
