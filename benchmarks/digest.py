@@ -131,8 +131,8 @@ async def measure(path: Path, params: summary.Params, runs: int) -> int:
     median = statistics.median(seconds)
     print(
         f"first     the first digest ({plan.post}, {len(plan.store_only)} missed days before it):"
-        f" {runs} runs min {min(seconds) * 1000:,.0f} / median {median * 1000:,.0f} /"
-        f" max {max(seconds) * 1000:,.0f} ms"
+        f" {runs} run{'s' if runs != 1 else ''}, min {min(seconds) * 1000:,.0f} /"
+        f" median {median * 1000:,.0f} / max {max(seconds) * 1000:,.0f} ms"
     )
     print(
         f"baseline  every missed day computed again, then the same digest: {baseline:.2f} s,"
@@ -153,10 +153,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Time the first digest after turning it on over a long imported history."
     )
-    parser.add_argument("--messages", type=int, default=1_000_000, help="messages in the store")
-    parser.add_argument("--members", type=int, default=10_000, help="members of the guild")
-    parser.add_argument("--days", type=int, default=90, help="days of history, from 2026-01-15")
-    parser.add_argument("--seed", type=int, default=1, help="random seed for the synthetic data")
+    summary.add_store_arguments(parser)
     parser.add_argument("--rebuild", action="store_true", help="build the store even if cached")
     parser.add_argument("--runs", type=int, default=RUNS, help="first digests timed (default 3)")
     args = parser.parse_args(argv)
@@ -168,7 +165,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Copy the cached store, store its days, time the first digest; 1 on a mismatch."""
     args = parse_args(argv)
-    params = summary.Params(args.messages, args.members, args.days, args.seed)
+    params = summary.params_of(args)
     cached, build_seconds, reused = summary.cached_store(params, args.rebuild)
     print(
         f"store     {cached.name} ({'reused' if reused else 'built'}: its build took"

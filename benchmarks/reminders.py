@@ -803,10 +803,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Time the reminder pass on a large synthetic store."
     )
-    parser.add_argument("--messages", type=int, default=1_000_000, help="messages in the store")
-    parser.add_argument("--members", type=int, default=10_000, help="members of the guild")
-    parser.add_argument("--days", type=int, default=90, help="days of history, from 2026-01-15")
-    parser.add_argument("--seed", type=int, default=1, help="random seed for the synthetic data")
+    summary.add_store_arguments(parser)
     parser.add_argument("--rebuild", action="store_true", help="build the store even if cached")
     parser.add_argument("--passes", type=int, default=PASSES, help="passes timed (default 10)")
     parser.add_argument("--open-items", type=int, default=OPEN_ITEMS, help="open alert reminders")
@@ -826,7 +823,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Seed a copy of the cached store, time the pass, print the report; 1 if the pass
     and the baselines disagree (a missed target still exits with 0)."""
     args = parse_args(argv)
-    params = summary.Params(args.messages, args.members, args.days, args.seed)
+    params = summary.params_of(args)
     cached, build_seconds, reused = summary.cached_store(params, args.rebuild)
     with tempfile.TemporaryDirectory(prefix="ascolto-bench-reminders-") as folder:
         began = time.perf_counter()

@@ -885,6 +885,20 @@ def explain(path: Path, sql: str, params: dict[str, Any]) -> list[str]:
 # Report
 
 
+def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    """The synthetic store's options, shared by the benchmarks built on it (see
+    :func:`params_of`)."""
+    parser.add_argument("--messages", type=int, default=1_000_000, help="messages in the store")
+    parser.add_argument("--members", type=int, default=10_000, help="members of the guild")
+    parser.add_argument("--days", type=int, default=90, help="days of history, from 2026-01-15")
+    parser.add_argument("--seed", type=int, default=1, help="random seed for the synthetic data")
+
+
+def params_of(args: argparse.Namespace) -> Params:
+    """The store parameters from the options of :func:`add_store_arguments`."""
+    return Params(args.messages, args.members, args.days, args.seed)
+
+
 def verdict(ok: bool) -> str:
     """PASS or MISS."""
     return "PASS" if ok else "MISS"
@@ -994,10 +1008,7 @@ def print_plans(path: Path, t: Timings, count: int) -> None:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description="Time daily summaries on a large synthetic store.")
-    parser.add_argument("--messages", type=int, default=1_000_000, help="messages in the store")
-    parser.add_argument("--members", type=int, default=10_000, help="members of the guild")
-    parser.add_argument("--days", type=int, default=90, help="days of history, from 2026-01-15")
-    parser.add_argument("--seed", type=int, default=1, help="random seed for the synthetic data")
+    add_store_arguments(parser)
     parser.add_argument(
         "--dense-days",
         type=int,
@@ -1042,7 +1053,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Time the summaries on the main store, then on the dense guild's; 1 if a target is missed."""
     args = parse_args(argv)
     print("== the guild of the season")
-    met = run_case(Params(args.messages, args.members, args.days, args.seed), args)
+    met = run_case(params_of(args), args)
     if args.dense_days:
         print(f"== the dense guild ({DENSE_MEMBERS:,} members, {DENSE_PER_DAY:,} messages a day)")
         dense = Params(DENSE_PER_DAY * args.dense_days, DENSE_MEMBERS, args.dense_days, args.seed)

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.analysis.summary import DailySummary
+from bot.dce.importer import Importer
+from bot.dce.reader import find_exports
 from bot.events import EditedMessage, MessageKind, Place, PostedMessage, ReactionChange
 from bot.policy import LoggingPolicy
 from bot.recorder import ConversationRecorder
@@ -173,3 +175,14 @@ async def infer(store: Store, message_id: int, target_id: int, score: float = 0.
 async def set_inference(store: Store, guild_id: int, enabled: bool) -> None:
     """Write a guild's inference switch, as ``/config inference on|off`` does."""
     await store.inferred.set_enabled(guild_id, enabled, "2026-01-01T00:00:00.000Z")
+
+
+def import_files(history: History, *paths: Path) -> None:
+    """Import DiscordChatExporter files into the history's store, as ``ascolto import``
+    does (each must import without failure)."""
+    exports, _ = find_exports(list(paths))
+    importer = Importer(history.store.path, PrivacySettings())
+    try:
+        assert not importer.run(exports).failed
+    finally:
+        importer.close()

@@ -18,15 +18,12 @@ from typing import Any
 import pytest
 
 from bot.dce import importer
-from bot.dce.importer import Importer
-from bot.dce.reader import find_exports
 from bot.events import MessageKind, Place, PostedMessage, ReactionChange
-from bot.settings import PrivacySettings
 from bot.store import derived as derived_sql
 from bot.store.connection import migrations
 from tests.dce import exports as dce
 from tests.helpers import query
-from tests.store.history import GENERAL, GUILD, RANDOM, History, at
+from tests.store.history import GENERAL, GUILD, RANDOM, History, at, import_files
 
 A, B, C, D = 11, 12, 13, 14
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "dce"
@@ -251,15 +248,6 @@ async def test_a_flush_written_row_by_row_keeps_connections(tmp_path: Path) -> N
 
     assert derived(ours) == derived(reference)
     assert derived(ours)["connections"] == query(ours, FROM_INTERACTIONS)
-
-
-def import_files(history: History, *paths: Path) -> None:
-    exports, _ = find_exports(list(paths))
-    importer = Importer(history.store.path, PrivacySettings())
-    try:
-        assert not importer.run(exports).failed
-    finally:
-        importer.close()
 
 
 async def test_imports_of_the_real_exports_keep_what_the_triggers_kept(tmp_path: Path) -> None:

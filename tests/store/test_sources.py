@@ -11,26 +11,14 @@ import pytest
 
 from bot.analysis.days import day_start
 from bot.analysis.missing_data import MissingData
-from bot.dce.importer import Importer
-from bot.dce.reader import find_exports
 from bot.events import MessageKind
-from bot.settings import PrivacySettings
 from tests.dce.exports import export, message, user, write
-from tests.store.history import GENERAL, GUILD, RANDOM, History
+from tests.store.history import GENERAL, GUILD, RANDOM, History, import_files
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "dce"
 LEGACY = SHARED / "legacy-2020-python-course-general.json"
 ADA, BEN = user(1, "ada"), user(2, "ben")
 EVERYTHING_MISSING = MissingData(replies=True, mentions=True, reactions=True)
-
-
-def import_files(history: History, *paths: Path) -> None:
-    exports, _ = find_exports(list(paths))
-    importer = Importer(history.store.path, PrivacySettings())
-    try:
-        assert not importer.run(exports).failed
-    finally:
-        importer.close()
 
 
 async def missing(history: History, day: str, guild: int = GUILD) -> MissingData:
