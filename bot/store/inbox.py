@@ -24,12 +24,13 @@ from bot.store.connection import fetch_all, fetch_one
 from bot.store.inbox_sql import (
     ACTIVE_CHANNELS,
     ANSWERED_ITEMS,
+    DUE_NUDGES,
     INBOX,
     INBOX_UNLISTED,
     LISTENED,
     NEWCOMERS_OPEN_QUESTIONS,
     NEWCOMERS_QUESTIONS,
-    NUDGES,
+    NUDGE,
     QUESTIONS_TO_ANSWER,
     WEEKS,
 )
@@ -166,19 +167,13 @@ class InboxQueries:
     async def nudges(self, guild_id: int, user_id: int) -> NudgeSettings | None:
         """The member's nudge settings, if they ever turned nudges on."""
         async with self._reading() as db:
-            row = await fetch_one(
-                db, f"{NUDGES} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-            )
+            row = await fetch_one(db, NUDGE, (guild_id, user_id))
         return None if row is None else _nudge(row)
 
     async def due_nudges(self, now: datetime) -> list[NudgeSettings]:
         """Every member's DM due at or before ``now``, oldest first."""
         async with self._reading() as db:
-            rows = await fetch_all(
-                db,
-                f"{NUDGES} WHERE enabled = 1 AND next_due_at <= ? ORDER BY next_due_at",
-                (to_db_time(now),),
-            )
+            rows = await fetch_all(db, DUE_NUDGES, {"now": to_db_time(now)})
         return [_nudge(row) for row in rows]
 
     async def nudges_on(

@@ -176,7 +176,18 @@ GROUP BY u.value
 """
 
 
-NUDGES = """SELECT guild_id, user_id, hour, enabled, next_due_at, last_sent_at,
+# A member's nudge settings, with the last DM Ascolto sent them from any guild.
+NUDGE = """SELECT guild_id, user_id, hour, enabled, next_due_at, last_sent_at,
     last_listening_at, off_reason,
     (SELECT max(n.last_sent_at) FROM nudges n WHERE n.user_id = nudges.user_id)
-FROM nudges"""
+FROM nudges WHERE guild_id = ? AND user_id = ?"""
+
+# Every DM due at or before :now, oldest first, the same columns: the last DM from any
+# guild is read once for all members (one grouped pass over nudges), not once per row.
+DUE_NUDGES = """SELECT d.guild_id, d.user_id, d.hour, d.enabled, d.next_due_at, d.last_sent_at,
+    d.last_listening_at, d.off_reason, last_dm.at
+FROM nudges d
+LEFT JOIN (SELECT user_id, max(last_sent_at) AS at FROM nudges GROUP BY user_id) AS last_dm
+    ON last_dm.user_id = d.user_id
+WHERE d.enabled = 1 AND d.next_due_at <= :now
+ORDER BY d.next_due_at"""
