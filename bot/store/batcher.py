@@ -35,7 +35,7 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import utcnow
-from bot.store import answers_checked, derived
+from bot.store import answers_checked, derived, firsts
 from bot.store.connection import is_busy
 
 log = logging.getLogger(__name__)
@@ -239,6 +239,9 @@ async def _derived_end(db: aiosqlite.Connection, written: derived.Written) -> No
             messages = list(await cursor.fetchall())
     if stale := derived.Written.stale_days(interactions, messages):
         await db.executemany(derived.DAYS_STALE, stale)
+    for sql, params in written.rollups():
+        await db.execute(sql, params)
+    await firsts.refresh(db)
 
 
 async def _answers_written(db: aiosqlite.Connection, batch: list[tuple[Write, Row]]) -> None:

@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.store import firsts
+
 # The largest rowid of interactions now (0 when empty).
 INTERACTIONS_MARK = "SELECT coalesce(max(rowid), 0) FROM interactions"
 
@@ -95,6 +97,8 @@ class Written:
     # and those of them that were stored already (inserting them again changes nothing).
     candidates: list[int] = field(default_factory=list)
     stored: list[int] = field(default_factory=list)
+    # Every message written by the transaction, by id (a JSON list), for the rollups.
+    written_ids: str | None = None
 
     def interactions_removed(self, mark: int) -> None:
         """Interactions may have been deleted: ``mark`` is the largest rowid now."""
@@ -111,6 +115,8 @@ class Written:
         """Of the messages about to be written, those dated before their guild's latest
         cached day's end (none, for live messages): the JSON parameter of
         :data:`STORED_MESSAGES`, or None when there is nothing to check."""
+        messages = list(messages)
+        self.written_ids = json.dumps([int(row["message_id"]) for row in messages])
         ends = {int(guild): end for guild, end in day_ends if end is not None}
         self.candidates = [
             int(row["message_id"])
@@ -128,6 +134,16 @@ class Written:
         if not self.candidates:
             return None
         return {"ids": json.dumps(self.candidates), "before": json.dumps(self.stored)}
+
+    def rollups(self) -> list[tuple[str, dict[str, Any]]]:
+        """The statements (with their parameters) that keep the write-time rollups, to
+        run in order at the transaction's end, after the others: the members whose first
+        message the new messages may be are marked (bot/store/firsts.py). They need no
+        per-author index (an import may have dropped it): the marks are refreshed by the
+        bot's flush (:data:`bot.store.firsts.REFRESH`) or the next summary."""
+        if self.written_ids is None:
+            return []
+        return [(firsts.MARK_AUTHORS, {"ids": self.written_ids})]
 
     @staticmethod
     def stale_days(*earliest: Iterable[Any]) -> list[dict[str, Any]]:

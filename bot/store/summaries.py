@@ -18,7 +18,7 @@ from bot.analysis.days import day_bounds
 from bot.analysis.summary import DailySummary, TopConnector, TopConversation
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
-from bot.store.newcomers import NEWCOMER_DAYS, newcomer_firsts
+from bot.store.newcomers import DAY_FIRSTS, DAY_WINDOW, NEWCOMER_DAYS, newcomer_firsts
 from bot.store.responses import (
     COUNTED_INFERRED,
     FIRST_INFERRED_RESPONSE,
@@ -55,7 +55,7 @@ WHERE guild_id = :guild_id AND kind = 'join' AND at >= :start AND at < :end
 # by the time of computing (:deadline), and for newcomers whether a reply or thread
 # reply reached them within 24 h (bot/store/responses.py).
 _ASKED = f"""
-WITH newcomer_firsts AS ({newcomer_firsts("q.created_at >= :start AND q.created_at < :end")}),
+WITH newcomer_firsts AS ({newcomer_firsts(DAY_WINDOW, DAY_FIRSTS)}),
 asked AS (
     SELECT q.*, q.message_id IN (SELECT message_id FROM newcomer_firsts) AS newcomer_first
     FROM messages q

@@ -332,7 +332,7 @@ async def test_a_file_at_schema_11_keeps_its_connections_and_loses_the_row_trigg
 
     triggers = query(path, "SELECT name FROM sqlite_master WHERE type = 'trigger'")
     assert old == [(GUILD, A, B, "2026-03-01T09:00:00.000Z")]
-    assert query(path, "PRAGMA user_version") == [(12,)]
+    assert query(path, "PRAGMA user_version") == [(13,)]
     assert derived(path)["connections"] == [*old, (GUILD, A, C, "2026-03-02T09:00:00.000Z")]
     assert not {name for (name,) in triggers} & {
         "connections_after_insert",
