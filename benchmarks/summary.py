@@ -74,7 +74,7 @@ import bot.store.summaries as summary_queries
 from bot.analysis.days import day_bounds, day_start
 from bot.analysis.summary import DailySummary
 from bot.clock import to_db_time
-from bot.store import Store, derived
+from bot.store import Store, derived, firsts
 from bot.store.connection import migrations
 
 TARGET_RATIO = 3.0  # a day's summary against one scan of the day, measured the same way
@@ -472,6 +472,10 @@ def insert(db: sqlite3.Connection, table: str, rows: list[Row]) -> None:
         db.executemany(_INSERT[table], rows)
         if table == "interactions":  # their connections, as the store's writes add them
             db.execute(derived.CONNECTIONS_FROM_NEW, {"mark": mark})
+        if table == "messages":  # the rollups the store's writes keep (firsts: marked)
+            written = derived.Written(mark, written_ids=json.dumps([row[0] for row in rows]))
+            for sql, parameters in written.rollups():
+                db.execute(sql, parameters)
         db.execute("COMMIT")
 
 
@@ -518,6 +522,10 @@ def build(path: Path, params: Params) -> float:
         builder.post(t_ms)
         if index % FLUSH_EVERY == 0 or index == params.messages:
             write_rows(db, builder)
+    db.execute("BEGIN IMMEDIATE")  # the marks refreshed, as the bot's next flush does
+    for sql in firsts.REFRESH:
+        db.execute(sql)
+    db.execute("COMMIT")
     db.execute("PRAGMA journal_mode = WAL").fetchall()  # as the bot leaves it
     db.close()
     os.replace(partial, path)

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.store import firsts
+from bot.store import firsts, response_rollup
 
 # The largest rowid of interactions now (0 when empty).
 INTERACTIONS_MARK = "SELECT coalesce(max(rowid), 0) FROM interactions"
@@ -99,6 +99,8 @@ class Written:
     stored: list[int] = field(default_factory=list)
     # Every message written by the transaction, by id (a JSON list), for the rollups.
     written_ids: str | None = None
+    # Messages the transaction edited or deleted, by id (a JSON list), for the rollups.
+    edited_ids: str | None = None
 
     def interactions_removed(self, mark: int) -> None:
         """Interactions may have been deleted: ``mark`` is the largest rowid now."""
@@ -135,15 +137,28 @@ class Written:
             return None
         return {"ids": json.dumps(self.candidates), "before": json.dumps(self.stored)}
 
+    def edited(self, ids: Iterable[int]) -> None:
+        """The messages the transaction edits or deletes (their interactions and mentions
+        may change), for :meth:`rollups`."""
+        found = sorted(set(ids))
+        self.edited_ids = json.dumps(found) if found else None
+
     def rollups(self) -> list[tuple[str, dict[str, Any]]]:
         """The statements (with their parameters) that keep the write-time rollups, to
-        run in order at the transaction's end, after the others: the members whose first
-        message the new messages may be are marked (bot/store/firsts.py). They need no
-        per-author index (an import may have dropped it): the marks are refreshed by the
-        bot's flush (:data:`bot.store.firsts.REFRESH`) or the next summary."""
-        if self.written_ids is None:
-            return []
-        return [(firsts.MARK_AUTHORS, {"ids": self.written_ids})]
+        run in order at the transaction's end, after the others: they mark the members
+        whose first message may have changed (bot/store/firsts.py) and the first
+        responses that may have (bot/store/response_rollup.py). None needs a per-author
+        index (an import may have dropped it): the marks are computed again by the bot's
+        flush (:func:`bot.store.firsts.refresh`, :func:`bot.store.response_rollup.refresh`)
+        or before the next summary."""
+        statements: list[tuple[str, dict[str, Any]]] = []
+        if self.written_ids is not None:
+            ids = {"ids": self.written_ids}
+            statements += [(firsts.MARK_AUTHORS, ids), (response_rollup.MARK_FROM_MESSAGES, ids)]
+        statements.append((response_rollup.MARK_FROM_INTERACTIONS, {"mark": self.mark}))
+        if self.edited_ids is not None:
+            statements.append((response_rollup.MARK_FROM_EDITS, {"ids": self.edited_ids}))
+        return statements
 
     @staticmethod
     def stale_days(*earliest: Iterable[Any]) -> list[dict[str, Any]]:

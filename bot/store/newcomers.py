@@ -16,7 +16,7 @@ from bot.analysis.daily import Asked
 from bot.analysis.days import day_bounds
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all
-from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
+from bot.store.responses import KEPT_FIRST_REPLY_TO_AUTHOR, KEPT_FIRST_RESPONSE
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
@@ -88,8 +88,8 @@ DAY_FIRSTS = "s.created_at >= :start AND s.created_at < :end"
 _FIRST_MESSAGES = f"""
 WITH newcomer_firsts AS ({newcomer_firsts(DAY_WINDOW, DAY_FIRSTS)})
 SELECT q.author_id, mb.display_name, q.channel_id, q.thread_id, q.message_id, q.created_at,
-       {FIRST_RESPONSE} AS first_response,
-       {FIRST_REPLY_TO_AUTHOR} IS NOT NULL AS replied
+       {KEPT_FIRST_RESPONSE} AS first_response,
+       {KEPT_FIRST_REPLY_TO_AUTHOR} IS NOT NULL AS replied
 FROM messages q
 LEFT JOIN members mb ON mb.guild_id = q.guild_id AND mb.user_id = q.author_id
 WHERE q.message_id IN (SELECT message_id FROM newcomer_firsts)

@@ -22,8 +22,8 @@ from bot.store.newcomers import DAY_FIRSTS, DAY_WINDOW, NEWCOMER_DAYS, newcomer_
 from bot.store.responses import (
     COUNTED_INFERRED,
     FIRST_INFERRED_RESPONSE,
-    FIRST_REPLY_TO_AUTHOR,
-    FIRST_RESPONSE,
+    KEPT_FIRST_REPLY_TO_AUTHOR,
+    KEPT_FIRST_RESPONSE,
 )
 
 if TYPE_CHECKING:
@@ -69,8 +69,8 @@ SELECT
     q.created_at,
     q.is_question,
     q.newcomer_first,
-    {FIRST_RESPONSE} AS first_response,
-    CASE WHEN q.newcomer_first THEN {FIRST_REPLY_TO_AUTHOR} IS NOT NULL ELSE 0 END
+    {KEPT_FIRST_RESPONSE} AS first_response,
+    CASE WHEN q.newcomer_first THEN {KEPT_FIRST_REPLY_TO_AUTHOR} IS NOT NULL ELSE 0 END
         AS newcomer_replied,
     CASE WHEN q.is_question THEN {FIRST_INFERRED_RESPONSE} END AS first_inferred_response
 FROM asked q
