@@ -16,7 +16,7 @@ from bot.analysis.daily import Asked
 from bot.analysis.days import day_bounds
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all
-from bot.store.responses import KEPT_FIRST_REPLY_TO_AUTHOR, KEPT_FIRST_RESPONSE
+from bot.store.responses import KEPT_FIRST_REPLY_TO_AUTHOR, KEPT_FIRST_RESPONSE, KEPT_JOIN
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
@@ -63,8 +63,8 @@ def newcomer_firsts(window: str, first_range: str = "1") -> str:
                           WHERE d.guild_id = s.guild_id AND d.user_id = s.user_id)
         UNION ALL
         SELECT mb.joined_at, {first_message(":guild_id", "mb.user_id")}
-        FROM member_firsts_dirty d
-        JOIN members mb ON mb.guild_id = d.guild_id AND mb.user_id = d.user_id
+        FROM member_firsts_dirty d  -- usually empty: read first (CROSS JOIN keeps the order)
+        CROSS JOIN members mb ON mb.guild_id = d.guild_id AND mb.user_id = d.user_id
         WHERE d.guild_id = :guild_id
           AND (mb.joined_at IS NULL OR mb.joined_at >= :newcomers_joined_since)
     ) AS f
@@ -92,6 +92,7 @@ SELECT q.author_id, mb.display_name, q.channel_id, q.thread_id, q.message_id, q.
        {KEPT_FIRST_REPLY_TO_AUTHOR} IS NOT NULL AS replied
 FROM messages q
 LEFT JOIN members mb ON mb.guild_id = q.guild_id AND mb.user_id = q.author_id
+{KEPT_JOIN}
 WHERE q.message_id IN (SELECT message_id FROM newcomer_firsts)
 ORDER BY q.created_at, q.message_id
 """  # noqa: S608 (composed from this module's and responses.py's fragments only)

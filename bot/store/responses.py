@@ -80,18 +80,20 @@ FIRST_RESPONSE_SEEN = f"""(SELECT min(seen) FROM (
         SELECT {FIRST_INFERRED_RESPONSE} WHERE {inference_on("q.guild_id")}))"""  # noqa: S608
 
 
+# The row of ``message_responses`` (bot/store/response_rollup.py) that can be trusted
+# for the message ``q``, as ``s``: a join for the statements that read :func:`kept`.
+KEPT_JOIN = """LEFT JOIN message_responses s ON s.message_id = q.message_id
+    AND NOT EXISTS (SELECT 1 FROM message_responses_dirty d WHERE d.message_id = q.message_id)"""
+
+
 def kept(column: str, fragment: str) -> str:
     """``fragment`` (:data:`FIRST_RESPONSE` or :data:`FIRST_REPLY_TO_AUTHOR`) about ``q``
-    by :deadline, read from its row of ``message_responses`` (``column``, the earliest
-    ever, bot/store/response_rollup.py) when it has one not marked for computing again:
-    the earliest by :deadline is that one when it is not later. Computed otherwise."""
-    return f"""(CASE WHEN EXISTS (SELECT 1 FROM message_responses s
-                                WHERE s.message_id = q.message_id)
-                AND NOT EXISTS (SELECT 1 FROM message_responses_dirty d
-                                WHERE d.message_id = q.message_id)
-           THEN (SELECT CASE WHEN s.{column} <= :deadline THEN s.{column} END
-                 FROM message_responses s WHERE s.message_id = q.message_id)
-           ELSE {fragment} END)"""  # noqa: S608 (composed from constants only)
+    by :deadline, read from its trusted row ``s`` of ``message_responses`` (:data:`KEPT_JOIN`;
+    ``column``, the earliest ever) when it has one: the earliest by :deadline is that
+    one when it is not later. Computed otherwise."""
+    return f"""(CASE WHEN s.message_id IS NOT NULL
+           THEN CASE WHEN s.{column} <= :deadline THEN s.{column} END
+           ELSE {fragment} END)"""
 
 
 KEPT_FIRST_RESPONSE = kept("first_response", FIRST_RESPONSE)

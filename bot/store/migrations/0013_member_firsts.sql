@@ -111,9 +111,20 @@ END;
 
 CREATE TRIGGER IF NOT EXISTS message_responses_on_message_delete AFTER DELETE ON messages
 BEGIN
+    DELETE FROM message_responses WHERE message_id = OLD.message_id;
     INSERT OR IGNORE INTO message_responses_dirty (message_id, guild_id, created_at)
     SELECT message_id, guild_id, created_at FROM message_responses
-    WHERE message_id IN (OLD.message_id, OLD.reply_to_message_id, OLD.thread_id);
+    WHERE message_id IN (OLD.reply_to_message_id, OLD.thread_id);
+END;
+
+-- A member forgotten (`/privacy optout` and `forget` delete their messages, then mark
+-- them opted out): nothing here may keep their id, not even a mark.
+CREATE TRIGGER IF NOT EXISTS member_rollups_on_opt_out AFTER UPDATE OF opted_out ON members
+WHEN NEW.opted_out = 1
+BEGIN
+    DELETE FROM member_firsts WHERE guild_id = NEW.guild_id AND user_id = NEW.user_id;
+    DELETE FROM member_firsts_dirty WHERE guild_id = NEW.guild_id AND user_id = NEW.user_id;
+    DELETE FROM message_responses WHERE guild_id = NEW.guild_id AND author_id = NEW.user_id;
 END;
 
 
