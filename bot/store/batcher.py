@@ -35,7 +35,7 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import utcnow
-from bot.store import answers_checked, derived, firsts, response_rollup
+from bot.store import answers_checked, derived, response_rollup
 from bot.store.connection import is_busy
 
 log = logging.getLogger(__name__)
@@ -247,8 +247,7 @@ async def _derived_end(db: aiosqlite.Connection, written: derived.Written) -> No
         await db.executemany(derived.DAYS_STALE, stale)
     for sql, params in written.rollups():
         await db.execute(sql, params)
-    await firsts.refresh(db)
-    await response_rollup.refresh(db)
+    await response_rollup.refresh_at_flush(db)
 
 
 async def _answers_written(db: aiosqlite.Connection, batch: list[tuple[Write, Row]]) -> None:

@@ -149,13 +149,13 @@ class Written:
         whose first message may have changed (bot/store/firsts.py) and the first
         responses that may have (bot/store/response_rollup.py). None needs a per-author
         index (an import may have dropped it): the marks are computed again by the bot's
-        flush (:func:`bot.store.firsts.refresh`, :func:`bot.store.response_rollup.refresh`)
-        or before the next summary."""
+        flush (:func:`bot.store.response_rollup.refresh_at_flush`) or before the next
+        summary."""
+        ids = self.written_ids if self.written_ids is not None else "[]"
         statements: list[tuple[str, dict[str, Any]]] = []
         if self.written_ids is not None:
-            ids = {"ids": self.written_ids}
-            statements += [(firsts.MARK_AUTHORS, ids), (response_rollup.MARK_FROM_MESSAGES, ids)]
-        statements.append((response_rollup.MARK_FROM_INTERACTIONS, {"mark": self.mark}))
+            statements.append((firsts.MARK_AUTHORS, {"ids": ids}))
+        statements.append((response_rollup.MARK_FROM_WRITTEN, {"ids": ids, "mark": self.mark}))
         if self.edited_ids is not None:
             statements.append((response_rollup.MARK_FROM_EDITS, {"ids": self.edited_ids}))
         return statements

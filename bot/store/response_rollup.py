@@ -8,26 +8,27 @@ exists exactly when the earliest one is by then) and computes the fragments itse
 a message with no trusted row (:func:`bot.store.responses.kept`). The statements here
 only choose *which* rows to compute again; the fragments decide what they hold.
 
-* :data:`MARK_FROM_MESSAGES`: at the end of a transaction that inserted messages, the
-  kept messages they reply to or are threaded under, and the new questions.
-* :data:`MARK_FROM_INTERACTIONS`: the kept messages the transaction's new interactions
-  may answer (their target's, of the 25 hours before them).
+* :data:`MARK_FROM_WRITTEN`: at the end of a transaction, the kept messages that its
+  new messages reply to or are threaded under, its new questions, and the kept
+  messages its new interactions may answer (their target's, of the 25 hours before).
 * :data:`MARK_FROM_EDITS`: the kept messages the interactions of edited messages may
   answer (an edit can add or remove the mention that makes a reply count), and those
   that an edit made questions.
 * The rare paths (deletions, messages that stop counting) mark by trigger
   (migration 0013); members' first messages are marked when ``member_firsts`` gets them
   (bot/store/firsts.py).
-* :func:`refresh`: the marked rows computed again, a day's at a time before its summary,
-  or a bounded number by each flush. None of these needs the per-author indexes that an
-  import drops for its bulk writes except :func:`refresh`, which an import leaves to the
-  summaries that follow it.
+* :func:`refresh`: the marked rows of a day computed again before its summary;
+  :func:`refresh_at_flush`: the flush computes the oldest ones once enough are marked
+  (a message marked by several responses in a row is computed once). Only these
+  need the per-author indexes that an import drops for its bulk writes: an import
+  leaves them to the summaries that follow it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.store import firsts
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
 
 if TYPE_CHECKING:
@@ -36,8 +37,10 @@ if TYPE_CHECKING:
 # Later than any stored time: the fragments' :deadline when computing the earliest ever.
 NO_DEADLINE = "9999-12-31T23:59:59.999Z"
 
-# Marked rows computed again by each flush at most (the rest by the next ones, or by
-# the summaries): a large import's marks never hold a flush for long.
+# A flush computes marked rows once this many are marked (fewer wait: readers compute
+# them, a day's summary computes its own), the oldest this many at most, so that a
+# large import's marks never hold a flush for long.
+FLUSH_REFRESH_AT = 500
 FLUSH_REFRESH_LIMIT = 1000
 
 _MARK = "INSERT OR IGNORE INTO message_responses_dirty (message_id, guild_id, created_at)"
@@ -49,24 +52,35 @@ _ANSWERED_BY = """s.guild_id = i.guild_id AND s.author_id = i.target_id
     AND s.created_at <= i.created_at
     AND s.created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', i.created_at, '-25 hours')"""
 
-# :ids, a JSON list of the messages the transaction inserted.
-MARK_FROM_MESSAGES = f"""
+# Writes that only insert can only add responses: a kept row changes only when a new
+# one is earlier than what it holds (or it holds none). A message replying to or
+# threaded under a kept one may be its first response; an interaction towards its
+# author, either (a mention, a reply) or its first reply to the author (a reply or
+# thread reply, the only kinds FIRST_REPLY_TO_AUTHOR reads). Deletions and edits, which
+# can remove responses, mark whatever they touch.
+_EARLIER_RESPONSE = "(s.first_response IS NULL OR s.first_response > {at})"
+_EARLIER_REPLY = "(s.first_reply_to_author IS NULL OR s.first_reply_to_author > {at})"
+
+# What the transaction inserted may answer, in one statement: :ids, a JSON list of the
+# messages it inserted (what they reply to or are threaded under; the new questions),
+# and :mark, the largest rowid of interactions before it (bot/store/derived.py): the
+# kept messages its interactions may answer.
+MARK_FROM_WRITTEN = f"""
 {_MARK}
 SELECT s.message_id, s.guild_id, s.created_at FROM json_each(:ids) AS wanted
 JOIN messages AS r ON r.message_id = wanted.value
 JOIN message_responses AS s ON s.message_id IN (r.reply_to_message_id, r.thread_id)
+WHERE {_EARLIER_RESPONSE.format(at="r.created_at")}
 UNION ALL
 SELECT r.message_id, r.guild_id, r.created_at FROM json_each(:ids) AS wanted
 JOIN messages AS r ON r.message_id = wanted.value
 WHERE r.is_question = 1
-"""  # noqa: S608 (composed from constants only)
-
-# :mark, the largest rowid of interactions before the transaction (bot/store/derived.py).
-MARK_FROM_INTERACTIONS = f"""
-{_MARK}
+UNION ALL
 SELECT s.message_id, s.guild_id, s.created_at FROM interactions AS i NOT INDEXED
 JOIN message_responses AS s ON {_ANSWERED_BY}
 WHERE i.rowid > :mark AND i.kind != 'reaction'
+  AND ({_EARLIER_RESPONSE.format(at="i.created_at")}
+       OR (i.kind IN ('reply', 'thread_reply') AND {_EARLIER_REPLY.format(at="i.created_at")}))
 """  # noqa: S608 (composed from constants only)
 
 # :ids, a JSON list of the messages the transaction edited or deleted.
@@ -113,22 +127,34 @@ REFRESH_SOME = _refresh(
 # Whether anything is marked (in a day, or at all).
 ANY_MARKED_IN_DAY = """SELECT EXISTS (SELECT 1 FROM message_responses_dirty
     WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end)"""
-ANY_MARKED = "SELECT EXISTS (SELECT 1 FROM message_responses_dirty)"
+# At a flush: whether members are marked (bot/store/firsts.py), and how many responses
+# are, up to the threshold.
+MARKED_AT_FLUSH = """SELECT EXISTS (SELECT 1 FROM member_firsts_dirty),
+    (SELECT count(*) FROM (SELECT 1 FROM message_responses_dirty LIMIT :at))"""
 
 
-async def refresh(db: aiosqlite.Connection, day: tuple[int, str, str] | None = None) -> None:
-    """Compute marked rows again in ``db``'s transaction: those of ``day`` (guild, start,
-    end), or the oldest few."""
+async def refresh(db: aiosqlite.Connection, day: tuple[int, str, str]) -> None:
+    """Compute the marked rows of ``day`` (guild, start, end) again in ``db``'s
+    transaction."""
     params: dict[str, Any] = {"deadline": NO_DEADLINE}
-    if day is None:
-        check, statements = ANY_MARKED, REFRESH_SOME
-        params["limit"] = FLUSH_REFRESH_LIMIT
-    else:
-        check, statements = ANY_MARKED_IN_DAY, REFRESH_DAY
-        params.update(zip(("guild_id", "start", "end"), day, strict=True))
-    async with db.execute(check, params) as cursor:
+    params.update(zip(("guild_id", "start", "end"), day, strict=True))
+    async with db.execute(ANY_MARKED_IN_DAY, params) as cursor:
         row = await cursor.fetchone()
-    if row is None or not row[0]:
-        return
-    for sql in statements:
-        await db.execute(sql, params)
+    if row is not None and row[0]:
+        for sql in REFRESH_DAY:
+            await db.execute(sql, params)
+
+
+async def refresh_at_flush(db: aiosqlite.Connection) -> None:
+    """At the end of a flush, in its transaction: the marked members' first messages
+    (bot/store/firsts.py), then the oldest marked responses once enough are marked."""
+    async with db.execute(MARKED_AT_FLUSH, {"at": FLUSH_REFRESH_AT}) as cursor:
+        row = await cursor.fetchone()
+    members, responses = row if row is not None else (0, 0)
+    if members:
+        for sql in firsts.REFRESH:
+            await db.execute(sql)
+    if responses >= FLUSH_REFRESH_AT:
+        params = {"deadline": NO_DEADLINE, "limit": FLUSH_REFRESH_LIMIT}
+        for sql in REFRESH_SOME:
+            await db.execute(sql, params)

@@ -20,6 +20,7 @@ import pytest
 from bot.dce import importer
 from bot.events import MessageKind, Place, PostedMessage, ReactionChange
 from bot.store import derived as derived_sql
+from bot.store import response_rollup
 from bot.store.connection import migrations
 from bot.store.newcomers import first_message
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
@@ -406,6 +407,12 @@ def rollups(path: Path) -> tuple[list[Any], list[Any]]:
     return firsts_kept, kept
 
 
+@pytest.fixture
+def refresh_every_flush(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every flush computes the marked rows (by default it waits for a few hundred)."""
+    monkeypatch.setattr(response_rollup, "FLUSH_REFRESH_AT", 1)
+
+
 async def rollups_checkpoint(history: History, seen: list[Tables]) -> None:
     """Flush, and check the rollups (also after the summaries computed their marks)."""
     await checkpoint(history, seen)
@@ -448,7 +455,13 @@ async def responses_written_edited_and_removed(history: History, seen: list[Tabl
     await rollups_checkpoint(history, seen)
 
 
-async def test_rollups_follow_live_late_and_removed_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("every_flush", [True, False])
+async def test_rollups_follow_live_late_and_removed_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, every_flush: bool
+) -> None:
+    if every_flush:
+        monkeypatch.setattr(response_rollup, "FLUSH_REFRESH_AT", 1)
+
     async def steps(history: History, seen: list[Tables]) -> None:
         await live_late_and_removed(history, seen)
         await rollups_checkpoint(history, seen)
@@ -463,6 +476,7 @@ async def test_rollups_follow_live_late_and_removed_writes(tmp_path: Path) -> No
     assert len(firsts) >= 2 and len(responses) >= 2
 
 
+@pytest.mark.usefixtures("refresh_every_flush")
 async def test_a_flush_written_row_by_row_keeps_the_rollups(tmp_path: Path) -> None:
     async with History.opened(tmp_path / "ours.db") as history:
         history.store.batcher._failures = 99  # as after failed attempts: row by row
@@ -533,6 +547,7 @@ async def test_imports_keep_the_rollups(tmp_path: Path, monkeypatch: pytest.Monk
     assert firsts and responses
 
 
+@pytest.mark.usefixtures("refresh_every_flush")
 async def test_each_kind_of_answer_alone_in_a_flush_updates_the_kept_row(history: History) -> None:
     question = history.post(A, "2026-03-01 09:00", "Ideas?")
     topic = history.post(B, "2026-03-01 09:01", "Rust?", channel=RANDOM)
