@@ -48,12 +48,11 @@ REFRESH = (
         SELECT d.guild_id, d.user_id, m.message_id, m.created_at
         FROM member_firsts_dirty AS d
         JOIN messages AS m ON m.message_id = {first_message("d.guild_id", "d.user_id")}""",  # noqa: S608
-    # Their first responses are kept too (bot/store/response_rollup.py), once.
+    # Their first responses are kept too (bot/store/response_rollup.py), the first reply
+    # to the author only while a message is a first one: computed again now.
     """INSERT OR IGNORE INTO message_responses_dirty (message_id, guild_id, created_at)
         SELECT f.message_id, f.guild_id, f.created_at FROM member_firsts_dirty AS d
-        JOIN member_firsts AS f ON f.guild_id = d.guild_id AND f.user_id = d.user_id
-        WHERE NOT EXISTS (SELECT 1 FROM message_responses AS s
-                          WHERE s.message_id = f.message_id)""",
+        JOIN member_firsts AS f ON f.guild_id = d.guild_id AND f.user_id = d.user_id""",
     "DELETE FROM member_firsts_dirty",
 )
 

@@ -55,11 +55,18 @@ _ANSWERED_BY = """s.guild_id = i.guild_id AND s.author_id = i.target_id
 # Writes that only insert can only add responses: a kept row changes only when a new
 # one is earlier than what it holds (or it holds none). A message replying to or
 # threaded under a kept one may be its first response; an interaction towards its
-# author, either (a mention, a reply) or its first reply to the author (a reply or
-# thread reply, the only kinds FIRST_REPLY_TO_AUTHOR reads). Deletions and edits, which
+# author, either its first response (in its place: FIRST_RESPONSE reads no other) or
+# its first reply to the author (a reply or thread reply, the only kinds
+# FIRST_REPLY_TO_AUTHOR reads). Deletions and edits, which
 # can remove responses, mark whatever they touch.
 _EARLIER_RESPONSE = "(s.first_response IS NULL OR s.first_response > {at})"
 _EARLIER_REPLY = "(s.first_reply_to_author IS NULL OR s.first_reply_to_author > {at})"
+
+# The first reply to the author is read for members' first messages only (newcomers):
+# it is kept up to date for those (a message that becomes a first message is marked
+# then, bot/store/firsts.py; readers trust no kept row of a marked member).
+_A_FIRST = """EXISTS (SELECT 1 FROM member_firsts AS f
+    WHERE f.guild_id = s.guild_id AND f.user_id = s.author_id AND f.message_id = s.message_id)"""
 
 # What the transaction inserted may answer, in one statement: :ids, a JSON list of the
 # messages it inserted (what they reply to or are threaded under; the new questions),
@@ -79,8 +86,9 @@ UNION ALL
 SELECT s.message_id, s.guild_id, s.created_at FROM interactions AS i NOT INDEXED
 JOIN message_responses AS s ON {_ANSWERED_BY}
 WHERE i.rowid > :mark AND i.kind != 'reaction'
-  AND ({_EARLIER_RESPONSE.format(at="i.created_at")}
-       OR (i.kind IN ('reply', 'thread_reply') AND {_EARLIER_REPLY.format(at="i.created_at")}))
+  AND ((i.channel_id = s.place AND {_EARLIER_RESPONSE.format(at="i.created_at")})
+       OR (i.kind IN ('reply', 'thread_reply') AND {_EARLIER_REPLY.format(at="i.created_at")}
+           AND {_A_FIRST}))
 """  # noqa: S608 (composed from constants only)
 
 # :ids, a JSON list of the messages the transaction edited or deleted.
@@ -104,10 +112,10 @@ def _refresh(picked: str) -> tuple[str, ...]:
     return (
         f"DELETE FROM message_responses WHERE message_id IN ({picked})",  # noqa: S608
         f"""INSERT INTO message_responses
-                (message_id, guild_id, author_id, created_at, first_response,
+                (message_id, guild_id, author_id, created_at, place, first_response,
                  first_reply_to_author)
             SELECT q.message_id, q.guild_id, q.author_id, q.created_at,
-                   {FIRST_RESPONSE}, {FIRST_REPLY_TO_AUTHOR}
+                   coalesce(q.thread_id, q.channel_id), {FIRST_RESPONSE}, {FIRST_REPLY_TO_AUTHOR}
             FROM messages q WHERE q.message_id IN ({picked})""",  # noqa: S608
         f"DELETE FROM message_responses_dirty WHERE message_id IN ({picked})",  # noqa: S608
     )

@@ -82,8 +82,12 @@ FIRST_RESPONSE_SEEN = f"""(SELECT min(seen) FROM (
 
 # The row of ``message_responses`` (bot/store/response_rollup.py) that can be trusted
 # for the message ``q``, as ``s``: a join for the statements that read :func:`kept`.
+# Nor while its author is marked in member_firsts_dirty (bot/store/firsts.py): the
+# first reply to the author is kept up to date for first messages only.
 KEPT_JOIN = """LEFT JOIN message_responses s ON s.message_id = q.message_id
-    AND NOT EXISTS (SELECT 1 FROM message_responses_dirty d WHERE d.message_id = q.message_id)"""
+    AND NOT EXISTS (SELECT 1 FROM message_responses_dirty d WHERE d.message_id = q.message_id)
+    AND NOT EXISTS (SELECT 1 FROM member_firsts_dirty md
+                    WHERE md.guild_id = q.guild_id AND md.user_id = q.author_id)"""
 
 
 def kept(column: str, fragment: str) -> str:

@@ -377,18 +377,26 @@ WHERE NOT EXISTS (SELECT 1 FROM member_firsts_dirty d
                   WHERE d.guild_id = f.guild_id AND d.user_id = f.user_id)
 ORDER BY 1, 2
 """
+# The first reply to the author is kept for members' first messages only.
+_TRUSTED = """s.message_id NOT IN (SELECT message_id FROM message_responses_dirty)
+  AND NOT EXISTS (SELECT 1 FROM member_firsts_dirty md
+                  WHERE md.guild_id = s.guild_id AND md.user_id = s.author_id)"""
+_A_FIRST = """EXISTS (SELECT 1 FROM member_firsts f WHERE f.guild_id = s.guild_id
+                  AND f.user_id = s.author_id AND f.message_id = s.message_id)"""
 _RESPONSES_NOW = f"""
-SELECT q.message_id, {FIRST_RESPONSE}, {FIRST_REPLY_TO_AUTHOR}
+SELECT q.message_id, {FIRST_RESPONSE},
+       CASE WHEN {_A_FIRST} THEN {FIRST_REPLY_TO_AUTHOR} ELSE 'not a first' END
 FROM message_responses s JOIN messages q ON q.message_id = s.message_id
-WHERE s.message_id NOT IN (SELECT message_id FROM message_responses_dirty)
+WHERE {_TRUSTED}
 ORDER BY 1
 """  # noqa: S608
-_RESPONSES_KEPT = """
-SELECT message_id, first_response, first_reply_to_author FROM message_responses s
-WHERE s.message_id NOT IN (SELECT message_id FROM message_responses_dirty)
-  AND s.message_id IN (SELECT message_id FROM messages)
+_RESPONSES_KEPT = f"""
+SELECT message_id, first_response,
+       CASE WHEN {_A_FIRST} THEN first_reply_to_author ELSE 'not a first' END
+FROM message_responses s
+WHERE {_TRUSTED} AND s.message_id IN (SELECT message_id FROM messages)
 ORDER BY 1
-"""
+"""  # noqa: S608
 
 
 def rollups(path: Path) -> tuple[list[Any], list[Any]]:

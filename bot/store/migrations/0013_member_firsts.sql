@@ -54,9 +54,11 @@ SELECT DISTINCT guild_id, author_id FROM messages;
 -- messages), kept at write time: `first_response` and `first_reply_to_author` are
 -- bot/store/responses.py's FIRST_RESPONSE and FIRST_REPLY_TO_AUTHOR with no deadline
 -- (the earliest ever; a reader with a deadline keeps the value when it is not later),
--- computed by bot/store/response_rollup.py only. A row is trusted only while its
--- message is not in `message_responses_dirty`; a message without a trusted row is
--- computed afresh by the reader. Writes mark the rows they may change: the bot's flush
+-- computed by bot/store/response_rollup.py only (`first_reply_to_author` is kept up
+-- to date only while the message is its author's first: only newcomers read it). A row
+-- is trusted only while its message is not in `message_responses_dirty` nor its author
+-- in `member_firsts_dirty`; a message without a trusted row is computed afresh by the
+-- reader. Writes mark the rows they may change: the bot's flush
 -- and imports mark, set-based, the messages replied to or threaded under by new
 -- messages and those the new interactions may answer (the author's messages of the
 -- 25 hours before); the rare paths mark by the triggers below. The flush and the next
@@ -66,6 +68,7 @@ CREATE TABLE IF NOT EXISTS message_responses (
     guild_id              INTEGER NOT NULL,
     author_id             INTEGER NOT NULL,
     created_at            TEXT NOT NULL,
+    place                 INTEGER NOT NULL,  -- its thread, else its channel
     first_response        TEXT,
     first_reply_to_author TEXT
 );
