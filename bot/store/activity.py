@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.analysis.days import day_bounds
-from bot.store import firsts, response_rollup
+from bot.store import firsts
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -63,11 +63,11 @@ class ActivityDays:
         size builds on the day before, which must end where it starts.
         """
         async with self._writing() as db:
-            # Members and responses marked since the last flush (bot/store/firsts.py,
-            # response_rollup.py), the last day's: the summary then reads them stored.
+            # Members marked since the last flush (bot/store/firsts.py): the summary then
+            # reads their first messages stored. (Marked responses are computed by the
+            # reader: computing and storing them here would make a summary after an
+            # import write every question of its day.)
             await firsts.refresh(db)
-            start, end = day_bounds(last, timezone)
-            await response_rollup.refresh(db, (guild_id, start, end))
             await db.execute(
                 "DELETE FROM activity_days WHERE guild_id = ? AND timezone != ?",
                 (guild_id, timezone),

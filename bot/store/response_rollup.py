@@ -17,16 +17,15 @@ only choose *which* rows to compute again; the fragments decide what they hold.
 * The rare paths (deletions, messages that stop counting) mark by trigger
   (migration 0013); members' first messages are marked when ``member_firsts`` gets them
   (bot/store/firsts.py).
-* :func:`refresh`: the marked rows of a day computed again before its summary;
-  :func:`refresh_at_flush`: the flush computes the oldest ones once enough are marked
-  (a message marked by several responses in a row is computed once). Only these
-  need the per-author indexes that an import drops for its bulk writes: an import
-  leaves them to the summaries that follow it.
+* :func:`refresh_at_flush`: the flush computes the oldest marked rows once enough are
+  marked (a message marked by several responses in a row is computed once); readers
+  compute marked rows themselves meanwhile. Only this needs the per-author indexes
+  that an import drops for its bulk writes: an import only marks.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.store import firsts
 from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
@@ -121,36 +120,15 @@ def _refresh(picked: str) -> tuple[str, ...]:
     )
 
 
-# A guild's marked messages of [:start, :end), before the day's summary reads them.
-REFRESH_DAY = _refresh(
-    """SELECT message_id FROM message_responses_dirty
-       WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end"""
-)
-
 # The oldest :limit marked messages (by id), at a flush.
 REFRESH_SOME = _refresh(
     "SELECT message_id FROM message_responses_dirty ORDER BY message_id LIMIT :limit"
 )
 
-# Whether anything is marked (in a day, or at all).
-ANY_MARKED_IN_DAY = """SELECT EXISTS (SELECT 1 FROM message_responses_dirty
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end)"""
 # At a flush: whether members are marked (bot/store/firsts.py), and how many responses
 # are, up to the threshold.
 MARKED_AT_FLUSH = """SELECT EXISTS (SELECT 1 FROM member_firsts_dirty),
     (SELECT count(*) FROM (SELECT 1 FROM message_responses_dirty LIMIT :at))"""
-
-
-async def refresh(db: aiosqlite.Connection, day: tuple[int, str, str]) -> None:
-    """Compute the marked rows of ``day`` (guild, start, end) again in ``db``'s
-    transaction."""
-    params: dict[str, Any] = {"deadline": NO_DEADLINE}
-    params.update(zip(("guild_id", "start", "end"), day, strict=True))
-    async with db.execute(ANY_MARKED_IN_DAY, params) as cursor:
-        row = await cursor.fetchone()
-    if row is not None and row[0]:
-        for sql in REFRESH_DAY:
-            await db.execute(sql, params)
 
 
 async def refresh_at_flush(db: aiosqlite.Connection) -> None:

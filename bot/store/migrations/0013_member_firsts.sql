@@ -61,8 +61,8 @@ SELECT DISTINCT guild_id, author_id FROM messages;
 -- reader. Writes mark the rows they may change: the bot's flush
 -- and imports mark, set-based, the messages replied to or threaded under by new
 -- messages and those the new interactions may answer (the author's messages of the
--- 25 hours before); the rare paths mark by the triggers below. The flush and the next
--- summary of a day compute the marked rows again.
+-- 25 hours before); the rare paths mark by the triggers below. The flush computes the
+-- marked rows again once a few hundred wait.
 CREATE TABLE IF NOT EXISTS message_responses (
     message_id            INTEGER PRIMARY KEY,
     guild_id              INTEGER NOT NULL,
@@ -132,7 +132,6 @@ END;
 
 
 -- Existing stores: every question is marked (members' first messages are marked when
--- `member_firsts` is filled); each day's next summary, and the flushes a few at a
--- time, compute them.
+-- `member_firsts` is filled); the flushes compute them, a thousand at a time.
 INSERT OR IGNORE INTO message_responses_dirty (message_id, guild_id, created_at)
 SELECT message_id, guild_id, created_at FROM messages WHERE is_question = 1;
