@@ -15,7 +15,9 @@ times and names, joins spread over the period, channels and threads, messages wi
 replies, thread replies, mentions, questions and reactions in realistic shares, a
 daily rhythm in the guild's time zone and a power law over members. Rows are written
 with plain ``sqlite3`` ``executemany``; each transaction of interactions adds their
-``connections`` with the statement the bot's flush runs (bot/store/derived.py). The file
+``connections`` with the statement the bot's flush runs, and each transaction marks the
+write-time rollups its rows may change (bot/store/derived.py); the marks are computed at
+the end, as the bot's flushes compute them. The file
 is cached in the temporary folder, keyed by the parameters, so reruns skip the build.
 
 Members who joined before the period have no join time, as imported history leaves
@@ -74,7 +76,7 @@ import bot.store.summaries as summary_queries
 from bot.analysis.days import day_bounds, day_start
 from bot.analysis.summary import DailySummary
 from bot.clock import to_db_time
-from bot.store import Store, derived
+from bot.store import Store, derived, firsts, response_rollup
 from bot.store.connection import migrations
 
 TARGET_RATIO = 3.0  # a day's summary against one scan of the day, measured the same way
@@ -472,6 +474,10 @@ def insert(db: sqlite3.Connection, table: str, rows: list[Row]) -> None:
         db.executemany(_INSERT[table], rows)
         if table == "interactions":  # their connections, as the store's writes add them
             db.execute(derived.CONNECTIONS_FROM_NEW, {"mark": mark})
+        if table in ("messages", "interactions"):  # what the store's writes mark
+            ids = json.dumps([row[0] for row in rows]) if table == "messages" else None
+            for sql, parameters in derived.Written(mark, written_ids=ids).rollups():
+                db.execute(sql, parameters)
         db.execute("COMMIT")
 
 
@@ -518,6 +524,12 @@ def build(path: Path, params: Params) -> float:
         builder.post(t_ms)
         if index % FLUSH_EVERY == 0 or index == params.messages:
             write_rows(db, builder)
+    db.execute("BEGIN IMMEDIATE")  # every mark computed, as the bot's flushes do
+    for sql in firsts.REFRESH:
+        db.execute(sql)
+    for sql in response_rollup.REFRESH_SOME:
+        db.execute(sql, {"limit": -1, "deadline": response_rollup.NO_DEADLINE})
+    db.execute("COMMIT")
     db.execute("PRAGMA journal_mode = WAL").fetchall()  # as the bot leaves it
     db.close()
     os.replace(partial, path)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.analysis.days import day_bounds
+from bot.store import firsts
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -62,6 +63,11 @@ class ActivityDays:
         size builds on the day before, which must end where it starts.
         """
         async with self._writing() as db:
+            # Members marked since the last flush (bot/store/firsts.py): the summary then
+            # reads their first messages stored. (Marked responses are computed by the
+            # reader: computing and storing them here would make a summary after an
+            # import write every question of its day.)
+            await firsts.refresh(db)
             await db.execute(
                 "DELETE FROM activity_days WHERE guild_id = ? AND timezone != ?",
                 (guild_id, timezone),

@@ -35,7 +35,7 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import utcnow
-from bot.store import answers_checked, derived
+from bot.store import answers_checked, derived, response_rollup
 from bot.store.connection import is_busy
 
 log = logging.getLogger(__name__)
@@ -216,6 +216,12 @@ async def _derived_start(
 ) -> derived.Written:
     """Before the batch's first write: the marks its end needs (bot/store/derived.py)."""
     written = derived.Written(await _fetch_int(db, derived.INTERACTIONS_MARK))
+    # Edits and deletions (reported writes that insert nothing) may change responses.
+    written.edited(
+        int(row["message_id"])
+        for write, row in batch
+        if write.reported and not write.new_messages and "message_id" in row
+    )
     messages = [row for write, row in batch if write.new_messages]
     if messages:
         guilds = {"guilds": derived.Written.guilds_of(messages)}
@@ -239,6 +245,9 @@ async def _derived_end(db: aiosqlite.Connection, written: derived.Written) -> No
             messages = list(await cursor.fetchall())
     if stale := derived.Written.stale_days(interactions, messages):
         await db.executemany(derived.DAYS_STALE, stale)
+    for sql, params in written.rollups():
+        await db.execute(sql, params)
+    await response_rollup.refresh_at_flush(db)
 
 
 async def _answers_written(db: aiosqlite.Connection, batch: list[tuple[Write, Row]]) -> None:

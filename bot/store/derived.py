@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.store import firsts, response_rollup
+
 # The largest rowid of interactions now (0 when empty).
 INTERACTIONS_MARK = "SELECT coalesce(max(rowid), 0) FROM interactions"
 
@@ -95,6 +97,10 @@ class Written:
     # and those of them that were stored already (inserting them again changes nothing).
     candidates: list[int] = field(default_factory=list)
     stored: list[int] = field(default_factory=list)
+    # Every message written by the transaction, by id (a JSON list), for the rollups.
+    written_ids: str | None = None
+    # Messages the transaction edited or deleted, by id (a JSON list), for the rollups.
+    edited_ids: str | None = None
 
     def interactions_removed(self, mark: int) -> None:
         """Interactions may have been deleted: ``mark`` is the largest rowid now."""
@@ -111,6 +117,8 @@ class Written:
         """Of the messages about to be written, those dated before their guild's latest
         cached day's end (none, for live messages): the JSON parameter of
         :data:`STORED_MESSAGES`, or None when there is nothing to check."""
+        messages = list(messages)
+        self.written_ids = json.dumps([int(row["message_id"]) for row in messages])
         ends = {int(guild): end for guild, end in day_ends if end is not None}
         self.candidates = [
             int(row["message_id"])
@@ -128,6 +136,29 @@ class Written:
         if not self.candidates:
             return None
         return {"ids": json.dumps(self.candidates), "before": json.dumps(self.stored)}
+
+    def edited(self, ids: Iterable[int]) -> None:
+        """The messages the transaction edits or deletes (their interactions and mentions
+        may change), for :meth:`rollups`."""
+        found = sorted(set(ids))
+        self.edited_ids = json.dumps(found) if found else None
+
+    def rollups(self) -> list[tuple[str, dict[str, Any]]]:
+        """The statements (with their parameters) that keep the write-time rollups, to
+        run in order at the transaction's end, after the others: they mark the members
+        whose first message may have changed (bot/store/firsts.py) and the first
+        responses that may have (bot/store/response_rollup.py). None needs a per-author
+        index (an import may have dropped it): the marks are computed again by the bot's
+        flush (:func:`bot.store.response_rollup.refresh_at_flush`) or before the next
+        summary."""
+        ids = self.written_ids if self.written_ids is not None else "[]"
+        statements: list[tuple[str, dict[str, Any]]] = []
+        if self.written_ids is not None:
+            statements.append((firsts.MARK_AUTHORS, {"ids": ids}))
+        statements.append((response_rollup.MARK_FROM_WRITTEN, {"ids": ids, "mark": self.mark}))
+        if self.edited_ids is not None:
+            statements.append((response_rollup.MARK_FROM_EDITS, {"ids": self.edited_ids}))
+        return statements
 
     @staticmethod
     def stale_days(*earliest: Iterable[Any]) -> list[dict[str, Any]]:

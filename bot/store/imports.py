@@ -348,6 +348,8 @@ class ImportWriter:
             messages = self._db.execute(derived.NEW_MESSAGES_EARLIEST, query).fetchall()
         if stale := derived.Written.stale_days(interactions, messages):
             self._db.executemany(derived.DAYS_STALE, stale)
+        for sql, params in kept.rollups():
+            self._db.execute(sql, params)
 
     def _apply(self, write: Write, rows: list[dict[str, Any]]) -> int:
         if not rows:

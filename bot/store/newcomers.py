@@ -16,7 +16,7 @@ from bot.analysis.daily import Asked
 from bot.analysis.days import day_bounds
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all
-from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE
+from bot.store.responses import KEPT_FIRST_REPLY_TO_AUTHOR, KEPT_FIRST_RESPONSE, KEPT_JOIN
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
@@ -40,23 +40,43 @@ def joined_recently(joined_at: str, posted_at: str) -> str:
         OR {joined_at} >= strftime('%Y-%m-%dT%H:%M:%fZ', {posted_at}, '-{NEWCOMER_DAYS} days'))"""
 
 
-def newcomer_firsts(window: str) -> str:
+def newcomer_firsts(window: str, first_range: str = "1") -> str:
     """The body of a ``newcomer_firsts`` CTE: the first messages (``message_id``) of
     members who may be newcomers (joined on or after ``:newcomers_joined_since``, or
     join unknown), within 7 days of their join and meeting ``window`` (an SQL condition
     on the message ``q``); parameter ``:guild_id``. The summaries, the digest's
-    newcomers and the alerts all find newcomers through it."""
+    newcomers and the alerts all find newcomers through it.
+
+    The first messages are those stored in ``member_firsts`` (bot/store/firsts.py, kept
+    by :func:`first_message` itself), except for members marked since, whose first
+    message is computed here. ``first_range``, a condition on the stored first
+    message's time ``s.created_at`` that ``window`` implies, lets the stored ones be
+    read as a range of the index by time."""
     return f"""
     SELECT q.message_id FROM (
-        SELECT mb.joined_at, {first_message(":guild_id", "mb.user_id")} AS message_id
-        FROM members mb
-        WHERE mb.guild_id = :guild_id
+        SELECT mb.joined_at, s.message_id
+        FROM member_firsts s
+        JOIN members mb ON mb.guild_id = s.guild_id AND mb.user_id = s.user_id
+        WHERE s.guild_id = :guild_id AND {first_range}
+          AND (mb.joined_at IS NULL OR mb.joined_at >= :newcomers_joined_since)
+          AND NOT EXISTS (SELECT 1 FROM member_firsts_dirty d
+                          WHERE d.guild_id = s.guild_id AND d.user_id = s.user_id)
+        UNION ALL
+        SELECT mb.joined_at, {first_message(":guild_id", "mb.user_id")}
+        FROM member_firsts_dirty d  -- usually empty: read first (CROSS JOIN keeps the order)
+        CROSS JOIN members mb ON mb.guild_id = d.guild_id AND mb.user_id = d.user_id
+        WHERE d.guild_id = :guild_id
           AND (mb.joined_at IS NULL OR mb.joined_at >= :newcomers_joined_since)
     ) AS f
     JOIN messages q ON q.message_id = f.message_id
     WHERE {window}
       AND {joined_recently("f.joined_at", "q.created_at")}
 """  # noqa: S608 (composed from constants only)
+
+
+# The window of a day: the messages posted in ``[:start, :end)``.
+DAY_WINDOW = "q.created_at >= :start AND q.created_at < :end"
+DAY_FIRSTS = "s.created_at >= :start AND s.created_at < :end"
 
 
 # The day's newcomers' first messages, found as the summary finds them
@@ -66,12 +86,13 @@ def newcomer_firsts(window: str) -> str:
 # reached them, as known at :deadline (bot/store/responses.py), so that the digest's
 # names agree with the summary's ``newcomer_first_messages`` and ``newcomers_answered``.
 _FIRST_MESSAGES = f"""
-WITH newcomer_firsts AS ({newcomer_firsts("q.created_at >= :start AND q.created_at < :end")})
+WITH newcomer_firsts AS ({newcomer_firsts(DAY_WINDOW, DAY_FIRSTS)})
 SELECT q.author_id, mb.display_name, q.channel_id, q.thread_id, q.message_id, q.created_at,
-       {FIRST_RESPONSE} AS first_response,
-       {FIRST_REPLY_TO_AUTHOR} IS NOT NULL AS replied
+       {KEPT_FIRST_RESPONSE} AS first_response,
+       {KEPT_FIRST_REPLY_TO_AUTHOR} IS NOT NULL AS replied
 FROM messages q
 LEFT JOIN members mb ON mb.guild_id = q.guild_id AND mb.user_id = q.author_id
+{KEPT_JOIN}
 WHERE q.message_id IN (SELECT message_id FROM newcomer_firsts)
 ORDER BY q.created_at, q.message_id
 """  # noqa: S608 (composed from this module's and responses.py's fragments only)

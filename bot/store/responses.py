@@ -78,3 +78,27 @@ FIRST_RESPONSE_SEEN = f"""(SELECT min(seen) FROM (
         SELECT {FIRST_RESPONSE} AS seen
         UNION ALL
         SELECT {FIRST_INFERRED_RESPONSE} WHERE {inference_on("q.guild_id")}))"""  # noqa: S608
+
+
+# The row of ``message_responses`` (bot/store/response_rollup.py) that can be trusted
+# for the message ``q``, as ``s``: a join for the statements that read :func:`kept`.
+# Nor while its author is marked in member_firsts_dirty (bot/store/firsts.py): the
+# first reply to the author is kept up to date for first messages only.
+KEPT_JOIN = """LEFT JOIN message_responses s ON s.message_id = q.message_id
+    AND NOT EXISTS (SELECT 1 FROM message_responses_dirty d WHERE d.message_id = q.message_id)
+    AND NOT EXISTS (SELECT 1 FROM member_firsts_dirty md
+                    WHERE md.guild_id = q.guild_id AND md.user_id = q.author_id)"""
+
+
+def kept(column: str, fragment: str) -> str:
+    """``fragment`` (:data:`FIRST_RESPONSE` or :data:`FIRST_REPLY_TO_AUTHOR`) about ``q``
+    by :deadline, read from its trusted row ``s`` of ``message_responses`` (:data:`KEPT_JOIN`;
+    ``column``, the earliest ever) when it has one: the earliest by :deadline is that
+    one when it is not later. Computed otherwise."""
+    return f"""(CASE WHEN s.message_id IS NOT NULL
+           THEN CASE WHEN s.{column} <= :deadline THEN s.{column} END
+           ELSE {fragment} END)"""
+
+
+KEPT_FIRST_RESPONSE = kept("first_response", FIRST_RESPONSE)
+KEPT_FIRST_REPLY_TO_AUTHOR = kept("first_reply_to_author", FIRST_REPLY_TO_AUTHOR)

@@ -18,12 +18,13 @@ from bot.analysis.days import day_bounds
 from bot.analysis.summary import DailySummary, TopConnector, TopConversation
 from bot.clock import from_db_time, to_db_time
 from bot.store.connection import fetch_all, fetch_one
-from bot.store.newcomers import NEWCOMER_DAYS, newcomer_firsts
+from bot.store.newcomers import DAY_FIRSTS, DAY_WINDOW, NEWCOMER_DAYS, newcomer_firsts
 from bot.store.responses import (
     COUNTED_INFERRED,
     FIRST_INFERRED_RESPONSE,
-    FIRST_REPLY_TO_AUTHOR,
-    FIRST_RESPONSE,
+    KEPT_FIRST_REPLY_TO_AUTHOR,
+    KEPT_FIRST_RESPONSE,
+    KEPT_JOIN,
 )
 
 if TYPE_CHECKING:
@@ -51,11 +52,11 @@ WHERE guild_id = :guild_id AND kind = 'join' AND at >= :start AND at < :end
 # Discord's join time, unknown for imported history). Newcomers are looked for among
 # the members who joined in the week before the day or whose join is unknown (every
 # stored message's author has a ``members`` row), each by the first message of
-# theirs, through the per-author index. For each message asked, the first response
-# by the time of computing (:deadline), and for newcomers whether a reply or thread
-# reply reached them within 24 h (bot/store/responses.py).
+# theirs, kept in member_firsts. For each message asked, the first response by the time
+# of computing (:deadline), and for newcomers whether a reply or thread reply reached
+# them within 24 h (bot/store/responses.py), read from message_responses where kept.
 _ASKED = f"""
-WITH newcomer_firsts AS ({newcomer_firsts("q.created_at >= :start AND q.created_at < :end")}),
+WITH newcomer_firsts AS ({newcomer_firsts(DAY_WINDOW, DAY_FIRSTS)}),
 asked AS (
     SELECT q.*, q.message_id IN (SELECT message_id FROM newcomer_firsts) AS newcomer_first
     FROM messages q
@@ -69,11 +70,11 @@ SELECT
     q.created_at,
     q.is_question,
     q.newcomer_first,
-    {FIRST_RESPONSE} AS first_response,
-    CASE WHEN q.newcomer_first THEN {FIRST_REPLY_TO_AUTHOR} IS NOT NULL ELSE 0 END
+    {KEPT_FIRST_RESPONSE} AS first_response,
+    CASE WHEN q.newcomer_first THEN {KEPT_FIRST_REPLY_TO_AUTHOR} IS NOT NULL ELSE 0 END
         AS newcomer_replied,
     CASE WHEN q.is_question THEN {FIRST_INFERRED_RESPONSE} END AS first_inferred_response
-FROM asked q
+FROM asked q {KEPT_JOIN}
 """  # noqa: S608 (composed from bot/store/responses.py and newcomers.py only)
 
 # The day's connections, once: their number, the reciprocal ones, and the members
