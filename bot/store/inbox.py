@@ -285,7 +285,7 @@ class InboxQueries:
         params = {
             "guild_id": guild_id,
             "since": to_db_time(since),
-            "joined_since": to_db_time(since - timedelta(days=NEWCOMER_DAYS)),
+            "newcomers_joined_since": to_db_time(since - timedelta(days=NEWCOMER_DAYS)),
             "deadline": to_db_time(now),
         }
         async with self._reading() as db:

@@ -5,8 +5,14 @@ answer, and a member's week. Composed at import time from constants only.
 
 from __future__ import annotations
 
-from bot.store.newcomers import first_message, joined_recently
-from bot.store.responses import COUNTED_INFERRED, FIRST_RESPONSE_SEEN, inference_on
+from bot.store.newcomers import joined_recently, newcomer_firsts
+from bot.store.responses import (
+    COUNTED_INFERRED,
+    FIRST_RESPONSE_SEEN,
+    KEPT_FIRST_RESPONSE_SEEN,
+    KEPT_JOIN,
+    inference_on,
+)
 
 
 def _answer_time(item: str, member: str, author: str) -> str:
@@ -126,23 +132,26 @@ LIMIT :limit
 
 # A guild's open questions of the last 7 days asked by newcomers (bot/store/newcomers.py),
 # newest first: by members who joined at most 7 days before asking, or, when the join is
-# unknown, in their first message. Found from the members who may be newcomers (CROSS
-# JOIN: SQLite keeps that order), so only their messages are read; the same for every
-# member, so read once per reminder pass.
+# unknown, in their first message. The recent members' questions are found from the
+# members (CROSS JOIN: SQLite keeps that order), so only their messages are read; the
+# first messages, as the summaries find them (``newcomer_firsts``: a range of
+# ``member_firsts`` by time). Responses are read from ``message_responses`` where it
+# can be trusted. The same for every member, so read once per reminder pass.
 NEWCOMERS_OPEN_QUESTIONS = f"""
+WITH newcomer_firsts AS ({newcomer_firsts("q.created_at >= :since", "s.created_at >= :since")})
 SELECT message_id FROM (
     SELECT q.message_id, q.created_at FROM members mb
     CROSS JOIN messages q ON q.guild_id = mb.guild_id AND q.author_id = mb.user_id
-    WHERE mb.guild_id = :guild_id AND mb.joined_at >= :joined_since
+    {KEPT_JOIN}
+    WHERE mb.guild_id = :guild_id AND mb.joined_at >= :newcomers_joined_since
       AND q.created_at >= :since AND q.is_question = 1 AND q.kind = 'message' AND q.deleted = 0
       AND {joined_recently("mb.joined_at", "q.created_at")}
-      AND {FIRST_RESPONSE_SEEN} IS NULL
-    UNION ALL
-    SELECT q.message_id, q.created_at FROM members mb
-    CROSS JOIN messages q ON q.message_id = {first_message("mb.guild_id", "mb.user_id")}
-    WHERE mb.guild_id = :guild_id AND mb.joined_at IS NULL
-      AND q.created_at >= :since AND q.is_question = 1
-      AND {FIRST_RESPONSE_SEEN} IS NULL
+      AND {KEPT_FIRST_RESPONSE_SEEN} IS NULL
+    UNION
+    SELECT q.message_id, q.created_at FROM messages q
+    {KEPT_JOIN}
+    WHERE q.message_id IN (SELECT message_id FROM newcomer_firsts) AND q.is_question = 1
+      AND {KEPT_FIRST_RESPONSE_SEEN} IS NULL
 )
 ORDER BY created_at DESC, message_id DESC
 """  # noqa: S608 (composed from constants only)

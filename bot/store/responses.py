@@ -102,3 +102,10 @@ def kept(column: str, fragment: str) -> str:
 
 KEPT_FIRST_RESPONSE = kept("first_response", FIRST_RESPONSE)
 KEPT_FIRST_REPLY_TO_AUTHOR = kept("first_reply_to_author", FIRST_REPLY_TO_AUTHOR)
+
+# FIRST_RESPONSE_SEEN with the explicit response read from the trusted row ``s``
+# (:data:`KEPT_JOIN`) when there is one, for the statements that check many questions.
+KEPT_FIRST_RESPONSE_SEEN = f"""(SELECT min(seen) FROM (
+        SELECT {KEPT_FIRST_RESPONSE} AS seen
+        UNION ALL
+        SELECT {FIRST_INFERRED_RESPONSE} WHERE {inference_on("q.guild_id")}))"""  # noqa: S608
