@@ -28,13 +28,12 @@ if TYPE_CHECKING:
 # stored name, its text, whether it is a question, and whether it has a target of its
 # own (a Reply, a thread message other than the thread's starter, a mention), with the
 # members it addresses that way. Only messages that count (kind 'message', not deleted).
+# (A reply, thread reply or mention of its own is a target: the members it addresses,
+# never NULL when there is one, say so without a second look at its interactions.)
 _COLUMNS = """
 SELECT m.message_id, m.author_id, mem.display_name, m.created_at, m.content, m.is_question,
        m.reply_to_message_id IS NOT NULL
-         OR (m.thread_id IS NOT NULL AND m.message_id != m.thread_id)
-         OR EXISTS (SELECT 1 FROM interactions AS i
-                    WHERE i.message_id = m.message_id
-                      AND i.kind IN ('reply', 'thread_reply', 'mention')),
+         OR (m.thread_id IS NOT NULL AND m.message_id != m.thread_id),
        (SELECT group_concat(i.target_id) FROM interactions AS i
         WHERE i.message_id = m.message_id AND i.kind IN ('reply', 'thread_reply', 'mention'))
 FROM messages AS m
@@ -157,8 +156,8 @@ def _message(row: Sequence[Any], texts: Mapping[int, str] | None = None) -> Cont
             time=from_db_time(created_at).timestamp(),
             text=content or "",
             is_question=bool(question),
-            explicit_target=bool(explicit),
-            addressed_ids=tuple(int(a) for a in addressed.split(",")) if addressed else (),
+            explicit_target=bool(explicit) or addressed is not None,
+            addressed_ids=tuple(map(int, addressed.split(","))) if addressed else (),
         ),
         created_at,
     )
