@@ -368,7 +368,8 @@ def snapshot_reader(path: Path) -> Iterator[InferredImport]:
     the store's file, in one read transaction: what committed writes hold, as of the
     first read, without waiting for (or flushing) the bot's connection. For a worker
     thread: live inference reads and infers there, off the event loop."""
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    uri = f"{Path(path).absolute().as_uri()}?mode=ro"  # as_uri escapes "?", "#", "%"
+    db = sqlite3.connect(uri, uri=True, isolation_level=None)
     try:
         for pragma in _READER_PRAGMAS:
             db.execute(pragma)
