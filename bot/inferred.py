@@ -12,6 +12,7 @@ that may have answered it).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,15 @@ from bot.inference.model import ReplyModel
 from bot.store import Store
 from bot.store.batcher import Row, Write
 from bot.store.connection import OnBusy
-from bot.store.inferred import ContextMessage, InferredImport, InferredRow, Place, Stretch
+from bot.store.inferred import (
+    ContextMessage,
+    InferredImport,
+    InferredQueries,
+    InferredRow,
+    Place,
+    Stretch,
+    snapshot_reader,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +47,10 @@ SEGMENT = 5000
 # At import, fewer: the import keeps its memory under 200 MB whatever the file's size,
 # and the model's arrays grow with the messages scored at once.
 IMPORT_SEGMENT = 1000
+
+# Live inference starts a pass at most this often (seconds): an answer is counted
+# within a minute of its message.
+PASS_INTERVAL = 10.0
 
 # Called with the places done, the places in all, and the messages inferred so far.
 Progress = Callable[[int, int, int], None]
@@ -121,24 +134,35 @@ def recompute_in_import(
     """Recompute one stretch on an import's connection (in its file's transaction);
     ``texts`` gives the text of messages whose text is not stored (past the retention
     period). Returns (messages inferred, rows written)."""
-    model = model or default_model()
+    read, rows = stretch_rows(queries, stretch, model or default_model(), IMPORT_SEGMENT, texts)
+    queries.replace(stretch, rows)
+    return read, len(rows)
+
+
+def stretch_rows(
+    queries: InferredImport,
+    stretch: Stretch,
+    model: ReplyModel,
+    segment: int,
+    texts: Mapping[int, str] | None = None,
+) -> tuple[int, list[InferredRow]]:
+    """The rows of a stretch, read ``segment`` messages at a time with the messages just
+    before as context: (messages inferred, rows)."""
     place = stretch.place
     lead = queries.before(place, stretch.first_at, 0, LEAD, texts)
     at, message_id = stretch.first_at, 0
     rows: list[InferredRow] = []
     read = 0
     while True:
-        part = queries.stretch(place, at, message_id, stretch.until, IMPORT_SEGMENT, texts)
+        part = queries.stretch(place, at, message_id, stretch.until, segment, texts)
         if part:
             context = lead + part
             rows += infer_rows(context, len(lead), model)
             read += len(part)
             lead = context[-LEAD:]
             at, message_id = _cursor(part[-1])
-        if len(part) < IMPORT_SEGMENT:
-            break
-    queries.replace(stretch, rows)
-    return read, len(rows)
+        if len(part) < segment:
+            return read, rows
 
 
 @dataclass(slots=True)
@@ -171,9 +195,21 @@ class _Pending:
 class InferenceService:
     """Runs reply inference off the gateway's path and keeps ``inferred_replies`` exact."""
 
-    def __init__(self, store: Store, model: ReplyModel | None = None) -> None:
+    def __init__(
+        self, store: Store, model: ReplyModel | None = None, *, interval: float = PASS_INTERVAL
+    ) -> None:
         self._store = store
         self._model = model
+        self._interval = interval
+        self._last_pass = -float("inf")
+        # Set to start the next pass now (settle, idle), not when the interval is up.
+        self._hurry = asyncio.Event()
+        # The passes' own reads and writes, each in a transaction of the store's
+        # connection, without flushing the queued writes first: a pass reads stretches
+        # that flushes have written already (what is queued comes to a later pass when
+        # its flush is taken), so flushing for it would only cut the gateway's batches
+        # short (one extra commit per read).
+        self._queries = InferredQueries(store.transaction, store.transaction)
         self._task: asyncio.Task[None] | None = None
         self._pending = _Pending()
 
@@ -202,9 +238,14 @@ class InferenceService:
         await self._store.inferred.set_enabled(guild_id, enabled, to_db_time(at), on_busy=on_busy)
 
     async def idle(self) -> None:
-        """Wait for the pass under way, if any (not for writes no flush has taken yet)."""
+        """Wait for the pass under way, if any (not for writes no flush has taken yet);
+        a pass waiting for its interval starts at once."""
         if self._task is not None:
-            await asyncio.gather(self._task, return_exceptions=True)
+            self._hurry.set()
+            try:
+                await asyncio.gather(self._task, return_exceptions=True)
+            finally:
+                self._hurry.clear()
 
     async def settle(self) -> None:
         """Flush, then infer for everything written so far (tests, shutdown)."""
@@ -224,6 +265,14 @@ class InferenceService:
     async def _drain(self) -> None:
         """Infer for what is pending, then for what came meanwhile, until nothing is."""
         while self._pending:
+            # At most one pass an interval: a pass reads each place's stretch with the
+            # messages before it as context, so passes over a few seconds of messages
+            # read (and infer) mostly context.
+            wait = self._last_pass + self._interval - asyncio.get_running_loop().time()
+            if wait > 0 and not self._hurry.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._hurry.wait(), wait)
+            self._last_pass = asyncio.get_running_loop().time()
             pending, self._pending = self._pending, _Pending()
             try:
                 await self._follow(pending)
@@ -245,20 +294,26 @@ class InferenceService:
         # The new messages of one place: one stretch from the first to the last (a flush
         # holds a second or so of them, a busy spell more).
         stretches = [Stretch(place, first, last) for place, (first, last) in pending.posted.items()]
-        found = await self._store.inferred.places_of(pending.changed)
+        found = await self._queries.places_of(pending.changed)
         stretches += [Stretch(place, at, hour_after(at)) for place, at in found.values()]
         return await self.recompute(merged(stretches))
 
     async def recompute(self, stretches: Iterable[Stretch]) -> Recomputed:
         """Recompute each stretch, reading it in segments, then replace its rows."""
         done = Recomputed()
-        for stretch in stretches:
-            read, rows = await self._rows(stretch)
-            done.add(read, len(rows), await self._store.inferred.replace(stretch, rows))
+        computed = [(stretch, *await self._rows(stretch)) for stretch in stretches]
+        # Every stretch's rows in one write transaction.
+        changed = await self._queries.replace_all([(s, rows) for s, _, rows in computed])
+        for (_, read, rows), times in zip(computed, changed, strict=True):
+            done.add(read, len(rows), times)
         return done
 
     async def _rows(self, stretch: Stretch) -> tuple[int, list[InferredRow]]:
-        queries, model, place = self._store.inferred, self.model, stretch.place
+        if str(self._store.path) != ":memory:":
+            # Read and inferred in a worker thread, on a connection of its own: the
+            # bot's connection (and so the gateway's flushes) never waits for it.
+            return await asyncio.to_thread(self._rows_in_thread, stretch, self.model)
+        queries, model, place = self._queries, self.model, stretch.place
         lead = await queries.before(place, stretch.first_at, 0, LEAD)
         at, message_id = stretch.first_at, 0
         rows: list[InferredRow] = []
@@ -274,6 +329,10 @@ class InferenceService:
                 at, message_id = _cursor(part[-1])
             if len(part) < SEGMENT:
                 return read, rows
+
+    def _rows_in_thread(self, stretch: Stretch, model: ReplyModel) -> tuple[int, list[InferredRow]]:
+        with snapshot_reader(self._store.path) as queries:
+            return stretch_rows(queries, stretch, model, SEGMENT)
 
     async def recompute_guild(
         self, guild_id: int, on_place: Progress | None = None, *, text_erased_before: str = ""

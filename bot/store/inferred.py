@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time
 from bot.inference.records import ChatMessage
 from bot.store import answers_checked
-from bot.store.connection import fetch_all, fetch_one
+from bot.store.connection import PRAGMAS, fetch_all, fetch_one
 
 if TYPE_CHECKING:
     from bot.store.connection import Access, OnBusy, Writing
@@ -26,13 +28,12 @@ if TYPE_CHECKING:
 # stored name, its text, whether it is a question, and whether it has a target of its
 # own (a Reply, a thread message other than the thread's starter, a mention), with the
 # members it addresses that way. Only messages that count (kind 'message', not deleted).
+# (A reply, thread reply or mention of its own is a target: the members it addresses,
+# never NULL when there is one, say so without a second look at its interactions.)
 _COLUMNS = """
 SELECT m.message_id, m.author_id, mem.display_name, m.created_at, m.content, m.is_question,
        m.reply_to_message_id IS NOT NULL
-         OR (m.thread_id IS NOT NULL AND m.message_id != m.thread_id)
-         OR EXISTS (SELECT 1 FROM interactions AS i
-                    WHERE i.message_id = m.message_id
-                      AND i.kind IN ('reply', 'thread_reply', 'mention')),
+         OR (m.thread_id IS NOT NULL AND m.message_id != m.thread_id),
        (SELECT group_concat(i.target_id) FROM interactions AS i
         WHERE i.message_id = m.message_id AND i.kind IN ('reply', 'thread_reply', 'mention'))
 FROM messages AS m
@@ -155,8 +156,8 @@ def _message(row: Sequence[Any], texts: Mapping[int, str] | None = None) -> Cont
             time=from_db_time(created_at).timestamp(),
             text=content or "",
             is_question=bool(question),
-            explicit_target=bool(explicit),
-            addressed_ids=tuple(int(a) for a in addressed.split(",")) if addressed else (),
+            explicit_target=bool(explicit) or addressed is not None,
+            addressed_ids=tuple(map(int, addressed.split(","))) if addressed else (),
         ),
         created_at,
     )
@@ -255,15 +256,24 @@ class InferredQueries:
     async def replace(self, stretch: Stretch, rows: Sequence[InferredRow]) -> set[str]:
         """Replace a stretch's rows with ``rows``; returns the times of the messages
         whose row changed (appeared, went, or points elsewhere)."""
+        return (await self.replace_all([(stretch, rows)]))[0]
+
+    async def replace_all(
+        self, replaced: Sequence[tuple[Stretch, Sequence[InferredRow]]]
+    ) -> list[set[str]]:
+        """:meth:`replace` for each (stretch, rows), in one transaction."""
+        changed = []
         async with self._writing() as db:
-            old = await fetch_all(db, _ROWS_IN_RANGE, _range_params(stretch))
-            await db.execute(_DELETE_RANGE, _range_params(stretch))
-            inserted = _insert_params(stretch.place, rows)
-            await db.executemany(_INSERT, inserted)
-            if (at := answers_checked.earliest(inserted)) is not None:
-                await db.execute(answers_checked.WRITTEN_AT, {"at": at})
-            new = await fetch_all(db, _ROWS_IN_RANGE, _range_params(stretch))
-        return _changed(old, new)
+            for stretch, rows in replaced:
+                old = await fetch_all(db, _ROWS_IN_RANGE, _range_params(stretch))
+                await db.execute(_DELETE_RANGE, _range_params(stretch))
+                inserted = _insert_params(stretch.place, rows)
+                await db.executemany(_INSERT, inserted)
+                if (at := answers_checked.earliest(inserted)) is not None:
+                    await db.execute(answers_checked.WRITTEN_AT, {"at": at})
+                new = await fetch_all(db, _ROWS_IN_RANGE, _range_params(stretch))
+                changed.append(_changed(old, new))
+        return changed
 
     async def count(self, guild_id: int) -> int:
         """How many inferred replies a guild has."""
@@ -342,3 +352,31 @@ class InferredImport:
             self._db.execute(answers_checked.WRITTEN_AT, {"at": at})
         new = self._db.execute(_ROWS_IN_RANGE, _range_params(stretch)).fetchall()
         return _changed(old, new)
+
+
+# What a reader of its own sets: the store's waiting and caching, nothing that writes.
+_READER_PRAGMAS = tuple(
+    pragma
+    for pragma in PRAGMAS
+    if pragma.split()[1].split("=")[0] in {"busy_timeout", "cache_size", "temp_store", "mmap_size"}
+)
+
+
+@contextmanager
+def snapshot_reader(path: Path) -> Iterator[InferredImport]:
+    """The reads of :class:`InferredImport` on a read-only connection of their own to
+    the store's file, in one read transaction: what committed writes hold, as of the
+    first read, without waiting for (or flushing) the bot's connection. For a worker
+    thread: live inference reads and infers there, off the event loop."""
+    uri = f"{Path(path).absolute().as_uri()}?mode=ro"  # as_uri escapes "?", "#", "%"
+    db = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        for pragma in _READER_PRAGMAS:
+            db.execute(pragma)
+        db.execute("BEGIN")
+        try:
+            yield InferredImport(db)
+        finally:
+            db.execute("COMMIT")
+    finally:
+        db.close()
