@@ -13,12 +13,15 @@ are mentioned keep the name the export gives them.
 
 from __future__ import annotations
 
+import pickle
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from bot.analysis.questions import is_question
@@ -59,6 +62,10 @@ class ImportReport:
     # author): not imported, with what they carried; the first one, described.
     conflicts: int = 0
     first_conflict: str | None = None
+    # The longest write transaction (seconds), and how many there were: how long the
+    # bot's writes may have waited behind the import.
+    longest_write: float = 0.0
+    transactions: int = 0
 
     @property
     def known(self) -> int:
@@ -96,6 +103,46 @@ class _FileTally(ImportReport):
     conflicting: set[int] = field(default_factory=set)  # ids of this file's conflicts
     # The text of the file's latest messages, by id, for inference (see _inferred).
     texts: dict[int, str] = field(default_factory=dict)
+    # Consent changed while the file moved: its channel excluded (the rest is not
+    # written), members who opted out (left out of the rest).
+    stopped: bool = False
+    forget: set[int] = field(default_factory=set)
+
+
+# A file's rows wait here, between reading it whole and moving them: in memory up to
+# this size, on disk beyond (a file of a million messages stages about 0.5 GB).
+STAGED_IN_MEMORY = 16 * 1024 * 1024
+
+
+class _Staged:
+    """The batches of a file read whole, in order, until they are moved into the store."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (closed by __exit__)
+            max_size=STAGED_IN_MEMORY, prefix="ascolto-import-"
+        )
+        self.batches = 0
+
+    def __enter__(self) -> _Staged:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._file.close()
+
+    def put(self, batch: Batch, moments: list[datetime], texts: dict[int, str]) -> None:
+        """Keep one batch (one pickle: rows shared between its lists stay shared)."""
+        pickle.dump((batch, moments, texts), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.batches += 1
+
+    def __iter__(self) -> Iterator[tuple[Batch, list[datetime], dict[int, str]]]:
+        self._file.seek(0)
+        for _ in range(self.batches):
+            yield pickle.load(self._file)  # our own file, written just before
 
 
 def import_order(exports: list[ExportFile]) -> list[ExportFile]:
@@ -148,17 +195,14 @@ class Importer:
         self._writer.close()
 
     def run(self, exports: list[ExportFile], progress: Progress | None = None) -> ImportReport:
-        """Import every file; a broken one is rolled back and reported, the rest go on."""
+        """Import every file; a broken one leaves nothing and is reported, the rest go
+        on."""
         report = ImportReport()
         interactions_before = self._writer.count("interactions")
         done_bytes = 0
         for export in import_order(exports):
             try:
-                with self._writer.file(), self._bulk(export):
-                    # Under the file's write lock, so nobody can change consent until
-                    # this file commits; the schema's guards drop anything that slips by.
-                    self._opted_out, self._excluded = self._writer.consent()
-                    self._file(export, report, _shifted(progress, report.read, done_bytes))
+                self._file(export, report, _shifted(progress, report.read, done_bytes))
             except ExportError as exc:
                 report.failed.append(str(exc))
             else:
@@ -167,17 +211,124 @@ class Importer:
             if progress is not None:
                 progress(report.read, done_bytes)
         report.interactions = self._writer.count("interactions") - interactions_before
+        report.longest_write = self._writer.longest_hold
+        report.transactions = self._writer.transactions
         return report
 
-    def _bulk(self, export: ExportFile) -> AbstractContextManager[None]:
-        if export.size >= BULK_BYTES:
+    def _bulk(self, export: ExportFile, chunks: int) -> AbstractContextManager[None]:
+        # Only a file moved in one transaction: the indexes must be back when it commits.
+        if chunks <= 1 and export.size >= BULK_BYTES:
             return self._writer.bulk(export.header.guild_id)
         return nullcontext()
 
     def _file(self, export: ExportFile, report: ImportReport, progress: Progress | None) -> None:
-        """One file; ``progress`` takes the messages and bytes of this file."""
+        """One file, in two steps: read and check it whole, its rows kept aside (a broken
+        file stops there, before anything is written), then move them into the store in
+        short transactions (see _move); ``progress`` takes the messages and bytes of this
+        file."""
+        # Consent as it stands before reading; read again in each transaction (_move).
+        self._opted_out, self._excluded = self._writer.consent()
         header = self._with_parent(export)
+        # Counts are kept apart until the file is in: a broken file adds nothing.
+        tally = _FileTally(export=export, header=header)
+        reading = Reading()
+        with _Staged() as staged:
+            self._read(tally, reading, staged, progress)
+            self._move(tally, reading, staged)
+        report.add(tally)
+
+    def _read(
+        self, tally: _FileTally, reading: Reading, staged: _Staged, progress: Progress | None
+    ) -> None:
+        """Read the whole file into ``staged``, batch by batch: rows built by the rules of
+        the consent read before (a change since is applied as they move, see _move)."""
+        header = tally.header
         excluded = {(header.guild_id, header.channel_id), (header.guild_id, header.where_id)}
+        channel_excluded = bool(excluded & self._excluded)
+        batch, moments, texts = Batch(), [], {}
+        for message in messages(tally.export, reading):
+            tally.read += 1
+            if message.author.is_bot:
+                self._bots.add(message.author.user_id)
+            if channel_excluded or not self._logged(header, message):
+                tally.skipped += 1
+                continue
+            self._add(batch, header, message)
+            moments.append(message.created_at)
+            if self._infer:
+                texts[message.message_id] = message.content
+            if len(batch) >= BATCH_MESSAGES:
+                staged.put(batch, moments, texts)
+                batch, moments, texts = Batch(), [], {}
+                if progress is not None:
+                    progress(tally.read, reading.bytes_read)
+        if len(batch):
+            staged.put(batch, moments, texts)
+
+    def _move(self, tally: _FileTally, reading: Reading, staged: _Staged) -> None:
+        """Write a file read whole: one transaction per staged batch, so that the bot's
+        writes never wait long behind an import. Each transaction reads consent again
+        under its write lock: an opt-out or an exclusion committed meanwhile holds for
+        every batch after it (and the schema's guards drop whatever slips by). A crash
+        in between leaves the batches moved so far, which importing the file again
+        completes (what is stored already is known, not added twice)."""
+        header = tally.header
+        chunks = max(staged.batches, 1)
+        parts = iter(staged)
+        for number in range(chunks):
+            with self._writer.file(), self._bulk(tally.export, chunks):
+                self._consent_again(tally)
+                if number == 0:
+                    self._place(header)
+                if (part := next(parts, None)) is not None:
+                    tally.batch, tally.moments, texts = part
+                    if tally.stopped:
+                        tally.skipped += len(tally.batch)
+                    else:
+                        self._forget(tally)
+                        tally.texts.update(texts)
+                        self._write(tally)
+                if number == chunks - 1:
+                    self._finish(tally, reading)
+
+    def _consent_again(self, tally: _FileTally) -> None:
+        """Read consent under this transaction's lock; what changed since the file was
+        read applies to the batches still to move."""
+        opted_out, excluded = self._writer.consent()
+        header = tally.header
+        guild_id = header.guild_id
+        places = {(guild_id, header.channel_id), (guild_id, header.where_id)}
+        if places & (excluded - self._excluded):
+            tally.stopped = True  # excluded while the import ran: no more of it
+        tally.forget |= {
+            user_id for g, user_id in opted_out - self._opted_out if g == guild_id
+        }
+        self._opted_out, self._excluded = opted_out, excluded
+
+    def _forget(self, tally: _FileTally) -> None:
+        """Leave out of the batch what members who opted out since the file was read
+        would have been left out of: their messages (skipped), reactions and mentions,
+        and their mentions in the text of others."""
+        forget, batch = tally.forget, tally.batch
+        if not forget:
+            return
+        theirs = {row["message_id"] for row in batch.messages if row["author_id"] in forget}
+        if theirs:
+            keep = [row["message_id"] not in theirs for row in batch.messages]
+            tally.moments = [m for m, kept in zip(tally.moments, keep, strict=True) if kept]
+            tally.skipped += len(theirs)
+            batch.drop(theirs, set())
+        batch.mentions = [row for row in batch.mentions if row["user_id"] not in forget]
+        batch.reactions = [row for row in batch.reactions if row["user_id"] not in forget]
+        for user_id in forget & batch.names.keys():
+            del batch.names[user_id], batch.named_in[user_id]
+        for row in batch.messages:
+            if row["content"]:
+                for user_id in forget:
+                    row["content"] = redact_mentions(row["content"], user_id)
+
+    def _place(self, header: Header) -> None:
+        """The guild and the channel (or thread) the file is about."""
         self._writer.place(
             {"guild_id": header.guild_id, "name": header.guild_name, "at": to_db_time(utcnow())},
             {
@@ -190,27 +341,11 @@ class Importer:
                 "created_at": None,
             },
         )
-        # Counts are kept apart until the file commits: a broken file adds nothing.
-        tally = _FileTally(export=export, header=header)
-        reading = Reading()
-        # Consent is read once per file, under its write lock (see run).
-        channel_excluded = bool(excluded & self._excluded)
-        for message in messages(export, reading):
-            tally.read += 1
-            if message.author.is_bot:
-                self._bots.add(message.author.user_id)
-            if channel_excluded or not self._logged(header, message):
-                tally.skipped += 1
-                continue
-            self._add(tally.batch, header, message)
-            tally.moments.append(message.created_at)
-            if self._infer:
-                tally.texts[message.message_id] = message.content
-            if len(tally.batch) >= BATCH_MESSAGES:
-                self._write(tally)
-                if progress is not None:
-                    progress(tally.read, reading.bytes_read)
-        self._write(tally)
+
+    def _finish(self, tally: _FileTally, reading: Reading) -> None:
+        """After the file's last batch: the inference its last messages need, and the
+        stretch the file covers with what its exporter recorded."""
+        header = tally.header
         if self._infer and header.guild_id in tally.spans:
             # The messages stored just after the file's may answer its last ones.
             last = tally.spans[header.guild_id][1] + timedelta(milliseconds=1)
@@ -229,7 +364,6 @@ class Importer:
                     "reaction_data": int(reading.reactions),
                 }
             )
-        report.add(tally)
 
     def _inferred(self, tally: _FileTally, first: datetime, until: str) -> int:
         """Infer replies for a stretch of the file's channel or thread, in the file's

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -196,6 +197,9 @@ class ImportWriter:
         self._db = sqlite3.connect(path, isolation_level=None)
         for pragma in _IMPORT_PRAGMAS:
             self._db.execute(pragma).fetchall()
+        # How long the write lock was held: the longest transaction, in seconds.
+        self.longest_hold = 0.0
+        self.transactions = 0
 
     def close(self) -> None:
         """Close the connection."""
@@ -261,9 +265,9 @@ class ImportWriter:
 
     @contextmanager
     def file(self, on_busy: Callable[[], None] | None = None) -> Iterator[None]:
-        """One file, all or nothing. The write lock is waited for as long as the bot
-        holds it (a member being forgotten can take a while), calling ``on_busy`` at
-        each wait."""
+        """One transaction (a file, or one batch of it), all or nothing. The write lock
+        is waited for as long as the bot holds it (a member being forgotten can take a
+        while), calling ``on_busy`` at each wait; how long it is held is measured."""
         while True:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -273,12 +277,16 @@ class ImportWriter:
                     raise
                 if on_busy is not None:
                     on_busy()
+        began = time.perf_counter()
         try:
             yield
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+        finally:
+            self.transactions += 1
         self._db.execute("COMMIT")
+        self.longest_hold = max(self.longest_hold, time.perf_counter() - began)
 
     @contextmanager
     def bulk(self, guild_id: int) -> Iterator[None]:
