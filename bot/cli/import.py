@@ -42,7 +42,7 @@ from bot.dce.reader import ExportError, find_exports
 from bot.render.text import plural
 from bot.settings import Settings
 from bot.store import Store
-from bot.store.imports import one_import_at_a_time
+from bot.store.imports import for_summaries, one_import_at_a_time
 from bot.summaries import SummaryService
 
 HELP = "import history from DiscordChatExporter JSON exports (files or folders)"
@@ -117,6 +117,7 @@ async def _summarise(path: Path, settings: Settings, report: ImportReport) -> in
     store = Store(path, flush_max_events=settings.database.flush_max_events)
     await store.open()
     try:
+        await for_summaries(store.db)  # under 200 MiB of RSS (bot/store/imports.py)
         done = 0
         service = SummaryService(store, settings.defaults)
         now = clock.utcnow()

@@ -300,9 +300,7 @@ class Importer:
         places = {(guild_id, header.channel_id), (guild_id, header.where_id)}
         if places & (excluded - self._excluded):
             tally.stopped = True  # excluded while the import ran: no more of it
-        tally.forget |= {
-            user_id for g, user_id in opted_out - self._opted_out if g == guild_id
-        }
+        tally.forget |= {user_id for g, user_id in opted_out - self._opted_out if g == guild_id}
         self._opted_out, self._excluded = opted_out, excluded
 
     def _forget(self, tally: _FileTally) -> None:
