@@ -16,6 +16,7 @@ from __future__ import annotations
 import pickle
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,9 @@ from bot.store.imports import Batch, ImportWriter
 from bot.store.inferred import Place, Stretch
 
 BATCH_MESSAGES = 2000
+# A file's batches are moved in transactions that end after the batch that brings them
+# to this long (the bot's writes wait for them; a batch takes a fraction of it).
+CHUNK_SECONDS = 1.0
 BULK_BYTES = 64 * 1024 * 1024  # a file this large is written in bulk (see ImportWriter.bulk)
 _PART = re.compile(r"\[part (\d+)\]")
 
@@ -266,29 +270,36 @@ class Importer:
             staged.put(batch, moments, texts)
 
     def _move(self, tally: _FileTally, reading: Reading, staged: _Staged) -> None:
-        """Write a file read whole: one transaction per staged batch, so that the bot's
-        writes never wait long behind an import. Each transaction reads consent again
-        under its write lock: an opt-out or an exclusion committed meanwhile holds for
-        every batch after it (and the schema's guards drop whatever slips by). A crash
-        in between leaves the batches moved so far, which importing the file again
-        completes (what is stored already is known, not added twice)."""
-        header = tally.header
-        chunks = max(staged.batches, 1)
+        """Write a file read whole, in transactions of whole batches that each end once
+        they have held the write lock for ``CHUNK_SECONDS``, so that the bot's writes
+        never wait long behind an import (a commit costs a write of every page the
+        transaction changed: fewer, longer transactions are faster). Each one reads
+        consent again under its lock: an opt-out or an exclusion committed meanwhile
+        holds for every batch after it (and the schema's guards drop whatever slips
+        by). A crash in between leaves the batches moved so far, which importing the
+        file again completes (what is stored already is known, not added twice)."""
         parts = iter(staged)
-        for number in range(chunks):
-            with self._writer.file(), self._bulk(tally.export, chunks):
+        left = staged.batches
+        first = True
+        while first or left:
+            with self._writer.file(), self._bulk(tally.export, staged.batches):
+                began = time.perf_counter()
                 self._consent_again(tally)
-                if number == 0:
-                    self._place(header)
-                if (part := next(parts, None)) is not None:
-                    tally.batch, tally.moments, texts = part
+                if first:
+                    self._place(tally.header)
+                    first = False
+                while left:
+                    tally.batch, tally.moments, texts = next(parts)
+                    left -= 1
                     if tally.stopped:
                         tally.skipped += len(tally.batch)
                     else:
                         self._forget(tally)
                         tally.texts.update(texts)
                         self._write(tally)
-                if number == chunks - 1:
+                    if time.perf_counter() - began >= CHUNK_SECONDS:
+                        break
+                if not left:
                     self._finish(tally, reading)
 
     def _consent_again(self, tally: _FileTally) -> None:

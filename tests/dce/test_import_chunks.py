@@ -62,6 +62,12 @@ async def fresh(path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def one_batch_a_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Transactions of one batch each, however fast the machine."""
+    monkeypatch.setattr(importer_module, "CHUNK_SECONDS", 0.0)
+
+
 def run(database: Path, *files: Path, privacy: PrivacySettings | None = None) -> ImportReport:
     exports, _ = find_exports(list(files))
     importer = Importer(database, privacy or PrivacySettings())
@@ -197,3 +203,17 @@ async def test_an_opt_out_between_two_chunks_holds_for_the_rest_of_the_file(
     assert query(database, "SELECT display_name, opted_out FROM members WHERE user_id = 3") == [
         (None, 1)
     ]
+
+
+async def test_batches_share_a_transaction_until_it_has_held_the_lock_long_enough(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer_module, "BATCH_MESSAGES", 3)
+    path = write(tmp_path, "talk.json", export(conversation(10)))
+    counts = []
+    for seconds in (0.0, 1e9):
+        monkeypatch.setattr(importer_module, "CHUNK_SECONDS", seconds)
+        report = run(await fresh(tmp_path / f"{seconds}.db"), path)
+        counts.append((report.transactions, report.new))
+
+    assert counts == [(4, 10), (1, 10)]
