@@ -114,7 +114,7 @@ class _FileTally(ImportReport):
 
 
 # A file's rows wait here, between reading it whole and moving them: in memory up to
-# this size, on disk beyond (a file of a million messages stages about 0.5 GB).
+# this size, on disk beyond (a file of a million messages stages about 310 MB).
 STAGED_IN_MEMORY = 16 * 1024 * 1024
 
 
