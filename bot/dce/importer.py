@@ -13,11 +13,14 @@ are mentioned keep the name the export gives them.
 
 from __future__ import annotations
 
+import multiprocessing
 import pickle
 import re
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -30,16 +33,21 @@ from bot.clock import to_db_time, utcnow
 from bot.dce.format import Header, Message, Person
 from bot.dce.reader import ExportError, ExportFile, Reading, messages
 from bot.events import MessageKind
-from bot.inferred import LEAD, hour_after, recompute_in_import
+from bot.inference.infer import default_model
+from bot.inferred import IMPORT_SEGMENT, LEAD, hour_after, infer_rows, recompute_in_import
 from bot.policy import redact_mentions
 from bot.settings import PrivacySettings
 from bot.store.imports import Batch, ImportWriter
-from bot.store.inferred import Place, Stretch
+from bot.store.inferred import ContextMessage, InferredRow, Place, Stretch
 
 BATCH_MESSAGES = 2000
 # A file's batches are moved in transactions that end after the batch that brings them
 # to this long (the bot's writes wait for them; a batch takes a fraction of it).
 CHUNK_SECONDS = 1.0
+# A file of at least this many batches has its replies scored in a second process while
+# this one writes (scoring is Python work on messages already read: two cores do it
+# beside the writes); a smaller one is scored in line, as it is written.
+PARALLEL_BATCHES = 5
 BULK_BYTES = 64 * 1024 * 1024  # a file this large is written in bulk (see ImportWriter.bulk)
 _PART = re.compile(r"\[part (\d+)\]")
 
@@ -111,11 +119,20 @@ class _FileTally(ImportReport):
     # written), members who opted out (left out of the rest).
     stopped: bool = False
     forget: set[int] = field(default_factory=set)
+    # Stretches read for inference and being scored in the second process, in order;
+    # their rows are written in the same order (see Importer._settle).
+    parallel: bool = False
+    scoring: deque[tuple[Stretch, list[Future[list[InferredRow]]]]] = field(default_factory=deque)
 
 
 # A file's rows wait here, between reading it whole and moving them: in memory up to
 # this size, on disk beyond (a file of a million messages stages about 310 MB).
 STAGED_IN_MEMORY = 16 * 1024 * 1024
+
+
+def _scores(context: list[ContextMessage], first: int) -> list[InferredRow]:
+    """In the scoring process: the rows of ``context[first:]`` (see infer_rows)."""
+    return infer_rows(context, first, default_model())
 
 
 class _Staged:
@@ -193,9 +210,13 @@ class Importer:
         self._excluded: set[tuple[int, int]] = set()
         self._retained_since = utcnow() - timedelta(days=privacy.content_retention_days)
         self._bots: set[int] = set()
+        self._scorer: ProcessPoolExecutor | None = None  # started for the first large file
 
     def close(self) -> None:
-        """Close the database connection."""
+        """Close the database connection, and stop the scoring process if it started."""
+        if self._scorer is not None:
+            self._scorer.shutdown(cancel_futures=True)
+            self._scorer = None
         self._writer.close()
 
     def run(self, exports: list[ExportFile], progress: Progress | None = None) -> ImportReport:
@@ -280,6 +301,7 @@ class Importer:
         file again completes (what is stored already is known, not added twice)."""
         parts = iter(staged)
         left = staged.batches
+        tally.parallel = self._infer and left >= PARALLEL_BATCHES
         first = True
         while first or left:
             with self._writer.file(), self._bulk(tally.export, staged.batches):
@@ -355,6 +377,7 @@ class Importer:
         """After the file's last batch: the inference its last messages need, and the
         stretch the file covers with what its exporter recorded."""
         header = tally.header
+        self._settle(tally, 0)
         if self._infer and header.guild_id in tally.spans:
             # The messages stored just after the file's may answer its last ones.
             last = tally.spans[header.guild_id][1] + timedelta(milliseconds=1)
@@ -373,6 +396,49 @@ class Importer:
                     "reaction_data": int(reading.reactions),
                 }
             )
+
+    def _infer_stretch(self, tally: _FileTally, first: datetime, until: str) -> None:
+        """Infer replies for a stretch of the file just written: in line, or for a large
+        file read now and scored in the second process, its rows written once the next
+        stretch has been read (what each stretch reads is what it would read in line:
+        the messages stored up to it, no later ones)."""
+        if not tally.parallel:
+            tally.inferred += self._inferred(tally, first, until)
+            return
+        if self._scorer is None:
+            methods = multiprocessing.get_all_start_methods()
+            start = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._scorer = ProcessPoolExecutor(max_workers=1, mp_context=start)
+        header = tally.header
+        place = Place(header.guild_id, header.where_id, header.thread_id is not None)
+        stretch = Stretch(place, to_db_time(first), until)
+        queries, texts = self._writer.inferred(), tally.texts
+        # As recompute_in_import reads it: segments, each after the messages before it.
+        lead = queries.before(place, stretch.first_at, 0, LEAD, texts)
+        at, message_id = stretch.first_at, 0
+        scored = []
+        while True:
+            part = queries.stretch(place, at, message_id, stretch.until, IMPORT_SEGMENT, texts)
+            if part:
+                context = lead + part
+                scored.append(self._scorer.submit(_scores, context, len(lead)))
+                lead = context[-LEAD:]
+                at, message_id = part[-1].created_at, part[-1].chat.message_id + 1
+            if len(part) < IMPORT_SEGMENT:
+                break
+        tally.scoring.append((stretch, scored))
+        while len(texts) > LEAD:
+            del texts[next(iter(texts))]
+        self._settle(tally, 1)
+
+    def _settle(self, tally: _FileTally, keep: int) -> None:
+        """Write the rows of the stretches scored in the second process, oldest first,
+        until ``keep`` are left being scored."""
+        while len(tally.scoring) > keep:
+            stretch, scored = tally.scoring.popleft()
+            rows = [row for future in scored for row in future.result()]
+            self._writer.inferred().replace(stretch, rows)
+            tally.inferred += len(rows)
 
     def _inferred(self, tally: _FileTally, first: datetime, until: str) -> int:
         """Infer replies for a stretch of the file's channel or thread, in the file's
@@ -420,7 +486,7 @@ class Importer:
         tally.new += self._writer.write(batch)
         tally.batch, tally.moments = Batch(), []
         if self._infer and kept:
-            tally.inferred += self._inferred(tally, first, to_db_time(last))
+            self._infer_stretch(tally, first, to_db_time(last))
 
     def _with_parent(self, export: ExportFile) -> Header:
         """The file's header, with a thread's parent channel taken from the store when

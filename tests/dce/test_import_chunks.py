@@ -217,3 +217,24 @@ async def test_batches_share_a_transaction_until_it_has_held_the_lock_long_enoug
         counts.append((report.transactions, report.new))
 
     assert counts == [(4, 10), (1, 10)]
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "dce"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the shared example exports are not here")
+async def test_replies_scored_in_a_second_process_are_the_ones_scored_in_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The 2020 export records no replies: all its listening is inferred.
+    path = SHARED / "legacy-2020-python-course-general.json"
+    monkeypatch.setattr(importer_module, "BATCH_MESSAGES", 300)
+    found = {}
+    for mode, batches in (("in line", 1 << 30), ("second process", 1)):
+        monkeypatch.setattr(importer_module, "PARALLEL_BATCHES", batches)
+        database = await fresh(tmp_path / f"{batches}.db")
+        report = run(database, path, privacy=PrivacySettings(content_retention_days=36500))
+        found[mode] = (report.inferred, [query(database, sql) for sql in TABLES])
+
+    assert found["in line"][0] > 100
+    assert found["second process"] == found["in line"]
