@@ -551,6 +551,7 @@ class ImportFigures:
     spans: list[tuple[int, str, str]]  # guild, first and last message (ISO), as reported
     inferred: int = 0  # replies inferred from the flow of conversation, written
     longest_write: float = 0.0  # the longest write transaction: the bot's longest wait
+    scorer_peak_kib: int = 0  # the reply-scoring child's peak, shared pages included
     transactions: int = 0
 
 
@@ -580,7 +581,11 @@ def child_import(export: Path, database: Path, infer: bool = True) -> ImportFigu
         seconds = time.perf_counter() - began
     finally:
         importer.close()
+    # The process that scores replies for a large file (a fork of this one: the pages
+    # they share are counted in both).
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return ImportFigures(
+        scorer_peak_kib=children,
         seconds=seconds,
         peak_kib=peak_rss_kib(),
         start_kib=start_kib,
@@ -742,6 +747,12 @@ def print_import(f: ImportFigures, stored: Stored) -> None:
     print(
         f"import    {f.seconds:,.2f} s, {rate:,.0f} messages/s, peak RSS {mb(f.peak_kib):,.1f} MB"
         f" ({mb(f.start_kib):,.1f} MB before Importer.run: interpreter and modules)"
+        + (
+            f"; reply-scoring process {mb(f.scorer_peak_kib):,.1f} MB (a fork: pages shared"
+            " with the import counted in both)"
+            if f.scorer_peak_kib
+            else ""
+        )
     )
     print(
         f"report    {f.files} file(s), {len(f.failed)} failed; read {f.read:,}, new {f.new:,},"
