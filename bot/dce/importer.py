@@ -1,4 +1,5 @@
-"""Importing DiscordChatExporter exports: files in a safe order, one transaction each.
+"""Importing DiscordChatExporter exports: files in a safe order, each read and checked
+whole, then written in transactions of about a second.
 
 The rules are the live recorder's (``bot/recorder.py``): bots are never stored,
 members who opted out and excluded channels are skipped, message text follows
