@@ -53,13 +53,13 @@ _IMPORT_PRAGMAS = (
 # ``ascolto import`` then summarises the days it touched on a store of its own; the
 # bot's memory map (1 GiB) took that step to 991 MiB of RSS on a store of a million
 # messages. Measured there (91 days; the interpreter and modules are 107 MiB): no map
-# and 64 MiB of cache, 24.4 s and 176 MiB; a 64 MiB map, 15.9 s and 237 MiB; 256 MiB,
-# 13.7 s and 412 MiB; 1 GiB, 13.3 s and 991 MiB; a 64 MiB map and 16 MiB of cache,
-# 14.1 s and 187 MiB, kept (the map covers the start of the file, where the hot pages
-# are).
+# and 64 MiB of cache, 24.4 s and 176 MiB; no map and 16 MiB, 19.2 s and 128 MiB; a
+# 64 MiB map and 16 MiB of cache, 14.1 s and 187 MiB; 256 MiB, 13.7 s and 412 MiB;
+# 1 GiB, 13.3 s and 991 MiB. After a 1M import the 64 MiB map took the whole command
+# to 207 MiB (what the import freed is not all given back): no map, 16 MiB of cache.
 SUMMARY_PRAGMAS = (
     "PRAGMA cache_size = -16384",
-    "PRAGMA mmap_size = 67108864",
+    "PRAGMA mmap_size = 0",
 )
 
 
