@@ -63,6 +63,8 @@ from zoneinfo import ZoneInfo
 TARGET_RATE = 20_000  # messages per second
 TARGET_COMMAND_RATE = 25_000  # the whole command, as a user runs it (issue 14)
 TARGET_PEAK_MB = 200.0  # MB of 10^6 bytes
+TARGET_LOCK_SECONDS = 2.0  # the longest write transaction of an import (issue 14)
+TARGET_EXISTING_RATIO = 0.8  # the rate into an existing store, against an empty one
 GENERATOR_VERSION = 1  # bump when the synthetic export changes, to invalidate cached files
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
@@ -113,9 +115,10 @@ CDN = "https://cdn.discordapp.com"
 MB = 1_000_000
 
 
-def snowflake(ms: int, sequence: int) -> int:
-    """A Discord-like id for a time in milliseconds; ``sequence`` breaks ties."""
-    return ((ms - DISCORD_EPOCH_MS) << 22) | (1 << 17) | (sequence & 0xFFF)
+def snowflake(ms: int, sequence: int, worker: int = 0) -> int:
+    """A Discord-like id for a time in milliseconds; ``sequence`` breaks ties, and
+    ``worker`` (0-31) keeps the ids of two exports of the same times apart."""
+    return ((ms - DISCORD_EPOCH_MS) << 22) | (1 << 17) | (worker << 12) | (sequence & 0xFFF)
 
 
 def epoch_ms(moment: datetime) -> int:
@@ -137,11 +140,15 @@ class Params:
 
     messages: int
     seed: int
+    # Another channel of the same guild and members, with message ids of its own (the
+    # second file of --into-existing); 0 is the first channel.
+    channel: int = 0
 
     @property
     def name(self) -> str:
         """The cached file's name, without extension."""
-        return f"m{self.messages}-s{self.seed}-v{GENERATOR_VERSION}"
+        other = f"-c{self.channel}" if self.channel else ""
+        return f"m{self.messages}-s{self.seed}-v{GENERATOR_VERSION}{other}"
 
 
 @dataclass(slots=True)
@@ -231,6 +238,7 @@ class Generator:
     t_ms: int = 0
     last_id: int = 0
     mean_gap_ms: float = 0.0
+    worker: int = 0  # the message ids' worker bits: the channel's
 
     @classmethod
     def create(cls, params: Params) -> Generator:
@@ -245,13 +253,14 @@ class Generator:
         return cls(
             rng=rng,
             guild_id=snowflake(start - 1_200 * DAY_MS, 0),
-            channel_id=snowflake(start - 1_100 * DAY_MS, 1),
+            channel_id=snowflake(start - 1_100 * DAY_MS, 1 + params.channel),
             members=members,
             bots=bots,
             cum_weights=list(itertools.accumulate(weights)),
             to_join={u.user_id for u in members if rng.random() < JOINER_SHARE},
             t_ms=start,
             mean_gap_ms=PERIOD_DAYS * DAY_MS / params.messages,
+            worker=8 * params.channel % 32,
         )
 
     def member(self, exclude: int | None = None) -> User:
@@ -273,7 +282,7 @@ class Generator:
     def message(self) -> dict[str, Any]:
         """The next message object."""
         t_ms, stamp = self.next_time()
-        self.last_id = max(self.last_id + 1, snowflake(t_ms, self.counts.messages))
+        self.last_id = max(self.last_id + 1, snowflake(t_ms, self.counts.messages, self.worker))
         self.counts.messages += 1
         self.counts.first = self.counts.first or stamp
         self.counts.last = stamp
@@ -541,6 +550,9 @@ class ImportFigures:
     interactions: int
     spans: list[tuple[int, str, str]]  # guild, first and last message (ISO), as reported
     inferred: int = 0  # replies inferred from the flow of conversation, written
+    longest_write: float = 0.0  # the longest write transaction: the bot's longest wait
+    scorer_peak_kib: int = 0  # the reply-scoring child's peak, shared pages included
+    transactions: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -569,7 +581,11 @@ def child_import(export: Path, database: Path, infer: bool = True) -> ImportFigu
         seconds = time.perf_counter() - began
     finally:
         importer.close()
+    # The process that scores replies for a large file (a fork of this one: the pages
+    # they share are counted in both).
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return ImportFigures(
+        scorer_peak_kib=children,
         seconds=seconds,
         peak_kib=peak_rss_kib(),
         start_kib=start_kib,
@@ -581,6 +597,9 @@ def child_import(export: Path, database: Path, infer: bool = True) -> ImportFigu
         members=len(report.members),
         interactions=report.interactions,
         inferred=report.inferred,
+        # (getattr: the benchmark also measures code from before these figures)
+        longest_write=getattr(report, "longest_write", 0.0),
+        transactions=getattr(report, "transactions", 0),
         spans=[(g, a.isoformat(), b.isoformat()) for g, (a, b) in report.spans.items()],
     )
 
@@ -728,12 +747,26 @@ def print_import(f: ImportFigures, stored: Stored) -> None:
     print(
         f"import    {f.seconds:,.2f} s, {rate:,.0f} messages/s, peak RSS {mb(f.peak_kib):,.1f} MB"
         f" ({mb(f.start_kib):,.1f} MB before Importer.run: interpreter and modules)"
+        + (
+            f"; reply-scoring process {mb(f.scorer_peak_kib):,.1f} MB (a fork: pages shared"
+            " with the import counted in both)"
+            if f.scorer_peak_kib
+            else ""
+        )
     )
     print(
         f"report    {f.files} file(s), {len(f.failed)} failed; read {f.read:,}, new {f.new:,},"
         f" skipped {f.skipped:,}; interactions {f.interactions:,}; members {f.members:,};"
         f" inferred replies {f.inferred:,}"
     )
+    if f.transactions:
+        print(
+            f"lock      longest write transaction {f.longest_write:,.3f} s of"
+            f" {f.transactions:,} (issue 14: the bot's writes wait <= {TARGET_LOCK_SECONDS:.0f}"
+            f" s: {verdict(f.longest_write <= TARGET_LOCK_SECONDS)})"
+        )
+    else:
+        print("lock      not measured by this code (one write transaction per file)")
     kinds = "  ".join(f"{k} {n:,}" for k, n in sorted(stored.interactions.items()))
     print(
         f"database  {stored.size_mb:,.1f} MB: messages {stored.messages:,} ({stored.with_content:,}"
@@ -792,6 +825,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="import without reply inference (for the rate with and without it)",
     )
+    parser.add_argument(
+        "--into-existing",
+        action="store_true",
+        help="also import a second file (another channel of the same guild, as many"
+        " messages) into the store the first import made, against the rate into an empty one",
+    )
     parser.add_argument("--child-import", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-load", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -801,9 +840,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def measure(
-    path: Path, counts: Counts, summaries: bool, infer: bool = True, whole: bool = False
+    path: Path,
+    counts: Counts,
+    summaries: bool,
+    infer: bool = True,
+    whole: bool = False,
+    second: tuple[Path, Counts] | None = None,
 ) -> list[str]:
     """Import into a fresh database, load with json.load, print; returns the problems."""
+    problems = []
     with tempfile.TemporaryDirectory(prefix="ascolto-bench-") as folder:
         database = Path(folder, "import.db")
         prepare_database(database)
@@ -811,6 +856,8 @@ def measure(
         imported = ImportFigures(**run_child(*child))
         stored = read_stored(database)
         print_import(imported, stored)
+        if second is not None:
+            problems += into_existing(database, imported, stored, *second, infer=infer)
         if summaries:
             seconds, days = time_summaries(database, imported)
             print(
@@ -837,9 +884,43 @@ def measure(
         f" ({imported.read / imported.seconds:,.0f})   peak RSS < {TARGET_PEAK_MB:.0f} MB:"
         f" {verdict(peak_ok)} ({mb(imported.peak_kib):,.1f} MB)"
     )
-    problems = check(counts, imported, stored)
+    problems += check(counts, imported, stored)
     if loaded.messages != counts.messages:
         problems.append(f"json.load found {loaded.messages:,} messages, not {counts.messages:,}")
+    return problems
+
+
+def into_existing(
+    database: Path,
+    first: ImportFigures,
+    before: Stored,
+    path: Path,
+    counts: Counts,
+    *,
+    infer: bool,
+) -> list[str]:
+    """Import the second file into the store the first import made; print its rate
+    against the first's (into an empty store); returns the problems."""
+    child = ("--child-import", str(path), str(database), *(() if infer else ("--no-infer",)))
+    imported = ImportFigures(**run_child(*child))
+    stored = read_stored(database)
+    ratio = (imported.read / imported.seconds) / (first.read / first.seconds)
+    print(f"second    {path.name}: another channel, imported into the store just made")
+    print_import(imported, stored)
+    print(
+        f"existing  {ratio:.2f}x the rate into an empty store (issue 14: >="
+        f" {TARGET_EXISTING_RATIO}x: {verdict(ratio >= TARGET_EXISTING_RATIO)})"
+    )
+    problems = [
+        f"second file: {problem}"
+        for problem in check(counts, imported, stored)
+        if not problem.startswith("messages in the database")
+    ]
+    if stored.messages != before.messages + counts.member_messages:
+        problems.append(
+            f"second file: {stored.messages:,} messages stored, expected"
+            f" {before.messages + counts.member_messages:,}"
+        )
     return problems
 
 
@@ -859,8 +940,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     params = Params(args.messages, args.seed)
     path, counts, seconds, reused = cached_export(params, args.rebuild)
     print_file(path, counts, seconds, reused)
+    second = None
+    if args.into_existing:
+        other = Params(args.messages, args.seed + 1, channel=1)
+        other_path, other_counts, other_seconds, other_reused = cached_export(other, args.rebuild)
+        print_file(other_path, other_counts, other_seconds, other_reused)
+        second = (other_path, other_counts)
     try:
-        problems = measure(path, counts, args.summaries, infer=not args.no_infer, whole=args.whole)
+        problems = measure(
+            path,
+            counts,
+            args.summaries,
+            infer=not args.no_infer,
+            whole=args.whole,
+            second=second,
+        )
     except RuntimeError as exc:
         problems = [str(exc)]
     for problem in problems:

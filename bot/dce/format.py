@@ -251,7 +251,35 @@ def _reply_target(raw: dict[str, Any], message_type: str, header: Header) -> int
     return target
 
 
+# The people already read, by the fields that make them: a file names the same members
+# over and over (authors, mentions, reactions). Only plain values are keys (an id in a
+# string, text or null, true, false or null): no two of them are equal unless the same.
+_PEOPLE: dict[tuple[Any, ...], Person] = {}
+_PEOPLE_KEPT = 100_000
+_TEXT_OR_NULL = (str, type(None))
+_FLAG_OR_NULL = (bool, type(None))
+
+
 def _person(raw: Any, field: str | int) -> Person:
+    if type(raw) is dict:
+        key = (raw.get("id"), raw.get("nickname"), raw.get("name"), raw.get("isBot"))
+        if (
+            type(key[0]) is str
+            and type(key[1]) in _TEXT_OR_NULL
+            and type(key[2]) in _TEXT_OR_NULL
+            and type(key[3]) in _FLAG_OR_NULL
+        ):
+            found = _PEOPLE.get(key)
+            if found is None:
+                found = _read_person(raw, field)
+                if len(_PEOPLE) >= _PEOPLE_KEPT:
+                    _PEOPLE.clear()
+                _PEOPLE[key] = found
+            return found
+    return _read_person(raw, field)
+
+
+def _read_person(raw: Any, field: str | int) -> Person:
     if not isinstance(raw, dict):
         raise FormatError(f"is {_kind(raw)}, not a user object", field)
     try:
