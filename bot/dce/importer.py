@@ -22,7 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -51,7 +51,13 @@ CHUNK_SECONDS = 1.5
 # this one writes (scoring is Python work on messages already read: two cores do it
 # beside the writes); a smaller one is scored in line, as it is written.
 PARALLEL_BATCHES = 5
-BULK_BYTES = 64 * 1024 * 1024  # a file this large is written in bulk (see ImportWriter.bulk)
+# A file this large, with at least BULK_SHARE times as many messages as the store holds
+# (a history imported into a new or small store), is moved in one transaction without
+# the random-order indexes, rebuilt at its end (ImportWriter.bulk): several times faster
+# than keeping them, and the store it holds up for that long has little to write yet.
+# Into a larger store the indexes are kept and the file moves in short transactions.
+BULK_BYTES = 64 * 1024 * 1024
+BULK_SHARE = 4
 _PART = re.compile(r"\[part (\d+)\]")
 
 # Called with the messages read so far and the bytes read so far, of all the files:
@@ -146,6 +152,7 @@ class _Staged:
             max_size=STAGED_IN_MEMORY, prefix="ascolto-import-"
         )
         self.batches = 0
+        self.messages = 0
 
     def __enter__(self) -> _Staged:
         return self
@@ -162,6 +169,7 @@ class _Staged:
         """Keep one batch (one pickle: rows shared between its lists stay shared)."""
         pickle.dump((batch, moments, texts), self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self.batches += 1
+        self.messages += len(batch)
 
     def __iter__(self) -> Iterator[tuple[Batch, list[datetime], dict[int, str]]]:
         self._file.seek(0)
@@ -243,11 +251,11 @@ class Importer:
         report.transactions = self._writer.transactions
         return report
 
-    def _bulk(self, export: ExportFile, chunks: int) -> AbstractContextManager[None]:
-        # Only a file moved in one transaction: the indexes must be back when it commits.
-        if chunks <= 1 and export.size >= BULK_BYTES:
-            return self._writer.bulk(export.header.guild_id)
-        return nullcontext()
+    def _in_bulk(self, export: ExportFile, staged: _Staged) -> bool:
+        """Whether to move the file in bulk (see BULK_BYTES)."""
+        if export.size < BULK_BYTES:
+            return False
+        return staged.messages >= BULK_SHARE * self._writer.count("messages")
 
     def _file(self, export: ExportFile, report: ImportReport, progress: Progress | None) -> None:
         """One file, in two steps: read and check it whole, its rows kept aside (a broken
@@ -305,9 +313,11 @@ class Importer:
         parts = iter(staged)
         left = staged.batches
         tally.parallel = self._infer and left >= PARALLEL_BATCHES
+        bulk = self._in_bulk(tally.export, staged)
         first = True
         while first or left:
-            with self._writer.file(), self._bulk(tally.export, staged.batches):
+            indexes = self._writer.bulk(tally.header.guild_id) if bulk else nullcontext()
+            with self._writer.file(), indexes:
                 began = time.perf_counter()
                 self._consent_again(tally)
                 if first:
@@ -324,7 +334,7 @@ class Importer:
                         tally.texts.update(texts)
                         self._write(tally)
                     now = time.perf_counter()
-                    if now - began + (now - batch_began) >= CHUNK_SECONDS:
+                    if not bulk and now - began + (now - batch_began) >= CHUNK_SECONDS:
                         break  # another batch like this one would go past the bound
                 if not left:
                     self._finish(tally, reading)

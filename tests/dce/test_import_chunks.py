@@ -219,6 +219,36 @@ async def test_batches_share_a_transaction_until_it_has_held_the_lock_long_enoug
     assert counts == [(4, 10), (1, 10)]
 
 
+async def test_a_large_file_goes_in_bulk_into_a_small_store_and_in_chunks_into_a_larger_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer_module, "BATCH_MESSAGES", 3)
+    monkeypatch.setattr(importer_module, "BULK_BYTES", 0)  # every file counts as large
+    monkeypatch.setattr(importer_module, "BULK_SHARE", 2)
+    history = write(tmp_path, "history.json", export(conversation(30)))
+    later = write(tmp_path, "later.json", export(conversation(9, first_id=500)))
+    database = await fresh(tmp_path / "ascolto.db")
+    dropped: list[int] = []
+    bulk = ImportWriter.bulk
+
+    @contextmanager
+    def watched(self: ImportWriter, guild_id: int) -> Iterator[None]:
+        dropped.append(guild_id)
+        with bulk(self, guild_id):
+            yield
+
+    monkeypatch.setattr(ImportWriter, "bulk", watched)
+
+    into_empty = run(database, history)
+    into_larger = run(database, later)  # 9 messages into 30: kept indexes, short transactions
+
+    assert (into_empty.transactions, into_empty.new) == (1, 30)
+    assert dropped == [int(GUILD)]
+    assert (into_larger.transactions, into_larger.new) == (3, 9)
+    indexes = "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    assert query(database, indexes) == query(await fresh(tmp_path / "new.db"), indexes)
+
+
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "dce"
 
 

@@ -300,7 +300,8 @@ async def test_an_import_in_bulk_into_rolled_up_days_keeps_what_the_triggers_kep
         guild = int(dce.GUILD)
         await history.store.activity.ensure(guild, date(2026, 2, 28), date(2026, 3, 4), "UTC")
         with monkeypatch.context() as bulk:
-            bulk.setattr(importer, "BULK_BYTES", 0)  # every file in bulk
+            bulk.setattr(importer, "BULK_BYTES", 0)  # every file in bulk,
+            bulk.setattr(importer, "BULK_SHARE", 0)  # whatever the store holds
             import_files(history, late)
         import_files(history, late)  # again: nothing new, nothing stale
 
@@ -539,7 +540,8 @@ async def test_imports_keep_the_rollups(tmp_path: Path, monkeypatch: pytest.Monk
     )
     async with History.opened(tmp_path / "ours.db") as history:
         with monkeypatch.context() as bulk:
-            bulk.setattr(importer, "BULK_BYTES", 0)  # every file in bulk
+            bulk.setattr(importer, "BULK_BYTES", 0)  # every file in bulk,
+            bulk.setattr(importer, "BULK_SHARE", 0)  # whatever the store holds
             import_files(history, legacy, general)
         rollups(history.store.path)
         await history.store.activity.ensure(
