@@ -32,8 +32,10 @@ the process's first call (no rollup stored, a fresh connection), warm (the media
 five calls on one connection), on a fresh connection (three times, while the OS still
 holds the file), and on a fresh connection after the file was dropped from the OS page
 cache (``posix_fadvise(DONTNEED)``, three times). Each call but the first drops the
-day's own rollup first, as in the daily run where the days before are rolled up; the
-summary and the scan alternate. Then every
+day's own rollup first, as when the days before are rolled up but not the day; the
+summary and the scan alternate. The summary is timed too with the day rolled up (warm,
+and evicted on a fresh connection), as the bot's flush after the day leaves it
+(bot/store/activity.py, ``roll_up_ended_day``). Then every
 day of the period is computed one after the other, then again with
 :meth:`~bot.store.summaries.SummaryQueries.save` after each, both starting with no
 rollup stored. Each SQL statement of ``compute`` is timed on its own too.
@@ -716,6 +718,10 @@ class Ways:
     first: float = 0.0  # the process's first call: fresh connection, no rollup stored
     fresh: list[float] = field(default_factory=list)  # a new connection, OS cache warm
     evicted: list[float] = field(default_factory=list)  # a new connection, file out of cache
+    # The day rolled up already, as the bot's flush after the day does: warm, and on a
+    # new connection with the file out of cache (the summary only).
+    rolled_warm: list[float] = field(default_factory=list)
+    rolled_evicted: list[float] = field(default_factory=list)
 
     def row(self) -> str:
         """The four figures, medians where repeated."""
@@ -856,6 +862,9 @@ async def measure(path: Path, params: Params, busy_day: date, limit_s: float) ->
             scan.warm.append(await scan_day(store, guild_id, busy_day))
         timings.one_day_statements = dict(clock.seconds)
         timings.captured = dict(clock.params)
+        clock.recording = False
+        for _ in range(REPEATS):
+            summary.rolled_warm.append((await summarise_day(store, guild_id, busy_day))[0])
     # Every fresh call first, while the OS holds the whole file; then the evicted ones.
     for evicting in (False, True):
         for _ in range(EVICTED_REPEATS):
@@ -870,6 +879,10 @@ async def measure(path: Path, params: Params, busy_day: date, limit_s: float) ->
                     else:
                         took = await scan_day(store, guild_id, busy_day)
                 (ways.evicted if evicting else ways.fresh).append(took)
+    for _ in range(EVICTED_REPEATS):
+        evict(path)
+        async with opened(path) as store:
+            summary.rolled_evicted.append((await summarise_day(store, guild_id, busy_day))[0])
     async with opened(path) as store:
         clock = StatementClock(store.db)
         timings.all_days = await every_day(store, params, limit_s, save=False)
@@ -969,6 +982,14 @@ def print_timings(t: Timings, params: Params, busy_count: int) -> list[bool]:
     }
     ratios["first"] = summary_ways.first / scan_ways.first
     print("          ratio    " + "  ".join(f"{w} {r:5.1f}x" for w, r in ratios.items()))
+    rolled_warm = statistics.median(summary_ways.rolled_warm)
+    rolled_evicted = statistics.median(summary_ways.rolled_evicted)
+    print(
+        f"          rolled   warm {rolled_warm:8,.1f}  evicted {rolled_evicted:8,.1f} ms"
+        f"  ratio warm {rolled_warm / statistics.median(scan_ways.warm):5.1f}x"
+        f"  evicted {rolled_evicted / statistics.median(scan_ways.evicted):5.1f}x"
+        "  (the day rolled up by the flush after it, as in the bot's daily run)"
+    )
     for label, run in (("all days", t.all_days), ("  + save", t.with_save)):
         per_day = sorted(run.per_day_ms)
         slowest_ms, slowest_day = per_day[-1]

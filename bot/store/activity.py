@@ -5,6 +5,10 @@ messages, listening messages and reaction interactions; ``activity_days`` the da
 itself and the network's size at its end. They are a cache that triggers keep honest
 (see ``0003_activity_days.sql``): :meth:`ActivityDays.ensure` computes the days that
 are missing, in day order, and any change at a time T drops every day ending after T.
+
+The bot's flush rolls up a day as soon as it has ended (:func:`roll_up_ended_day`), so
+the next morning's summary and the week before it find their days stored; the flush
+computes it with the same statements as :meth:`ActivityDays.ensure`, from the same rows.
 """
 
 from __future__ import annotations
@@ -49,6 +53,47 @@ VALUES (:guild_id, :day, :timezone, :start, :end, coalesce(
 """
 
 
+# The guild's latest rolled-up day and its time zone (the primary key's last entry).
+_LATEST_DAY = """
+SELECT day, timezone FROM activity_days WHERE guild_id = :guild_id ORDER BY day DESC LIMIT 1
+"""
+
+
+async def roll_up_day(db: aiosqlite.Connection, guild_id: int, day: date, timezone: str) -> None:
+    """Store one day that is not stored: its header, then its members' rollup."""
+    start, end = day_bounds(day, timezone)
+    params = {
+        "guild_id": guild_id,
+        "day": day.isoformat(),
+        "timezone": timezone,
+        "start": start,
+        "end": end,
+    }
+    await db.execute(_HEADER, params)
+    await db.execute(_ROLLUP, params)
+
+
+async def roll_up_ended_day(db: aiosqlite.Connection, guild_id: int, newest: str) -> bool:
+    """At a flush's end, after its writes and the days they made stale: store the day
+    after the guild's latest stored one, in its time zone, if it ended by ``newest``
+    (the newest message the flush wrote); returns whether it did.
+
+    One day per flush at most (a guild back from days offline catches up a day per
+    flush, or its summary computes them). A guild with no day stored has none rolled
+    up: its first summary computes its week. A message dated in the day, written
+    later, makes it stale as any other cached day, and its summary computes it again.
+    """
+    async with db.execute(_LATEST_DAY, {"guild_id": guild_id}) as cursor:
+        latest = await cursor.fetchone()
+    if latest is None:
+        return False
+    day = date.fromisoformat(latest[0]) + timedelta(days=1)
+    if newest < day_bounds(day, latest[1])[1]:
+        return False
+    await roll_up_day(db, guild_id, day, latest[1])
+    return True
+
+
 class ActivityDays:
     """Keeps the ``member_days`` rollup of the days a summary needs."""
 
@@ -77,16 +122,7 @@ class ActivityDays:
             day = first
             while day <= last:
                 if day.isoformat() not in stored:
-                    start, end = day_bounds(day, timezone)
-                    params = {
-                        "guild_id": guild_id,
-                        "day": day.isoformat(),
-                        "timezone": timezone,
-                        "start": start,
-                        "end": end,
-                    }
-                    await db.execute(_HEADER, params)
-                    await db.execute(_ROLLUP, params)
+                    await roll_up_day(db, guild_id, day, timezone)
                     computed += 1
                 day += timedelta(days=1)
         return computed

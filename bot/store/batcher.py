@@ -35,7 +35,7 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import utcnow
-from bot.store import answers_checked, derived, response_rollup
+from bot.store import activity, answers_checked, derived, response_rollup
 from bot.store.connection import is_busy
 
 log = logging.getLogger(__name__)
@@ -248,6 +248,8 @@ async def _derived_end(db: aiosqlite.Connection, written: derived.Written) -> No
     for sql, params in written.rollups():
         await db.execute(sql, params)
     await response_rollup.refresh_at_flush(db)
+    for guild_id, newest in sorted(written.newest.items()):
+        await activity.roll_up_ended_day(db, guild_id, newest)
 
 
 async def _answers_written(db: aiosqlite.Connection, batch: list[tuple[Write, Row]]) -> None:

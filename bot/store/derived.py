@@ -101,6 +101,9 @@ class Written:
     written_ids: str | None = None
     # Messages the transaction edited or deleted, by id (a JSON list), for the rollups.
     edited_ids: str | None = None
+    # The newest message written by the transaction, per guild: the bot's flush rolls
+    # up a day once it has ended (bot/store/activity.py, ``roll_up_ended_day``).
+    newest: dict[int, str] = field(default_factory=dict)
 
     def interactions_removed(self, mark: int) -> None:
         """Interactions may have been deleted: ``mark`` is the largest rowid now."""
@@ -119,6 +122,10 @@ class Written:
         :data:`STORED_MESSAGES`, or None when there is nothing to check."""
         messages = list(messages)
         self.written_ids = json.dumps([int(row["message_id"]) for row in messages])
+        for row in messages:
+            guild, time = int(row["guild_id"]), row["created_at"]
+            if guild not in self.newest or time > self.newest[guild]:
+                self.newest[guild] = time
         ends = {int(guild): end for guild, end in day_ends if end is not None}
         self.candidates = [
             int(row["message_id"])
