@@ -165,7 +165,11 @@ class ShardedAscoltoBot(AscoltoBot, commands.AutoShardedBot):
 def create_bot(settings: Settings) -> AscoltoBot:
     """Build the bot and its store, not yet connected or opened; sharded when
     ``[discord] shard_count`` is set."""
-    store = Store(settings.database.path, flush_max_events=settings.database.flush_max_events)
+    store = Store(
+        settings.database.path,
+        flush_max_events=settings.database.flush_max_events,
+        memory_map_mib=settings.database.memory_map_mib,
+    )
     shards = settings.discord.shard_count
     if shards is None:
         return AscoltoBot(settings, store)

@@ -373,6 +373,16 @@ def test_missing_ascolto_config_file_is_an_error(
             id="zero-batch",
         ),
         pytest.param(
+            "[database]\nmemory_map_mib = -1\n",
+            "database.memory_map_mib: Input should be greater than or equal to 0",
+            id="negative-memory-map",
+        ),
+        pytest.param(
+            "[database]\nmemory_map_mib = 65537\n",
+            "database.memory_map_mib: Input should be less than or equal to 65536",
+            id="memory-map-over-64-gib",
+        ),
+        pytest.param(
             "[privacy]\ncontent_retention_days = -3\n",
             "privacy.content_retention_days: Input should be greater than or equal to 1",
             id="negative-retention",

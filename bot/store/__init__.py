@@ -43,8 +43,9 @@ log = logging.getLogger(__name__)
 class Store:
     """The database of one bot: opened by :meth:`open`, flushed and closed by :meth:`close`."""
 
-    def __init__(self, path: Path, *, flush_max_events: int = 500) -> None:
+    def __init__(self, path: Path, *, flush_max_events: int = 500, memory_map_mib: int = 0) -> None:
         self.path = path
+        self._memory_map_mib = memory_map_mib
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._flush_tasks: set[asyncio.Task[None]] = set()
@@ -90,7 +91,7 @@ class Store:
 
     async def open(self) -> None:
         """Open the file and apply pending migrations."""
-        db = await connection.connect(self.path)
+        db = await connection.connect(self.path, memory_map_mib=self._memory_map_mib)
         try:
             await connection.migrate(db, self.path)
         except BaseException:

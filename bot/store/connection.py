@@ -33,8 +33,9 @@ PRAGMAS = (
     # hosts" has the figures.
     "PRAGMA cache_size = -32768",
     "PRAGMA temp_store = MEMORY",
-    "PRAGMA mmap_size = 0",
+    "PRAGMA mmap_size = 0",  # unless [database] memory_map_mib says otherwise (connect)
 )
+MIB = 1024 * 1024
 
 
 # How a query module reaches the database: ``async with access() as db``. The store
@@ -88,15 +89,16 @@ def latest_version() -> int:
     return len(migrations())
 
 
-async def connect(path: Path) -> aiosqlite.Connection:
-    """Open (creating the folder if needed) with the pragmas the bot relies on."""
+async def connect(path: Path, *, memory_map_mib: int = 0) -> aiosqlite.Connection:
+    """Open (creating the folder if needed) with the pragmas the bot relies on, and a
+    memory map of ``memory_map_mib`` MiB of the file (``[database] memory_map_mib``)."""
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
     db = await aiosqlite.connect(path, isolation_level=None)
     try:
         # NORMAL is durable across application crashes in WAL mode; only a power
         # loss can roll back the last commits, never corrupt the file.
-        for pragma in PRAGMAS:
+        for pragma in (*PRAGMAS, f"PRAGMA mmap_size = {int(memory_map_mib) * MIB}"):
             async with db.execute(pragma) as cursor:
                 await cursor.fetchall()
     except BaseException:

@@ -55,12 +55,22 @@ async def test_connection_enforces_foreign_keys(db: aiosqlite.Connection) -> Non
     assert await scalar(db, "PRAGMA foreign_keys") == 1
 
 
-async def test_connection_caches_64_mib_maps_1_gib_and_sorts_in_memory(
+async def test_connection_caches_32_mib_maps_nothing_and_sorts_in_memory(
     db: aiosqlite.Connection,
 ) -> None:
     assert await scalar(db, "PRAGMA cache_size") == -32768
     assert await scalar(db, "PRAGMA mmap_size") == 0
     assert await scalar(db, "PRAGMA temp_store") == 2  # MEMORY
+
+
+async def test_a_store_maps_the_file_when_memory_map_mib_says_so(tmp_path: Path) -> None:
+    store = Store(tmp_path / "mapped.db", memory_map_mib=64)
+    await store.open()
+    try:
+        async with store.reading() as db:
+            assert await scalar(db, "PRAGMA mmap_size") == 64 * 1024 * 1024
+    finally:
+        await store.close()
 
 
 async def test_connect_creates_the_missing_folder(tmp_path: Path) -> None:
