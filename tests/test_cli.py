@@ -239,6 +239,7 @@ shard_count = 3
 path = "elsewhere/my \\"quoted\\" bot.db"
 flush_interval_seconds = 2.5
 flush_max_events = 42
+memory_map_mib = 256
 heartbeat_interval_seconds = 15
 timer_recheck_seconds = 600
 
