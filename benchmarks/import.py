@@ -700,7 +700,7 @@ def read_stored(path: Path) -> Stored:
 
 def time_summaries(path: Path, figures: ImportFigures) -> tuple[float, int]:
     """The CLI's recompute of the days the import touched: (seconds, days)."""
-    from bot.dce.importer import ImportReport
+    from bot.dce.report import ImportReport
     from bot.settings import Settings
 
     cli = importlib.import_module("bot.cli.import")  # "import" is a keyword

@@ -41,8 +41,9 @@ from bot.cli._common import (
     settings_from,
 )
 from bot.cli._days import worded_errors
-from bot.dce.importer import Importer, ImportReport, Progress
+from bot.dce.importer import Importer, Progress
 from bot.dce.reader import ExportError, find_exports
+from bot.dce.report import ImportReport
 from bot.render.text import plural
 from bot.settings import Settings
 from bot.store import Store

@@ -15,24 +15,22 @@ are mentioned keep the name the export gives them.
 from __future__ import annotations
 
 import multiprocessing
-import pickle
 import re
-import tempfile
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from bot.analysis.questions import is_question
 from bot.clock import to_db_time, utcnow
 from bot.dce.format import Header, Message, Person
 from bot.dce.reader import ExportError, ExportFile, Reading, messages
+from bot.dce.report import FileTally, ImportReport
+from bot.dce.staging import Staged
 from bot.events import MessageKind
 from bot.inference.infer import default_model
 from bot.inferred import IMPORT_SEGMENT, LEAD, hour_after, infer_rows, recompute_in_import
@@ -65,116 +63,9 @@ _PART = re.compile(r"\[part (\d+)\]")
 Progress = Callable[[int, int], None]
 
 
-@dataclass(slots=True)
-class ImportReport:
-    """What an import did, for its closing summary."""
-
-    files: int = 0
-    failed: list[str] = field(default_factory=list)
-    read: int = 0  # messages read from the files (bots and skipped members included)
-    new: int = 0  # messages stored for the first time
-    skipped: int = 0  # by bots, by members who opted out, or in excluded channels
-    members: set[tuple[int, int]] = field(default_factory=set)
-    interactions: int = 0
-    inferred: int = 0  # replies inferred from the flow of conversation, written
-    # Per guild, the oldest and newest message imported: the days to summarise again.
-    spans: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
-    # Messages whose id is stored already elsewhere (another channel, thread, server or
-    # author): not imported, with what they carried; the first one, described.
-    conflicts: int = 0
-    first_conflict: str | None = None
-    # The longest write transaction (seconds), and how many there were: how long the
-    # bot's writes may have waited behind the import.
-    longest_write: float = 0.0
-    transactions: int = 0
-
-    @property
-    def known(self) -> int:
-        """Messages that were already stored (an earlier import, or the live bot)."""
-        return self.read - self.skipped - self.new - self.conflicts
-
-    def cover(self, guild_id: int, moment: datetime) -> None:
-        """Widen the guild's span to ``moment``."""
-        first, last = self.spans.get(guild_id, (moment, moment))
-        self.spans[guild_id] = (min(first, moment), max(last, moment))
-
-    def add(self, other: ImportReport) -> None:
-        """Add the counts of a file that committed."""
-        self.read += other.read
-        self.new += other.new
-        self.skipped += other.skipped
-        self.members |= other.members
-        self.inferred += other.inferred
-        self.conflicts += other.conflicts
-        self.first_conflict = self.first_conflict or other.first_conflict
-        for guild_id, (first, last) in other.spans.items():
-            self.cover(guild_id, first)
-            self.cover(guild_id, last)
-
-
-@dataclass(slots=True, kw_only=True)
-class _FileTally(ImportReport):
-    """One file's counts, kept apart until the file commits, and the batch being filled
-    with the times of its messages."""
-
-    export: ExportFile
-    header: Header
-    batch: Batch = field(default_factory=Batch)
-    moments: list[datetime] = field(default_factory=list)
-    conflicting: set[int] = field(default_factory=set)  # ids of this file's conflicts
-    # The text of the file's latest messages, by id, for inference (see _inferred).
-    texts: dict[int, str] = field(default_factory=dict)
-    # Consent changed while the file moved: its channel excluded (the rest is not
-    # written), members who opted out (left out of the rest).
-    stopped: bool = False
-    forget: set[int] = field(default_factory=set)
-    # Stretches read for inference and being scored in the second process, in order;
-    # their rows are written in the same order (see Importer._settle).
-    parallel: bool = False
-    scoring: deque[tuple[Stretch, list[Future[list[InferredRow]]]]] = field(default_factory=deque)
-
-
-# A file's rows wait here, between reading it whole and moving them: in memory up to
-# this size, on disk beyond (a file of a million messages stages about 310 MB).
-STAGED_IN_MEMORY = 16 * 1024 * 1024
-
-
 def _scores(context: list[ContextMessage], first: int) -> list[InferredRow]:
     """In the scoring process: the rows of ``context[first:]`` (see infer_rows)."""
     return infer_rows(context, first, default_model())
-
-
-class _Staged:
-    """The batches of a file read whole, in order, until they are moved into the store."""
-
-    def __init__(self) -> None:
-        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 (closed by __exit__)
-            max_size=STAGED_IN_MEMORY, prefix="ascolto-import-"
-        )
-        self.batches = 0
-        self.messages = 0
-
-    def __enter__(self) -> _Staged:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._file.close()
-
-    def put(self, batch: Batch, moments: list[datetime], texts: dict[int, str]) -> None:
-        """Keep one batch (one pickle: rows shared between its lists stay shared)."""
-        pickle.dump((batch, moments, texts), self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.batches += 1
-        self.messages += len(batch)
-
-    def __iter__(self) -> Iterator[tuple[Batch, list[datetime], dict[int, str]]]:
-        self._file.seek(0)
-        for _ in range(self.batches):
-            yield pickle.load(self._file)  # our own file, written just before
 
 
 def import_order(exports: list[ExportFile]) -> list[ExportFile]:
@@ -251,7 +142,7 @@ class Importer:
         report.transactions = self._writer.transactions
         return report
 
-    def _in_bulk(self, export: ExportFile, staged: _Staged) -> bool:
+    def _in_bulk(self, export: ExportFile, staged: Staged) -> bool:
         """Whether to move the file in bulk (see BULK_BYTES)."""
         if export.size < BULK_BYTES:
             return False
@@ -266,15 +157,15 @@ class Importer:
         self._opted_out, self._excluded = self._writer.consent()
         header = self._with_parent(export)
         # Counts are kept apart until the file is in: a broken file adds nothing.
-        tally = _FileTally(export=export, header=header)
+        tally = FileTally(export=export, header=header)
         reading = Reading()
-        with _Staged() as staged:
+        with Staged() as staged:
             self._read(tally, reading, staged, progress)
             self._move(tally, reading, staged)
         report.add(tally)
 
     def _read(
-        self, tally: _FileTally, reading: Reading, staged: _Staged, progress: Progress | None
+        self, tally: FileTally, reading: Reading, staged: Staged, progress: Progress | None
     ) -> None:
         """Read the whole file into ``staged``, batch by batch: rows built by the rules of
         the consent read before (a change since is applied as they move, see _move)."""
@@ -301,7 +192,7 @@ class Importer:
         if len(batch):
             staged.put(batch, moments, texts)
 
-    def _move(self, tally: _FileTally, reading: Reading, staged: _Staged) -> None:
+    def _move(self, tally: FileTally, reading: Reading, staged: Staged) -> None:
         """Write a file read whole, in transactions of whole batches that each end before
         they would hold the write lock past ``CHUNK_SECONDS``, so that the bot's writes
         never wait long behind an import (a commit costs a write of every page the
@@ -339,7 +230,7 @@ class Importer:
                 if not left:
                     self._finish(tally, reading)
 
-    def _consent_again(self, tally: _FileTally) -> None:
+    def _consent_again(self, tally: FileTally) -> None:
         """Read consent under this transaction's lock; what changed since the file was
         read applies to the batches still to move."""
         opted_out, excluded = self._writer.consent()
@@ -351,7 +242,7 @@ class Importer:
         tally.forget |= {user_id for g, user_id in opted_out - self._opted_out if g == guild_id}
         self._opted_out, self._excluded = opted_out, excluded
 
-    def _forget(self, tally: _FileTally) -> None:
+    def _forget(self, tally: FileTally) -> None:
         """Leave out of the batch what members who opted out since the file was read
         would have been left out of: their messages (skipped), reactions and mentions,
         and their mentions in the text of others."""
@@ -388,7 +279,7 @@ class Importer:
             },
         )
 
-    def _finish(self, tally: _FileTally, reading: Reading) -> None:
+    def _finish(self, tally: FileTally, reading: Reading) -> None:
         """After the file's last batch: the inference its last messages need, and the
         stretch the file covers with what its exporter recorded."""
         header = tally.header
@@ -412,7 +303,7 @@ class Importer:
                 }
             )
 
-    def _infer_stretch(self, tally: _FileTally, first: datetime, until: str) -> None:
+    def _infer_stretch(self, tally: FileTally, first: datetime, until: str) -> None:
         """Infer replies for a stretch of the file just written: in line, or for a large
         file read now and scored in the second process, its rows written once the next
         stretch has been read (what each stretch reads is what it would read in line:
@@ -446,7 +337,7 @@ class Importer:
             del texts[next(iter(texts))]
         self._settle(tally, 1)
 
-    def _settle(self, tally: _FileTally, keep: int) -> None:
+    def _settle(self, tally: FileTally, keep: int) -> None:
         """Write the rows of the stretches scored in the second process, oldest first,
         until ``keep`` are left being scored."""
         while len(tally.scoring) > keep:
@@ -455,7 +346,7 @@ class Importer:
             self._writer.inferred().replace(stretch, rows)
             tally.inferred += len(rows)
 
-    def _inferred(self, tally: _FileTally, first: datetime, until: str) -> int:
+    def _inferred(self, tally: FileTally, first: datetime, until: str) -> int:
         """Infer replies for a stretch of the file's channel or thread, in the file's
         transaction, with the messages stored before it as context, reading the text of
         the file's messages from the file (what is past the retention period is not
@@ -469,7 +360,7 @@ class Importer:
             del tally.texts[next(iter(tally.texts))]
         return rows
 
-    def _write(self, tally: _FileTally) -> None:
+    def _write(self, tally: FileTally) -> None:
         """Write the file's batch, less the messages whose id is stored already
         elsewhere: the same id cannot be two messages, so what the file says of it (its
         author, reactions, mentions, replies to it) is not merged into the stored one."""

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from bot.dce import importer as importer_module
-from bot.dce.importer import Importer, ImportReport
+from bot.dce.importer import Importer
 from bot.dce.reader import find_exports
+from bot.dce.report import ImportReport
 from bot.settings import PrivacySettings
 from bot.store.connection import connect, migrate
 from bot.store.imports import ImportWriter
