@@ -932,7 +932,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = parse_args(argv)
     if args.child_import is not None:
-        print(json.dumps(asdict(child_import(*args.child_import, infer=not args.no_infer))))
+        export, database = args.child_import
+        print(json.dumps(asdict(child_import(export, database, infer=not args.no_infer))))
         return 0
     if args.child_load is not None:
         print(json.dumps(asdict(child_load(args.child_load))))

@@ -812,20 +812,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--passes", type=int, default=PASSES, help="passes timed (default 10)")
     parser.add_argument("--open-items", type=int, default=OPEN_ITEMS, help="open alert reminders")
     parser.add_argument("--nudges", type=int, default=DUE_NUDGES, help="daily DMs due now")
-    parser.add_argument(
-        "--dense-days",
-        type=int,
-        default=8,
-        help=f"days of the dense guild ({summary.DENSE_MEMBERS:,} members,"
-        f" {summary.DENSE_PER_DAY:,} messages a day) of benchmarks/summary.py; 0 skips it"
-        " (default 8)",
-    )
+    summary.add_dense_argument(parser)
     parser.add_argument(
         "--explain", action="store_true", help="print query plans even if the target is met"
     )
     args = parser.parse_args(argv)
-    if args.dense_days and args.dense_days < 8:
-        parser.error("--dense-days must be 0 or at least 8")
     if args.messages < 1 or args.members < 10 or args.days < 8:
         parser.error("--messages must be positive, --members at least 10, --days at least 8")
     if args.passes < 1 or args.open_items < 0 or args.nudges < 0:
@@ -892,17 +883,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     print("== the guild of the season")
     _, consistent = run_case(summary.params_of(args), args)
-    if args.dense_days:
-        print(
-            f"== the dense guild ({summary.DENSE_MEMBERS:,} members,"
-            f" {summary.DENSE_PER_DAY:,} messages a day)"
-        )
-        dense = summary.Params(
-            summary.DENSE_PER_DAY * args.dense_days,
-            summary.DENSE_MEMBERS,
-            args.dense_days,
-            args.seed,
-        )
+    if (dense := summary.dense_params(args)) is not None:
         consistent = run_case(dense, args)[1] and consistent
     return 0 if consistent else 1
 

@@ -1038,17 +1038,37 @@ def print_plans(path: Path, t: Timings, count: int) -> None:
             print(f"          {line}")
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """Command-line options."""
-    parser = argparse.ArgumentParser(description="Time daily summaries on a large synthetic store.")
-    add_store_arguments(parser)
+def _dense_days(text: str) -> int:
+    days = int(text)
+    if days and days < 8:
+        raise argparse.ArgumentTypeError("must be 0 or at least 8")
+    return days
+
+
+def add_dense_argument(parser: argparse.ArgumentParser) -> None:
+    """``--dense-days``: the dense guild's days (0 skips it), for every benchmark on it."""
     parser.add_argument(
         "--dense-days",
-        type=int,
+        type=_dense_days,
         default=8,
         help=f"days of the dense guild ({DENSE_MEMBERS:,} members, {DENSE_PER_DAY:,} messages"
         " a day); 0 skips it (default 8)",
     )
+
+
+def dense_params(args: argparse.Namespace) -> Params | None:
+    """The dense guild of ``--dense-days``, announced; None when skipped."""
+    if not args.dense_days:
+        return None
+    print(f"== the dense guild ({DENSE_MEMBERS:,} members, {DENSE_PER_DAY:,} messages a day)")
+    return Params(DENSE_PER_DAY * args.dense_days, DENSE_MEMBERS, args.dense_days, args.seed)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description="Time daily summaries on a large synthetic store.")
+    add_store_arguments(parser)
+    add_dense_argument(parser)
     parser.add_argument("--rebuild", action="store_true", help="build the stores even if cached")
     parser.add_argument(
         "--time-limit",
@@ -1062,8 +1082,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.messages < 1 or args.members < 10 or args.days < 8:
         parser.error("--messages must be positive, --members at least 10, --days at least 8")
-    if args.dense_days and args.dense_days < 8:
-        parser.error("--dense-days must be 0 or at least 8")
     if args.time_limit < TARGET_ALL_DAYS_S:
         parser.error(f"--time-limit must be at least {TARGET_ALL_DAYS_S:.0f} s")
     return args
@@ -1087,9 +1105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     print("== the guild of the season")
     met = run_case(params_of(args), args)
-    if args.dense_days:
-        print(f"== the dense guild ({DENSE_MEMBERS:,} members, {DENSE_PER_DAY:,} messages a day)")
-        dense = Params(DENSE_PER_DAY * args.dense_days, DENSE_MEMBERS, args.dense_days, args.seed)
+    if (dense := dense_params(args)) is not None:
         met += run_case(dense, args)
     return 0 if all(met) else 1
 
