@@ -267,8 +267,9 @@ class SummaryService:
             ):
                 await self.recompute(guild_id, day, timezone, now)
                 computed += 1
-        if computed:
-            await self._store.dirty_days.prune(guild_id)
+        # Always (the digest writes anyway): the marks of a live guild, whose stored days
+        # are read more than computed, are pruned at least once a day.
+        await self._store.dirty_days.prune(guild_id)
         return computed
 
     async def recompute(

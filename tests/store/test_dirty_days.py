@@ -13,7 +13,7 @@ from bot.analysis.summary import DailySummary
 from bot.clock import to_db_time
 from bot.settings import DefaultsSettings
 from bot.summaries import SummaryService
-from tests.store.history import GUILD, History, at
+from tests.store.history import GUILD, RANDOM, History, at
 
 A, B, C = 11, 12, 13
 FIRST, LAST = date(2026, 3, 2), date(2026, 3, 14)
@@ -291,3 +291,19 @@ async def test_an_import_marks_every_later_day(history: History) -> None:
     assert await history.store.dirty_days.dirty(GUILD, FIRST, LAST) == {
         FIRST + timedelta(days=n) for n in range(1, 13)
     }
+
+
+async def test_excluding_a_channel_recomputes_the_days_it_counted(history: History) -> None:
+    history.post(A, "2026-03-06 09:00", "in general")
+    history.post(B, "2026-03-06 09:00", "elsewhere", channel=RANDOM)
+    service = service_of(history)
+    before = await read(service, COMPUTED)
+    assert before["2026-03-06"].messages == 2
+
+    await history.store.guild_config.exclude_channel(GUILD, RANDOM, "2026-03-18T12:00:00.000Z")
+    after = await read(service)
+
+    assert after["2026-03-06"].messages == 1
+    # Before the day before, and after the week that reads it: kept.
+    assert kept(after) == ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-14"]
+    await assert_fresh(history, after)
