@@ -307,3 +307,31 @@ async def test_excluding_a_channel_recomputes_the_days_it_counted(history: Histo
     # Before the day before, and after the week that reads it: kept.
     assert kept(after) == ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-14"]
     await assert_fresh(history, after)
+
+
+async def test_a_join_learnt_after_the_first_message_recomputes_its_day(
+    history: History,
+) -> None:
+    # Imported history: the join is unknown, so the first message is a newcomer's.
+    history.post(A, "2026-03-05 10:00", "hi, I am new")
+    service = service_of(history)
+    before = await read(service, COMPUTED)
+    assert before["2026-03-05"].newcomer_first_messages == 1
+
+    # The member is seen live: Discord says they joined long ago.
+    history.store.conversations.member_named(GUILD, A, "member 11", "2024-01-01T00:00:00.000Z")
+    after = await read(service)
+
+    assert after["2026-03-05"].newcomer_first_messages == 0
+    await assert_fresh(history, after)
+
+
+async def test_erasing_old_text_marks_nothing(history: History) -> None:
+    history.post(A, "2026-03-05 10:00", "Is the wiki down?")
+    service = service_of(history)
+    before = await read(service, COMPUTED)
+
+    assert await history.store.retention.erase_content_before("2026-03-10T00:00:00.000Z") == 1
+
+    assert await history.store.dirty_days.marks(GUILD) == []
+    assert await read(service) == before
