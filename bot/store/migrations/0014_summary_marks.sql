@@ -138,6 +138,8 @@ END;
 
 -- An interaction removed: its own time; when it was its pair's first, up to the pair's
 -- new first interaction, or every later time when none is left (the network's size).
+-- One direction at a time: each is a probe of the index by pair (an OR of the two lets
+-- SQLite read the guild's interactions by time instead).
 CREATE TRIGGER IF NOT EXISTS summary_marks_on_interaction_delete AFTER DELETE ON interactions
 BEGIN
     UPDATE summary_mark_counter SET n = n + 1;
@@ -147,10 +149,13 @@ BEGIN
                 ELSE strftime('%Y-%m-%dT%H:00:00.000Z', max(pair.first_at, OLD.created_at),
                               '+1 hour') END,
            (SELECT n FROM summary_mark_counter)
-    FROM (SELECT min(created_at) AS first_at FROM interactions
-          WHERE guild_id = OLD.guild_id
-            AND ((source_id = OLD.source_id AND target_id = OLD.target_id)
-              OR (source_id = OLD.target_id AND target_id = OLD.source_id))) AS pair
+    FROM (SELECT coalesce(min(one_way, other_way), one_way, other_way) AS first_at
+          FROM (SELECT (SELECT min(created_at) FROM interactions
+                        WHERE guild_id = OLD.guild_id AND source_id = OLD.source_id
+                          AND target_id = OLD.target_id) AS one_way,
+                       (SELECT min(created_at) FROM interactions
+                        WHERE guild_id = OLD.guild_id AND source_id = OLD.target_id
+                          AND target_id = OLD.source_id) AS other_way)) AS pair
     WHERE true
     ON CONFLICT (guild_id, from_at, to_at) DO UPDATE SET seq = excluded.seq;
 END;
