@@ -335,3 +335,20 @@ async def test_erasing_old_text_marks_nothing(history: History) -> None:
 
     assert await history.store.dirty_days.marks(GUILD) == []
     assert await read(service) == before
+
+
+async def test_a_pairs_first_interaction_deleted_marks_up_to_its_next_one(
+    history: History,
+) -> None:
+    first = history.post(A, "2026-03-03 09:10", f"<@{B}> hi", mentions=(B,))
+    history.post(B, "2026-03-08 10:20", f"<@{A}> hello", mentions=(A,))
+    await read(service_of(history), COMPUTED)
+
+    history.delete(first, "2026-03-18 12:00")
+    await history.store.flush()
+
+    # The message's hour, and the pair's first interaction from March 3 to March 8.
+    assert [m[:2] for m in await history.store.dirty_days.marks(GUILD)] == [
+        ("2026-03-03T09:00:00.000Z", "2026-03-03T10:00:00.000Z"),
+        ("2026-03-03T09:00:00.000Z", "2026-03-08T11:00:00.000Z"),
+    ]
