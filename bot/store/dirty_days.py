@@ -10,8 +10,9 @@ Marks that no stored summary needs any more are pruned, so the table stays small
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.store.connection import fetch_all, fetch_one
 
@@ -50,6 +51,17 @@ WHERE m.message_id = :message_id AND m.deleted = 0 AND m.kind = 'message'
   AND m.author_id != :user_id
 ON CONFLICT (guild_id, from_at, to_at) DO UPDATE SET seq = excluded.seq
 """  # noqa: S608 (constants only)
+
+
+def inferred_mark(guild_id: int, changed: Collection[str]) -> dict[str, Any] | None:
+    """Parameters of :data:`MARK` after inferred replies were written (the times of the
+    messages whose row appeared, went or points elsewhere; a row deleted marks by its
+    trigger, one inserted does not): from the earliest on, every later time (a pair's
+    first link). None when nothing changed."""
+    if not changed:
+        return None
+    return {"guild_id": guild_id, "from_at": min(changed), "to_at": None}
+
 
 _COUNTER = "SELECT n, pruned FROM summary_mark_counter"
 

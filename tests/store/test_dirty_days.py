@@ -12,8 +12,9 @@ from bot.analysis.days import marks_day
 from bot.analysis.summary import DailySummary
 from bot.clock import to_db_time
 from bot.settings import DefaultsSettings
+from bot.store.inferred import InferredRow, Place, Stretch
 from bot.summaries import SummaryService
-from tests.store.history import GUILD, RANDOM, History, at
+from tests.store.history import GENERAL, GUILD, RANDOM, History, at
 
 A, B, C = 11, 12, 13
 FIRST, LAST = date(2026, 3, 2), date(2026, 3, 14)
@@ -352,3 +353,24 @@ async def test_a_pairs_first_interaction_deleted_marks_up_to_its_next_one(
         ("2026-03-03T09:00:00.000Z", "2026-03-03T10:00:00.000Z"),
         ("2026-03-03T09:00:00.000Z", "2026-03-08T11:00:00.000Z"),
     ]
+
+
+async def test_inferred_replies_written_for_an_old_stretch_recompute_its_days(
+    history: History,
+) -> None:
+    asked = history.post(A, "2026-03-05 10:00", "Is the wiki down?")
+    answer = history.post(B, "2026-03-05 10:05", "works for me")
+    service = service_of(history)
+    before = await read(service, COMPUTED)
+    assert before["2026-03-05"].questions_answered_inferred == 0
+
+    # Reply inference after an edit (or `ascolto infer`) writes a row dated March 5.
+    when = to_db_time(at("2026-03-05 10:05"))
+    stretch = Stretch(Place(GUILD, GENERAL, thread=False), to_db_time(at("2026-03-05 10:00")), when)
+    row = InferredRow(answer, asked, A, 0.9, "v1", B, when)
+    assert await history.store.inferred.replace(stretch, [row]) == {when}
+    after = await read(service)
+
+    assert after["2026-03-05"].questions_answered_inferred == 1
+    assert kept(after) == ["2026-03-02", "2026-03-03"]
+    await assert_fresh(history, after)

@@ -24,8 +24,9 @@
 -- Who marks: the rare paths, by the triggers below (a message deleted, edited or turned
 -- into one that does not count, an interaction, a join, an inferred reply or a reminder
 -- deleted: opt-outs, exclusions and deletions all go through them), and the writers of
--- late-dated rows in their own code (a mention added by an edit, `ascolto import`,
--- `ascolto infer`). Inserting live rows marks nothing: a live message, reaction or reply
+-- late-dated rows in their own code (a mention added by an edit, `ascolto import`, the
+-- inferred replies written by reply inference or `ascolto infer`). Inserting live
+-- messages, reactions or interactions marks nothing: a live message, reaction or reply
 -- is dated now, and changes older days only through responses, which the summaries of
 -- recent days wait for (bot/analysis/days.py, `settled`). No trigger on an insert.
 CREATE TABLE IF NOT EXISTS summary_mark_counter (
