@@ -109,9 +109,6 @@ async def _summarise(
     if not changed:
         return 0
     days = await summaries.guild_days(guild, now)
-    # Later days read these rows too (a pair's first link): stored ones are computed
-    # again when next read.
-    await summaries.changed_since(guild, from_db_time(min(changed)))
     touched = {local_day(from_db_time(at), days.timezone) for at in changed}
     wanted = sorted(
         day
