@@ -50,6 +50,22 @@ async def test_summary_of_a_day_counts_a_question_deleted_since_no_more(
 
 
 @pytest.mark.simcord(settle_timeout=60)
+async def test_summary_of_a_day_counts_a_moderators_bulk_deletion(simcord_env, simcord_bot, world):
+    question = await world.question_answered()
+    asked = await world.carol.send(world.general, "Does the printer work?")
+    await simcord_env.advance_time(2 * DAY)
+    await world.maria.slash(world.general, "summary", day="2026-01-01")
+
+    simcord_env.backend.bulk_delete_messages(world.general.id, [question.id, asked.id])
+    await simcord_env.settle()
+    after = await world.maria.slash(world.general, "summary", day="2026-01-01")
+
+    assert fields(after)["Messages"] == "1"
+    assert fields(after)["Questions answered"] == "no questions"
+    assert not simcord_env.errors
+
+
+@pytest.mark.simcord(settle_timeout=60)
 async def test_summary_of_a_day_follows_an_edit_that_removes_the_question_mark(
     simcord_env, simcord_bot, world
 ):
