@@ -24,8 +24,9 @@ OPEN_END = "9999-12-31T00:00:00.000Z"
 
 _HOUR = "'%Y-%m-%dT%H:00:00.000Z'"
 
-# A mark of [:from_at, :to_at) in whole hours (:to_at None: every later instant), for
-# the guild :guild_id, newer than every mark before it.
+# A mark of :from_at to :to_at in whole hours, from the start of the first to the end of
+# the last (:to_at None: every later instant), for the guild :guild_id, newer than every
+# mark before it (run BUMP first).
 BUMP = "UPDATE summary_mark_counter SET n = n + 1"
 MARK = f"""
 INSERT INTO summary_marks (guild_id, from_at, to_at, seq)
