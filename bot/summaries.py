@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.analysis.broadcasters import BroadcasterRule
-from bot.analysis.days import day_bounds, day_start, local_day, settled
+from bot.analysis.days import day_bounds, day_start, local_day, reads_window, settled
 from bot.analysis.missing_data import MissingData, unknown_fields, why_unknown
 from bot.analysis.summary import DailySummary
 from bot.clock import from_db_time, to_db_time
@@ -226,40 +226,77 @@ class SummaryService:
     async def ensure(
         self, guild_id: int, first: date, last: date, timezone: str, now: datetime
     ) -> list[DailySummary]:
-        """The summaries of ``first`` to ``last``, days the caller has checked."""
-        return await self._store.summaries.ensure(
-            guild_id, first, last, timezone, to_db_time(now), self.rule
-        )
+        """The summaries of ``first`` to ``last``, days the caller has checked: stored ones
+        as stored, unless a write has changed their day since (a dirty day); missing and
+        dirty ones computed and saved."""
+        stored = {s.day: s for s in await self._store.summaries.stored(guild_id, first, last)}
+        dirty = await self._store.dirty_days.dirty(guild_id, first, last)
+        found = []
+        computed = 0
+        day = first
+        while day <= last:
+            summary = stored.get(day.isoformat())
+            if summary is None or day in dirty:
+                summary = await self.recompute(guild_id, day, timezone, now)
+                computed += 1
+            found.append(summary)
+            day += timedelta(days=1)
+        if computed:  # a read of stored days writes nothing (a read-only file works)
+            await self._store.dirty_days.prune(guild_id)
+        return found
 
     async def settle(
         self, guild_id: int, days: Sequence[date], timezone: str, now: datetime
     ) -> int:
-        """Make the stored summaries of ``days`` final: compute the missing ones and
-        those computed before their last responses could be in (see
-        :func:`~bot.analysis.days.settled`); a settled one is kept as it is. Returns how
-        many were computed."""
+        """Make the stored summaries of ``days`` final: compute the missing ones, those
+        computed before their last responses could be in (see
+        :func:`~bot.analysis.days.settled`) and those a write has changed since (dirty);
+        any other is kept as it is. Returns how many were computed."""
         if not days:
             return 0
-        stored = {
-            s.day: s for s in await self._store.summaries.stored(guild_id, min(days), max(days))
-        }
+        first, last = min(days), max(days)
+        stored = {s.day: s for s in await self._store.summaries.stored(guild_id, first, last)}
+        dirty = await self._store.dirty_days.dirty(guild_id, first, last)
         computed = 0
         for day in days:
             summary = stored.get(day.isoformat())
-            if summary is None or not settled(day, timezone, from_db_time(summary.computed_at)):
+            if (
+                summary is None
+                or day in dirty
+                or not settled(day, timezone, from_db_time(summary.computed_at))
+            ):
                 await self.recompute(guild_id, day, timezone, now)
                 computed += 1
+        # Always (the digest writes anyway): the marks of a live guild, whose stored days
+        # are read more than computed, are pruned at least once a day.
+        await self._store.dirty_days.prune(guild_id)
         return computed
 
     async def recompute(
         self, guild_id: int, day: date, timezone: str, now: datetime
     ) -> DailySummary:
-        """Compute one day again, with responses known by ``now``, and store it."""
+        """Compute one day again, with responses known by ``now``, and store it, with the
+        marks it has seen (bot/store/dirty_days.py)."""
+        seen = await self._store.dirty_days.counter()
         summary = await self._store.summaries.compute(
             guild_id, day, timezone, to_db_time(now), self.rule
         )
         await self._store.summaries.save(summary)
+        start, end = reads_window(day, timezone)
+        await self._store.dirty_days.saved(
+            guild_id, day, timezone, seen, (to_db_time(start), to_db_time(end))
+        )
         return summary
+
+    async def changed_since(self, guild_id: int, since: datetime) -> None:
+        """Data from ``since`` on was written or changed by a writer without triggers of
+        its own (an import, ``ascolto infer``): every stored day that reads it is dirty,
+        the later ones too (the pairs' first interactions, so the network's size)."""
+        await self._store.dirty_days.mark(guild_id, to_db_time(since))
+
+    async def prune_marks(self, guild_id: int) -> None:
+        """Drop the guild's marks that no stored summary needs any more."""
+        await self._store.dirty_days.prune(guild_id)
 
     async def missing_data(self, guild_id: int, day: date, timezone: str) -> MissingData:
         """What the sources of every one of the day's messages lacked (imported history);

@@ -35,9 +35,35 @@ SETTLED_AFTER = timedelta(hours=25)
 def settled(day: date, timezone: str, computed_at: datetime) -> bool:
     """Whether a summary of ``day`` computed with responses known at ``computed_at``
     has every figure final: no live message can change it any more. (A write dated in
-    the past can: an import and ``ascolto infer`` recompute the days they touch; an
-    edit or deletion of an old message is not followed yet.)"""
+    the past can: it marks what it changed, and :func:`reads_window` says which days
+    that mark makes dirty; bot/store/dirty_days.py.)"""
     return computed_at >= day_start(day + timedelta(1), timezone) + SETTLED_AFTER
+
+
+# What a day's figures read besides the day itself: the week before it (the broadcasters'
+# seven days, the newcomers who joined up to 7 days before their first message, the
+# network's growth since a week before) and the responses after it (a mention within 24
+# hours of a question, a reply to a newcomer; plus the hour of SETTLED_AFTER). Responses
+# by reply or in a thread, however late, are marked at the time of what they answer; a
+# change to a pair's first interaction is marked up to the pair's new first one.
+READS_BEFORE = timedelta(days=7)
+READS_AFTER = SETTLED_AFTER
+
+
+def reads_window(day: date, timezone: str) -> tuple[datetime, datetime]:
+    """``[start, end)``: the UTC instants whose data a summary of ``day`` reads. A write
+    dated in it may change the day's figures; one outside it cannot."""
+    return (
+        day_start(day, timezone) - READS_BEFORE,
+        day_start(day + timedelta(1), timezone) + READS_AFTER,
+    )
+
+
+def marks_day(marked_from: datetime, marked_to: datetime | None, day: date, timezone: str) -> bool:
+    """Whether a change to the data of ``[marked_from, marked_to)`` (``None``: every
+    later instant too) may change the figures of ``day``."""
+    start, end = reads_window(day, timezone)
+    return marked_from < end and (marked_to is None or marked_to > start)
 
 
 def local_day(moment: datetime, timezone: str) -> date:

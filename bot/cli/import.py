@@ -142,12 +142,16 @@ async def _summarise(path: Path, settings: Settings, report: ImportReport) -> in
         for guild_id, (first, last) in sorted(report.spans.items()):
             with worded_errors(path, "import"):
                 timezone = await service.timezone(guild_id)
+            # Days after the span read it too (new pairs: the network's size), and any
+            # stored one is computed again when next read.
+            await service.changed_since(guild_id, first)
             day = local_day(first, timezone)
             end = min(local_day(last, timezone), local_day(now, timezone) - timedelta(days=1))
             while day <= end:
                 await service.recompute(guild_id, day, timezone, now)
                 done += 1
                 day += timedelta(days=1)
+            await service.prune_marks(guild_id)
         return done
     finally:
         await store.close()

@@ -21,6 +21,7 @@ from bot.store.consent import ConsentQueries
 from bot.store.conversations import ConversationWriter
 from bot.store.digest_context import DigestContextQueries
 from bot.store.digests import DigestQueries
+from bot.store.dirty_days import DirtyDays
 from bot.store.exports import ExportQueries
 from bot.store.guild_config import GuildConfigQueries
 from bot.store.guilds import GuildQueries
@@ -62,6 +63,7 @@ class Store:
         self.retention = RetentionQueries(writing)
         self.activity = ActivityDays(writing)
         self.summaries = SummaryQueries(reading, writing, self.activity)
+        self.dirty_days = DirtyDays(reading, writing)
         self.digests = DigestQueries(reading, writing)
         self.guilds = GuildQueries(reading)
         self.timers = TimerQueries(reading, writing)

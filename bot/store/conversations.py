@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from bot.clock import to_db_time
 from bot.events import ChannelInfo, EditedMessage, PostedMessage, ReactionChange
-from bot.store import answers_checked
+from bot.store import answers_checked, dirty_days
 from bot.store.batcher import Write, WriteBatcher
 
 GUILD_SEEN = Write(
@@ -136,9 +136,16 @@ MESSAGE_EDITED = Write(
 )
 
 # A mention added by an edit has its message's time, maybe older than the reminder
-# pass's last check: the mark moves back to it.
+# pass's last check: the mark moves back to it; and older than stored summaries: they
+# are marked dirty where it may change them (bot/store/dirty_days.py).
 MENTION_AFTER_EDIT = Write(
-    "mention_after_edit", (*_MENTION_STATEMENTS, answers_checked.MENTION_ADDED)
+    "mention_after_edit",
+    (
+        *_MENTION_STATEMENTS,
+        answers_checked.MENTION_ADDED,
+        dirty_days.BUMP,
+        dirty_days.MENTION_ADDED,
+    ),
 )
 
 MESSAGE_DELETED = Write(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time
 from bot.inference.records import ChatMessage
-from bot.store import answers_checked
+from bot.store import answers_checked, dirty_days
 from bot.store.connection import PRAGMAS, fetch_all, fetch_one
 
 if TYPE_CHECKING:
@@ -272,7 +272,12 @@ class InferredQueries:
                 if (at := answers_checked.earliest(inserted)) is not None:
                     await db.execute(answers_checked.WRITTEN_AT, {"at": at})
                 new = await fetch_all(db, _ROWS_IN_RANGE, _range_params(stretch))
-                changed.append(_changed(old, new))
+                found = _changed(old, new)
+                # Stored summaries of the days these rows change are dirty.
+                if (mark := dirty_days.inferred_mark(stretch.place.guild_id, found)) is not None:
+                    await db.execute(dirty_days.BUMP)
+                    await db.execute(dirty_days.MARK, mark)
+                changed.append(found)
         return changed
 
     async def count(self, guild_id: int) -> int:
@@ -351,7 +356,11 @@ class InferredImport:
         if (at := answers_checked.earliest(inserted)) is not None:
             self._db.execute(answers_checked.WRITTEN_AT, {"at": at})
         new = self._db.execute(_ROWS_IN_RANGE, _range_params(stretch)).fetchall()
-        return _changed(old, new)
+        found = _changed(old, new)
+        if (mark := dirty_days.inferred_mark(stretch.place.guild_id, found)) is not None:
+            self._db.execute(dirty_days.BUMP)
+            self._db.execute(dirty_days.MARK, mark)
+        return found
 
 
 # What a reader of its own sets: the store's waiting and caching, nothing that writes.
