@@ -1,5 +1,7 @@
 """Importing DiscordChatExporter exports: files in a safe order, each read and checked
-whole, then written in transactions of about a second.
+whole, then written in transactions of about a second; or, for a file much larger than
+the store, read in a second process while this one writes it in one transaction, which
+a broken file rolls back (see Importer._file_overlapped).
 
 The rules are the live recorder's (``bot/recorder.py``): bots are never stored,
 members who opted out and excluded channels are skipped, message text follows
