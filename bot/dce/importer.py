@@ -365,7 +365,9 @@ class Importer:
                         tally.texts.update(texts)
                         self._write(tally)
                     now = time.perf_counter()
-                    if not bulk and now - began + (now - batch_began) >= CHUNK_SECONDS:
+                    # The commit holds the lock too: as long as the last one, expected.
+                    ahead = now - batch_began + self._writer.last_commit
+                    if not bulk and now - began + ahead >= CHUNK_SECONDS:
                         break  # another batch like this one would go past the bound
                 if not left:
                     self._finish(tally, reading)
