@@ -581,8 +581,8 @@ def child_import(export: Path, database: Path, infer: bool = True) -> ImportFigu
         seconds = time.perf_counter() - began
     finally:
         importer.close()
-    # The process that scores replies for a large file (a fork of this one: the pages
-    # they share are counted in both).
+    # The largest of the processes that read a large file and score its replies (forks
+    # of this one: the pages they share are counted in both).
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return ImportFigures(
         scorer_peak_kib=children,
@@ -748,8 +748,9 @@ def print_import(f: ImportFigures, stored: Stored) -> None:
         f"import    {f.seconds:,.2f} s, {rate:,.0f} messages/s, peak RSS {mb(f.peak_kib):,.1f} MB"
         f" ({mb(f.start_kib):,.1f} MB before Importer.run: interpreter and modules)"
         + (
-            f"; reply-scoring process {mb(f.scorer_peak_kib):,.1f} MB (a fork: pages shared"
-            " with the import counted in both)"
+            f"; largest second process (reading the file, or scoring replies)"
+            f" {mb(f.scorer_peak_kib):,.1f} MB (a fork: pages shared with the import counted"
+            " in both)"
             if f.scorer_peak_kib
             else ""
         )

@@ -1,7 +1,9 @@
 """``ascolto import``: backfill history from DiscordChatExporter JSON exports.
 
 Each file is read as a stream and checked whole before anything of it is written, then
-written in transactions of about a second (bot/dce/importer.py): a broken file, or one
+written in transactions of about a second; a file much larger than the store is read
+while it is written, in one transaction that a broken file rolls back
+(bot/dce/importer.py): a broken file, or one
 with a value that is not what the format says (bot/dce/format.py), is reported by name,
 position and reason on one line, leaves nothing behind, and the others go on (exit
 code 1, the summary counting the files that failed). Afterwards the daily summaries

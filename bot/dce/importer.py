@@ -1,5 +1,7 @@
 """Importing DiscordChatExporter exports: files in a safe order, each read and checked
-whole, then written in transactions of about a second.
+whole, then written in transactions of about a second; or, for a file much larger than
+the store, read in a second process while this one writes it in one transaction, which
+a broken file rolls back (see Importer._file_overlapped).
 
 The rules are the live recorder's (``bot/recorder.py``): bots are never stored,
 members who opted out and excluded channels are skipped, message text follows
@@ -17,13 +19,15 @@ from __future__ import annotations
 import multiprocessing
 import re
 import time
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from datetime import datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.analysis.questions import is_question
 from bot.clock import to_db_time, utcnow
@@ -37,7 +41,7 @@ from bot.inferred import IMPORT_SEGMENT, LEAD, hour_after, infer_rows, recompute
 from bot.policy import redact_mentions
 from bot.settings import PrivacySettings
 from bot.store.imports import Batch, ImportWriter
-from bot.store.inferred import ContextMessage, InferredRow, Place, Stretch
+from bot.store.inferred import ContextRow, InferredRow, Place, Stretch, context_message
 
 BATCH_MESSAGES = 2000
 # A file's batches are moved in transactions that take another batch only while the
@@ -56,6 +60,11 @@ PARALLEL_BATCHES = 5
 # Into a larger store the indexes are kept and the file moves in short transactions.
 BULK_BYTES = 64 * 1024 * 1024
 BULK_SHARE = 4
+# A file that goes in bulk whatever its messages turn out to be is read in a second
+# process while this one writes what it has read (see _file_overlapped): its size,
+# divided by this many bytes (more than an exported message takes; the synthetic one
+# takes 1,436), is at least BULK_SHARE times the messages stored.
+OVERLAP_MESSAGE_BYTES = 4096
 _PART = re.compile(r"\[part (\d+)\]")
 
 # Called with the messages read so far and the bytes read so far, of all the files:
@@ -63,9 +72,37 @@ _PART = re.compile(r"\[part (\d+)\]")
 Progress = Callable[[int, int], None]
 
 
-def _scores(context: list[ContextMessage], first: int) -> list[InferredRow]:
-    """In the scoring process: the rows of ``context[first:]`` (see infer_rows)."""
-    return infer_rows(context, first, default_model())
+class _Keeper(Protocol):
+    """Where _read puts each batch: staged for later, or sent to the writing process."""
+
+    def put(self, batch: Batch, moments: list[datetime], texts: dict[int, str]) -> None: ...
+
+
+class _Sender:
+    """In the reading process: each batch sent to the writing one as soon as it is
+    built (the pipe holds little: reading waits for writing to catch up)."""
+
+    def __init__(self, pipe: Connection) -> None:
+        self._pipe = pipe
+
+    def put(self, batch: Batch, moments: list[datetime], texts: dict[int, str]) -> None:
+        self._pipe.send(("batch", batch, moments, texts))
+
+    def progress(self, read: int, bytes_read: int) -> None:
+        self._pipe.send(("progress", read, bytes_read))
+
+
+def _fork_start() -> Any:
+    """The fork start method, or None where the system has none."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
+
+
+def _scores(rows: list[ContextRow], first: int) -> list[InferredRow]:
+    """In the scoring process: the rows of ``rows[first:]`` (see infer_rows), the
+    messages built here from the plain rows read (cheaper to send than messages)."""
+    return infer_rows([context_message(row) for row in rows], first, default_model())
 
 
 def import_order(exports: list[ExportFile]) -> list[ExportFile]:
@@ -158,14 +195,117 @@ class Importer:
         header = self._with_parent(export)
         # Counts are kept apart until the file is in: a broken file adds nothing.
         tally = FileTally(export=export, header=header)
+        if self._overlapped(export):
+            self._file_overlapped(tally, progress)
+            report.add(tally)
+            return
         reading = Reading()
         with Staged() as staged:
             self._read(tally, reading, staged, progress)
             self._move(tally, reading, staged)
         report.add(tally)
 
+    def _overlapped(self, export: ExportFile) -> bool:
+        """Whether the file goes in bulk whatever it holds, and so is read while it is
+        written (see OVERLAP_MESSAGE_BYTES)."""
+        if export.size < BULK_BYTES or _fork_start() is None:
+            return False
+        stored = self._writer.count("messages")
+        return export.size >= BULK_SHARE * stored * OVERLAP_MESSAGE_BYTES
+
+    def _file_overlapped(self, tally: FileTally, progress: Progress | None) -> None:
+        """A file moved in bulk, in one transaction, read in a second process while this
+        one writes the batches it sends (two cores, each doing half of the work). The
+        transaction is the guarantee the other path gets from reading first: a broken
+        file rolls back whatever of it was written. Consent is read under the
+        transaction's lock before reading starts, and holds for the whole file."""
+        header = tally.header
+        with self._writer.file(), self._writer.bulk(header.guild_id):
+            self._consent_again(tally)
+            self._place(header)
+            with self._reader(tally, progress is not None) as pipe:
+                reading = self._take(tally, pipe, progress)
+            self._finish(tally, reading)
+
+    @contextmanager
+    def _reader(self, tally: FileTally, progress: bool) -> Iterator[Connection]:
+        """The reading process (a fork: it reads with this one's consent and settings),
+        and the end of its pipe that receives."""
+        receiving, sending = multiprocessing.Pipe(duplex=False)
+        reader = _fork_start().Process(
+            target=self._read_and_send, args=(tally, sending, progress), daemon=True
+        )
+        reader.start()
+        sending.close()
+        try:
+            yield receiving
+        finally:
+            receiving.close()  # a reader still sending stops at its next batch
+            reader.join(timeout=5)
+            if reader.is_alive():
+                reader.terminate()
+                reader.join()
+
+    def _read_and_send(self, tally: FileTally, pipe: Connection, progress: bool) -> None:
+        """In the reading process: read the file, sending its batches, then what was
+        learnt reading it, or why it cannot be imported (with the bots seen so far,
+        which the files after it leave out as the other path does)."""
+        sender = _Sender(pipe)
+        reading = Reading()
+        try:
+            self._read(tally, reading, sender, sender.progress if progress else None)
+            flags = (reading.replies, reading.mentions, reading.reactions)
+            pipe.send(("end", tally.read, tally.skipped, flags, self._bots))
+        except ExportError as exc:
+            pipe.send(("error", str(exc), self._bots))
+        except BrokenPipeError:
+            pass  # the writing process gave up on the file
+        except BaseException:
+            pipe.send(("crash", traceback.format_exc(), self._bots))
+        finally:
+            pipe.close()
+
+    def _take(self, tally: FileTally, pipe: Connection, progress: Progress | None) -> Reading:
+        """Write the batches the reading process sends, as they come; returns what it
+        learnt of the file."""
+        received = 0
+        while True:
+            try:
+                sent = pipe.recv()
+            except EOFError:
+                raise RuntimeError(f"the process reading {tally.export.path} ended") from None
+            kind = sent[0]
+            if kind == "batch":
+                tally.batch, tally.moments, texts = sent[1], sent[2], sent[3]
+                received += 1
+                tally.parallel = self._infer and received >= PARALLEL_BATCHES
+                if tally.stopped:  # excluded just before the transaction began
+                    tally.skipped += len(tally.batch)
+                    continue
+                self._forget(tally)
+                tally.texts.update(texts)
+                self._write(tally)
+            elif kind == "progress":
+                if progress is not None:
+                    progress(sent[1], sent[2])
+            elif kind == "end":
+                tally.read, tally.skipped = sent[1], tally.skipped + sent[2]
+                self._bots |= sent[4]
+                reading = Reading()
+                reading.replies, reading.mentions, reading.reactions = sent[3]
+                return reading
+            else:
+                self._bots |= sent[2]
+                if kind == "error":
+                    raise ExportError(sent[1])
+                raise RuntimeError(f"reading {tally.export.path} failed:\n{sent[1]}")
+
     def _read(
-        self, tally: FileTally, reading: Reading, staged: Staged, progress: Progress | None
+        self,
+        tally: FileTally,
+        reading: Reading,
+        staged: _Keeper,
+        progress: Progress | None,
     ) -> None:
         """Read the whole file into ``staged``, batch by batch: rows built by the rules of
         the consent read before (a change since is applied as they move, see _move)."""
@@ -225,7 +365,9 @@ class Importer:
                         tally.texts.update(texts)
                         self._write(tally)
                     now = time.perf_counter()
-                    if not bulk and now - began + (now - batch_began) >= CHUNK_SECONDS:
+                    # The commit holds the lock too: as long as the last one, expected.
+                    ahead = now - batch_began + self._writer.last_commit
+                    if not bulk and now - began + ahead >= CHUNK_SECONDS:
                         break  # another batch like this one would go past the bound
                 if not left:
                     self._finish(tally, reading)
@@ -320,16 +462,17 @@ class Importer:
         stretch = Stretch(place, to_db_time(first), until)
         queries, texts = self._writer.inferred(), tally.texts
         # As recompute_in_import reads it: segments, each after the messages before it.
-        lead = queries.before(place, stretch.first_at, 0, LEAD, texts)
+        lead = queries.rows_before(place, stretch.first_at, 0, LEAD, texts)
         at, message_id = stretch.first_at, 0
         scored = []
         while True:
-            part = queries.stretch(place, at, message_id, stretch.until, IMPORT_SEGMENT, texts)
+            part = queries.rows_from(place, at, message_id, stretch.until, IMPORT_SEGMENT, texts)
             if part:
                 context = lead + part
                 scored.append(self._scorer.submit(_scores, context, len(lead)))
                 lead = context[-LEAD:]
-                at, message_id = part[-1].created_at, part[-1].chat.message_id + 1
+                # After the last one, as _cursor (bot/inferred.py) goes on from it.
+                at, message_id = part[-1][3], int(part[-1][0]) + 1
             if len(part) < IMPORT_SEGMENT:
                 break
         tally.scoring.append((stretch, scored))

@@ -229,6 +229,8 @@ class ImportWriter:
             self._db.execute(pragma).fetchall()
         # How long the write lock was held: the longest transaction, in seconds.
         self.longest_hold = 0.0
+        # How long the last commit took (seconds): part of the next one's hold too.
+        self.last_commit = 0.0
         self.transactions = 0
 
     def close(self) -> None:
@@ -315,8 +317,11 @@ class ImportWriter:
             raise
         finally:
             self.transactions += 1
+        committing = time.perf_counter()
         self._db.execute("COMMIT")
-        self.longest_hold = max(self.longest_hold, time.perf_counter() - began)
+        ended = time.perf_counter()
+        self.last_commit = ended - committing
+        self.longest_hold = max(self.longest_hold, ended - began)
 
     @contextmanager
     def bulk(self, guild_id: int) -> Iterator[None]:

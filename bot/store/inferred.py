@@ -163,6 +163,25 @@ def _message(row: Sequence[Any], texts: Mapping[int, str] | None = None) -> Cont
     )
 
 
+# One message as the context queries read it: (message_id, author_id, name, created_at,
+# content, is_question, explicit, addressed).
+ContextRow = tuple[Any, ...]
+
+
+def _with_text(row: ContextRow, texts: Mapping[int, str]) -> ContextRow:
+    """``row`` with the text ``texts`` gives when it has none stored: what
+    :func:`_message` reads from ``texts``, so that ``context_message`` of it is
+    ``_message(row, texts)``."""
+    if row[4] or not texts:
+        return row
+    return (*row[:4], texts.get(row[0]), *row[5:])
+
+
+def context_message(row: ContextRow) -> ContextMessage:
+    """A row of :meth:`InferredImport.rows_from` or ``rows_before`` as a message."""
+    return _message(row)
+
+
 def _context_params(place: Place, at: str, message_id: int, count: int) -> dict[str, Any]:
     return {
         "guild_id": place.guild_id,
@@ -346,6 +365,30 @@ class InferredImport:
         params = {**_context_params(place, at, message_id, count), "until": until}
         rows = self._db.execute(_CONTEXT[(place.thread, "from")], params).fetchall()
         return [_message(row, texts) for row in rows]
+
+    def rows_before(
+        self, place: Place, at: str, message_id: int, count: int, texts: Mapping[int, str]
+    ) -> list[ContextRow]:
+        """What :meth:`before` reads, as plain rows (``texts`` already applied), for
+        :func:`context_message` to turn into messages elsewhere (a process that scores
+        them: rows cost little to send)."""
+        params = _context_params(place, at, message_id, count)
+        rows = self._db.execute(_CONTEXT[(place.thread, "before")], params).fetchall()
+        return [_with_text(row, texts) for row in reversed(rows)]
+
+    def rows_from(
+        self,
+        place: Place,
+        at: str,
+        message_id: int,
+        until: str,
+        count: int,
+        texts: Mapping[int, str],
+    ) -> list[ContextRow]:
+        """What :meth:`stretch` reads, as plain rows (see :meth:`rows_before`)."""
+        params = {**_context_params(place, at, message_id, count), "until": until}
+        rows = self._db.execute(_CONTEXT[(place.thread, "from")], params).fetchall()
+        return [_with_text(row, texts) for row in rows]
 
     def replace(self, stretch: Stretch, rows: Sequence[InferredRow]) -> set[str]:
         """As :meth:`InferredQueries.replace`."""

@@ -220,6 +220,28 @@ async def test_batches_share_a_transaction_until_it_has_held_the_lock_long_enoug
     assert counts == [(4, 10), (1, 10)]
 
 
+async def test_a_transaction_ends_early_enough_for_its_commit_to_fit_in_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer_module, "BATCH_MESSAGES", 3)
+    monkeypatch.setattr(importer_module, "CHUNK_SECONDS", 1e9)
+    first = write(tmp_path, "a.json", export(conversation(10)))
+    second = write(tmp_path, "b.json", export(conversation(10, first_id=500)))
+    original = ImportWriter.file
+
+    @contextmanager
+    def slow_commits(self: ImportWriter, *args: Any, **kwargs: Any) -> Iterator[None]:
+        with original(self, *args, **kwargs):
+            yield
+        self.last_commit = 2e9  # as if each commit took longer than the bound
+
+    monkeypatch.setattr(ImportWriter, "file", slow_commits)
+    report = run(await fresh(tmp_path / "ascolto.db"), first, second)
+
+    # The first file's transaction has no commit to go by; the second's, one batch each.
+    assert (report.transactions, report.new) == (1 + 4, 20)
+
+
 async def test_a_large_file_goes_in_bulk_into_a_small_store_and_in_chunks_into_a_larger_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
