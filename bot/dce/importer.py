@@ -21,27 +21,24 @@ import re
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from datetime import datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from bot.analysis.questions import is_question
 from bot.clock import to_db_time, utcnow
-from bot.dce.format import Header, Message, Person
+from bot.dce.format import Header
 from bot.dce.reader import ExportError, ExportFile, Reading, messages
 from bot.dce.report import FileTally, ImportReport
+from bot.dce.rows import RowRules
+from bot.dce.scoring import ImportScoring, fork_context
 from bot.dce.staging import Staged
-from bot.events import MessageKind
-from bot.inference.infer import default_model
-from bot.inferred import IMPORT_SEGMENT, LEAD, hour_after, infer_rows, recompute_in_import
+from bot.inferred import hour_after
 from bot.policy import redact_mentions
 from bot.settings import PrivacySettings
 from bot.store.imports import Batch, ImportWriter
-from bot.store.inferred import ContextRow, InferredRow, Place, Stretch, context_message
 
 BATCH_MESSAGES = 2000
 # A file's batches are moved in transactions that take another batch only while the
@@ -92,19 +89,6 @@ class _Sender:
         self._pipe.send(("progress", read, bytes_read))
 
 
-def _fork_start() -> Any:
-    """The fork start method, or None where the system has none."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    return multiprocessing.get_context("fork")
-
-
-def _scores(rows: list[ContextRow], first: int) -> list[InferredRow]:
-    """In the scoring process: the rows of ``rows[first:]`` (see infer_rows), the
-    messages built here from the plain rows read (cheaper to send than messages)."""
-    return infer_rows([context_message(row) for row in rows], first, default_model())
-
-
 def import_order(exports: list[ExportFile]) -> list[ExportFile]:
     """Channels before threads (a thread's owner may be its parent's message), and the
     parts of a partitioned export in order."""
@@ -121,14 +105,6 @@ def import_order(exports: list[ExportFile]) -> list[ExportFile]:
     return sorted(exports, key=key)
 
 
-def _name(batch: Batch, guild_id: int, person: Person, message_id: int) -> None:
-    """Name a member who reacted or was mentioned, unless the batch already has a name
-    for them (an author's own, from their message, comes first)."""
-    if person.name:
-        row = {"guild_id": guild_id, "user_id": person.user_id, "name": person.name}
-        batch.name(row, message_id, own=False)
-
-
 def _shifted(progress: Progress | None, messages: int, done_bytes: int) -> Progress | None:
     """``progress`` for one file: its counts added to those of the files before it."""
     if progress is None:
@@ -141,21 +117,16 @@ class Importer:
 
     def __init__(self, database: Path, privacy: PrivacySettings, *, infer: bool = True) -> None:
         self._writer = ImportWriter(database)
-        self._privacy = privacy
         self._infer = infer
-        # Read again inside each file's transaction (see run): an opt-out or an exclusion
-        # committed while the import runs holds for every file after it.
-        self._opted_out: set[tuple[int, int]] = set()
+        # Consent is read again inside each file's transaction (see run): an opt-out or an
+        # exclusion committed while the import runs holds for every file after it.
+        self._rules = RowRules(privacy)
         self._excluded: set[tuple[int, int]] = set()
-        self._retained_since = utcnow() - timedelta(days=privacy.content_retention_days)
-        self._bots: set[int] = set()
-        self._scorer: ProcessPoolExecutor | None = None  # started for the first large file
+        self._scoring = ImportScoring(self._writer)
 
     def close(self) -> None:
         """Close the database connection, and stop the scoring process if it started."""
-        if self._scorer is not None:
-            self._scorer.shutdown(cancel_futures=True)
-            self._scorer = None
+        self._scoring.close()
         self._writer.close()
 
     def run(self, exports: list[ExportFile], progress: Progress | None = None) -> ImportReport:
@@ -191,7 +162,7 @@ class Importer:
         short transactions (see _move); ``progress`` takes the messages and bytes of this
         file."""
         # Consent as it stands before reading; read again in each transaction (_move).
-        self._opted_out, self._excluded = self._writer.consent()
+        self._rules.opted_out, self._excluded = self._writer.consent()
         header = self._with_parent(export)
         # Counts are kept apart until the file is in: a broken file adds nothing.
         tally = FileTally(export=export, header=header)
@@ -208,7 +179,7 @@ class Importer:
     def _overlapped(self, export: ExportFile) -> bool:
         """Whether the file goes in bulk whatever it holds, and so is read while it is
         written (see OVERLAP_MESSAGE_BYTES)."""
-        if export.size < BULK_BYTES or _fork_start() is None:
+        if export.size < BULK_BYTES or fork_context() is None:
             return False
         stored = self._writer.count("messages")
         return export.size >= BULK_SHARE * stored * OVERLAP_MESSAGE_BYTES
@@ -232,7 +203,7 @@ class Importer:
         """The reading process (a fork: it reads with this one's consent and settings),
         and the end of its pipe that receives."""
         receiving, sending = multiprocessing.Pipe(duplex=False)
-        reader = _fork_start().Process(
+        reader = fork_context().Process(
             target=self._read_and_send, args=(tally, sending, progress), daemon=True
         )
         reader.start()
@@ -255,13 +226,13 @@ class Importer:
         try:
             self._read(tally, reading, sender, sender.progress if progress else None)
             flags = (reading.replies, reading.mentions, reading.reactions)
-            pipe.send(("end", tally.read, tally.skipped, flags, self._bots))
+            pipe.send(("end", tally.read, tally.skipped, flags, self._rules.bots))
         except ExportError as exc:
-            pipe.send(("error", str(exc), self._bots))
+            pipe.send(("error", str(exc), self._rules.bots))
         except BrokenPipeError:
             pass  # the writing process gave up on the file
         except BaseException:
-            pipe.send(("crash", traceback.format_exc(), self._bots))
+            pipe.send(("crash", traceback.format_exc(), self._rules.bots))
         finally:
             pipe.close()
 
@@ -290,12 +261,12 @@ class Importer:
                     progress(sent[1], sent[2])
             elif kind == "end":
                 tally.read, tally.skipped = sent[1], tally.skipped + sent[2]
-                self._bots |= sent[4]
+                self._rules.bots |= sent[4]
                 reading = Reading()
                 reading.replies, reading.mentions, reading.reactions = sent[3]
                 return reading
             else:
-                self._bots |= sent[2]
+                self._rules.bots |= sent[2]
                 if kind == "error":
                     raise ExportError(sent[1])
                 raise RuntimeError(f"reading {tally.export.path} failed:\n{sent[1]}")
@@ -316,11 +287,11 @@ class Importer:
         for message in messages(tally.export, reading):
             tally.read += 1
             if message.author.is_bot:
-                self._bots.add(message.author.user_id)
-            if channel_excluded or not self._logged(header, message):
+                self._rules.bots.add(message.author.user_id)
+            if channel_excluded or not self._rules.logged(header, message):
                 tally.skipped += 1
                 continue
-            self._add(batch, header, message)
+            self._rules.add(batch, header, message)
             moments.append(message.created_at)
             if self._infer:
                 texts[message.message_id] = message.content
@@ -381,8 +352,10 @@ class Importer:
         places = {(guild_id, header.channel_id), (guild_id, header.where_id)}
         if places & (excluded - self._excluded):
             tally.stopped = True  # excluded while the import ran: no more of it
-        tally.forget |= {user_id for g, user_id in opted_out - self._opted_out if g == guild_id}
-        self._opted_out, self._excluded = opted_out, excluded
+        tally.forget |= {
+            user_id for g, user_id in opted_out - self._rules.opted_out if g == guild_id
+        }
+        self._rules.opted_out, self._excluded = opted_out, excluded
 
     def _forget(self, tally: FileTally) -> None:
         """Leave out of the batch what members who opted out since the file was read
@@ -425,11 +398,11 @@ class Importer:
         """After the file's last batch: the inference its last messages need, and the
         stretch the file covers with what its exporter recorded."""
         header = tally.header
-        self._settle(tally, 0)
+        self._scoring.settle(tally, 0)
         if self._infer and header.guild_id in tally.spans:
             # The messages stored just after the file's may answer its last ones.
             last = tally.spans[header.guild_id][1] + timedelta(milliseconds=1)
-            tally.inferred += self._inferred(tally, last, hour_after(to_db_time(last)))
+            tally.inferred += self._scoring.in_line(tally, last, hour_after(to_db_time(last)))
         for guild_id, (first, last) in tally.spans.items():
             self._writer.observed_since(guild_id, to_db_time(first))
             # The stretch of the messages stored from this file, and what it recorded.
@@ -444,64 +417,6 @@ class Importer:
                     "reaction_data": int(reading.reactions),
                 }
             )
-
-    def _infer_stretch(self, tally: FileTally, first: datetime, until: str) -> None:
-        """Infer replies for a stretch of the file just written: in line, or for a large
-        file read now and scored in the second process, its rows written once the next
-        stretch has been read (what each stretch reads is what it would read in line:
-        the messages stored up to it, no later ones)."""
-        if not tally.parallel:
-            tally.inferred += self._inferred(tally, first, until)
-            return
-        if self._scorer is None:
-            methods = multiprocessing.get_all_start_methods()
-            start = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._scorer = ProcessPoolExecutor(max_workers=1, mp_context=start)
-        header = tally.header
-        place = Place(header.guild_id, header.where_id, header.thread_id is not None)
-        stretch = Stretch(place, to_db_time(first), until)
-        queries, texts = self._writer.inferred(), tally.texts
-        # As recompute_in_import reads it: segments, each after the messages before it.
-        lead = queries.rows_before(place, stretch.first_at, 0, LEAD, texts)
-        at, message_id = stretch.first_at, 0
-        scored = []
-        while True:
-            part = queries.rows_from(place, at, message_id, stretch.until, IMPORT_SEGMENT, texts)
-            if part:
-                context = lead + part
-                scored.append(self._scorer.submit(_scores, context, len(lead)))
-                lead = context[-LEAD:]
-                # After the last one, as _cursor (bot/inferred.py) goes on from it.
-                at, message_id = part[-1][3], int(part[-1][0]) + 1
-            if len(part) < IMPORT_SEGMENT:
-                break
-        tally.scoring.append((stretch, scored))
-        while len(texts) > LEAD:
-            del texts[next(iter(texts))]
-        self._settle(tally, 1)
-
-    def _settle(self, tally: FileTally, keep: int) -> None:
-        """Write the rows of the stretches scored in the second process, oldest first,
-        until ``keep`` are left being scored."""
-        while len(tally.scoring) > keep:
-            stretch, scored = tally.scoring.popleft()
-            rows = [row for future in scored for row in future.result()]
-            self._writer.inferred().replace(stretch, rows)
-            tally.inferred += len(rows)
-
-    def _inferred(self, tally: FileTally, first: datetime, until: str) -> int:
-        """Infer replies for a stretch of the file's channel or thread, in the file's
-        transaction, with the messages stored before it as context, reading the text of
-        the file's messages from the file (what is past the retention period is not
-        stored, yet it says who answers whom); returns the rows written."""
-        header = tally.header
-        place = Place(header.guild_id, header.where_id, header.thread_id is not None)
-        stretch = Stretch(place, to_db_time(first), until)
-        _, rows = recompute_in_import(self._writer.inferred(), stretch, texts=tally.texts)
-        # Only the messages that the next stretches read as context keep their text.
-        while len(tally.texts) > LEAD:
-            del tally.texts[next(iter(tally.texts))]
-        return rows
 
     def _write(self, tally: FileTally) -> None:
         """Write the file's batch, less the messages whose id is stored already
@@ -535,7 +450,7 @@ class Importer:
         tally.new += self._writer.write(batch)
         tally.batch, tally.moments = Batch(), []
         if self._infer and kept:
-            self._infer_stretch(tally, first, to_db_time(last))
+            self._scoring.stretch(tally, first, to_db_time(last))
 
     def _with_parent(self, export: ExportFile) -> Header:
         """The file's header, with a thread's parent channel taken from the store when
@@ -554,97 +469,3 @@ class Importer:
                 "it is not imported (export it again with a newer DiscordChatExporter)"
             )
         return header
-
-    def _logged(self, header: Header, message: Message) -> bool:
-        author = message.author
-        return not author.is_bot and (header.guild_id, author.user_id) not in self._opted_out
-
-    def _add(self, batch: Batch, header: Header, message: Message) -> None:
-        guild_id, author_id = header.guild_id, message.author.user_id
-        at = to_db_time(message.created_at)
-        kind = message.kind
-        counts = kind is MessageKind.MESSAGE
-        opens_forum_post = header.thread_id is not None and message.message_id == header.thread_id
-        mentions = self._mentionable(guild_id, author_id, message) if counts else ()
-        row: dict[str, Any] = {
-            "message_id": message.message_id,
-            "guild_id": guild_id,
-            "channel_id": header.channel_id,
-            "thread_id": header.thread_id,
-            "where_id": header.where_id,
-            "author_id": author_id,
-            "created_at": at,
-            "kind": kind.value,
-            "reply_to_message_id": message.reply_to,
-            "reply_to_author_id": None,  # looked up among stored messages
-            "is_question": int(
-                counts and is_question(message.content, opens_forum_post=opens_forum_post)
-            ),
-            "length": len(message.content),
-            "attachments": message.attachments,
-            "content": self._content(message, guild_id),
-        }
-        batch.messages.append(row)
-        if counts and message.reply_to is not None:
-            batch.replies.append(row)
-        elif counts and header.thread_id is not None and not opens_forum_post:
-            batch.thread_replies.append(row)
-        batch.mentions.extend({"message_id": message.message_id, "user_id": u} for u in mentions)
-        batch.name(
-            {"guild_id": guild_id, "user_id": author_id, "name": message.author.name},
-            message.message_id,
-            own=True,
-        )
-        # The mentioned may never post: their name is the one the mention list gives.
-        for person in message.mentions or ():
-            if person.user_id in mentions:
-                _name(batch, guild_id, person, message.message_id)
-        if message.type == "GuildMemberJoin":
-            batch.joins.append(
-                {
-                    "guild_id": guild_id,
-                    "user_id": author_id,
-                    "name": message.author.name,
-                    "at": at,
-                    "message_id": message.message_id,  # for Batch.drop
-                }
-            )
-        for reaction in message.reactions:
-            for user in reaction.users:
-                if user.is_bot or (guild_id, user.user_id) in self._opted_out:
-                    continue
-                # Exports have no reaction times: the message's time (docs/metrics.md).
-                batch.reactions.append(
-                    {
-                        "guild_id": guild_id,
-                        "message_id": message.message_id,
-                        "where_id": header.where_id,
-                        "user_id": user.user_id,
-                        "emoji": reaction.emoji,
-                        "at": at,
-                        "author_hint": author_id,
-                    }
-                )
-                _name(batch, guild_id, user, message.message_id)
-
-    def _mentionable(self, guild_id: int, author_id: int, message: Message) -> tuple[int, ...]:
-        return tuple(
-            dict.fromkeys(
-                user_id
-                for user_id in message.mentioned_ids()
-                if user_id != author_id
-                and user_id not in self._bots
-                and (guild_id, user_id) not in self._opted_out
-            )
-        )
-
-    def _content(self, message: Message, guild_id: int) -> str | None:
-        if not (self._privacy.store_content and message.content):
-            return None
-        if message.created_at < self._retained_since:
-            return None  # already past the retention period
-        text = message.content
-        for user_id in message.mentioned_ids():
-            if (guild_id, user_id) in self._opted_out:
-                text = redact_mentions(text, user_id)
-        return text
