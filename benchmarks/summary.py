@@ -74,6 +74,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 import bot.store.activity as activity_queries
+import bot.store.day_figures as figure_queries
 import bot.store.summaries as summary_queries
 from bot.analysis.days import day_bounds, day_start
 from bot.analysis.summary import DailySummary
@@ -661,12 +662,13 @@ class _TimedStatement:
 
 
 class StatementClock:
-    """Times each statement of ``SummaryQueries`` by its name in the module."""
+    """Times each statement of ``SummaryQueries`` by its name in its module (the
+    summaries', the rollups', the day figures')."""
 
     def __init__(self, *connections: aiosqlite.Connection) -> None:
         self.names = {
             sql: name if isinstance(value, str) else f"{name}[{index}]"
-            for module in (summary_queries, activity_queries)
+            for module in (summary_queries, activity_queries, figure_queries)
             for name, value in vars(module).items()
             if name.startswith("_") and name.isupper() and isinstance(value, str | tuple)
             for index, sql in enumerate((value,) if isinstance(value, str) else value)
