@@ -133,7 +133,11 @@ LEFT JOIN day_figures AS f ON f.guild_id = a.guild_id AND f.day = a.day
 WHERE a.guild_id = :guild_id AND a.day = :day
 """
 
-_KEEP_DAY = "INSERT INTO day_figures (guild_id, day) VALUES (:guild_id, :day)"
+# A day's figures kept, with the rule of its broadcasters (none, at a flush).
+_KEEP_DAY = """
+INSERT INTO day_figures (guild_id, day, min_messages, max_ratio)
+VALUES (:guild_id, :day, :min_messages, :max_ratio)
+"""
 
 _KEEP_CONNECTIONS = """
 INSERT INTO day_connections (guild_id, day, position, active, reciprocal, member, connections)
@@ -175,8 +179,8 @@ WHERE guild_id = :guild_id AND day = :day ORDER BY position
 
 # The current names of the members :ids (a JSON list).
 _NAMES = """
-SELECT mb.user_id, mb.display_name FROM json_each(:ids) AS wanted
-JOIN members AS mb ON mb.guild_id = :guild_id AND mb.user_id = wanted.value
+SELECT user_id, display_name FROM members
+WHERE guild_id = :guild_id AND user_id IN (SELECT value FROM json_each(:ids))
 """
 
 
@@ -215,7 +219,7 @@ async def keep_ended_day(db: aiosqlite.Connection, params: dict[str, Any]) -> No
     start, end, as for the rollup."""
     connections = await _rows(db, _CONNECTIONS, params)
     conversations = await _rows(db, _TOP_CONVERSATIONS, params)
-    await db.execute(_KEEP_DAY, params)
+    await db.execute(_KEEP_DAY, params | {"min_messages": None, "max_ratio": None})
     await _keep(db, _KEEP_CONNECTIONS, params, connections)
     await _keep(db, _KEEP_CONVERSATIONS, params, conversations)
 
@@ -230,23 +234,25 @@ async def figures(
         found = await cursor.fetchone()
     rolled_up = found is not None
     kept_rule = (found[1], found[2]) if found is not None and found[0] else None
-    kept = kept_rule is not None
-    if kept:
-        connections = await _rows(db, _CONNECTIONS_KEPT, params)
-        conversations = await _rows(db, _CONVERSATIONS_KEPT, params)
-    else:
+    rule_params = params | {"min_messages": rule.min_messages, "max_ratio": rule.max_ratio}
+    if kept_rule is None:
         connections = await _rows(db, _CONNECTIONS, params)
         conversations = await _rows(db, _TOP_CONVERSATIONS, params)
+        broadcasters = await _rows(db, _BROADCASTERS, rule_params)
         if rolled_up:
-            await db.execute(_KEEP_DAY, params)
+            await db.execute(_KEEP_DAY, rule_params)
             await _keep(db, _KEEP_CONNECTIONS, params, connections)
             await _keep(db, _KEEP_CONVERSATIONS, params, conversations)
-    if kept_rule == (rule.min_messages, rule.max_ratio):
-        broadcasters = await _rows(db, _BROADCASTERS_KEPT, params)
+            await _keep(db, _KEEP_BROADCASTERS, params, broadcasters)
     else:
-        broadcasters = await _rows(db, _BROADCASTERS, params)
-        if rolled_up:
-            await db.execute(_KEEP_RULE, params)
+        connections = await _rows(db, _CONNECTIONS_KEPT, params)
+        conversations = await _rows(db, _CONVERSATIONS_KEPT, params)
+        if kept_rule == (rule.min_messages, rule.max_ratio):
+            broadcasters = await _rows(db, _BROADCASTERS_KEPT, params)
+        else:
+            # Kept at a flush (no rule), or for another rule: computed for this one.
+            broadcasters = await _rows(db, _BROADCASTERS, rule_params)
+            await db.execute(_KEEP_RULE, rule_params)
             await db.execute(_DROP_BROADCASTERS, params)
             await _keep(db, _KEEP_BROADCASTERS, params, broadcasters)
     members = {row[2] for row in connections if row[2] is not None}
