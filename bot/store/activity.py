@@ -92,12 +92,12 @@ async def roll_up_ended_day(db: aiosqlite.Connection, guild_id: int, newest: str
     if newest < day_bounds(day, latest[1])[1]:
         return False
     await roll_up_day(db, guild_id, day, latest[1])
-    # The day's connections and conversations too (bot/store/day_figures.py): the
-    # morning's summary reads them instead of the day's interactions and replies.
+    # The day's connections, conversations and broadcasters too (bot/store/day_figures.py):
+    # the morning's summary reads them instead of the day's interactions and replies.
     start, end = day_bounds(day, latest[1])
-    await day_figures.keep_ended_day(
-        db, {"guild_id": guild_id, "day": day.isoformat(), "start": start, "end": end}
-    )
+    week_first = day - timedelta(days=day_figures.WEEK_DAYS - 1)
+    params = {"guild_id": guild_id, "day": day.isoformat(), "week_first": week_first.isoformat()}
+    await day_figures.keep_ended_day(db, params | {"start": start, "end": end})
     return True
 
 

@@ -8,8 +8,9 @@ by these statements only and dropped with the day's rollup in ``activity_days``
 (foreign keys), so they are true exactly while the day's member_days are:
 
 * the bot's flush computes the connections and conversations of the day it rolls up
-  once the day has ended (:func:`keep_ended_day`, from bot/store/activity.py), so that
-  the next morning's summary reads them instead of the day's rows;
+  once the day has ended (:func:`keep_ended_day`, from bot/store/activity.py), and its
+  broadcasters by the rule of the guild's latest summary when the day's week is rolled
+  up, so that the next morning's summary reads them instead of the day's rows;
 * a summary reads them (:func:`figures`), and computes and keeps whatever is missing,
   the broadcasters for its rule (another rule replaces them).
 
@@ -125,6 +126,20 @@ ORDER BY messages DESC, participants DESC, message_id
 LIMIT 3
 """
 
+WEEK_DAYS = 7  # the broadcasters' week: the day and the six before it
+
+# At a flush: the broadcaster rule of the guild's latest day kept by a summary, and how
+# many days of the week ending on :day are rolled up (all seven: its member_days sums
+# are the summary's).
+_FLUSH_RULE = """
+SELECT f.min_messages, f.max_ratio,
+       (SELECT count(*) FROM activity_days AS a
+        WHERE a.guild_id = :guild_id AND a.day >= :week_first AND a.day <= :day)
+FROM day_figures AS f
+WHERE f.guild_id = :guild_id AND f.day < :day AND f.min_messages IS NOT NULL
+ORDER BY f.day DESC LIMIT 1
+"""
+
 # Whether the day is rolled up (the figures can be kept), and what is kept of it.
 _KEPT = """
 SELECT f.day IS NOT NULL, f.min_messages, f.max_ratio
@@ -215,13 +230,23 @@ async def _keep(
 
 async def keep_ended_day(db: aiosqlite.Connection, params: dict[str, Any]) -> None:
     """At the flush that rolls a day up (bot/store/activity.py), in its transaction: the
-    day's connections and conversations, computed and kept. ``params``: guild_id, day,
-    start, end, as for the rollup."""
+    day's connections and conversations, computed and kept, and its broadcasters by the
+    rule of the guild's latest summary when the day's week is rolled up (a summary with
+    another rule computes them again). ``params``: guild_id, day, week_first, start,
+    end."""
     connections = await _rows(db, _CONNECTIONS, params)
     conversations = await _rows(db, _TOP_CONVERSATIONS, params)
-    await db.execute(_KEEP_DAY, params | {"min_messages": None, "max_ratio": None})
+    async with db.execute(_FLUSH_RULE, params) as cursor:
+        found = await cursor.fetchone()
+    rule = {"min_messages": None, "max_ratio": None}
+    if found is not None and found[2] == WEEK_DAYS:
+        rule = {"min_messages": found[0], "max_ratio": found[1]}
+    await db.execute(_KEEP_DAY, params | rule)
     await _keep(db, _KEEP_CONNECTIONS, params, connections)
     await _keep(db, _KEEP_CONVERSATIONS, params, conversations)
+    if rule["min_messages"] is not None:
+        broadcasters = await _rows(db, _BROADCASTERS, params | rule)
+        await _keep(db, _KEEP_BROADCASTERS, params, broadcasters)
 
 
 async def figures(

@@ -8,8 +8,9 @@
 -- day; they are kept here, computed by those statements only:
 --
 -- * the bot's flush computes the connections and conversations of a day once it has
---   ended, when it rolls the day up (bot/store/activity.py, `roll_up_ended_day`), so
---   that the next morning's summary reads them;
+--   ended, when it rolls the day up (bot/store/activity.py, `roll_up_ended_day`), and
+--   its broadcasters by the rule of the latest summary when the day's week is rolled
+--   up, so that the next morning's summary reads them;
 -- * a summary that finds them missing computes them and keeps them, with the
 --   broadcasters of its rule (another rule computes those again).
 --
