@@ -32,10 +32,12 @@ the process's first call (no rollup stored, a fresh connection), warm (the media
 five calls on one connection), on a fresh connection (three times, while the OS still
 holds the file), and on a fresh connection after the file was dropped from the OS page
 cache (``posix_fadvise(DONTNEED)``, three times). Each call but the first drops the
-day's own rollup first, as when the days before are rolled up but not the day; the
-summary and the scan alternate. The summary is timed too with the day rolled up (warm,
+day's own rollup first (its kept figures go with it, bot/store/day_figures.py), as
+when the days before are rolled up but not the day; the summary and the scan
+alternate. The summary is timed too with the day rolled up and its figures kept (warm,
 and evicted on a fresh connection), as the bot's flush after the day leaves it
-(bot/store/activity.py, ``roll_up_ended_day``). Then every
+(bot/store/activity.py, ``roll_up_ended_day``; here the summary before kept them, as
+the flush does by the rule of the latest summary). Then every
 day of the period is computed one after the other, then again with
 :meth:`~bot.store.summaries.SummaryQueries.save` after each, both starting with no
 rollup stored. Each SQL statement of ``compute`` is timed on its own too.
