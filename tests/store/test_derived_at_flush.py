@@ -605,7 +605,13 @@ async def test_imports_keep_the_rollups(tmp_path: Path, monkeypatch: pytest.Monk
             LEGACY_GUILD, date(2020, 8, 10), date(2020, 8, 20), "UTC"
         )
         rollups(history.store.path)
+        for day in range(14, 21):  # their figures kept by the summaries
+            await history.store.summaries.compute(
+                LEGACY_GUILD, date(2020, 8, day), "UTC", "2026-12-31T00:00:00.000Z"
+            )
+        assert len(figures(history.store.path)) == 7
         import_files(history, thread, legacy, general)
+        figures(history.store.path)
         # The bot's next flush computes the marks.
         monkeypatch.setattr(response_rollup, "FLUSH_REFRESH_AT", 1)
         history.post(A, "2026-03-01 09:00", "hello")
