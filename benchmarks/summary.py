@@ -32,10 +32,12 @@ the process's first call (no rollup stored, a fresh connection), warm (the media
 five calls on one connection), on a fresh connection (three times, while the OS still
 holds the file), and on a fresh connection after the file was dropped from the OS page
 cache (``posix_fadvise(DONTNEED)``, three times). Each call but the first drops the
-day's own rollup first, as when the days before are rolled up but not the day; the
-summary and the scan alternate. The summary is timed too with the day rolled up (warm,
+day's own rollup first (its kept figures go with it, bot/store/day_figures.py), as
+when the days before are rolled up but not the day; the summary and the scan
+alternate. The summary is timed too with the day rolled up and its figures kept (warm,
 and evicted on a fresh connection), as the bot's flush after the day leaves it
-(bot/store/activity.py, ``roll_up_ended_day``). Then every
+(bot/store/activity.py, ``roll_up_ended_day``; here the summary before kept them, as
+the flush does by the rule of the latest summary). Then every
 day of the period is computed one after the other, then again with
 :meth:`~bot.store.summaries.SummaryQueries.save` after each, both starting with no
 rollup stored. Each SQL statement of ``compute`` is timed on its own too.
@@ -74,6 +76,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 import bot.store.activity as activity_queries
+import bot.store.day_figures as figure_queries
 import bot.store.summaries as summary_queries
 from bot.analysis.days import day_bounds, day_start
 from bot.analysis.summary import DailySummary
@@ -661,12 +664,13 @@ class _TimedStatement:
 
 
 class StatementClock:
-    """Times each statement of ``SummaryQueries`` by its name in the module."""
+    """Times each statement of ``SummaryQueries`` by its name in its module (the
+    summaries', the rollups', the day figures')."""
 
     def __init__(self, *connections: aiosqlite.Connection) -> None:
         self.names = {
             sql: name if isinstance(value, str) else f"{name}[{index}]"
-            for module in (summary_queries, activity_queries)
+            for module in (summary_queries, activity_queries, figure_queries)
             for name, value in vars(module).items()
             if name.startswith("_") and name.isupper() and isinstance(value, str | tuple)
             for index, sql in enumerate((value,) if isinstance(value, str) else value)

@@ -8,7 +8,8 @@ are missing, in day order, and any change at a time T drops every day ending aft
 
 The bot's flush rolls up a day as soon as it has ended (:func:`roll_up_ended_day`), so
 the next morning's summary and the week before it find their days stored; the flush
-computes it with the same statements as :meth:`ActivityDays.ensure`, from the same rows.
+computes it with the same statements as :meth:`ActivityDays.ensure`, from the same rows,
+and keeps the day's connection and conversation figures with it (bot/store/day_figures.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.analysis.days import day_bounds
-from bot.store import firsts
+from bot.store import day_figures, firsts
 
 if TYPE_CHECKING:
     import aiosqlite
@@ -91,6 +92,12 @@ async def roll_up_ended_day(db: aiosqlite.Connection, guild_id: int, newest: str
     if newest < day_bounds(day, latest[1])[1]:
         return False
     await roll_up_day(db, guild_id, day, latest[1])
+    # The day's connections, conversations and broadcasters too (bot/store/day_figures.py):
+    # the morning's summary reads them instead of the day's interactions and replies.
+    start, end = day_bounds(day, latest[1])
+    week_first = day - timedelta(days=day_figures.WEEK_DAYS - 1)
+    params = {"guild_id": guild_id, "day": day.isoformat(), "week_first": week_first.isoformat()}
+    await day_figures.keep_ended_day(db, params | {"start": start, "end": end})
     return True
 
 

@@ -17,6 +17,7 @@ from bot.analysis.daily import Asked, DayRows, MemberWeek, daily_summary
 from bot.analysis.days import day_bounds
 from bot.analysis.summary import DailySummary, TopConnector, TopConversation
 from bot.clock import from_db_time, to_db_time
+from bot.store import day_figures
 from bot.store.connection import fetch_all, fetch_one
 from bot.store.newcomers import DAY_FIRSTS, DAY_WINDOW, NEWCOMER_DAYS, newcomer_firsts
 from bot.store.responses import (
@@ -77,31 +78,6 @@ SELECT
 FROM asked q {KEPT_JOIN}
 """  # noqa: S608 (composed from bot/store/responses.py and newcomers.py only)
 
-# The day's connections, once: their number, the reciprocal ones, and the members
-# with the most of them. One row even on a day without any.
-_CONNECTIONS = """
-WITH pairs AS (
-    SELECT min(source_id, target_id) AS a, max(source_id, target_id) AS b,
-           count(DISTINCT source_id) AS directions
-    FROM interactions
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-    GROUP BY 1, 2
-),
-ranked AS (
-    SELECT member, count(*) AS connections
-    FROM (SELECT a AS member FROM pairs UNION ALL SELECT b FROM pairs)
-    GROUP BY member
-    ORDER BY connections DESC, member
-    LIMIT 5
-)
-SELECT totals.active, totals.reciprocal, ranked.member, ranked.connections, mb.display_name
-FROM (SELECT count(*) AS active, coalesce(sum(directions = 2), 0) AS reciprocal
-      FROM pairs) AS totals
-LEFT JOIN ranked
-LEFT JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = ranked.member
-ORDER BY ranked.connections DESC, ranked.member
-"""
-
 # New connections and the 7-day growth are ranges of the connections index; the
 # network's size at the day's end comes with the day's rollup.
 _NETWORK = """
@@ -153,79 +129,6 @@ SELECT
                            AND c.first_at < :end)
          AND NOT {_INFERRED_BEFORE})
 """  # noqa: S608 (composed from bot/store/responses.py only)
-
-# Each member's week, summed from the seven daily rollups that end on the day. The
-# listening ratio is compared and ordered exact, as BroadcasterRule.applies compares it
-# (a double division, in SQLite as in Python); daily_summary rounds it for display.
-_BROADCASTERS = """
-WITH week AS (
-    SELECT user_id AS member, sum(messages) AS messages, sum(replies) AS replies,
-           sum(reactions) AS reactions
-    FROM member_days
-    WHERE guild_id = :guild_id AND day >= :week_first AND day <= :day
-    GROUP BY user_id
-    HAVING sum(messages) >= :min_messages
-),
-scored AS (
-    SELECT member, messages, replies + reactions AS listening,
-           messages + reactions AS activity,
-           (replies + reactions) * 1.0 / (messages + reactions) AS listening_ratio
-    FROM week
-)
-SELECT scored.member, scored.messages, scored.listening, scored.activity, mb.display_name
-FROM scored
-LEFT JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = scored.member
-WHERE scored.listening_ratio < :max_ratio
-ORDER BY scored.listening_ratio, scored.messages DESC, scored.member
-LIMIT 5
-"""
-
-# A conversation is a thread (or forum post), else a reply tree outside threads,
-# named by its root message. Only conversations with two messages or more count, so
-# the chains are walked up from the day's replies only: a message that replies to
-# nothing is a root, and it joins the tree of the replies that lead to it.
-_TOP_CONVERSATIONS = """
-WITH RECURSIVE day AS (
-    SELECT message_id, author_id, channel_id, thread_id, reply_to_message_id FROM messages
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-      AND kind = 'message' AND deleted = 0
-),
-chain (message_id, author_id, channel_id, current, parent, depth) AS (
-    SELECT message_id, author_id, channel_id, message_id, reply_to_message_id, 0 FROM day
-    WHERE thread_id IS NULL AND reply_to_message_id IS NOT NULL
-    UNION ALL
-    SELECT chain.message_id, chain.author_id, chain.channel_id, up.message_id,
-           up.reply_to_message_id, chain.depth + 1
-    FROM chain JOIN messages up ON up.message_id = chain.parent
-    WHERE up.thread_id IS NULL AND chain.depth < 1000
-),
-replies AS (
-    SELECT current AS root, author_id, channel_id FROM chain
-    WHERE parent IS NULL OR depth = 1000 OR NOT EXISTS (
-        SELECT 1 FROM messages up WHERE up.message_id = chain.parent AND up.thread_id IS NULL)
-),
-trees AS (
-    SELECT root, author_id, channel_id FROM replies
-    UNION ALL
-    SELECT m.message_id, m.author_id, m.channel_id FROM messages m
-    WHERE m.message_id IN (SELECT root FROM replies)
-      AND m.created_at >= :start AND m.created_at < :end AND m.kind = 'message'
-      AND m.deleted = 0 AND m.thread_id IS NULL AND m.reply_to_message_id IS NULL
-),
-conversations AS (
-    SELECT day.thread_id AS channel_id, min(day.message_id) AS message_id,
-           count(*) AS messages, count(DISTINCT day.author_id) AS participants
-    FROM day WHERE day.thread_id IS NOT NULL
-    GROUP BY day.thread_id
-    UNION ALL
-    SELECT min(channel_id), root, count(*), count(DISTINCT author_id)
-    FROM trees GROUP BY root
-)
-SELECT channel_id, message_id, messages, participants FROM conversations
-WHERE messages >= 2
-ORDER BY messages DESC, participants DESC, message_id
-LIMIT 3
-"""
 
 # The reminders Ascolto sent on the day (bot/store/migrations/0004_reminders.sql),
 # through the (guild_id, sent_at) index, and those whose item was answered within
@@ -309,18 +212,20 @@ class SummaryQueries:
             "min_messages": rule.min_messages,
             "max_ratio": rule.max_ratio,
         }
+        # The day's connections, conversations and broadcasters: kept with its rollup
+        # (bot/store/day_figures.py), or computed and kept now.
+        async with self._writing() as db:
+            figures = await day_figures.figures(db, params, rule)
         async with self._reading() as db:
             messages, replies, reactions, active_members = await _one(db, _DAY_ACTIVITY, params)
             (new_members,) = await _one(db, _NEW_MEMBERS, params)
             asked = await fetch_all(db, _ASKED, params)
-            connections = await fetch_all(db, _CONNECTIONS, params)
             new_connections, network_size, growth = await _one(db, _NETWORK, params)
             inferred, new_inferred = await _one(db, _INFERRED, params)
-            broadcasters = await fetch_all(db, _BROADCASTERS, params)
-            conversations = await fetch_all(db, _TOP_CONVERSATIONS, params)
             reminders_sent, reminders_followed = await _one(db, _REMINDERS, params)
         # One row even on a day without connections: the totals, then the top members.
-        active_connections, reciprocal = connections[0][:2]
+        active_connections, reciprocal = figures.connections[0][:2]
+        names = figures.names
         return DayRows(
             guild_id=guild_id,
             day=day,
@@ -342,17 +247,19 @@ class SummaryQueries:
             reminders_sent=reminders_sent,
             reminders_followed=reminders_followed,
             top_connectors=tuple(
-                TopConnector(user_id=u, name=name, connections=c)
-                for _, _, u, c, name in connections
+                TopConnector(user_id=u, name=names.get(u), connections=c)
+                for _, _, u, c in figures.connections
                 if u is not None
             ),
             broadcasters=tuple(
-                MemberWeek(user_id=u, name=name, messages=n, listening=listening, activity=a)
-                for u, n, listening, a, name in broadcasters
+                MemberWeek(
+                    user_id=u, name=names.get(u), messages=n, listening=listening, activity=a
+                )
+                for u, n, listening, a in figures.broadcasters
             ),
             top_conversations=tuple(
                 TopConversation(channel_id=c, message_id=m, messages=n, participants=p)
-                for c, m, n, p in conversations
+                for c, m, n, p in figures.conversations
             ),
         )
 

@@ -9,8 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.analysis.broadcasters import BroadcasterRule
 from tests.helpers import query
 from tests.store.history import GUILD, RANDOM, History
+from tests.store.test_derived_at_flush import figures
 
 A, B, C, D = 11, 12, 13, 14
 ROME = "Europe/Rome"
@@ -50,6 +52,10 @@ async def test_a_flush_after_the_day_rolls_it_up_as_its_summary_would(history: H
     assert days(path)[-1] == "2026-03-02"
     at_flush = rolled(path, "2026-03-02")
     assert at_flush[0][0][2] == ROME and at_flush[1]
+    # With its connections, conversations and broadcasters, by the rule of the summary
+    # of the 1st (its week is rolled up), each what its statement gives now.
+    assert [(day, rule) for _, day, _, _, *rule in figures(path)][-1] == ("2026-03-02", [5, 0.2])
+    assert query(path, "SELECT count(*) FROM day_connections WHERE day = '2026-03-02'") != [(0,)]
 
     with sqlite3.connect(path) as db:
         db.execute("DELETE FROM member_days WHERE day = '2026-03-02'")
@@ -108,9 +114,63 @@ async def test_summaries_of_days_rolled_at_flush_are_those_computed_afresh(
         await history.store.flush()
         kept = await all_summaries(history)
         with sqlite3.connect(path) as db:
+            db.execute("PRAGMA foreign_keys = ON")  # the day figures go with their days
             db.execute("DELETE FROM member_days")
             db.execute("DELETE FROM activity_days")
         afresh = await all_summaries(history)
 
     assert kept == afresh
     assert all(s["messages"] for s in kept[:3])
+
+
+async def test_a_summary_reads_the_figures_kept_at_flush_and_keeps_its_broadcasters(
+    history: History,
+) -> None:
+    path = history.store.path
+    two_days(history)
+    loud = BroadcasterRule(min_messages=1, max_ratio=1.0)
+    await history.store.summaries.compute(
+        GUILD, date(2026, 3, 1), ROME, "2026-12-31T00:00:00.000Z", loud
+    )
+    history.post(A, "2026-03-02 23:30", "good night")
+    await history.store.flush()
+    # The flush kept the 2nd's broadcasters by the rule of the summary of the 1st.
+    assert {day: rule for _, day, _, _, *rule in figures(path)}["2026-03-02"] == [1, 1.0]
+    assert query(path, "SELECT count(*) FROM day_broadcasters WHERE day = '2026-03-02'") > [(0,)]
+
+    async def both_rules() -> list[Any]:
+        found = []
+        for rule in (None, loud, None):
+            summary = await history.store.summaries.compute(
+                GUILD, date(2026, 3, 2), ROME, "2026-12-31T00:00:00.000Z", rule
+            )
+            found.append(summary.to_json())
+            kept = {day: rule for _, day, _, _, *rule in figures(path)}
+            wanted = rule or BroadcasterRule()
+            assert kept["2026-03-02"] == [wanted.min_messages, wanted.max_ratio]
+        return found
+
+    kept = await both_rules()
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA foreign_keys = ON")  # as the store runs: its rows go with it
+        db.execute("DELETE FROM activity_days")
+        assert db.execute("SELECT count(*) FROM day_figures").fetchone() == (0,)
+    afresh = await both_rules()
+
+    assert kept == afresh
+    assert kept[1]["broadcasters"] and kept[0]["top_connectors"] and kept[0]["top_conversations"]
+
+
+async def test_no_broadcasters_at_a_flush_without_the_whole_week(history: History) -> None:
+    path = history.store.path
+    two_days(history)
+    await history.summary("2026-03-01")
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("DELETE FROM activity_days WHERE day = '2026-02-25'")
+    history.post(A, "2026-03-03 08:00", "morning")
+    await history.store.flush()
+
+    kept = {day: rule for _, day, _, _, *rule in figures(path)}
+    assert kept["2026-03-01"] == [5, 0.2] and kept["2026-03-02"] == [None, None]
+    assert query(path, "SELECT count(*) FROM day_broadcasters WHERE day = '2026-03-02'") == [(0,)]

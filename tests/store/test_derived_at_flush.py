@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import pytest
 
 from bot.dce import importer
 from bot.events import MessageKind, Place, PostedMessage, ReactionChange
+from bot.store import day_figures as figures_sql
 from bot.store import derived as derived_sql
 from bot.store import response_rollup
 from bot.store.connection import latest_version, migrations
@@ -416,6 +417,53 @@ def rollups(path: Path) -> tuple[list[Any], list[Any]]:
     return firsts_kept, kept
 
 
+# The day figures of schema 15 (bot/store/day_figures.py): every kept row is what its
+# statement gives now, for the day's bounds and, for the broadcasters, the rule kept.
+_FIGURES_KEPT = """
+SELECT f.guild_id, f.day, a.start_at, a.end_at, f.min_messages, f.max_ratio
+FROM day_figures f JOIN activity_days a ON a.guild_id = f.guild_id AND a.day = f.day
+ORDER BY 1, 2
+"""
+
+
+def figures(path: Path) -> list[tuple[Any, ...]]:
+    """Check every day's kept figures against their statements run now; the days kept."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        days = db.execute(_FIGURES_KEPT).fetchall()
+        for guild, day, start, end, min_messages, max_ratio in days:
+            params = {
+                "guild_id": guild,
+                "day": day,
+                "start": start,
+                "end": end,
+                "week_first": (date.fromisoformat(day) - timedelta(days=6)).isoformat(),
+                "min_messages": min_messages,
+                "max_ratio": max_ratio,
+            }
+            for kept, statement in (
+                ("day_connections", figures_sql._CONNECTIONS),
+                ("day_conversations", figures_sql._TOP_CONVERSATIONS),
+                ("day_broadcasters", figures_sql._BROADCASTERS),
+            ):
+                if kept == "day_broadcasters" and min_messages is None:
+                    assert not db.execute("SELECT 1 FROM day_broadcasters").fetchall()
+                    continue
+                stored = db.execute(
+                    f"SELECT * FROM {kept} WHERE guild_id = ? AND day = ? ORDER BY position",  # noqa: S608
+                    (guild, day),
+                ).fetchall()
+                now = db.execute(statement, params).fetchall()
+                assert [row[3:] for row in stored] == now, (kept, day)
+        # Nothing kept without its day.
+        for kept in ("day_connections", "day_conversations", "day_broadcasters"):
+            orphans = db.execute(
+                f"SELECT count(*) FROM {kept} k WHERE NOT EXISTS (SELECT 1 FROM day_figures f"  # noqa: S608
+                " WHERE f.guild_id = k.guild_id AND f.day = k.day)"
+            ).fetchone()
+            assert orphans == (0,)
+    return days
+
+
 @pytest.fixture
 def refresh_every_flush(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every flush computes the marked rows (by default it waits for a few hundred)."""
@@ -426,6 +474,7 @@ async def rollups_checkpoint(history: History, seen: list[Tables]) -> None:
     """Flush, and check the rollups (also after the summaries computed their marks)."""
     await checkpoint(history, seen)
     rollups(history.store.path)
+    figures(history.store.path)
 
 
 async def responses_written_edited_and_removed(history: History, seen: list[Tables]) -> None:
@@ -442,6 +491,7 @@ async def responses_written_edited_and_removed(history: History, seen: list[Tabl
     await rollups_checkpoint(history, seen)
     await summaries(history, "2026-03-01")
     await rollups_checkpoint(history, seen)
+    assert "2026-03-01" in [day for _, day, *_ in figures(history.store.path)]
     # A late, earlier answer; a reply that starts counting as an answer through an edit
     # that adds the mention; the first answer deleted; a message edited into one that
     # does not count; a new first message older than the stored one.
@@ -455,9 +505,15 @@ async def responses_written_edited_and_removed(history: History, seen: list[Tabl
     await rollups_checkpoint(history, seen)
     await summaries(history, "2026-03-01", "2026-02-27")
     await rollups_checkpoint(history, seen)
+    kept = {day: rule for _, day, _, _, *rule in figures(history.store.path)}
+    assert kept["2026-02-27"] == kept["2026-03-01"] == [5, 0.2]
     # An opt-out (outside any flush) and a channel excluded.
     await history.store.consent.forget(GUILD, B, "2026-03-02T11:00:00.000Z")
     rollups(history.store.path)
+    figures(history.store.path)
+    for table in ("day_connections", "day_broadcasters"):
+        named = query(history.store.path, f"SELECT 1 FROM {table} WHERE member = ?", B)  # noqa: S608
+        assert not named
     await history.store.guild_config.exclude_channel(GUILD, RANDOM, "2026-03-02T12:00:00.000Z")
     await rollups_checkpoint(history, seen)
     await summaries(history, "2026-03-01", "2026-02-27")
@@ -522,6 +578,7 @@ async def test_summaries_read_from_rollups_are_those_computed_afresh(tmp_path: P
                 "INSERT OR IGNORE INTO member_firsts_dirty"
                 " SELECT guild_id, user_id FROM member_firsts"
             )
+            db.execute("PRAGMA foreign_keys = ON")  # the day figures go with their days
             db.execute("DELETE FROM member_days")
             db.execute("DELETE FROM activity_days")
         # Computed afresh: every kept row is marked, so the summaries compute them.
@@ -548,7 +605,13 @@ async def test_imports_keep_the_rollups(tmp_path: Path, monkeypatch: pytest.Monk
             LEGACY_GUILD, date(2020, 8, 10), date(2020, 8, 20), "UTC"
         )
         rollups(history.store.path)
+        for day in range(14, 21):  # their figures kept by the summaries
+            await history.store.summaries.compute(
+                LEGACY_GUILD, date(2020, 8, day), "UTC", "2026-12-31T00:00:00.000Z"
+            )
+        assert len(figures(history.store.path)) == 7
         import_files(history, thread, legacy, general)
+        figures(history.store.path)
         # The bot's next flush computes the marks.
         monkeypatch.setattr(response_rollup, "FLUSH_REFRESH_AT", 1)
         history.post(A, "2026-03-01 09:00", "hello")
