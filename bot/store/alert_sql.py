@@ -33,19 +33,24 @@ _NOT_ALERTED = """NOT EXISTS (SELECT 1 FROM reminders a
                  WHERE a.message_id = q.message_id AND a.user_id IS NULL)"""
 
 # Questions that fell due since the last pass: after ``after_minutes``, or, addressed,
-# after ``max(after_minutes, 24 h)``. The outer range is the union of both.
-DUE_QUESTIONS = f"""
+# after ``max(after_minutes, 24 h)``. Two ranges, one per wait, each read on its own
+# down the questions index: a pass reads the few minutes of questions that fell due
+# under each wait, never the 24 hours between them (a question is addressed or not, so
+# none is in both).
+_DUE_QUESTIONS_IN = f"""
 SELECT 'question', {_ITEM_COLUMNS} FROM messages q
 WHERE q.guild_id = :guild_id AND q.is_question = 1
-  AND q.created_at > min(:questions_since, :addressed_since)
-  AND q.created_at <= max(:questions_due, :addressed_due)
+  AND q.created_at > :{{wait}}_since AND q.created_at <= :{{wait}}_due
   AND q.kind = 'message' AND q.deleted = 0
-  AND CASE WHEN {_ADDRESSED}
-      THEN q.created_at > :addressed_since AND q.created_at <= :addressed_due
-      ELSE q.created_at > :questions_since AND q.created_at <= :questions_due END
+  AND {{addressed}} {_ADDRESSED}
   AND {_NOT_ALERTED}
   AND {FIRST_RESPONSE_SEEN} IS NULL
 """  # noqa: S608 (composed from constants only)
+DUE_QUESTIONS = (
+    _DUE_QUESTIONS_IN.format(wait="questions", addressed="NOT")
+    + "UNION ALL"
+    + _DUE_QUESTIONS_IN.format(wait="addressed", addressed="")
+)
 
 # A newcomer's first message that starts something, among the messages that fell
 # due. Answered also by any reply or thread reply that reached them.

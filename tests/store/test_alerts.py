@@ -262,3 +262,24 @@ async def test_the_live_board_posts_are_kept_until_retired(history: History) -> 
 
     assert (live.message_id, live.board, live.shown) == (555, True, "shown-2")
     assert await alerts.live_posts(GUILD) == []
+
+
+async def test_passes_claim_plain_and_addressed_questions_each_at_its_own_due_pass(
+    history: History,
+) -> None:
+    settings = await alerts_on(history, "2026-03-02 08:00")
+    plain = history.post(A, "2026-03-02 09:00", "Where is the agenda?")
+    addressed = history.post(A, "2026-03-02 09:10", "@b where are the slides?", mentions=(B,))
+    later = history.post(B, "2026-03-02 09:20", "Who hosts next week?")
+    next_day = history.post(B, "2026-03-03 08:40", "Is the room booked?")
+
+    claimed = []
+    for when in ("2026-03-02 09:35", "2026-03-02 09:55", "2026-03-03 09:05", "2026-03-03 09:15"):
+        claim = await history.store.alerts.claim_due(settings, at(when), WEEK)
+        claimed.append([] if claim is None else [i.message_id for i in claim.items])
+        fresh = await history.store.alerts.settings(GUILD)
+        assert fresh is not None
+        settings = fresh
+
+    # Each after 30 minutes, the addressed one after a day: never early, never twice.
+    assert claimed == [[plain], [later], [], [addressed, next_day]]
