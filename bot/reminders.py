@@ -207,7 +207,7 @@ class ReminderService:
             claim = await self._store.alerts.claim_due(settings, now, self.expire_days)
             if claim is not None:
                 arrived[settings.guild_id] = len(claim.items)
-        await self._store.inbox.record_answers(now)
+        # The board's items and the DMs' in one check (it moves the shared mark).
         await self._store.alerts.record_answers(now, self.expire_days)
         live: dict[int, list[BoardPost]] = {}
         for post in await self._store.alerts.live_posts():

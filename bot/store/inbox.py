@@ -20,10 +20,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import from_db_time, to_db_time
+from bot.store import answers_checked
 from bot.store.connection import fetch_all, fetch_one
 from bot.store.inbox_sql import (
     ACTIVE_CHANNELS,
     ANSWERED_ITEMS,
+    ANSWERED_ITEMS_SINCE,
     DUE_NUDGES,
     INBOX,
     INBOX_UNLISTED,
@@ -37,6 +39,8 @@ from bot.store.inbox_sql import (
 from bot.store.newcomers import NEWCOMER_DAYS
 
 if TYPE_CHECKING:
+    import aiosqlite
+
     from bot.store.connection import Access
 
 INBOX_DAYS = 7
@@ -244,6 +248,10 @@ class InboxQueries:
                    VALUES (?, ?, ?, ?, ?, ?)""",
                 rows,
             )
+            # The items were unanswered at ``now``, when the pass planned the DM; an
+            # answer stored while it was on its way may be older than the mark.
+            if items:
+                await db.execute(answers_checked.WRITTEN_AT, {"at": at})
             await db.execute(
                 """UPDATE nudges SET last_sent_at = :at, next_due_at = :next,
                        last_listening_at = CASE WHEN :listening THEN :at
@@ -339,16 +347,32 @@ class InboxQueries:
         ][:limit]
 
     async def record_answers(self, now: datetime) -> int:
-        """Note when the items of DMs were answered, and listening nudges followed."""
-        params = {"since": to_db_time(now - timedelta(days=INBOX_DAYS))}
+        """Note when the items of DMs were answered, and listening nudges followed:
+        from the mark of the previous check, as that check does
+        (``AlertQueries.record_answers``, which also records these), without moving it."""
         async with self._writing() as db:
-            answered = [*await fetch_all(db, ANSWERED_ITEMS, params)]
-            answered += await fetch_all(db, LISTENED, params)
-            await db.executemany(
-                "UPDATE reminders SET answered_at = ? WHERE reminder_id = ?",
-                [(answered_at, reminder_id) for reminder_id, answered_at in answered],
-            )
-        return len(answered)
+            return await record_inbox_answers(db, now, await answers_checked.resume_from(db, now))
+
+
+async def record_inbox_answers(
+    db: aiosqlite.Connection, now: datetime, checked: datetime | None
+) -> int:
+    """In the caller's transaction: note when the items of DMs were answered (only those
+    that what was written since ``checked`` may answer, or every one when None), and
+    when listening nudges were followed; returns how many."""
+    params = {"since": to_db_time(now - timedelta(days=INBOX_DAYS))}
+    if checked is None:
+        answered = [*await fetch_all(db, ANSWERED_ITEMS, params)]
+    else:
+        answered = [
+            *await fetch_all(db, ANSWERED_ITEMS_SINCE, {**params, "from": to_db_time(checked)})
+        ]
+    answered += await fetch_all(db, LISTENED, params)
+    await db.executemany(
+        "UPDATE reminders SET answered_at = ? WHERE reminder_id = ?",
+        [(answered_at, reminder_id) for reminder_id, answered_at in answered],
+    )
+    return len(answered)
 
 
 # The last DM to the member from any guild comes along: one DM a day, across guilds.

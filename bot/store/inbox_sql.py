@@ -68,15 +68,56 @@ INBOX_UNLISTED = f"""SELECT i.target_id, {ITEM_COLUMNS}
 ORDER BY i.target_id, i.created_at DESC, i.message_id DESC
 """  # noqa: S608 (composed from constants only)
 
-ANSWERED_ITEMS = f"""
+
+def _answered_items(open_items: str) -> str:
+    """When the open DM items that the condition ``open_items`` on the reminder ``r``
+    keeps were answered, if they were. Built from constants only."""
+    return f"""
 SELECT reminder_id, answered_at FROM (
     SELECT r.reminder_id, {_answer_time("r.message_id", "r.user_id", "r.author_id")}
            AS answered_at
     FROM reminders r
     WHERE r.answered_at IS NULL AND r.sent_at >= :since AND r.kind = 'inbox'
+      AND {open_items}
 )
 WHERE answered_at IS NOT NULL
 """  # noqa: S608 (composed from constants only)
+
+
+# Every open item asked again (the first check, or after a long pause).
+ANSWERED_ITEMS = _answered_items("1")
+
+# The items that something written from :from on may answer (bot/store/answers_checked.py),
+# found from that side: the member's new replies, thread replies and mentions towards the
+# item's author, and the member's new inferred replies to the item, each reaching the
+# item through the per-member index of the reminders. A reaction or a Done mark is not
+# dated by when it was stored (a reaction waits in the write queue, a Done may race the
+# check), so an item with either is always asked: one look-up each, in small tables. The
+# rule above then decides, exactly as for every item.
+_FRESH_ITEMS = """
+WITH watched AS (
+    SELECT DISTINCT guild_id FROM reminders INDEXED BY reminders_open
+    WHERE answered_at IS NULL AND sent_at >= :since AND kind = 'inbox')
+SELECT r.reminder_id FROM interactions i
+CROSS JOIN reminders r ON r.guild_id = i.guild_id AND r.user_id = i.source_id
+     AND r.sent_at >= :since
+WHERE i.guild_id IN watched AND i.created_at >= :from
+  AND i.kind IN ('reply', 'thread_reply', 'mention')
+  AND r.kind = 'inbox' AND r.answered_at IS NULL AND r.author_id = i.target_id
+UNION
+SELECT r.reminder_id FROM inferred_replies ir
+CROSS JOIN reminders r ON r.guild_id = ir.guild_id AND r.user_id = ir.source_id
+     AND r.sent_at >= :since
+WHERE ir.guild_id IN watched AND ir.created_at >= :from
+  AND r.kind = 'inbox' AND r.answered_at IS NULL AND r.message_id = ir.target_message_id"""
+
+ANSWERED_ITEMS_SINCE = _answered_items(
+    f"""(r.reminder_id IN ({_FRESH_ITEMS})
+        OR EXISTS (SELECT 1 FROM reactions x
+                   WHERE x.message_id = r.message_id AND x.user_id = r.user_id)
+        OR EXISTS (SELECT 1 FROM inbox_done d
+                   WHERE d.user_id = r.user_id AND d.message_id = r.message_id))"""  # noqa: S608
+)
 
 # A listening nudge is followed when the member next replies or reacts to someone.
 LISTENED = """
