@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.store.inbox import Suggestion
 from tests.store.history import GENERAL, GUILD, RANDOM, History, at
 
@@ -150,3 +152,28 @@ async def test_a_question_offered_once_is_never_offered_again(history: History) 
     history.post(CAROL, "2026-03-01 10:00", "hello all")
     carols = await to_answer(history, CAROL)
     assert [q.message_id for q in carols] == [second, first]
+
+
+@pytest.mark.parametrize("long_standing", [0, 40], ids=["many joined lately", "few did"])
+async def test_newcomers_open_questions_are_the_same_however_many_joined_lately(
+    history: History, long_standing: int
+) -> None:
+    # With no long-standing members, most joined lately: the pass reads the week's
+    # questions; with 40, few did: it reads the recent members' messages.
+    for member in range(100, 100 + long_standing):
+        history.join(member, "2025-01-01 00:00")
+    history.join(BOB, "2025-01-01 00:00")
+    history.join(NEWBIE, "2026-03-08 09:00")
+    history.join(CAROL, "2026-02-20 09:00")  # joined lately, but over 7 days before asking
+    history.post(BOB, "2026-03-09 12:00", "who has the projector key?")  # not a newcomer
+    first = history.post(NEWBIE, "2026-03-08 10:00", "hi! where do I find the rules?")
+    answered = history.post(NEWBIE, "2026-03-09 09:00", "and who runs the meetup?")
+    history.post(BOB, "2026-03-09 09:30", "I do", reply_to=answered)
+    later = history.post(NEWBIE, "2026-03-09 10:00", "is there a wiki?")
+    history.post(NEWBIE, "2026-03-09 10:30", "thanks all")  # not a question
+    history.post(CAROL, "2026-03-09 11:00", "where are the slides?")
+    await history.store.flush()
+
+    found = await history.store.inbox.newcomers_open_questions(GUILD, NOW, EXPIRE_DAYS)
+
+    assert found == [later, first]
