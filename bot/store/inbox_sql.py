@@ -175,13 +175,15 @@ LIMIT :limit
 # A guild's open questions of the last 7 days asked by newcomers (bot/store/newcomers.py),
 # newest first: by members who joined at most 7 days before asking, or, when the join is
 # unknown, in their first message. The first messages, as the summaries find them
-# (``newcomer_firsts``: a range of ``member_firsts`` by time). Responses are read from
-# ``message_responses`` where it can be trusted. The same for every member, so read once
-# per reminder pass. The recent members' questions are found one of two ways (the same
-# rows), ``recent`` below.
+# (``newcomer_firsts``: a range of ``member_firsts`` by time), the questions only.
+# Responses are read from ``message_responses`` where it can be trusted. The same for
+# every member, so read once per reminder pass. The recent members' questions are found
+# one of two ways (the same rows), ``recent`` below.
 def _newcomers_open_questions(recent: str) -> str:
     return f"""
-WITH newcomer_firsts AS ({newcomer_firsts("q.created_at >= :since", "s.created_at >= :since")})
+WITH newcomer_firsts AS ({
+        newcomer_firsts("q.created_at >= :since AND q.is_question = 1", "s.created_at >= :since")
+    })
 SELECT message_id FROM (
     {recent}
       AND q.created_at >= :since AND q.is_question = 1 AND q.kind = 'message' AND q.deleted = 0
