@@ -275,15 +275,23 @@ class InboxQueries:
             )
 
     async def weeks(
-        self, guild_id: int, user_ids: Collection[int], since: datetime, until: datetime
+        self,
+        guild_id: int,
+        user_ids: Collection[int],
+        since: datetime,
+        until: datetime,
+        *,
+        at_least: int = 0,
     ) -> dict[int, tuple[int, int, int]]:
         """Each member's messages, listening messages and reactions given in a window,
-        through the per-author and per-source indexes, for several members at once."""
+        through the per-author and per-source indexes, for several members at once.
+        Members who cannot have ``at_least`` messages in the window are left out."""
         params: dict[str, object] = {
             "guild_id": guild_id,
             "members": json.dumps(sorted(user_ids)),
             "since": to_db_time(since),
             "until": to_db_time(until),
+            "at_least": at_least,
         }
         async with self._reading() as db:
             rows = await fetch_all(db, WEEKS, params)

@@ -235,7 +235,9 @@ LIMIT :limit
 
 # Each member's messages, listening messages and reactions given in a window, for
 # several members at once (:members, a JSON array of ids): one scan of each member's
-# messages and one of the interactions they gave.
+# messages and one of the interactions they gave. Members with fewer than :at_least
+# messages stored in the window are left out first, counted down the per-author index
+# alone (no row read): a bound of those that count.
 WEEKS = """
 SELECT u.value,
     (SELECT count(*) FROM messages
@@ -246,6 +248,10 @@ FROM json_each(:members) AS u
 LEFT JOIN interactions i
     ON i.guild_id = :guild_id AND i.source_id = u.value
    AND i.created_at >= :since AND i.created_at < :until
+WHERE :at_least <= 0
+   OR (SELECT count(*) FROM messages
+       WHERE guild_id = :guild_id AND author_id = u.value
+         AND created_at >= :since AND created_at < :until) >= :at_least
 GROUP BY u.value
 """
 

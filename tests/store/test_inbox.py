@@ -177,3 +177,22 @@ async def test_newcomers_open_questions_are_the_same_however_many_joined_lately(
     found = await history.store.inbox.newcomers_open_questions(GUILD, NOW, EXPIRE_DAYS)
 
     assert found == [later, first]
+
+
+async def test_a_week_is_read_only_for_members_who_may_have_enough_messages(
+    history: History,
+) -> None:
+    first = history.post(BOB, "2026-03-09 09:00", "Morning")
+    history.post(ME, "2026-03-09 09:05", "Morning!", reply_to=first)
+    history.post(ME, "2026-03-09 09:06", "Coffee?")
+    gone = history.post(CAROL, "2026-03-09 09:10", "one")
+    history.post(CAROL, "2026-03-09 09:11", "two")
+    history.delete(gone, "2026-03-09 09:12")
+    history.react(ME, first, "2026-03-09 09:07")
+    window = (at("2026-03-09 00:00"), at("2026-03-10 00:00"))
+
+    weeks = await history.store.inbox.weeks(GUILD, [ME, BOB, CAROL, 99], *window, at_least=2)
+
+    # BOB (one message) and 99 (none) are left out; CAROL stored two, one deleted: her
+    # week is read, and counts what counts.
+    assert weeks == {ME: (2, 1, 1), CAROL: (1, 0, 0)}
