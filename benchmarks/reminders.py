@@ -53,7 +53,10 @@ The service gets ``Settings()`` (the defaults, unless ``./config.toml`` or ``ASC
 say otherwise) and a timer dispatcher that is never started. The writes that follow a
 Discord call (``posted``, ``sent``, ``reschedule``) and the reading of each answered
 alert post to edit it are not timed. Each statement of the pass is timed on its own
-too, named as in the store's modules. A pass from the mark records the answers
+too, named as in the store's modules, and each pass's CPU time (the process's, both
+threads) and the pages it read from the OS (``rchar`` / 4096, Linux) are printed: on a
+shared machine they move less with the load than the wall time, and the first pass's
+pages are what a cold start reads. A pass from the mark records the answers
 written in its five minutes; a pass without one records all the answers since the
 items were announced (the seeded items were never checked), and the baselines are
 compared with it.
