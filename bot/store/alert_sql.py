@@ -157,24 +157,21 @@ WHERE ir.guild_id IN watched AND ir.created_at >= :from"""
 
 ANSWERED_SINCE = _answered_alerts(f"a.message_id IN ({_FRESH_CANDIDATES})")
 
-# The announced items of a guild still open: not answered, not expired, not deleted.
-_OPEN_ANNOUNCED = """
-FROM reminders a JOIN messages q ON q.message_id = a.message_id
-WHERE a.answered_at IS NULL AND a.sent_at >= :since AND a.user_id IS NULL
-  AND a.guild_id = :guild_id AND q.created_at > :since AND q.deleted = 0"""
-
 # The oldest open items, with whom they were asked of and their reactions (computed
 # for the listed ones only), and how many are open of each kind: one pass over the
-# open items' ids and times, then the listed ones read in full.
+# open items' entries in their own index (their times and whether their message was
+# deleted are kept on the reminder: migration 0014), then the listed ones read in full.
 BOARD_ITEMS = f"""
 SELECT o.kind, {_ITEM_COLUMNS}, o.questions, o.newcomers FROM (
-    SELECT a.kind, a.message_id, q.created_at,
+    SELECT a.kind, a.message_id, a.asked_at,
            sum(a.kind = 'question') OVER () AS questions,
            sum(a.kind = 'newcomer') OVER () AS newcomers
-    {_OPEN_ANNOUNCED}
-    ORDER BY q.created_at, q.message_id LIMIT :listed
-) o JOIN messages q ON q.message_id = o.message_id
-ORDER BY q.created_at, q.message_id
+    FROM reminders a INDEXED BY reminders_board
+    WHERE a.guild_id = :guild_id AND a.user_id IS NULL AND a.answered_at IS NULL
+      AND a.gone = 0 AND a.asked_at > :since AND a.sent_at >= :since
+    ORDER BY a.asked_at, a.message_id LIMIT :listed
+) o CROSS JOIN messages q ON q.message_id = o.message_id
+ORDER BY o.asked_at, o.message_id
 """  # noqa: S608 (composed from constants only)
 
 SETTINGS = """SELECT guild_id, channel_id, after_minutes, newcomer_after_minutes, enabled,

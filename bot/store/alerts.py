@@ -234,15 +234,18 @@ class AlertQueries:
                 return None
             items = tuple(sorted(found.values(), key=lambda i: (i.asked_at, i.message_id)))
             await db.executemany(
-                """INSERT INTO reminders (guild_id, kind, message_id, author_id, sent_at)
-                   VALUES (?, ?, ?, ?, ?)""",
+                # `asked_at`: the message's time as stored (the board reads it).
+                """INSERT INTO reminders
+                       (guild_id, kind, message_id, author_id, sent_at, asked_at)
+                   SELECT ?, ?, message_id, ?, ?, created_at FROM messages
+                   WHERE message_id = ?""",
                 [
                     (
                         settings.guild_id,
                         item.kind,
-                        item.message_id,
                         item.author_id,
                         params["deadline"],
+                        item.message_id,
                     )
                     for item in items
                 ],
