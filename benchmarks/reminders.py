@@ -276,8 +276,8 @@ def seed_alerts(
             for message_id, author_id, sent_at in sorted(picked, key=lambda row: row[2])
         ],
     )
-    # Schema 14 on, a claim copies its message's time (a store cached at an older
-    # schema gets it from the migration when the pass's store opens it).
+    # From the reminders_board migration on, a claim copies its message's time (a store
+    # cached at an older schema gets it from the migration when the pass opens it).
     if any(row[1] == "asked_at" for row in db.execute("PRAGMA table_info(reminders)")):
         db.execute(
             """UPDATE reminders SET asked_at = (SELECT created_at FROM messages m

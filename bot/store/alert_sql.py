@@ -160,7 +160,8 @@ ANSWERED_SINCE = _answered_alerts(f"a.message_id IN ({_FRESH_CANDIDATES})")
 # The oldest open items, with whom they were asked of and their reactions (computed
 # for the listed ones only), and how many are open of each kind: one pass over the
 # open items' entries in their own index (their times and whether their message was
-# deleted are kept on the reminder: migration 0014), then the listed ones read in full.
+# deleted are kept on the reminder: migrations/*_reminders_board.sql), then the listed
+# ones read in full.
 BOARD_ITEMS = f"""
 SELECT o.kind, {_ITEM_COLUMNS}, o.questions, o.newcomers FROM (
     SELECT a.kind, a.message_id, a.asked_at,
