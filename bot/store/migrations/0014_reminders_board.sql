@@ -15,7 +15,8 @@
 -- its reminders with it (foreign key, ON DELETE CASCADE). Content erased by retention
 -- leaves the item on the board, as before.
 --
--- Existing stores: both columns are filled from the messages here.
+-- Both are kept for the team's items only (`user_id` NULL); a DM's rows leave them
+-- NULL and 0. Existing stores: they are filled from the messages here.
 ALTER TABLE reminders ADD COLUMN asked_at TEXT;
 ALTER TABLE reminders ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
 
@@ -23,7 +24,7 @@ UPDATE reminders
 SET asked_at = (SELECT m.created_at FROM messages m WHERE m.message_id = reminders.message_id),
     gone = coalesce((SELECT m.deleted != 0 FROM messages m
                      WHERE m.message_id = reminders.message_id), 0)
-WHERE message_id IS NOT NULL;
+WHERE user_id IS NULL AND message_id IS NOT NULL;
 
 CREATE TRIGGER IF NOT EXISTS reminders_gone_on_message_deleted AFTER UPDATE OF deleted ON messages
 WHEN OLD.deleted IS NOT NEW.deleted
