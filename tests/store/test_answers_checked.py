@@ -136,6 +136,11 @@ async def test_a_file_from_schema_10_gets_no_mark_and_its_first_check_asks_every
         history.post(B, "2026-03-02 10:30", "I do", reply_to=question)
     with sqlite3.connect(path) as db:  # back to schema 10, which had no mark
         db.execute("DROP TABLE answers_checked")
+        # nor the board's columns (a column cannot be added twice)
+        db.execute("DROP TRIGGER reminders_gone_on_message_deleted")
+        db.execute("DROP INDEX reminders_board")
+        db.execute("ALTER TABLE reminders DROP COLUMN asked_at")
+        db.execute("ALTER TABLE reminders DROP COLUMN gone")
         db.execute("PRAGMA user_version = 10")
 
     async with History.opened(path) as history:
