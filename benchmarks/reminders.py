@@ -7,8 +7,9 @@ Run from the repository root, with the project installed (``pip install -e .``):
 (``--rebuild`` builds the synthetic store afresh instead of reusing the cached file,
 ``--passes N`` sets how many passes are timed, 10 by default, ``--open-items N`` and
 ``--nudges N`` how many open alert items and due DMs the store holds, 5,000 and 50,
-and ``--explain`` prints the query plans of the pass's costliest statements even when
-the target is met.)
+``--target-ms`` the target of a pass, 50 by default (the issue's 100 for 500 DMs), and
+``--explain`` prints the query plans of the pass's costliest statements even when the
+target is met.)
 
 It reuses the synthetic guild of ``benchmarks/summary.py`` (defaults: 1,000,000
 messages over 90 days, 10,000 members, Europe/Rome) and its cached file, which it
@@ -41,17 +42,21 @@ restored before each), then three times with no mark (every open item asked agai
 in the first check after an upgrade or after a pause over an hour):
 
 1. claim: :meth:`~bot.store.alerts.AlertQueries.claim_due` for each enabled guild;
-2. answers and boards: :meth:`~bot.store.inbox.InboxQueries.record_answers`, then
-   :meth:`~bot.store.alerts.AlertQueries.record_answers`, then each guild's board
+2. answers: :meth:`~bot.store.alerts.AlertQueries.record_answers`, which records the
+   open alerts' and the DMs' items in one transaction (the reminder service's call);
+3. boards: each guild's board
    (:meth:`~bot.store.alerts.AlertQueries.live_posts` and
    :meth:`~bot.store.alerts.AlertQueries.board`);
-3. nudges: :meth:`bot.reminders.ReminderService.plan_nudges` for the due DMs.
+4. nudges: :meth:`bot.reminders.ReminderService.plan_nudges` for the due DMs.
 
 The service gets ``Settings()`` (the defaults, unless ``./config.toml`` or ``ASCOLTO_*``
 say otherwise) and a timer dispatcher that is never started. The writes that follow a
 Discord call (``posted``, ``sent``, ``reschedule``) and the reading of each answered
 alert post to edit it are not timed. Each statement of the pass is timed on its own
-too, named as in the store's modules. A pass from the mark records the answers
+too, named as in the store's modules, and each pass's CPU time (the process's, both
+threads) and the pages it read from the OS (``rchar`` / 4096, Linux) are printed: on a
+shared machine they move less with the load than the wall time, and the first pass's
+pages are what a cold start reads. A pass from the mark records the answers
 written in its five minutes; a pass without one records all the answers since the
 items were announced (the seeded items were never checked), and the baselines are
 compared with it.
@@ -61,9 +66,11 @@ item through aiosqlite (the same ``FIRST_RESPONSE``, N+1 round trips), and the w
 messages and mentions loaded into Python and matched there. Both must find exactly the
 answers that the pass without a mark records, every pass must claim and record the
 same, and a pass from the mark must record exactly the answers since the mark that the
-full one records; if not, the script exits with 1. The target, on this machine: one
-pass within 100 ms (median of the passes, with and without the mark). A miss is
-reported, with the query plans of the costliest statements, and still exits with 0.
+full one records (of the open alerts and of the DMs' items alike); if not, the script
+exits with 1. The target, on this machine: one pass from the mark within 50 ms, the
+median and the first pass on a fresh connection alike (``--target-ms``), and within
+100 ms with every item asked again. A miss is reported, with the query plans of the
+costliest statements, and still exits with 0.
 """
 
 from __future__ import annotations
@@ -102,7 +109,8 @@ from bot.store.timers import Timer
 from bot.summaries import SummaryService
 from bot.timers import TimerDispatcher
 
-TARGET_PASS_MS = 100.0
+TARGET_PASS_MS = 50.0  # the median pass and the first one, on a fresh connection
+TARGET_FULL_MS = 100.0  # a pass that asks every open item again
 PASSES = 10
 FULL_PASSES = 3  # passes with no mark of the previous check: every open item asked again
 OPEN_ITEMS = 5_000
@@ -118,6 +126,7 @@ EXPIRE_DAYS = DEFAULT_ALERT_EXPIRE_DAYS
 WEEK = timedelta(days=EXPIRE_DAYS)
 BOARD_LISTED = 10
 MINUTE_MS = 60_000
+PAGE_SIZE = 4096  # SQLite's default, the store's
 
 # The store's rule for "answered", with the deadline of the pass that announced the item.
 _UNANSWERED_WHEN_DUE = f"""
@@ -136,6 +145,9 @@ _OPEN_ALERTS = """SELECT reminder_id, message_id FROM reminders
 
 _ANSWERED_ALERTS = """SELECT reminder_id, answered_at FROM reminders
     WHERE user_id IS NULL AND answered_at IS NOT NULL"""
+
+_ANSWERED_ITEMS = """SELECT reminder_id, answered_at FROM reminders
+    WHERE user_id IS NOT NULL AND answered_at IS NOT NULL"""
 
 Answers = dict[int, str]  # reminder id -> when the item got its first response
 
@@ -264,6 +276,14 @@ def seed_alerts(
             for message_id, author_id, sent_at in sorted(picked, key=lambda row: row[2])
         ],
     )
+    # From the reminders_board migration on, a claim copies its message's time (a store
+    # cached at an older schema gets it from the migration when the pass opens it).
+    if any(row[1] == "asked_at" for row in db.execute("PRAGMA table_info(reminders)")):
+        db.execute(
+            """UPDATE reminders SET asked_at = (SELECT created_at FROM messages m
+                                                WHERE m.message_id = reminders.message_id)
+               WHERE user_id IS NULL AND asked_at IS NULL"""
+        )
     return 1
 
 
@@ -424,28 +444,32 @@ class PassResult:
     """One pass: each step's milliseconds, and what it decided."""
 
     claim_ms: float
-    inbox_ms: float
-    alerts_ms: float
+    answers_ms: float  # record_answers: the open alerts and the DMs' items, one transaction
+    boards_ms: float
     nudges_ms: float
     claimed: tuple[tuple[str, int], ...]  # (kind, message id) of the items claimed
-    inbox_answered: int
     posts_to_mark: int  # guilds whose boards lose an item
     plans: tuple[NudgePlan, ...]
+    cpu_ms: float = 0.0  # the process's CPU time, both threads: less moved by the load
+    pages: float | None = None  # file pages read from the OS (Linux), whole pass
     answered: Answers = field(default_factory=dict)  # the open alerts it found answered
-
-    @property
-    def answers_ms(self) -> float:
-        """Step 2: both record_answers."""
-        return self.inbox_ms + self.alerts_ms
+    # The inbox and listening reminders it found answered.
+    answered_items: Answers = field(default_factory=dict)
 
     @property
     def total_ms(self) -> float:
         """The whole pass."""
-        return self.claim_ms + self.answers_ms + self.nudges_ms
+        return self.claim_ms + self.answers_ms + self.boards_ms + self.nudges_ms
 
     def decisions(self) -> tuple[object, ...]:
         """Everything the pass decided, to compare passes with each other."""
-        return (self.claimed, self.inbox_answered, self.posts_to_mark, self.plans, self.answered)
+        return (
+            self.claimed,
+            self.posts_to_mark,
+            self.plans,
+            self.answered,
+            self.answered_items,
+        )
 
 
 async def restore(store: Store, setup: Setup, *, full: bool = False) -> None:
@@ -466,15 +490,35 @@ async def restore(store: Store, setup: Setup, *, full: bool = False) -> None:
         )
 
 
-async def answered_alerts(store: Store) -> Answers:
-    """The alert reminders marked answered."""
-    async with store.db.execute(_ANSWERED_ALERTS) as cursor:
+async def answered_alerts(store: Store, sql: str = _ANSWERED_ALERTS) -> Answers:
+    """The alert reminders marked answered (with ``_ANSWERED_ITEMS``, the DMs' ones)."""
+    async with store.db.execute(sql) as cursor:
         return {int(reminder_id): str(at) for reminder_id, at in await cursor.fetchall()}
+
+
+async def with_answers(store: Store, result: PassResult) -> PassResult:
+    """The pass with what it marked answered, read after it (not timed)."""
+    return replace(
+        result,
+        answered=await answered_alerts(store),
+        answered_items=await answered_alerts(store, _ANSWERED_ITEMS),
+    )
+
+
+def bytes_read() -> int | None:
+    """Bytes this process has asked the OS to read so far (``rchar``; None off Linux):
+    with no memory map, SQLite reads each page it misses in its cache this way."""
+    try:
+        with open("/proc/self/io", encoding="ascii") as io:
+            return next(int(line.split()[1]) for line in io if line.startswith("rchar:"))
+    except (OSError, StopIteration):
+        return None
 
 
 async def one_pass(store: Store, service: ReminderService, now: datetime) -> PassResult:
     """The reminder pass of ``cogs/reminders.py``, store side only, each step timed."""
     clock = time.perf_counter
+    read_before, cpu_before = bytes_read(), time.process_time()
     began = clock()
     claimed: list[tuple[str, int]] = []
     for settings in await store.alerts.enabled():
@@ -482,25 +526,31 @@ async def one_pass(store: Store, service: ReminderService, now: datetime) -> Pas
         if claim is not None:
             claimed.extend((item.kind, item.message_id) for item in claim.items)
     claimed_at = clock()
-    inbox_answered = await store.inbox.record_answers(now)
-    inbox_at = clock()
+    # The open alerts and the DMs' items, in one check (as ReminderService.alert_boards).
     posts = await store.alerts.record_answers(now, EXPIRE_DAYS)
+    answers_at = clock()
     # The board of each guild: its live messages, and what it shows now.
     await store.alerts.live_posts()
     for settings in await store.alerts.enabled():
         await store.alerts.board(settings.guild_id, now, EXPIRE_DAYS, BOARD_LISTED)
-    alerts_at = clock()
+    boards_at = clock()
     plans = await service.plan_nudges(await store.inbox.due_nudges(now), now)
     done = clock()
+    cpu_ms = (time.process_time() - cpu_before) * 1000
+    read_after = bytes_read()
+    pages = None
+    if read_before is not None and read_after is not None:
+        pages = (read_after - read_before) / PAGE_SIZE
     return PassResult(
         claim_ms=(claimed_at - began) * 1000,
-        inbox_ms=(inbox_at - claimed_at) * 1000,
-        alerts_ms=(alerts_at - inbox_at) * 1000,
-        nudges_ms=(done - alerts_at) * 1000,
+        answers_ms=(answers_at - claimed_at) * 1000,
+        boards_ms=(boards_at - answers_at) * 1000,
+        nudges_ms=(done - boards_at) * 1000,
         claimed=tuple(claimed),
-        inbox_answered=inbox_answered,
         posts_to_mark=len(posts),
         plans=tuple(plans),
+        cpu_ms=cpu_ms,
+        pages=pages,
     )
 
 
@@ -566,7 +616,12 @@ class Measured:
 
 async def measure(path: Path, setup: Setup, passes: int) -> Measured:
     """Time the pass ``passes`` times on the same state, then ``FULL_PASSES`` times with
-    no mark of the previous check, then the N+1 baseline."""
+    no mark of the previous check, then the N+1 baseline. The file is opened once
+    before, so that a migration (a store cached at an older schema) has run on a
+    connection of its own and warms nothing the first pass reads."""
+    store = Store(path)
+    await store.open()
+    await store.close()
     store = Store(path)
     await store.open()
     try:
@@ -584,12 +639,12 @@ async def measure(path: Path, setup: Setup, passes: int) -> Measured:
             clock.recording = True
             result = await one_pass(store, service, setup.now)
             clock.recording = False
-            results.append(replace(result, answered=await answered_alerts(store)))
+            results.append(await with_answers(store, result))
         full = []
         for _ in range(FULL_PASSES):
             await restore(store, setup, full=True)
             result = await one_pass(store, service, setup.now)
-            full.append(replace(result, answered=await answered_alerts(store)))
+            full.append(await with_answers(store, result))
         await restore(store, setup)
         naive = await naive_round_trips(store, setup.now)
     finally:
@@ -725,13 +780,24 @@ def print_passes(results: list[PassResult]) -> float:
         f" the first, on a fresh connection, {first.total_ms:,.1f} ms"
     )
     print(f"          each: {' '.join(f'{t:.1f}' for t in totals)} ms")
+    cpus = [r.cpu_ms for r in results]
+    pages = [r.pages for r in results if r.pages is not None]
+    read = (
+        f"; pages read from the OS: the first {pages[0]:,.0f},"
+        f" median {statistics.median(pages):,.0f}"
+        if len(pages) == len(results)
+        else ""
+    )
+    print(
+        f"          CPU (the process, both threads): the first {cpus[0]:,.1f} ms, median"
+        f" {statistics.median(cpus):,.1f} ms{read}"
+    )
     median = statistics.median
     print(
         f"steps     (median) 1. claim {median(r.claim_ms for r in results):,.1f} ms"
-        f"   2. answers {median(r.answers_ms for r in results):,.1f} ms (inbox"
-        f" {median(r.inbox_ms for r in results):,.1f}, alerts"
-        f" {median(r.alerts_ms for r in results):,.1f})"
-        f"   3. nudges {median(r.nudges_ms for r in results):,.1f} ms"
+        f"   2. answers (alerts and DM items) {median(r.answers_ms for r in results):,.1f} ms"
+        f"   3. boards {median(r.boards_ms for r in results):,.1f} ms"
+        f"   4. nudges {median(r.nudges_ms for r in results):,.1f} ms"
     )
     kinds = defaultdict(int, {kind: 0 for kind in ("question", "newcomer")})
     for kind, _ in first.claimed:
@@ -741,7 +807,7 @@ def print_passes(results: list[PassResult]) -> float:
         f"decided   claimed {len(first.claimed)} ({plural(kinds['question'], 'question')},"
         f" {plural(kinds['newcomer'], 'newcomer')}); answered since:"
         f" {len(first.answered):,} open alerts"
-        f" (on {first.posts_to_mark:,} boards), {first.inbox_answered:,} inbox and"
+        f" (on {first.posts_to_mark:,} boards), {len(first.answered_items):,} inbox and"
         f" listening reminders; DMs: {sum(p.send for p in plans)} of {len(plans)} would go"
         f" out, listing {sum(len(p.items) for p in plans)} items"
         f" (+{sum(p.more_items for p in plans)} more),"
@@ -755,9 +821,10 @@ def print_full(full: list[PassResult]) -> float:
     totals = [r.total_ms for r in full]
     print(
         f"full      {len(full)} passes with no mark of the previous check (the first after"
-        f" an upgrade, or after a pause over an hour): {stats(totals)}; alerts"
-        f" {statistics.median(r.alerts_ms for r in full):,.1f} ms, answered since:"
-        f" {len(full[0].answered):,} open alerts"
+        f" an upgrade, or after a pause over an hour): {stats(totals)}; answers"
+        f" {statistics.median(r.answers_ms for r in full):,.1f} ms, answered since:"
+        f" {len(full[0].answered):,} open alerts, {len(full[0].answered_items):,} inbox and"
+        f" listening reminders"
     )
     return statistics.median(totals)
 
@@ -775,7 +842,7 @@ def print_statements(statements: dict[str, list[float]], passes: int) -> None:
 
 def print_baselines(results: list[PassResult], naive: list[tuple[str, Naive]]) -> bool:
     """The baselines against the SQL; returns whether they agree with the pass."""
-    sql_ms = statistics.median(r.alerts_ms for r in results)
+    sql_ms = statistics.median(r.answers_ms for r in results)
     expected = results[0].answered
     agree = True
     for label, found in naive:
@@ -785,7 +852,8 @@ def print_baselines(results: list[PassResult], naive: list[tuple[str, Naive]]) -
         print(
             f"baseline  {label}: {found.items:,} open alerts{loaded}, {found.seconds * 1000:,.1f}"
             f" ms, {found.seconds * 1000 / max(sql_ms, 1e-3):,.1f}x the SQL"
-            f" (alerts.record_answers, median {sql_ms:,.1f} ms); {len(found.answered):,}"
+            f" (alerts.record_answers, DM items included, median {sql_ms:,.1f} ms);"
+            f" {len(found.answered):,}"
             f" answered, {'the same as' if same else 'DIFFERENT from'} the pass"
         )
     return agree
@@ -812,6 +880,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--passes", type=int, default=PASSES, help="passes timed (default 10)")
     parser.add_argument("--open-items", type=int, default=OPEN_ITEMS, help="open alert reminders")
     parser.add_argument("--nudges", type=int, default=DUE_NUDGES, help="daily DMs due now")
+    parser.add_argument(
+        "--target-ms",
+        type=float,
+        default=TARGET_PASS_MS,
+        help="target of a pass, the first included (default 50; 100 for --nudges 500)",
+    )
     summary.add_dense_argument(parser)
     parser.add_argument(
         "--explain", action="store_true", help="print query plans even if the target is met"
@@ -852,10 +926,13 @@ def run_case(params: summary.Params, args: argparse.Namespace) -> tuple[bool, bo
             full,
             [("one query per item (N+1)", measured.round_trips), ("the week in Python", in_python)],
         )
-        met = median_ms <= TARGET_PASS_MS and full_ms <= TARGET_PASS_MS
+        first_ms = results[0].total_ms
+        met = max(median_ms, first_ms) <= args.target_ms and full_ms <= TARGET_FULL_MS
         print(
-            f"target    one pass <= {TARGET_PASS_MS:.0f} ms: {summary.verdict(met)}"
-            f" (median {median_ms:,.1f} ms; with every item asked again {full_ms:,.1f} ms)"
+            f"target    one pass <= {args.target_ms:.0f} ms, the first included, and"
+            f" <= {TARGET_FULL_MS:.0f} ms with every item asked again: {summary.verdict(met)}"
+            f" (median {median_ms:,.1f} ms, first {first_ms:,.1f} ms; every item asked again"
+            f" {full_ms:,.1f} ms)"
         )
         steady = all(r.decisions() == results[0].decisions() for r in results) and all(
             r.decisions() == full[0].decisions() for r in full
@@ -864,8 +941,15 @@ def run_case(params: summary.Params, args: argparse.Namespace) -> tuple[bool, bo
         # items answered since the mark (the seeded items answered earlier were never
         # checked, which the live bot would have done at the time).
         since = to_db_time(setup.checked_until)
-        later = {i: t for i, t in full[0].answered.items() if t >= since}
-        subset = later.items() <= results[0].answered.items() <= full[0].answered.items()
+        subset = all(
+            {i: t for i, t in everything.items() if t >= since}.items()
+            <= from_mark.items()
+            <= everything.items()
+            for from_mark, everything in (
+                (results[0].answered, full[0].answered),
+                (results[0].answered_items, full[0].answered_items),
+            )
+        )
         if args.explain or not met:
             print_plans(path, measured, 3)
     if not steady:

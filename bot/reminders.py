@@ -207,7 +207,7 @@ class ReminderService:
             claim = await self._store.alerts.claim_due(settings, now, self.expire_days)
             if claim is not None:
                 arrived[settings.guild_id] = len(claim.items)
-        await self._store.inbox.record_answers(now)
+        # The board's items and the DMs' in one check (it moves the shared mark).
         await self._store.alerts.record_answers(now, self.expire_days)
         live: dict[int, list[BoardPost]] = {}
         for post in await self._store.alerts.live_posts():
@@ -390,8 +390,13 @@ class ReminderService:
         members = [nudge.user_id for nudge, _ in sending]
         items = await self._store.inbox.unlisted_items(guild_id, members, now, NUDGE_ITEM_AGE)
         weekly = [nudge.user_id for nudge, _ in sending if self._listening_nudge_may(nudge, now)]
+        # A member with fewer messages than a broadcaster has is no broadcaster: left out
+        # before their week is read in full.
+        rule = self._summaries.rule
         weeks = (
-            await self._store.inbox.weeks(guild_id, weekly, now - PROFILE_WINDOW, now)
+            await self._store.inbox.weeks(
+                guild_id, weekly, now - PROFILE_WINDOW, now, at_least=rule.min_messages
+            )
             if weekly
             else {}
         )
@@ -400,7 +405,7 @@ class ReminderService:
         for nudge, decision in sending:
             questions: list[Suggestion] = []
             week = weeks.get(nudge.user_id)
-            if week is not None and self._summaries.rule.applies(*week):
+            if week is not None and rule.applies(*week):
                 if newcomers is None:  # the same for every member: read once, if needed
                     newcomers = await self._store.inbox.newcomers_open_questions(
                         guild_id, now, self.expire_days

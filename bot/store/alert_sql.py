@@ -33,19 +33,24 @@ _NOT_ALERTED = """NOT EXISTS (SELECT 1 FROM reminders a
                  WHERE a.message_id = q.message_id AND a.user_id IS NULL)"""
 
 # Questions that fell due since the last pass: after ``after_minutes``, or, addressed,
-# after ``max(after_minutes, 24 h)``. The outer range is the union of both.
-DUE_QUESTIONS = f"""
+# after ``max(after_minutes, 24 h)``. Two ranges, one per wait, each read on its own
+# down the questions index: a pass reads the few minutes of questions that fell due
+# under each wait, never the 24 hours between them (a question is addressed or not, so
+# none is in both).
+_DUE_QUESTIONS_IN = f"""
 SELECT 'question', {_ITEM_COLUMNS} FROM messages q
 WHERE q.guild_id = :guild_id AND q.is_question = 1
-  AND q.created_at > min(:questions_since, :addressed_since)
-  AND q.created_at <= max(:questions_due, :addressed_due)
+  AND q.created_at > :{{wait}}_since AND q.created_at <= :{{wait}}_due
   AND q.kind = 'message' AND q.deleted = 0
-  AND CASE WHEN {_ADDRESSED}
-      THEN q.created_at > :addressed_since AND q.created_at <= :addressed_due
-      ELSE q.created_at > :questions_since AND q.created_at <= :questions_due END
+  AND {{addressed}} {_ADDRESSED}
   AND {_NOT_ALERTED}
   AND {FIRST_RESPONSE_SEEN} IS NULL
 """  # noqa: S608 (composed from constants only)
+DUE_QUESTIONS = (
+    _DUE_QUESTIONS_IN.format(wait="questions", addressed="NOT")
+    + "UNION ALL"
+    + _DUE_QUESTIONS_IN.format(wait="addressed", addressed="")
+)
 
 # A newcomer's first message that starts something, among the messages that fell
 # due. Answered also by any reply or thread reply that reached them.
@@ -152,24 +157,22 @@ WHERE ir.guild_id IN watched AND ir.created_at >= :from"""
 
 ANSWERED_SINCE = _answered_alerts(f"a.message_id IN ({_FRESH_CANDIDATES})")
 
-# The announced items of a guild still open: not answered, not expired, not deleted.
-_OPEN_ANNOUNCED = """
-FROM reminders a JOIN messages q ON q.message_id = a.message_id
-WHERE a.answered_at IS NULL AND a.sent_at >= :since AND a.user_id IS NULL
-  AND a.guild_id = :guild_id AND q.created_at > :since AND q.deleted = 0"""
-
 # The oldest open items, with whom they were asked of and their reactions (computed
 # for the listed ones only), and how many are open of each kind: one pass over the
-# open items' ids and times, then the listed ones read in full.
+# open items' entries in their own index (their times and whether their message was
+# deleted are kept on the reminder: migrations/*_reminders_board.sql), then the listed
+# ones read in full.
 BOARD_ITEMS = f"""
 SELECT o.kind, {_ITEM_COLUMNS}, o.questions, o.newcomers FROM (
-    SELECT a.kind, a.message_id, q.created_at,
+    SELECT a.kind, a.message_id, a.asked_at,
            sum(a.kind = 'question') OVER () AS questions,
            sum(a.kind = 'newcomer') OVER () AS newcomers
-    {_OPEN_ANNOUNCED}
-    ORDER BY q.created_at, q.message_id LIMIT :listed
-) o JOIN messages q ON q.message_id = o.message_id
-ORDER BY q.created_at, q.message_id
+    FROM reminders a INDEXED BY reminders_board
+    WHERE a.guild_id = :guild_id AND a.user_id IS NULL AND a.answered_at IS NULL
+      AND a.gone = 0 AND a.asked_at > :since AND a.sent_at >= :since
+    ORDER BY a.asked_at, a.message_id LIMIT :listed
+) o CROSS JOIN messages q ON q.message_id = o.message_id
+ORDER BY o.asked_at, o.message_id
 """  # noqa: S608 (composed from constants only)
 
 SETTINGS = """SELECT guild_id, channel_id, after_minutes, newcomer_after_minutes, enabled,

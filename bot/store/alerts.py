@@ -43,15 +43,14 @@ from bot.store.alert_sql import (
     WAITING_COUNTS,
 )
 from bot.store.connection import fetch_all, fetch_one
+from bot.store.inbox import record_inbox_answers
 from bot.store.newcomers import NEWCOMER_DAYS
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
 
 ADDRESSED_AFTER = timedelta(hours=24)  # an addressed question is theirs this long
-# A check looks only at what was written since the previous one if that was at most this
-# long ago; after a longer pause, asking every open item again is the cheaper way.
-FRESH_LIMIT = timedelta(hours=1)
+FRESH_LIMIT = answers_checked.FRESH_LIMIT
 EXPIRED_LISTED_DAYS = 90  # /unanswered expired:true looks back this far
 
 
@@ -235,15 +234,18 @@ class AlertQueries:
                 return None
             items = tuple(sorted(found.values(), key=lambda i: (i.asked_at, i.message_id)))
             await db.executemany(
-                """INSERT INTO reminders (guild_id, kind, message_id, author_id, sent_at)
-                   VALUES (?, ?, ?, ?, ?)""",
+                # `asked_at`: the message's time as stored (the board reads it).
+                """INSERT INTO reminders
+                       (guild_id, kind, message_id, author_id, sent_at, asked_at)
+                   SELECT ?, ?, message_id, ?, ?, created_at FROM messages
+                   WHERE message_id = ?""",
                 [
                     (
                         settings.guild_id,
                         item.kind,
-                        item.message_id,
                         item.author_id,
                         params["deadline"],
+                        item.message_id,
                     )
                     for item in items
                 ],
@@ -251,18 +253,19 @@ class AlertQueries:
         return AlertClaim(settings.guild_id, settings.channel_id, items)
 
     async def record_answers(self, now: datetime, expire_days: int) -> list[int]:
-        """Note when announced items got answered; returns the guilds whose boards lose
-        an item. Only what was written since the previous check is searched for
-        answers (bot/store/answers_checked.py), unless that check is older than
-        ``FRESH_LIMIT`` or unknown: then every open item is asked again."""
+        """Note when announced items got answered, and the items of DMs too
+        (bot/store/inbox.py); returns the guilds whose boards lose an item. Only what
+        was written since the previous check is searched for answers
+        (bot/store/answers_checked.py), unless that check is older than ``FRESH_LIMIT``
+        or unknown: then every open item is asked again. Both kinds in one
+        transaction, which moves the mark to ``now``."""
         params = {
             "deadline": to_db_time(now),
             "since": to_db_time(now - timedelta(days=expire_days)),
         }
         async with self._writing() as db:
-            row = await fetch_one(db, answers_checked.READ)
-            checked = None if row is None else from_db_time(row[0])
-            if checked is None or now - checked > FRESH_LIMIT:
+            checked = await answers_checked.resume_from(db, now)
+            if checked is None:
                 rows = await fetch_all(db, ANSWERED_ALERTS, params)
             else:
                 rows = await fetch_all(db, ANSWERED_SINCE, {**params, "from": to_db_time(checked)})
@@ -270,6 +273,7 @@ class AlertQueries:
                 "UPDATE reminders SET answered_at = ? WHERE reminder_id = ?",
                 [(answered_at, reminder_id) for reminder_id, _, answered_at in rows],
             )
+            await record_inbox_answers(db, now, checked)
             # Inside the transaction: whatever is written from now on either is newer or
             # moves the mark back.
             await db.execute(answers_checked.CHECKED, {"at": params["deadline"]})

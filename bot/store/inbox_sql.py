@@ -68,15 +68,56 @@ INBOX_UNLISTED = f"""SELECT i.target_id, {ITEM_COLUMNS}
 ORDER BY i.target_id, i.created_at DESC, i.message_id DESC
 """  # noqa: S608 (composed from constants only)
 
-ANSWERED_ITEMS = f"""
+
+def _answered_items(open_items: str) -> str:
+    """When the open DM items that the condition ``open_items`` on the reminder ``r``
+    keeps were answered, if they were. Built from constants only."""
+    return f"""
 SELECT reminder_id, answered_at FROM (
     SELECT r.reminder_id, {_answer_time("r.message_id", "r.user_id", "r.author_id")}
            AS answered_at
     FROM reminders r
     WHERE r.answered_at IS NULL AND r.sent_at >= :since AND r.kind = 'inbox'
+      AND {open_items}
 )
 WHERE answered_at IS NOT NULL
 """  # noqa: S608 (composed from constants only)
+
+
+# Every open item asked again (the first check, or after a long pause).
+ANSWERED_ITEMS = _answered_items("1")
+
+# The items that something written from :from on may answer (bot/store/answers_checked.py),
+# found from that side: the member's new replies, thread replies and mentions towards the
+# item's author, and the member's new inferred replies to the item, each reaching the
+# item through the per-member index of the reminders. A reaction or a Done mark is not
+# dated by when it was stored (a reaction waits in the write queue, a Done may race the
+# check), so an item with either is always asked: one look-up each, in small tables. The
+# rule above then decides, exactly as for every item.
+_FRESH_ITEMS = """
+WITH watched AS (
+    SELECT DISTINCT guild_id FROM reminders INDEXED BY reminders_open
+    WHERE answered_at IS NULL AND sent_at >= :since AND kind = 'inbox')
+SELECT r.reminder_id FROM interactions i
+CROSS JOIN reminders r ON r.guild_id = i.guild_id AND r.user_id = i.source_id
+     AND r.sent_at >= :since
+WHERE i.guild_id IN watched AND i.created_at >= :from
+  AND i.kind IN ('reply', 'thread_reply', 'mention')
+  AND r.kind = 'inbox' AND r.answered_at IS NULL AND r.author_id = i.target_id
+UNION
+SELECT r.reminder_id FROM inferred_replies ir
+CROSS JOIN reminders r ON r.guild_id = ir.guild_id AND r.user_id = ir.source_id
+     AND r.sent_at >= :since
+WHERE ir.guild_id IN watched AND ir.created_at >= :from
+  AND r.kind = 'inbox' AND r.answered_at IS NULL AND r.message_id = ir.target_message_id"""
+
+ANSWERED_ITEMS_SINCE = _answered_items(
+    f"""(r.reminder_id IN ({_FRESH_ITEMS})
+        OR EXISTS (SELECT 1 FROM reactions x
+                   WHERE x.message_id = r.message_id AND x.user_id = r.user_id)
+        OR EXISTS (SELECT 1 FROM inbox_done d
+                   WHERE d.user_id = r.user_id AND d.message_id = r.message_id))"""  # noqa: S608
+)
 
 # A listening nudge is followed when the member next replies or reacts to someone.
 LISTENED = """
@@ -130,21 +171,23 @@ ORDER BY q.created_at DESC, q.message_id DESC
 LIMIT :limit
 """  # noqa: S608 (composed from constants only)
 
+
 # A guild's open questions of the last 7 days asked by newcomers (bot/store/newcomers.py),
 # newest first: by members who joined at most 7 days before asking, or, when the join is
-# unknown, in their first message. The recent members' questions are found from the
-# members (CROSS JOIN: SQLite keeps that order), so only their messages are read; the
-# first messages, as the summaries find them (``newcomer_firsts``: a range of
-# ``member_firsts`` by time). Responses are read from ``message_responses`` where it
-# can be trusted. The same for every member, so read once per reminder pass.
-NEWCOMERS_OPEN_QUESTIONS = f"""
-WITH newcomer_firsts AS ({newcomer_firsts("q.created_at >= :since", "s.created_at >= :since")})
+# unknown, in their first message. The first messages, as the summaries find them
+# (``newcomer_firsts``: a range of ``member_firsts`` by time), the questions only.
+# Responses are read from ``message_responses`` where it can be trusted. The same for
+# every member, so read once per reminder pass. The recent members' questions are found
+# one of two ways (the same rows), ``recent`` below.
+def _newcomers_open_questions(recent: str) -> str:
+    return f"""
+WITH newcomer_firsts AS ({
+        newcomer_firsts("q.created_at >= :since AND q.is_question = 1", "s.created_at >= :since")
+    })
 SELECT message_id FROM (
-    SELECT q.message_id, q.created_at FROM members mb
-    CROSS JOIN messages q ON q.guild_id = mb.guild_id AND q.author_id = mb.user_id
-    {KEPT_JOIN}
-    WHERE mb.guild_id = :guild_id AND mb.joined_at >= :newcomers_joined_since
+    {recent}
       AND q.created_at >= :since AND q.is_question = 1 AND q.kind = 'message' AND q.deleted = 0
+      AND mb.guild_id = :guild_id AND mb.joined_at >= :newcomers_joined_since
       AND {joined_recently("mb.joined_at", "q.created_at")}
       AND {KEPT_FIRST_RESPONSE_SEEN} IS NULL
     UNION
@@ -155,6 +198,28 @@ SELECT message_id FROM (
 )
 ORDER BY created_at DESC, message_id DESC
 """  # noqa: S608 (composed from constants only)
+
+
+# From the members who joined lately (CROSS JOIN: SQLite keeps that order), so that only
+# their messages are read: for a guild where few did.
+NEWCOMERS_OPEN_QUESTIONS = _newcomers_open_questions(
+    f"""SELECT q.message_id, q.created_at FROM members mb
+    CROSS JOIN messages q ON q.guild_id = mb.guild_id AND q.author_id = mb.user_id
+    {KEPT_JOIN}
+    WHERE 1"""  # noqa: S608 (composed from constants only)
+)
+# From the week's questions, down the questions index, each with its author's join: for
+# a guild where many joined lately (their messages outnumber the week's questions).
+NEWCOMERS_OPEN_QUESTIONS_ASKED = _newcomers_open_questions(
+    f"""SELECT q.message_id, q.created_at FROM messages q
+    CROSS JOIN members mb ON mb.guild_id = q.guild_id AND mb.user_id = q.author_id
+    {KEPT_JOIN}
+    WHERE q.guild_id = :guild_id"""  # noqa: S608 (composed from constants only)
+)
+
+# Which way: the guild's members, and how many joined lately.
+RECENT_MEMBERS = """SELECT count(*), total(joined_at >= :newcomers_joined_since)
+    FROM members WHERE guild_id = :guild_id"""
 
 # Among those (:newcomer_questions, a JSON array of ids, newest first, found unanswered
 # by the same pass), the newest the member could answer: looked up by id (CROSS JOIN),
@@ -170,7 +235,9 @@ LIMIT :limit
 
 # Each member's messages, listening messages and reactions given in a window, for
 # several members at once (:members, a JSON array of ids): one scan of each member's
-# messages and one of the interactions they gave.
+# messages and one of the interactions they gave. Members with fewer than :at_least
+# messages stored in the window are left out first, counted down the per-author index
+# alone (no row read): a bound of those that count.
 WEEKS = """
 SELECT u.value,
     (SELECT count(*) FROM messages
@@ -181,6 +248,10 @@ FROM json_each(:members) AS u
 LEFT JOIN interactions i
     ON i.guild_id = :guild_id AND i.source_id = u.value
    AND i.created_at >= :since AND i.created_at < :until
+WHERE :at_least <= 0
+   OR (SELECT count(*) FROM messages
+       WHERE guild_id = :guild_id AND author_id = u.value
+         AND created_at >= :since AND created_at < :until) >= :at_least
 GROUP BY u.value
 """
 

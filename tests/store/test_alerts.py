@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
+from pathlib import Path
 
 from bot.store.alerts import AlertSettings
+from bot.store.connection import migrations
 from tests.helpers import query
-from tests.store.history import GUILD, History, at
+from tests.store.history import GUILD, RANDOM, History, at
 
 A, B, C, N = 11, 12, 13, 15
 TEAM = 3000
@@ -262,3 +265,114 @@ async def test_the_live_board_posts_are_kept_until_retired(history: History) -> 
 
     assert (live.message_id, live.board, live.shown) == (555, True, "shown-2")
     assert await alerts.live_posts(GUILD) == []
+
+
+async def test_passes_claim_plain_and_addressed_questions_each_at_its_own_due_pass(
+    history: History,
+) -> None:
+    settings = await alerts_on(history, "2026-03-02 08:00")
+    plain = history.post(A, "2026-03-02 09:00", "Where is the agenda?")
+    addressed = history.post(A, "2026-03-02 09:10", "@b where are the slides?", mentions=(B,))
+    later = history.post(B, "2026-03-02 09:20", "Who hosts next week?")
+    next_day = history.post(B, "2026-03-03 08:40", "Is the room booked?")
+
+    claimed = []
+    for when in ("2026-03-02 09:35", "2026-03-02 09:55", "2026-03-03 09:05", "2026-03-03 09:15"):
+        claim = await history.store.alerts.claim_due(settings, at(when), WEEK)
+        claimed.append([] if claim is None else [i.message_id for i in claim.items])
+        fresh = await history.store.alerts.settings(GUILD)
+        assert fresh is not None
+        settings = fresh
+
+    # Each after 30 minutes, the addressed one after a day: never early, never twice.
+    assert claimed == [[plain], [later], [], [addressed, next_day]]
+
+
+async def test_the_board_drops_the_items_an_opt_out_or_an_exclusion_erased(
+    history: History,
+) -> None:
+    settings = await alerts_on(history, "2026-03-02 08:00")
+    kept = history.post(A, "2026-03-02 09:00", "Still here?")
+    forgotten = history.post(B, "2026-03-02 09:01", "Forget me?")
+    excluded = history.post(A, "2026-03-02 09:02", "Somewhere else?", channel=RANDOM)
+    await history.store.alerts.claim_due(settings, at("2026-03-02 12:00"), WEEK)
+    before = await history.store.alerts.board(GUILD, at("2026-03-02 13:00"), WEEK, 10)
+
+    await history.store.consent.forget(GUILD, B, "2026-03-02T13:00:00.000Z")
+    await history.store.guild_config.exclude_channel(GUILD, RANDOM, "2026-03-02T13:01:00.000Z")
+    after = await history.store.alerts.board(GUILD, at("2026-03-02 14:00"), WEEK, 10)
+
+    assert [i.message_id for i in before.items] == [kept, forgotten, excluded]
+    assert (after.questions, [i.message_id for i in after.items]) == (1, [kept])
+
+
+async def test_an_item_whose_text_retention_erased_stays_on_the_board(history: History) -> None:
+    settings = await alerts_on(history, "2026-03-02 08:00")
+    asked = history.post(A, "2026-03-02 09:00", "Anyone?")
+    await history.store.alerts.claim_due(settings, at("2026-03-02 12:00"), WEEK)
+
+    await history.store.retention.erase_content_before("2026-03-02T10:00:00.000Z")
+    board = await history.store.alerts.board(GUILD, at("2026-03-02 13:00"), WEEK, 10)
+
+    assert [(i.message_id, i.excerpt) for i in board.items] == [(asked, None)]
+
+
+async def test_the_board_keeps_each_items_time_and_deletion_on_its_reminder(
+    history: History,
+) -> None:
+    settings = await alerts_on(history, "2026-03-02 08:00")
+    asked = [history.post(A, f"2026-03-02 09:0{n}", f"Question {n}?") for n in range(2)]
+    await history.store.alerts.claim_due(settings, at("2026-03-02 12:00"), WEEK)
+    history.delete(asked[0], "2026-03-02 12:30")
+    await history.store.flush()
+
+    rows = query(
+        history.store.path,
+        "SELECT message_id, asked_at, gone FROM reminders WHERE user_id IS NULL ORDER BY 1",
+    )
+
+    assert rows == [
+        (asked[0], "2026-03-02T09:00:00.000Z", 1),
+        (asked[1], "2026-03-02T09:01:00.000Z", 0),
+    ]
+
+
+async def test_a_file_from_before_the_board_migration_gets_its_items_times_and_deletions(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    shipped = migrations()
+    board = next(
+        n for n, (_, name, _) in enumerate(shipped) if name.endswith("_reminders_board.sql")
+    )
+    with sqlite3.connect(path, isolation_level=None) as db:
+        for number, _, sql in shipped[:board]:
+            db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        db.executemany(
+            "INSERT INTO messages (message_id, guild_id, channel_id, author_id, created_at,"
+            " is_question, deleted) VALUES (?, ?, ?, ?, ?, 1, ?)",
+            [(m, GUILD, 2000, A, f"2026-03-02T09:0{m}:00.000Z", int(m == 2)) for m in (1, 2, 3)],
+        )
+        db.executemany(
+            "INSERT INTO reminders (guild_id, kind, user_id, message_id, author_id, sent_at)"
+            " VALUES (?, ?, ?, ?, ?, '2026-03-02T12:00:00.000Z')",
+            [
+                (GUILD, "question", None, 1, A),
+                (GUILD, "question", None, 2, A),
+                (GUILD, "newcomer", None, 3, A),
+                (GUILD, "inbox", B, 3, A),
+            ],
+        )
+
+    async with History.opened(path) as history:
+        board = await history.store.alerts.board(GUILD, at("2026-03-02 13:00"), WEEK, 10)
+
+    assert (board.questions, board.newcomers) == (1, 1)
+    assert [(i.kind, i.message_id) for i in board.items] == [("question", 1), ("newcomer", 3)]
+    assert query(
+        path, "SELECT message_id, asked_at, gone FROM reminders WHERE user_id IS NULL"
+    ) == [
+        (1, "2026-03-02T09:01:00.000Z", 0),
+        (2, "2026-03-02T09:02:00.000Z", 1),
+        (3, "2026-03-02T09:03:00.000Z", 0),
+    ]

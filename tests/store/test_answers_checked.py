@@ -136,6 +136,11 @@ async def test_a_file_from_schema_10_gets_no_mark_and_its_first_check_asks_every
         history.post(B, "2026-03-02 10:30", "I do", reply_to=question)
     with sqlite3.connect(path) as db:  # back to schema 10, which had no mark
         db.execute("DROP TABLE answers_checked")
+        # nor the board's columns (a column cannot be added twice)
+        db.execute("DROP TRIGGER reminders_gone_on_message_deleted")
+        db.execute("DROP INDEX reminders_board")
+        db.execute("ALTER TABLE reminders DROP COLUMN asked_at")
+        db.execute("ALTER TABLE reminders DROP COLUMN gone")
         db.execute("PRAGMA user_version = 10")
 
     async with History.opened(path) as history:
@@ -145,3 +150,102 @@ async def test_a_file_from_schema_10_gets_no_mark_and_its_first_check_asks_every
 
     assert mark == [(0,)]
     assert answered == [GUILD] and waiting == [other]
+
+
+# The DMs' items: the same check, from the same mark, in the same transaction.
+
+
+async def listed_in_a_dm(history: History) -> int:
+    """B mentions A at 09:00, a DM lists it at 10:00, and a check at 11:00 finds no
+    answer; returns the item."""
+    item = history.post(B, "2026-03-02 09:00", f"<@{A}> can you check the keys?", mentions=(A,))
+    [listed] = await history.store.inbox.items(GUILD, A, at("2026-03-02 10:00"))
+    await history.store.inbox.sent(
+        GUILD, A, at("2026-03-02 10:00"), at("2026-03-03 10:00"), [listed]
+    )
+    assert await history.store.alerts.record_answers(at("2026-03-02 11:00"), WEEK) == []
+    assert dm_answered(history, item) == [None]
+    return item
+
+
+def dm_answered(history: History, item: int) -> list[str | None]:
+    """When the DM reminder of ``item`` was recorded answered."""
+    rows = query(
+        history.store.path,
+        "SELECT answered_at FROM reminders WHERE kind = 'inbox' AND message_id = ?",
+        item,
+    )
+    return [answered_at for (answered_at,) in rows]
+
+
+async def test_a_dm_item_answered_by_a_reply_stored_late_is_seen_by_the_next_check(
+    history: History,
+) -> None:
+    item = await listed_in_a_dm(history)
+    history.post(A, "2026-03-02 10:30", "Checked, all fine", reply_to=item)
+    await history.store.flush()
+
+    await history.store.alerts.record_answers(at("2026-03-02 11:05"), WEEK)
+
+    assert dm_answered(history, item) == ["2026-03-02T10:30:00.000Z"]
+
+
+async def test_a_reaction_or_a_done_stored_after_a_check_with_an_older_time_answers(
+    history: History,
+) -> None:
+    reacted = await listed_in_a_dm(history)
+    done = history.post(B, "2026-03-02 09:10", f"<@{A}> and the printer?", mentions=(A,))
+    items = await history.store.inbox.items(GUILD, A, at("2026-03-02 11:00"))
+    [listed] = [i for i in items if i.message_id == done]
+    await history.store.inbox.sent(
+        GUILD, A, at("2026-03-02 10:00"), at("2026-03-03 10:00"), [listed]
+    )
+    assert await history.store.alerts.record_answers(at("2026-03-02 11:01"), WEEK) == []
+    # Neither moves the mark: a reaction queued at 10:30 and flushed after the check,
+    # a Done pressed while the check ran.
+    history.react(A, reacted, "2026-03-02 10:30")
+    await history.store.flush()
+    await history.store.inbox.mark_done(GUILD, A, done, at("2026-03-02 10:40"))
+    mark = query(history.store.path, "SELECT checked_until FROM answers_checked")
+
+    await history.store.alerts.record_answers(at("2026-03-02 11:05"), WEEK)
+
+    assert mark == [("2026-03-02T11:01:00.000Z",)]
+    assert dm_answered(history, reacted) == ["2026-03-02T10:30:00.000Z"]
+    assert dm_answered(history, done) == ["2026-03-02T10:40:00.000Z"]
+
+
+async def test_a_dm_recorded_as_sent_after_a_later_check_still_gets_its_answer(
+    history: History,
+) -> None:
+    item = history.post(B, "2026-03-02 09:00", f"<@{A}> can you check the keys?", mentions=(A,))
+    # The 10:00 pass plans the DM; while it is on its way, A answers, and the next
+    # pass's check (11:00) runs before the DM is recorded as sent.
+    [listed] = await history.store.inbox.items(GUILD, A, at("2026-03-02 10:00"))
+    history.post(A, "2026-03-02 10:30", "Checked, all fine", reply_to=item)
+    await history.store.flush()
+    assert await history.store.alerts.record_answers(at("2026-03-02 11:00"), WEEK) == []
+    await history.store.inbox.sent(
+        GUILD, A, at("2026-03-02 10:00"), at("2026-03-03 10:00"), [listed]
+    )
+    mark = query(history.store.path, "SELECT checked_until FROM answers_checked")
+
+    await history.store.alerts.record_answers(at("2026-03-02 11:05"), WEEK)
+
+    assert mark == [("2026-03-02T10:00:00.000Z",)]  # moved back to the pass that planned it
+    assert dm_answered(history, item) == ["2026-03-02T10:30:00.000Z"]
+
+
+async def test_the_inbox_check_alone_resumes_from_the_mark_and_leaves_it(
+    history: History,
+) -> None:
+    item = await listed_in_a_dm(history)
+    history.post(A, "2026-03-02 11:02", "Checked, all fine", reply_to=item)
+
+    answered = await history.store.inbox.record_answers(at("2026-03-02 11:03"))
+
+    assert answered == 1
+    assert dm_answered(history, item) == ["2026-03-02T11:02:00.000Z"]
+    assert query(history.store.path, "SELECT checked_until FROM answers_checked") == [
+        ("2026-03-02T11:00:00.000Z",)
+    ]

@@ -55,10 +55,10 @@ async def test_connection_enforces_foreign_keys(db: aiosqlite.Connection) -> Non
     assert await scalar(db, "PRAGMA foreign_keys") == 1
 
 
-async def test_connection_caches_32_mib_maps_nothing_and_sorts_in_memory(
+async def test_connection_caches_64_mib_maps_nothing_and_sorts_in_memory(
     db: aiosqlite.Connection,
 ) -> None:
-    assert await scalar(db, "PRAGMA cache_size") == -32768
+    assert await scalar(db, "PRAGMA cache_size") == -65536
     assert await scalar(db, "PRAGMA mmap_size") == 0
     assert await scalar(db, "PRAGMA temp_store") == 2  # MEMORY
 

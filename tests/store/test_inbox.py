@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.store.inbox import Suggestion
 from tests.store.history import GENERAL, GUILD, RANDOM, History, at
 
@@ -150,3 +152,47 @@ async def test_a_question_offered_once_is_never_offered_again(history: History) 
     history.post(CAROL, "2026-03-01 10:00", "hello all")
     carols = await to_answer(history, CAROL)
     assert [q.message_id for q in carols] == [second, first]
+
+
+@pytest.mark.parametrize("long_standing", [0, 40], ids=["many joined lately", "few did"])
+async def test_newcomers_open_questions_are_the_same_however_many_joined_lately(
+    history: History, long_standing: int
+) -> None:
+    # With no long-standing members, most joined lately: the pass reads the week's
+    # questions; with 40, few did: it reads the recent members' messages.
+    for member in range(100, 100 + long_standing):
+        history.join(member, "2025-01-01 00:00")
+    history.join(BOB, "2025-01-01 00:00")
+    history.join(NEWBIE, "2026-03-08 09:00")
+    history.join(CAROL, "2026-02-20 09:00")  # joined lately, but over 7 days before asking
+    history.post(BOB, "2026-03-09 12:00", "who has the projector key?")  # not a newcomer
+    first = history.post(NEWBIE, "2026-03-08 10:00", "hi! where do I find the rules?")
+    answered = history.post(NEWBIE, "2026-03-09 09:00", "and who runs the meetup?")
+    history.post(BOB, "2026-03-09 09:30", "I do", reply_to=answered)
+    later = history.post(NEWBIE, "2026-03-09 10:00", "is there a wiki?")
+    history.post(NEWBIE, "2026-03-09 10:30", "thanks all")  # not a question
+    history.post(CAROL, "2026-03-09 11:00", "where are the slides?")
+    await history.store.flush()
+
+    found = await history.store.inbox.newcomers_open_questions(GUILD, NOW, EXPIRE_DAYS)
+
+    assert found == [later, first]
+
+
+async def test_a_week_is_read_only_for_members_who_may_have_enough_messages(
+    history: History,
+) -> None:
+    first = history.post(BOB, "2026-03-09 09:00", "Morning")
+    history.post(ME, "2026-03-09 09:05", "Morning!", reply_to=first)
+    history.post(ME, "2026-03-09 09:06", "Coffee?")
+    gone = history.post(CAROL, "2026-03-09 09:10", "one")
+    history.post(CAROL, "2026-03-09 09:11", "two")
+    history.delete(gone, "2026-03-09 09:12")
+    history.react(ME, first, "2026-03-09 09:07")
+    window = (at("2026-03-09 00:00"), at("2026-03-10 00:00"))
+
+    weeks = await history.store.inbox.weeks(GUILD, [ME, BOB, CAROL, 99], *window, at_least=2)
+
+    # BOB (one message) and 99 (none) are left out; CAROL stored two, one deleted: her
+    # week is read, and counts what counts.
+    assert weeks == {ME: (2, 1, 1), CAROL: (1, 0, 0)}

@@ -152,6 +152,10 @@ async def test_summaries_stored_before_schema_10_have_unknown_inferred_figures(
         for column in INFERRED_FIELDS:
             db.execute(f"ALTER TABLE daily_summaries DROP COLUMN {column}")
         db.execute("DROP TABLE answers_checked")  # nor this one (schema 11)
+        db.execute("DROP TRIGGER reminders_gone_on_message_deleted")  # nor the board's
+        db.execute("DROP INDEX reminders_board")  # columns (schema 16)
+        db.execute("ALTER TABLE reminders DROP COLUMN asked_at")
+        db.execute("ALTER TABLE reminders DROP COLUMN gone")
         db.execute("PRAGMA user_version = 9")
     async with History.opened(path) as history:
         (stored,) = await history.store.summaries.stored(GUILD, date(2026, 3, 2), date(2026, 3, 2))
