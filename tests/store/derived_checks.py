@@ -6,10 +6,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.events import MessageKind, Place, PostedMessage, ReactionChange
+from bot.store import day_figures as figures_sql
 from tests.helpers import query
 from tests.store.history import GENERAL, GUILD, RANDOM, History, at
 
@@ -183,3 +185,50 @@ async def deletion_then_insertion_in_one_flush(history: History, seen: list[Tabl
     history.react(C, question, "2026-03-01 10:01")
     history.react(D, question, "2026-03-01 10:02")
     await checkpoint(history, seen)
+
+
+# The day figures of schema 15 (bot/store/day_figures.py): every kept row is what its
+# statement gives now, for the day's bounds and, for the broadcasters, the rule kept.
+_FIGURES_KEPT = """
+SELECT f.guild_id, f.day, a.start_at, a.end_at, f.min_messages, f.max_ratio
+FROM day_figures f JOIN activity_days a ON a.guild_id = f.guild_id AND a.day = f.day
+ORDER BY 1, 2
+"""
+
+
+def figures(path: Path) -> list[tuple[Any, ...]]:
+    """Check every day's kept figures against their statements run now; the days kept."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        days = db.execute(_FIGURES_KEPT).fetchall()
+        for guild, day, start, end, min_messages, max_ratio in days:
+            params = {
+                "guild_id": guild,
+                "day": day,
+                "start": start,
+                "end": end,
+                "week_first": (date.fromisoformat(day) - timedelta(days=6)).isoformat(),
+                "min_messages": min_messages,
+                "max_ratio": max_ratio,
+            }
+            for kept, statement in (
+                ("day_connections", figures_sql._CONNECTIONS),
+                ("day_conversations", figures_sql._TOP_CONVERSATIONS),
+                ("day_broadcasters", figures_sql._BROADCASTERS),
+            ):
+                if kept == "day_broadcasters" and min_messages is None:
+                    assert not db.execute("SELECT 1 FROM day_broadcasters").fetchall()
+                    continue
+                stored = db.execute(
+                    f"SELECT * FROM {kept} WHERE guild_id = ? AND day = ? ORDER BY position",  # noqa: S608
+                    (guild, day),
+                ).fetchall()
+                now = db.execute(statement, params).fetchall()
+                assert [row[3:] for row in stored] == now, (kept, day)
+        # Nothing kept without its day.
+        for kept in ("day_connections", "day_conversations", "day_broadcasters"):
+            orphans = db.execute(
+                f"SELECT count(*) FROM {kept} k WHERE NOT EXISTS (SELECT 1 FROM day_figures f"  # noqa: S608
+                " WHERE f.guild_id = k.guild_id AND f.day = k.day)"
+            ).fetchone()
+            assert orphans == (0,)
+    return days

@@ -11,8 +11,8 @@ from typing import Any
 
 from bot.analysis.broadcasters import BroadcasterRule
 from tests.helpers import query
+from tests.store.derived_checks import figures
 from tests.store.history import GUILD, RANDOM, History
-from tests.store.test_derived_at_flush import figures
 
 A, B, C, D = 11, 12, 13, 14
 ROME = "Europe/Rome"
