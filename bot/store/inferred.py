@@ -348,9 +348,7 @@ class InferredImport:
     ) -> list[ContextMessage]:
         """As :meth:`InferredQueries.before`; ``texts`` gives the text of messages whose
         text is not stored (an export's, past the retention period)."""
-        params = _context_params(place, at, message_id, count)
-        rows = self._db.execute(_CONTEXT[(place.thread, "before")], params).fetchall()
-        return [_message(row, texts) for row in reversed(rows)]
+        return [_message(row, texts) for row in self._read_before(place, at, message_id, count)]
 
     def stretch(
         self,
@@ -362,8 +360,7 @@ class InferredImport:
         texts: Mapping[int, str] | None = None,
     ) -> list[ContextMessage]:
         """As :meth:`InferredQueries.stretch`, with ``texts`` as in :meth:`before`."""
-        params = {**_context_params(place, at, message_id, count), "until": until}
-        rows = self._db.execute(_CONTEXT[(place.thread, "from")], params).fetchall()
+        rows = self._read_from(place, at, message_id, until, count)
         return [_message(row, texts) for row in rows]
 
     def rows_before(
@@ -372,9 +369,8 @@ class InferredImport:
         """What :meth:`before` reads, as plain rows (``texts`` already applied), for
         :func:`context_message` to turn into messages elsewhere (a process that scores
         them: rows cost little to send)."""
-        params = _context_params(place, at, message_id, count)
-        rows = self._db.execute(_CONTEXT[(place.thread, "before")], params).fetchall()
-        return [_with_text(row, texts) for row in reversed(rows)]
+        rows = self._read_before(place, at, message_id, count)
+        return [_with_text(row, texts) for row in rows]
 
     def rows_from(
         self,
@@ -386,9 +382,20 @@ class InferredImport:
         texts: Mapping[int, str],
     ) -> list[ContextRow]:
         """What :meth:`stretch` reads, as plain rows (see :meth:`rows_before`)."""
-        params = {**_context_params(place, at, message_id, count), "until": until}
-        rows = self._db.execute(_CONTEXT[(place.thread, "from")], params).fetchall()
+        rows = self._read_from(place, at, message_id, until, count)
         return [_with_text(row, texts) for row in rows]
+
+    def _read_before(self, place: Place, at: str, message_id: int, count: int) -> list[Any]:
+        """The ``count`` messages before (``at``, ``message_id``), oldest first."""
+        params = _context_params(place, at, message_id, count)
+        return self._db.execute(_CONTEXT[(place.thread, "before")], params).fetchall()[::-1]
+
+    def _read_from(
+        self, place: Place, at: str, message_id: int, until: str, count: int
+    ) -> list[Any]:
+        """Up to ``count`` messages from (``at``, ``message_id``) to ``until``."""
+        params = {**_context_params(place, at, message_id, count), "until": until}
+        return self._db.execute(_CONTEXT[(place.thread, "from")], params).fetchall()
 
     def replace(self, stretch: Stretch, rows: Sequence[InferredRow]) -> set[str]:
         """As :meth:`InferredQueries.replace`."""
