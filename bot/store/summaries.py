@@ -263,29 +263,6 @@ class SummaryQueries:
             ),
         )
 
-    async def ensure(
-        self,
-        guild_id: int,
-        first: date,
-        last: date,
-        timezone: str,
-        computed_at: str,
-        rule: BroadcasterRule | None = None,
-    ) -> list[DailySummary]:
-        """The summaries of ``first`` to ``last``: stored ones as they are, missing ones
-        computed now and saved."""
-        stored = {s.day: s for s in await self.stored(guild_id, first, last)}
-        found = []
-        day = first
-        while day <= last:
-            summary = stored.get(day.isoformat())
-            if summary is None:
-                summary = await self.compute(guild_id, day, timezone, computed_at, rule)
-                await self.save(summary)
-            found.append(summary)
-            day += timedelta(days=1)
-        return found
-
     async def save(self, summary: DailySummary) -> None:
         """Store a summary, replacing an earlier one of the same guild and day."""
         row = summary.to_json()
