@@ -16,7 +16,7 @@ from bot.analysis.usual import Usual
 from bot.render.digest_waiting import add_waiting_fields
 from bot.render.inferred import inferred_note, shown_summary, shown_unknown, shown_usual
 from bot.render.legend import legend
-from bot.render.text import Names, excerpt, plural
+from bot.render.text import Names, clip, excerpt, plain_name, plural
 from bot.store.alerts import AlertItem, WaitingNow
 from bot.store.digest_context import Opener
 from bot.store.newcomers import NewcomerDay
@@ -27,7 +27,6 @@ JumpUrl = Callable[[int, int], str]
 TREND_FILENAME = "trend.png"
 COLOUR = discord.Colour(0x4C6EF5)
 NO_VALUE = "—"
-NAME_CHARS = 32
 GUILD_CHARS = 100
 FIELD_CHARS = 1024
 EMBED_CHARS = 6000
@@ -67,7 +66,7 @@ def human_duration(seconds: float | None) -> str:
 
 def quiet_day_text(day: str, guild_name: str) -> str:
     """The one-line digest of a day with no message, reaction or join."""
-    guild = _plain(guild_name, GUILD_CHARS)
+    guild = plain_name(guild_name, GUILD_CHARS)
     return f"No activity in {guild} on {day}: a quiet day. Ascolto is still listening."
 
 
@@ -125,7 +124,7 @@ def digest_embed(
     notes.append(opted_out_note(opted_out))
     notes.append(legend(metrics_url))
     embed = _embed(f"Daily digest — {summary.day}", summary, "\n".join(filter(None, notes)), why)
-    embed.set_author(name=_clip(guild_name, AUTHOR_CHARS))
+    embed.set_author(name=clip(guild_name, AUTHOR_CHARS))
     for label, value in _headlines(summary, usual, unknown):
         embed.add_field(name=label, value=value, inline=True)
     add_waiting_fields(
@@ -342,8 +341,8 @@ def _week_lines(week: DailySummary, before: DailySummary) -> list[str]:
 def _embed(title: str, summary: DailySummary, description: str, why: str = "") -> discord.Embed:
     embed = discord.Embed(title=title, description=description or None, colour=COLOUR)
     # The line saying why some numbers are "—" is the footnote, once per embed.
-    footer = [_clip(why, FOOTNOTE_CHARS)] if why else []
-    footer.append(_clip(f"Ascolto · computed {_local_time(summary)}", 200))
+    footer = [clip(why, FOOTNOTE_CHARS)] if why else []
+    footer.append(clip(f"Ascolto · computed {_local_time(summary)}", 200))
     embed.set_footer(text="\n".join(footer))
     return embed
 
@@ -355,9 +354,9 @@ def _local_time(summary: DailySummary) -> str:
         if moment.tzinfo is not None:
             moment = moment.astimezone(ZoneInfo(summary.timezone))
     except (ValueError, ZoneInfoNotFoundError):
-        return _clip(summary.computed_at, 40)
+        return clip(summary.computed_at, 40)
     when = f"{MONTHS[moment.month - 1]} {moment.day}, {moment:%H:%M}"
-    return f"{when} ({_clip(summary.timezone, 60)})"
+    return f"{when} ({clip(summary.timezone, 60)})"
 
 
 def _conversations(
@@ -380,7 +379,7 @@ def _conversations(
             if text:
                 line += f": “{text}”"
                 if names:
-                    line += f" ({_plain(opener.name)})"
+                    line += f" ({plain_name(opener.name)})"
         lines.append(line)
     return lines
 
@@ -409,7 +408,7 @@ def _newcomer_lines(
         return ["Nobody joined, and no newcomer posted a first message."]
     first_line = f"{joined} joined"
     if names and newcomers.joined:
-        first_line += ": " + _names_listed([_plain(n.name) for n in newcomers.joined])
+        first_line += ": " + _names_listed([plain_name(n.name) for n in newcomers.joined])
     lines = [first_line]
     if firsts:
         line = f"{answered} of {plural(firsts, 'first message')} answered"
@@ -417,7 +416,7 @@ def _newcomer_lines(
             # When the day's sources could not know responses, nobody is marked either way.
             known = "newcomers_answered" not in unknown
             entries = [
-                f"[{_plain(f.name)}]({jump_url(f.where_id, f.message_id)})"
+                f"[{plain_name(f.name)}]({jump_url(f.where_id, f.message_id)})"
                 + ((" answered" if f.answered else " no response yet") if known else "")
                 for f in newcomers.first_messages
             ]
@@ -434,13 +433,14 @@ def _names_listed(entries: Sequence[str]) -> str:
 
 def _connectors(summary: DailySummary) -> list[str]:
     return [
-        f"{_plain(c.name)} · {plural(c.connections, 'connection')}" for c in summary.top_connectors
+        f"{plain_name(c.name)} · {plural(c.connections, 'connection')}"
+        for c in summary.top_connectors
     ]
 
 
 def _broadcasters(summary: DailySummary) -> list[str]:
     return [
-        f"{_plain(b.name)} · {plural(b.messages, 'message')}, "
+        f"{plain_name(b.name)} · {plural(b.messages, 'message')}, "
         f"{_percent(b.listening_ratio)} listening"
         for b in summary.broadcasters
     ]
@@ -459,22 +459,12 @@ def _reminders(s: DailySummary, unknown: AbstractSet[str] = frozenset()) -> str:
     return f"{s.reminders_sent:,} sent, {followed} followed within 24 h"
 
 
-def _plain(name: str | None, limit: int = NAME_CHARS) -> str:
-    """A display name as inert text: truncated, no markdown, nothing that looks like a mention."""
-    text = " ".join((name or "").split())
-    if not text:
-        return "a member"
-    text = discord.utils.escape_markdown(_clip(text, limit))
-    # A zero-width space keeps "<@123>" and "@everyone" from reading as mentions.
-    return text.replace("<", "<\u200b").replace("@", "@\u200b")
-
-
 def _since(value: str, timezone: str) -> str:
     """ "HH:MM (zone)" from an "HH:MM" or ISO datetime string, in the guild's zone."""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        return _clip(f"{value} ({timezone})", 80)
+        return clip(f"{value} ({timezone})", 80)
     if moment.tzinfo is not None:
         try:
             moment = moment.astimezone(ZoneInfo(timezone))
@@ -501,7 +491,3 @@ def _fit(embed: discord.Embed) -> discord.Embed:
     while len(embed) > EMBED_CHARS and embed.fields:
         embed.remove_field(len(embed.fields) - 1)
     return embed
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -11,6 +11,7 @@ import discord
 # to recognise it, never enough to push a Discord reply past its 2,000 characters or a
 # command-line error past one line.
 QUOTED_CHARACTERS = 40
+NAME_CHARS = 32  # of a display name shown in an embed
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -108,3 +109,18 @@ def _harmless(match: re.Match[str], names: Names | None) -> str:
     # A name is plain text too: one that reads "everyone" must not become a mention.
     name = "@" + " ".join(name.split()).removeprefix("@")  # the @everyone role's name has one
     return _CROWD.sub(lambda crowd: f"@{ZERO_WIDTH_SPACE}{crowd[1]}", name)
+
+
+def plain_name(name: str | None, limit: int = NAME_CHARS) -> str:
+    """A display name as inert text: truncated, no markdown, nothing that looks like a mention."""
+    text = " ".join((name or "").split())
+    if not text:
+        return "a member"
+    text = discord.utils.escape_markdown(clip(text, limit))
+    # A zero-width space keeps "<@123>" and "@everyone" from reading as mentions.
+    return text.replace("<", f"<{ZERO_WIDTH_SPACE}").replace("@", f"@{ZERO_WIDTH_SPACE}")
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis ending what was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
