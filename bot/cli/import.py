@@ -3,10 +3,10 @@
 Each file is read as a stream and checked whole before anything of it is written, then
 written in transactions of about a second; a file much larger than the store is read
 while it is written, in one transaction that a broken file rolls back
-(bot/dce/importer.py): a broken file, or one
-with a value that is not what the format says (bot/dce/format.py), is reported by name,
-position and reason on one line, leaves nothing behind, and the others go on (exit
-code 1, the summary counting the files that failed). Afterwards the daily summaries
+(bot/dce/importer.py). A broken file, or one with a value that is not what the format
+says (bot/dce/format.py), is reported by name, position and reason on one line, leaves
+nothing behind, and the others go on (exit code 1, the summary counting the files that
+failed). Afterwards the daily summaries
 of the days the import touched are computed again. A bad path, or a file named on the
 command line that is not an export, is a one-line error (exit code 2) before anything
 is written.
