@@ -144,30 +144,28 @@ def messages(export: ExportFile, reading: Reading | None = None) -> Iterator[Mes
     number and id) and, for what JSON itself cannot read, the byte position.
     """
     count = 0
-    last_id = ""
+    last: Any = None  # the last message read; its id is worded only for an error
     if reading is None:
         reading = Reading()
     reading.replies = reading.replies or export.writes_references
     with export.path.open("rb") as stream:
         reading._tell = lambda: _position(stream)
         try:
-            for raw in ijson.items(stream, "messages.item", use_float=True):
+            for last in ijson.items(stream, "messages.item", use_float=True):
                 count += 1
-                has_id = isinstance(raw, dict) and raw.get("id") is not None
-                last_id = _shown_id(raw["id"]) if has_id else ""
-                reading.observe(raw)
-                yield parse_message(raw, export.header)
+                reading.observe(last)
+                yield parse_message(last, export.header)
         except FormatError as exc:
-            raise ExportError(f"{export.path}: {_message(count, last_id)}: {exc}") from None
+            raise ExportError(f"{export.path}: {_message(count, _id_of(last))}: {exc}") from None
         except ijson.JSONError as exc:
             raise ExportError(
                 f"{export.path}: malformed JSON near byte {_position(stream)}, "
-                f"{_after(count, last_id)}: {_reason(exc)}"
+                f"{_after(count, _id_of(last))}: {_reason(exc)}"
             ) from None
         except UnicodeDecodeError:
             raise ExportError(
                 f"{export.path}: text that is not UTF-8 near byte {_position(stream)}, "
-                f"{_after(count, last_id)}: {_NOT_UTF8}"
+                f"{_after(count, _id_of(last))}: {_NOT_UTF8}"
             ) from None
         finally:
             reading._tell = lambda: export.size
@@ -225,6 +223,12 @@ def _message(count: int, shown_id: str) -> str:
 def _after(count: int, last_id: str) -> str:
     """Where in the messages a problem JSON itself found is: after the last one read."""
     return f"after {_message(count, last_id)}" if count else "in the first message"
+
+
+def _id_of(raw: Any) -> str:
+    """A message's id as an error names it, or "" when it has none (see _shown_id)."""
+    has_id = isinstance(raw, dict) and raw.get("id") is not None
+    return _shown_id(raw["id"]) if has_id else ""
 
 
 def _shown_id(value: Any) -> str:
