@@ -131,6 +131,7 @@ SOURCE_IMPORTED = Write(
 # there. (`connections` is kept by each batch's write, bot/store/derived.py.)
 BULK_INDEXES = (
     "messages_by_author",
+    "questions_by_author",
     "message_mentions_by_user",
     "interactions_by_target",
     "interactions_by_pair",

@@ -31,11 +31,9 @@ from bot.store.inbox_sql import (
     INBOX_UNLISTED,
     LISTENED,
     NEWCOMERS_OPEN_QUESTIONS,
-    NEWCOMERS_OPEN_QUESTIONS_ASKED,
     NEWCOMERS_QUESTIONS,
     NUDGE,
     QUESTIONS_TO_ANSWER,
-    RECENT_MEMBERS,
     WEEKS,
 )
 from bot.store.newcomers import NEWCOMER_DAYS
@@ -51,12 +49,6 @@ INBOX_DAYS = 7
 # last 30 days.
 ACTIVE_DAYS = 30
 DM_CLOSED = "dm_closed"  # nudges_off reason: Discord refused the DM
-# Newcomers' questions are found from the week's questions rather than from the members
-# who joined lately once more than one member in this many joined lately: their messages
-# then outnumber the week's questions (reminder benchmark: 8,278 of them, 291 ms from
-# 12,352 members of 50,000 that joined lately, 160 ms from the questions; 4.5 against
-# 18.5 ms with 392 of 10,000).
-RECENT_SHARE = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,14 +305,7 @@ class InboxQueries:
             "deadline": to_db_time(now),
         }
         async with self._reading() as db:
-            row = await fetch_one(db, RECENT_MEMBERS, params)
-            members, recent = (0, 0) if row is None else (int(row[0]), int(row[1]))
-            sql = (
-                NEWCOMERS_OPEN_QUESTIONS_ASKED
-                if recent * RECENT_SHARE > members
-                else NEWCOMERS_OPEN_QUESTIONS
-            )
-            rows = await fetch_all(db, sql, params)
+            rows = await fetch_all(db, NEWCOMERS_OPEN_QUESTIONS, params)
         return [int(row[0]) for row in rows]
 
     async def questions_to_answer(

@@ -177,16 +177,19 @@ LIMIT :limit
 # unknown, in their first message. The first messages, as the summaries find them
 # (``newcomer_firsts``: a range of ``member_firsts`` by time), the questions only.
 # Responses are read from ``message_responses`` where it can be trusted. The same for
-# every member, so read once per reminder pass. The recent members' questions are found
-# one of two ways (the same rows), ``recent`` below.
-def _newcomers_open_questions(recent: str) -> str:
-    return f"""
+# every member, so read once per reminder pass. The questions of the members who joined
+# lately are read from those members (CROSS JOIN: SQLite keeps that order), each one's
+# questions a range of ``questions_by_author`` (schema 17): in a guild where many joined
+# lately too, fewer rows than the week's questions of everyone.
+NEWCOMERS_OPEN_QUESTIONS = f"""
 WITH newcomer_firsts AS ({
-        newcomer_firsts("q.created_at >= :since AND q.is_question = 1", "s.created_at >= :since")
-    })
+    newcomer_firsts("q.created_at >= :since AND q.is_question = 1", "s.created_at >= :since")
+})
 SELECT message_id FROM (
-    {recent}
-      AND q.created_at >= :since AND q.is_question = 1 AND q.kind = 'message' AND q.deleted = 0
+    SELECT q.message_id, q.created_at FROM members mb
+    CROSS JOIN messages q ON q.guild_id = mb.guild_id AND q.author_id = mb.user_id
+    {KEPT_JOIN}
+    WHERE q.created_at >= :since AND q.is_question = 1 AND q.kind = 'message' AND q.deleted = 0
       AND mb.guild_id = :guild_id AND mb.joined_at >= :newcomers_joined_since
       AND {joined_recently("mb.joined_at", "q.created_at")}
       AND {KEPT_FIRST_RESPONSE_SEEN} IS NULL
@@ -198,28 +201,6 @@ SELECT message_id FROM (
 )
 ORDER BY created_at DESC, message_id DESC
 """  # noqa: S608 (composed from constants only)
-
-
-# From the members who joined lately (CROSS JOIN: SQLite keeps that order), so that only
-# their messages are read: for a guild where few did.
-NEWCOMERS_OPEN_QUESTIONS = _newcomers_open_questions(
-    f"""SELECT q.message_id, q.created_at FROM members mb
-    CROSS JOIN messages q ON q.guild_id = mb.guild_id AND q.author_id = mb.user_id
-    {KEPT_JOIN}
-    WHERE 1"""  # noqa: S608 (composed from constants only)
-)
-# From the week's questions, down the questions index, each with its author's join: for
-# a guild where many joined lately (their messages outnumber the week's questions).
-NEWCOMERS_OPEN_QUESTIONS_ASKED = _newcomers_open_questions(
-    f"""SELECT q.message_id, q.created_at FROM messages q
-    CROSS JOIN members mb ON mb.guild_id = q.guild_id AND mb.user_id = q.author_id
-    {KEPT_JOIN}
-    WHERE q.guild_id = :guild_id"""  # noqa: S608 (composed from constants only)
-)
-
-# Which way: the guild's members, and how many joined lately.
-RECENT_MEMBERS = """SELECT count(*), total(joined_at >= :newcomers_joined_since)
-    FROM members WHERE guild_id = :guild_id"""
 
 # Among those (:newcomer_questions, a JSON array of ids, newest first, found unanswered
 # by the same pass), the newest the member could answer: looked up by id (CROSS JOIN),
