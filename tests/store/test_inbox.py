@@ -158,8 +158,8 @@ async def test_a_question_offered_once_is_never_offered_again(history: History) 
 async def test_newcomers_open_questions_are_the_same_however_many_joined_lately(
     history: History, long_standing: int
 ) -> None:
-    # With no long-standing members, most joined lately: the pass reads the week's
-    # questions; with 40, few did: it reads the recent members' messages.
+    # With no long-standing members, most joined lately; with 40, few did: the pass
+    # reads the recent members' questions either way (questions_by_author, schema 17).
     for member in range(100, 100 + long_standing):
         history.join(member, "2025-01-01 00:00")
     history.join(BOB, "2025-01-01 00:00")
@@ -177,6 +177,27 @@ async def test_newcomers_open_questions_are_the_same_however_many_joined_lately(
     found = await history.store.inbox.newcomers_open_questions(GUILD, NOW, EXPIRE_DAYS)
 
     assert found == [later, first]
+
+
+async def test_newcomers_questions_follow_edits_and_deletions(history: History) -> None:
+    # The questions index holds only what asks: an edit that makes a message a question
+    # (or stops it being one) and a deletion change what the pass finds.
+    history.join(NEWBIE, "2026-03-08 09:00")
+    made_a_question = history.post(NEWBIE, "2026-03-08 10:00", "hello everyone")
+    no_longer = history.post(NEWBIE, "2026-03-09 09:00", "who runs the meetup?")
+    deleted = history.post(NEWBIE, "2026-03-09 10:00", "is there a wiki?")
+    kept = history.post(NEWBIE, "2026-03-09 11:00", "where are the slides?")
+    await history.store.flush()
+    before = await history.store.inbox.newcomers_open_questions(GUILD, NOW, EXPIRE_DAYS)
+    history.edit(made_a_question, "2026-03-09 12:00", "hello everyone, where is the chat?")
+    history.edit(no_longer, "2026-03-09 12:01", "found who runs the meetup")
+    history.delete(deleted, "2026-03-09 12:02")
+    await history.store.flush()
+
+    after = await history.store.inbox.newcomers_open_questions(GUILD, NOW, EXPIRE_DAYS)
+
+    assert before == [kept, deleted, no_longer]
+    assert after == [kept, made_a_question]
 
 
 async def test_a_week_is_read_only_for_members_who_may_have_enough_messages(
