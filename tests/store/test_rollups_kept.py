@@ -199,6 +199,9 @@ async def test_summaries_read_from_rollups_are_those_computed_afresh(tmp_path: P
         await history.store.flush()
         kept = await all_summaries(history)
         with sqlite3.connect(path) as db:
+            # The day figures go with their days. (Set before the first write: inside the
+            # transaction the pragma does nothing, and they stayed without their days.)
+            db.execute("PRAGMA foreign_keys = ON")
             db.execute(
                 "INSERT OR IGNORE INTO message_responses_dirty"
                 " SELECT message_id, guild_id, created_at FROM message_responses"
@@ -207,7 +210,6 @@ async def test_summaries_read_from_rollups_are_those_computed_afresh(tmp_path: P
                 "INSERT OR IGNORE INTO member_firsts_dirty"
                 " SELECT guild_id, user_id FROM member_firsts"
             )
-            db.execute("PRAGMA foreign_keys = ON")  # the day figures go with their days
             db.execute("DELETE FROM member_days")
             db.execute("DELETE FROM activity_days")
         # Computed afresh: every kept row is marked, so the summaries compute them.
