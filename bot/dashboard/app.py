@@ -48,7 +48,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def create_app(config: DashboardConfig) -> web.Application:
     """The dashboard's application; the database opens (read-only) when it starts."""
-    app = web.Application(middlewares=[_errors, _local_only, _login_required])
+    # An address typed with a trailing slash (/g/1/members/) is redirected without it.
+    trailing = web.normalize_path_middleware(append_slash=False, remove_slash=True)
+    app = web.Application(middlewares=[_errors, trailing, _local_only, _login_required])
     app[CONFIG] = config
     app[GATE] = Gate(config.password, config.secret, config.sleep)
     app[render.TEMPLATES] = render.environment()

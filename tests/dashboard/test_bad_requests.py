@@ -109,3 +109,13 @@ async def test_an_unexpected_failure_is_a_500_page_with_the_traceback_only_in_th
     assert response.status == 500
     assert "Something went wrong" in html and "the disk caught fire" not in html
     assert "the disk caught fire" in caplog.text
+
+
+async def test_a_trailing_slash_leads_to_the_page(store_path: Path) -> None:
+    async with client(store_path) as c:
+        moved = await c.get(f"{G}/members/", allow_redirects=False)
+        followed = await c.get(f"{G}/members/?q=Do")
+        html = await followed.text()
+
+    assert moved.status in (301, 308) and moved.headers["Location"] == f"{G}/members"
+    assert followed.status == 200 and "1 member whose name holds “Do”" in html
