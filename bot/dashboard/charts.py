@@ -16,8 +16,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import networkx as nx
+from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
@@ -34,9 +36,33 @@ _LEGEND: dict[str, Any] = {"loc": "upper left", "fontsize": 8, "frameon": False}
 
 def _svg(fig: Figure) -> bytes:
     buffer = io.BytesIO()
-    # No date: the same data gives the same bytes.
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    # Text as SVG text, not glyph outlines: a third of the size, drawn in half the time,
+    # and in the browser's own sans-serif (matplotlib escapes it as XML). No date: the
+    # same data gives the same bytes.
+    with rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
+
+
+def _columns(
+    ax: Axes,
+    x: Sequence[float],
+    bottoms: Sequence[int],
+    heights: Sequence[int],
+    color: str,
+    label: str,
+    width: float = 0.8,
+) -> None:
+    """Bars as one collection of rectangles (ax.bar makes an artist per day: slower)."""
+    half = width / 2
+    rectangles = [
+        [(p - half, b), (p - half, b + h), (p + half, b + h), (p + half, b)]
+        for p, b, h in zip(x, bottoms, heights, strict=True)
+        if h > 0
+    ]
+    ax.add_collection(
+        PolyCollection(rectangles, facecolors=color, linewidths=0, label=label), autolim=False
+    )
 
 
 def trends_svg(summaries: Sequence[DailySummary], first: date, last: date) -> bytes:
@@ -55,15 +81,8 @@ def trends_svg(summaries: Sequence[DailySummary], first: date, last: date) -> by
     _style(axes[0], "Talking and listening per day")
     talking = [s.conversation_starters for s in days]
     listening = [s.replies + s.reactions for s in days]
-    axes[0].bar(x, talking, width=0.8, color=BLUE, label="talking (conversation starters)")
-    axes[0].bar(
-        x,
-        listening,
-        width=0.8,
-        bottom=talking,
-        color=TEAL,
-        label="listening (replies + reactions)",
-    )
+    _columns(axes[0], x, [0] * len(x), talking, BLUE, "talking (conversation starters)")
+    _columns(axes[0], x, talking, listening, TEAL, "listening (replies + reactions)")
     top = max((t + li for t, li in zip(talking, listening, strict=True)), default=0)
     axes[0].set_ylim(0, max(top, 1) * 1.4)
     axes[0].yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
@@ -76,20 +95,11 @@ def trends_svg(summaries: Sequence[DailySummary], first: date, last: date) -> by
     axes[1].yaxis.set_major_formatter(PercentFormatter(xmax=1))
 
     _style(axes[2], "New and reciprocal connections")
-    axes[2].bar(
-        [p - 0.2 for p in x],
-        [s.new_connections for s in days],
-        width=0.4,
-        color=PURPLE,
-        label="new",
-    )
-    axes[2].bar(
-        [p + 0.2 for p in x],
-        [s.reciprocal_connections for s in days],
-        width=0.4,
-        color=INK,
-        label="reciprocal",
-    )
+    zeros = [0] * len(x)
+    new = [s.new_connections for s in days]
+    reciprocal = [s.reciprocal_connections for s in days]
+    _columns(axes[2], [p - 0.2 for p in x], zeros, new, PURPLE, "new", width=0.4)
+    _columns(axes[2], [p + 0.2 for p in x], zeros, reciprocal, INK, "reciprocal", width=0.4)
     peak = max((max(s.new_connections, s.reciprocal_connections) for s in days), default=0)
     axes[2].set_ylim(0, max(peak, 1) * 1.4)
     axes[2].yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))

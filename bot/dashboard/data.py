@@ -14,8 +14,10 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from bot.analysis.days import local_day
 from bot.analysis.summary import DailySummary, with_inferred
 from bot.analysis.usual import USUAL_DAYS, Usual, usual_values
+from bot.clock import from_db_time
 from bot.dashboard.config import Rules
 from bot.dashboard.params import AskedDays, BadRequest, NotFound
 from bot.render.inferred import shown_unknown, shown_usual
@@ -72,8 +74,27 @@ class DashboardData:
         self.service = SummaryService(store, settings.defaults)
 
     async def guilds(self) -> list[GuildListing]:
-        """Every guild in the store, with its days and counts."""
-        return await self.service.guilds()
+        """Every guild in the store, with its first and last local day with messages
+        stored, and its messages and members (read through indexes: no walk of the
+        messages, unlike ``ascolto guilds``, so deleted and system messages count)."""
+        found = []
+        for guild_id, name, first, last, messages, members in await self.store.dashboard.guilds():
+            try:
+                timezone = await self.service.timezone(guild_id)
+            except BadTimezone:
+                timezone = "UTC"
+            found.append(
+                GuildListing(
+                    guild_id=guild_id,
+                    name=name,
+                    timezone=timezone,
+                    first_day=None if first is None else local_day(from_db_time(first), timezone),
+                    last_day=None if last is None else local_day(from_db_time(last), timezone),
+                    messages=messages,
+                    members=members,
+                )
+            )
+        return found
 
     async def guild(self, guild_id: int) -> Guild:
         """The guild of an address; NotFound when the store never saw it."""

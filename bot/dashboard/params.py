@@ -128,3 +128,15 @@ def search(query: Mapping[str, str]) -> str:
     if len(value) > SEARCH_CHARS:
         raise BadRequest("Search too long", f"Search for at most {SEARCH_CHARS} characters.")
     return value
+
+
+def page_number(query: Mapping[str, str], pages: int) -> int:
+    """The ``page`` of a long table, 1 to ``pages`` (1 when absent)."""
+    value = _value(query, "page")
+    if value is None:
+        return 1
+    if not (value.isascii() and value.isdigit() and len(value) <= 9 and 1 <= int(value) <= pages):
+        raise BadRequest(
+            "Bad page", f"page {quoted(value)} is not one of the pages: 1 to {pages:,}."
+        )
+    return int(value)

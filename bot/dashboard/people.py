@@ -164,19 +164,19 @@ class PeopleData:
         tz = guild.days.timezone
         start, end = day_bounds(span.first, tz)[0], day_bounds(span.last, tz)[1]
         opted_out = await self.store.dashboard.opted_out(guild.guild_id)
-        weights: dict[tuple[int, int], int] = {}
-        for c in await self.store.exports.connections(guild.guild_id, start, end):
-            if c.source in opted_out or c.target in opted_out:
-                continue
-            pair = (min(c.source, c.target), max(c.source, c.target))
-            weights[pair] = weights.get(pair, 0) + c.interactions
-        edges = [Edge(a, b, n, False) for (a, b), n in weights.items()]
-        if guild.inferred:
-            for p in await self.store.exports.inferred_pairs(guild.guild_id, start, end):
-                pair = (min(p.source, p.target), max(p.source, p.target))
-                if pair not in weights and not ({p.source, p.target} & opted_out):
-                    weights[pair] = 0
-                    edges.append(Edge(pair[0], pair[1], p.inferred_replies, True))
+        explicit, implied = await self.store.dashboard.pairs(
+            guild.guild_id, start, end, inferred=guild.inferred
+        )
+        edges = [
+            Edge(a, b, n, False)
+            for (a, b), n in explicit.items()
+            if a not in opted_out and b not in opted_out
+        ]
+        edges += [
+            Edge(a, b, n, True)
+            for (a, b), n in implied.items()
+            if (a, b) not in explicit and a not in opted_out and b not in opted_out
+        ]
         degree: dict[int, int] = {}
         for e in edges:
             degree[e.a] = degree.get(e.a, 0) + 1

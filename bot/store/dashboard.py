@@ -21,52 +21,57 @@ from bot.store.responses import COUNTED_INFERRED
 if TYPE_CHECKING:
     from bot.store.connection import Access
 
-# Per member over [start, end): counted messages, listening messages and reactions given
-# (as the daily rollup counts them), distinct members they interacted with either way,
-# inferred replies that count, their join and their first counted message.
+# A range's counted messages by author, through the index by time.
+_MESSAGES_BY_AUTHOR = """
+SELECT author_id, count(*) FROM messages
+WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+  AND kind = 'message' AND deleted = 0
+GROUP BY author_id
+"""
+
+# A range's interactions by directed pair: how many, and of them the listening ones
+# (reply, thread reply) and the reactions, as the daily rollup counts them.
+_PAIRS = """
+SELECT source_id, target_id, count(*), sum(kind IN ('reply', 'thread_reply')),
+       sum(kind = 'reaction')
+FROM interactions
+WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+GROUP BY source_id, target_id
+"""
+
+_INFERRED_BY_SOURCE = f"""
+SELECT ir.source_id, ir.target_id, count(*)
+FROM inferred_replies ir JOIN messages r ON r.message_id = ir.message_id
+WHERE ir.guild_id = :guild_id AND ir.created_at >= :start AND ir.created_at < :end
+  AND {COUNTED_INFERRED}
+GROUP BY ir.source_id, ir.target_id
+"""  # noqa: S608 (composed from bot/store/responses.py only)
+
+# Every member who did not opt out, with their join and first counted message: the
+# one kept in member_firsts, or computed afresh for a member marked since.
 _MEMBERS = f"""
-WITH acts AS (
-    SELECT author_id AS member, 1 AS messages, 0 AS replies, 0 AS reactions FROM messages
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-      AND kind = 'message' AND deleted = 0
-    UNION ALL
-    SELECT source_id, 0, kind != 'reaction', kind = 'reaction' FROM interactions
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-      AND kind != 'mention'
-),
-totals AS (
-    SELECT member, sum(messages) AS messages, sum(replies) AS replies,
-           sum(reactions) AS reactions
-    FROM acts GROUP BY member
-),
-partners AS (
-    SELECT source_id AS member, target_id AS other FROM interactions
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-    UNION
-    SELECT target_id, source_id FROM interactions
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-),
-links AS (SELECT member, count(*) AS connections FROM partners GROUP BY member),
-inferred AS (
-    SELECT ir.source_id AS member, count(*) AS inferred_replies
-    FROM inferred_replies ir JOIN messages r ON r.message_id = ir.message_id
-    WHERE ir.guild_id = :guild_id AND ir.created_at >= :start AND ir.created_at < :end
-      AND {COUNTED_INFERRED}
-    GROUP BY ir.source_id
-),
-who AS (SELECT member FROM totals UNION SELECT member FROM links)
-SELECT who.member, mb.display_name,
-       coalesce(t.messages, 0), coalesce(t.replies, 0), coalesce(t.reactions, 0),
-       coalesce(l.connections, 0), coalesce(i.inferred_replies, 0),
-       mb.joined_at,
-       (SELECT created_at FROM messages
-        WHERE message_id = {first_message(":guild_id", "who.member")})
-FROM who
-JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = who.member AND mb.opted_out = 0
-LEFT JOIN totals t ON t.member = who.member
-LEFT JOIN links l ON l.member = who.member
-LEFT JOIN inferred i ON i.member = who.member
-"""  # noqa: S608 (composed from bot/store/responses.py and newcomers.py only)
+SELECT mb.user_id, mb.display_name, mb.joined_at,
+       CASE WHEN d.user_id IS NULL THEN f.created_at
+            ELSE (SELECT created_at FROM messages
+                  WHERE message_id = {first_message(":guild_id", "mb.user_id")}) END
+FROM members mb
+LEFT JOIN member_firsts f ON f.guild_id = mb.guild_id AND f.user_id = mb.user_id
+LEFT JOIN member_firsts_dirty d ON d.guild_id = mb.guild_id AND d.user_id = mb.user_id
+WHERE mb.guild_id = :guild_id AND mb.opted_out = 0
+"""  # noqa: S608 (composed from bot/store/newcomers.py only)
+
+# The guilds with their messages stored (each end one step of the index by time) and
+# members: no walk of the messages, whatever their number.
+_GUILDS = """
+SELECT g.guild_id, g.name,
+       (SELECT created_at FROM messages WHERE guild_id = g.guild_id
+        ORDER BY created_at LIMIT 1),
+       (SELECT created_at FROM messages WHERE guild_id = g.guild_id
+        ORDER BY created_at DESC LIMIT 1),
+       (SELECT count(*) FROM messages WHERE guild_id = g.guild_id),
+       (SELECT count(*) FROM members WHERE guild_id = g.guild_id AND opted_out = 0)
+FROM guilds g ORDER BY g.guild_id
+"""
 
 # The ids come as one JSON array, so the statement stays the same whatever their number.
 _NAMES = """
@@ -141,25 +146,69 @@ class DashboardQueries:
 
     async def members(self, guild_id: int, start: str, end: str) -> list[MemberRow]:
         """Every member who posted, reacted or was interacted with in ``[start, end)``,
-        except those who opted out, in id order."""
+        except those who opted out, in id order. Their connections are the members they
+        interacted with in the range, either way; inferred replies are counted apart."""
         params = {"guild_id": guild_id, "start": start, "end": end}
         async with self._reading() as db:
-            rows = await fetch_all(db, _MEMBERS, params)
-        found = [
-            MemberRow(
-                user_id=int(row[0]),
-                name=row[1],
-                messages=int(row[2]),
-                replies=int(row[3]),
-                reactions_given=int(row[4]),
-                connections=int(row[5]),
-                inferred_replies=int(row[6]),
-                joined_at=row[7],
-                first_message_at=row[8],
+            sent = dict(await fetch_all(db, _MESSAGES_BY_AUTHOR, params))
+            pairs = await fetch_all(db, _PAIRS, params)
+            inferred = await fetch_all(db, _INFERRED_BY_SOURCE, params)
+            members = await fetch_all(db, _MEMBERS, params)
+        replies: dict[int, int] = {}
+        reactions: dict[int, int] = {}
+        partners: dict[int, set[int]] = {}
+        for source, target, _, listening, reacted in pairs:
+            replies[source] = replies.get(source, 0) + int(listening)
+            reactions[source] = reactions.get(source, 0) + int(reacted)
+            partners.setdefault(source, set()).add(target)
+            partners.setdefault(target, set()).add(source)
+        guessed: dict[int, int] = {}
+        for source, _, count in inferred:
+            guessed[source] = guessed.get(source, 0) + int(count)
+        found = []
+        for user_id, name, joined_at, first_at in members:
+            if user_id not in sent and user_id not in partners:
+                continue
+            found.append(
+                MemberRow(
+                    user_id=int(user_id),
+                    name=name,
+                    messages=int(sent.get(user_id, 0)),
+                    replies=replies.get(user_id, 0),
+                    reactions_given=reactions.get(user_id, 0),
+                    connections=len(partners.get(user_id, ())),
+                    inferred_replies=guessed.get(user_id, 0),
+                    joined_at=joined_at,
+                    first_message_at=first_at,
+                )
             )
-            for row in rows
-        ]
         return sorted(found, key=lambda m: m.user_id)
+
+    async def pairs(
+        self, guild_id: int, start: str, end: str, *, inferred: bool
+    ) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+        """The members linked in ``[start, end)``, as unordered pairs ``(a, b)``, a < b:
+        their interactions, and (``inferred``) their inferred replies."""
+        params = {"guild_id": guild_id, "start": start, "end": end}
+        async with self._reading() as db:
+            rows = await fetch_all(db, _PAIRS, params)
+            guessed = await fetch_all(db, _INFERRED_BY_SOURCE, params) if inferred else []
+        explicit: dict[tuple[int, int], int] = {}
+        for source, target, count, _, _ in rows:
+            pair = (min(source, target), max(source, target))
+            explicit[pair] = explicit.get(pair, 0) + int(count)
+        implied: dict[tuple[int, int], int] = {}
+        for source, target, count in guessed:
+            pair = (min(source, target), max(source, target))
+            implied[pair] = implied.get(pair, 0) + int(count)
+        return explicit, implied
+
+    async def guilds(self) -> list[tuple[int, str | None, str | None, str | None, int, int]]:
+        """Every guild: id, name, first and last message stored (store times, None when
+        none), messages stored and members who did not opt out."""
+        async with self._reading() as db:
+            rows = await fetch_all(db, _GUILDS)
+        return [(int(g), n, first, last, int(m), int(k)) for g, n, first, last, m, k in rows]
 
     async def names(self, guild_id: int, user_ids: Collection[int]) -> dict[int, str | None]:
         """The display names of ``user_ids`` who did not opt out (None: no name known)."""

@@ -53,6 +53,9 @@ CASES = [
     ),
     (f"{G}/members?order=up", 400, "Bad order", "is not one of: asc, desc"),
     (f"{G}/members?q=" + "x" * 101, 400, "Search too long", "at most 100 characters"),
+    (f"{G}/members?page=0", 400, "Bad page", "page &#39;0&#39; is not one of the pages: 1 to 1."),
+    (f"{G}/members?page=2", 400, "Bad page", "1 to 1"),
+    (f"{G}/members?page=two", 400, "Bad page", "1 to 1"),
     (f"{G}/export/karma.csv", 404, "No such export", "unknown kind &#39;karma&#39;"),
     (f"{G}/export/summaries.xlsx", 404, "No such export", "unknown format &#39;xlsx&#39;"),
     (

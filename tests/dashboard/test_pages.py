@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.dashboard.world import (
     EVE_TEXT,
     GUILD,
@@ -211,3 +213,22 @@ async def test_the_xss_name_is_text_on_every_page_and_in_the_pictures(store_path
     assert "&lt;img src=x onerror=alert(1)&gt;" in members
     assert XSS_NAME not in svg and "<img" not in svg
     assert "&lt;img src=x onerro" in svg  # the label, clipped, as escaped text
+
+
+async def test_a_long_members_table_comes_a_page_at_a_time(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.dashboard.pages import people
+
+    monkeypatch.setattr(people, "MEMBERS_PAGE", 2)
+    base = f"/g/{GUILD}/members?from=2026-03-02&to=2026-03-09&sort=name&order=asc"
+    async with client(store_path) as c:
+        first = await (await c.get(base)).text()
+        last = await (await c.get(f"{base}&page=3")).text()
+
+    assert list(member_rows(first)) == ["&lt;img src=x onerror=alert(1)&gt;", "Alice"]
+    assert "Members 1 to 2 of 5 (page 1 of 3)." in first
+    query = "from=2026-03-02&amp;to=2026-03-09&amp;sort=name&amp;order=asc&amp;page=2"
+    assert f'href="/g/{GUILD}/members?{query}" rel="next"' in first
+    assert list(member_rows(last)) == ["Fred"]
+    assert "Members 5 to 5 of 5 (page 3 of 3)." in last and 'rel="next"' not in last

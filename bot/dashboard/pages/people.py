@@ -11,13 +11,15 @@ from bot.dashboard.charts import network_svg
 from bot.dashboard.config import DATA, PEOPLE
 from bot.dashboard.data import missing_days
 from bot.dashboard.pages._common import days_of, export_links, guild_of, range_params, svg
-from bot.dashboard.params import choice, search
+from bot.dashboard.params import choice, page_number, search
 from bot.dashboard.people import MAX_NODES, MemberFigures
 from bot.dashboard.render import link
 
 MEMBER_DAYS = 7  # the digest's broadcaster window
-NETWORK_DAYS = 30
+MEMBERS_PAGE = 100  # rows of the Members table on one page
+NETWORK_DAYS = 7
 CONVERSATION_DAYS = 7
+WAITING_LISTED = 100  # of each kind, the oldest: a page, not a dump (the exports hold all)
 
 # Column key -> (heading, how a row sorts by it); names sort case-blind.
 COLUMNS = {
@@ -70,6 +72,7 @@ async def waiting(request: web.Request) -> web.StreamResponse:
         guild=guild,
         questions=[i for i in items if i.kind == "question"],
         newcomers=[i for i in items if i.kind == "newcomer"],
+        listed=WAITING_LISTED,
         as_of=as_of,
         archived=archived,
         expire_days=request.app[DATA].settings.defaults.alert_expire_days,
@@ -89,6 +92,9 @@ async def members(request: web.Request) -> web.StreamResponse:
     if wanted:
         found = [m for m in found if wanted.casefold() in m.name.casefold()]
     found = sorted_members(found, sort, order)
+    pages = max((len(found) + MEMBERS_PAGE - 1) // MEMBERS_PAGE, 1)
+    page = page_number(request.query, pages)
+    shown = found[(page - 1) * MEMBERS_PAGE : page * MEMBERS_PAGE]
     base = {**range_params(span), "q": wanted}
     headings = []
     for column, heading in COLUMNS.items():
@@ -104,9 +110,17 @@ async def members(request: web.Request) -> web.StreamResponse:
                 else None,
             }
         )
+    here = {**base, "sort": sort, "order": order}
+    path = f"/g/{guild.guild_id}/members"
     return render.page(
         request,
         "members.html",
+        shown=shown,
+        page=page,
+        pages=pages,
+        first_row=(page - 1) * MEMBERS_PAGE + 1,
+        previous=link(path, here, page=page - 1) if page > 1 else None,
+        next=link(path, here, page=page + 1) if page < pages else None,
         title=f"{guild.title} · members",
         guild=guild,
         span=span,
