@@ -19,7 +19,7 @@ import networkx as nx
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.collections import PolyCollection
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, PercentFormatter
@@ -175,30 +175,44 @@ def network_svg(network: Network) -> bytes:
     graph.add_nodes_from(sorted(network.degree))
     for e in network.edges:
         graph.add_edge(e.a, e.b)
-    positions = nx.spring_layout(graph, seed=7, k=1.6 / math.sqrt(max(len(graph), 1)))
+    positions = nx.spring_layout(
+        graph, seed=7, k=1.6 / math.sqrt(max(len(graph), 1)), iterations=30
+    )
     heaviest = max((e.interactions for e in network.edges if not e.inferred), default=1)
-    for e in network.edges:
-        (xa, ya), (xb, yb) = positions[e.a], positions[e.b]
-        width = 0.6 + 2.4 * (e.interactions / heaviest if not e.inferred else 0.2)
-        ax.plot(
-            [xa, xb],
-            [ya, yb],
-            color=ORANGE if e.inferred else MUTED,
-            linestyle="--" if e.inferred else "-",
-            linewidth=width,
-            zorder=1,
+    # One collection per kind of line, not an artist per link: a dense network of the
+    # 60 most connected has up to 1,770 links.
+    for inferred in (False, True):
+        kind = [e for e in network.edges if e.inferred == inferred]
+        if not kind:
+            continue
+        ax.add_collection(
+            LineCollection(
+                [[positions[e.a], positions[e.b]] for e in kind],
+                colors=ORANGE if inferred else MUTED,
+                linestyles="--" if inferred else "-",
+                linewidths=[
+                    0.6 + 2.4 * (0.2 if inferred else e.interactions / heaviest) for e in kind
+                ],
+                zorder=1,
+            )
         )
     most = max(network.degree.values())
-    for member, degree in network.degree.items():
+    members = sorted(network.degree)
+    sizes = {m: 6 + 18 * math.sqrt(network.degree[m] / most) for m in members}
+    ax.scatter(
+        [positions[m][0] for m in members],
+        [positions[m][1] for m in members],
+        s=[sizes[m] ** 2 for m in members],
+        color=BLUE,
+        edgecolors="white",
+        zorder=2,
+    )
+    for member in members:
         x, y = positions[member]
-        size = 6 + 18 * math.sqrt(degree / most)
-        ax.plot(
-            [x], [y], marker="o", markersize=size, color=BLUE, markeredgecolor="white", zorder=2
-        )
         ax.annotate(
             clip(network.names[member], NODE_LABEL_CHARS),
             (x, y),
-            xytext=(0, size / 2 + 4),
+            xytext=(0, sizes[member] / 2 + 4),
             textcoords="offset points",
             ha="center",
             fontsize=8,
