@@ -39,6 +39,25 @@ WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
 GROUP BY source_id, target_id
 """
 
+# Per member, from one read of the range's interactions: their listening messages and
+# reactions (as the daily rollup counts them) and the members they interacted with,
+# either way. Grouped by pair first, so each pair counts once as a connection.
+_LINKS_BY_MEMBER = """
+WITH pairs AS MATERIALIZED (
+    SELECT source_id, target_id, sum(kind IN ('reply', 'thread_reply')) AS replies,
+           sum(kind = 'reaction') AS reactions
+    FROM interactions
+    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+    GROUP BY source_id, target_id
+)
+SELECT member, sum(replies), sum(reactions), count(DISTINCT other) FROM (
+    SELECT source_id AS member, target_id AS other, replies, reactions FROM pairs
+    UNION ALL
+    SELECT target_id, source_id, 0, 0 FROM pairs
+)
+GROUP BY member
+"""
+
 _INFERRED_BY_SOURCE = f"""
 SELECT ir.source_id, ir.target_id, count(*)
 FROM inferred_replies ir JOIN messages r ON r.message_id = ir.message_id
@@ -151,32 +170,25 @@ class DashboardQueries:
         params = {"guild_id": guild_id, "start": start, "end": end}
         async with self._reading() as db:
             sent = dict(await fetch_all(db, _MESSAGES_BY_AUTHOR, params))
-            pairs = await fetch_all(db, _PAIRS, params)
+            links = {row[0]: row[1:] for row in await fetch_all(db, _LINKS_BY_MEMBER, params)}
             inferred = await fetch_all(db, _INFERRED_BY_SOURCE, params)
             members = await fetch_all(db, _MEMBERS, params)
-        replies: dict[int, int] = {}
-        reactions: dict[int, int] = {}
-        partners: dict[int, set[int]] = {}
-        for source, target, _, listening, reacted in pairs:
-            replies[source] = replies.get(source, 0) + int(listening)
-            reactions[source] = reactions.get(source, 0) + int(reacted)
-            partners.setdefault(source, set()).add(target)
-            partners.setdefault(target, set()).add(source)
         guessed: dict[int, int] = {}
         for source, _, count in inferred:
             guessed[source] = guessed.get(source, 0) + int(count)
         found = []
         for user_id, name, joined_at, first_at in members:
-            if user_id not in sent and user_id not in partners:
+            if user_id not in sent and user_id not in links:
                 continue
+            replies, reactions, partners = links.get(user_id, (0, 0, 0))
             found.append(
                 MemberRow(
                     user_id=int(user_id),
                     name=name,
                     messages=int(sent.get(user_id, 0)),
-                    replies=replies.get(user_id, 0),
-                    reactions_given=reactions.get(user_id, 0),
-                    connections=len(partners.get(user_id, ())),
+                    replies=int(replies),
+                    reactions_given=int(reactions),
+                    connections=int(partners),
                     inferred_replies=guessed.get(user_id, 0),
                     joined_at=joined_at,
                     first_message_at=first_at,
