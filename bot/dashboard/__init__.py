@@ -101,7 +101,10 @@ def serve(
     guilds' defaults (``[privacy]``, ``[defaults]``); without, their defaults."""
     rules = None if settings is None else Rules.of(settings)
     dashboard = Dashboard(database, rules, host=host, port=port, password=password)
-    asyncio.run(_serve(dashboard, announce))
+    # Where signals cannot be caught by the loop (Windows), Ctrl-C is a KeyboardInterrupt:
+    # asyncio.run cancels the serving task, which stops the dashboard on its way out.
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(dashboard, announce))
 
 
 async def _serve(dashboard: Dashboard, announce: Callable[[str], None]) -> None:
@@ -117,4 +120,5 @@ async def _serve(dashboard: Dashboard, announce: Callable[[str], None]) -> None:
     finally:
         await dashboard.stop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
