@@ -12,6 +12,7 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.clock import utcnow
+from bot.dashboard import Dashboard, Rules
 from bot.digests import DigestService
 from bot.errors import AscoltoTree
 from bot.extensions import discover
@@ -39,7 +40,14 @@ def intents() -> discord.Intents:
 class AscoltoBot(commands.Bot):
     """Ascolto: logs conversations, reminds members to listen, summarises each day."""
 
-    def __init__(self, settings: Settings, store: Store, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        dashboard: Dashboard | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -50,6 +58,7 @@ class AscoltoBot(commands.Bot):
         )
         self.settings = settings
         self.store = store
+        self.dashboard = dashboard
         self.policy = LoggingPolicy(store)
         self.recorder = ConversationRecorder(store, self.policy, settings.privacy)
         self.timer_dispatcher = TimerDispatcher(
@@ -79,6 +88,23 @@ class AscoltoBot(commands.Bot):
         self._flusher.start()
         self._heart.start()
         self.timer_dispatcher.start()
+        await self._start_dashboard()
+
+    async def _start_dashboard(self) -> None:
+        # After the store: the file exists and has its schema. A dashboard that cannot
+        # listen (the port taken) is logged; the bot runs on without it.
+        if self.dashboard is None:
+            return
+        try:
+            await self.dashboard.start()
+        except OSError as exc:
+            log.error(
+                "the dashboard cannot listen at %s (%s); the bot runs without it",
+                self.dashboard.address,
+                exc.strerror or exc,
+            )
+            return
+        log.info("dashboard at %s", self.dashboard.address)
 
     async def _sync_commands(self) -> None:
         guild_ids = self.settings.discord.guild_ids
@@ -144,6 +170,8 @@ class AscoltoBot(commands.Bot):
     async def close(self) -> None:
         """Disconnect, then write every pending row and close the database."""
         await self.timer_dispatcher.stop()
+        if self.dashboard is not None:
+            await self.dashboard.stop()
         self._flusher.cancel()
         self._heart.cancel()
         await super().close()
@@ -164,13 +192,23 @@ class ShardedAscoltoBot(AscoltoBot, commands.AutoShardedBot):
 
 def create_bot(settings: Settings) -> AscoltoBot:
     """Build the bot and its store, not yet connected or opened; sharded when
-    ``[discord] shard_count`` is set."""
+    ``[discord] shard_count`` is set; with the dashboard when ``[dashboard] enabled``
+    (a ValueError when it would listen off this machine without a password)."""
     store = Store(
         settings.database.path,
         flush_max_events=settings.database.flush_max_events,
         memory_map_mib=settings.database.memory_map_mib,
     )
+    dashboard = None
+    if settings.dashboard.enabled:
+        dashboard = Dashboard(
+            settings.database.path,
+            Rules.of(settings),
+            host=settings.dashboard.host,
+            port=settings.dashboard.port,
+            password=settings.dashboard.password,
+        )
     shards = settings.discord.shard_count
     if shards is None:
-        return AscoltoBot(settings, store)
-    return ShardedAscoltoBot(settings, store, shard_count=shards)
+        return AscoltoBot(settings, store, dashboard=dashboard)
+    return ShardedAscoltoBot(settings, store, dashboard=dashboard, shard_count=shards)

@@ -153,6 +153,27 @@ class LoggingSettings(_Table):
         return value.upper() if isinstance(value, str) else value
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+MAX_PORT = 65535
+
+
+class DashboardSettings(_Table):
+    """``[dashboard]``: the read-only web dashboard that ``ascolto run`` serves beside the
+    bot when enabled (``ascolto dashboard`` serves it alone)."""
+
+    enabled: bool = False
+    host: str = Field(default="127.0.0.1", min_length=1, max_length=253)
+    port: int = Field(default=8080, ge=1, le=MAX_PORT)
+    # Required for any host but the machine itself: without it the dashboard refuses to
+    # start there (bot/dashboard/__init__.py).
+    password: SecretStr | None = None
+
+    @field_validator("password", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+
 class Settings(BaseSettings):
     """Everything the bot reads from its configuration."""
 
@@ -174,6 +195,7 @@ class Settings(BaseSettings):
     defaults: DefaultsSettings = Field(default_factory=DefaultsSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
 
     @classmethod
     def settings_customise_sources(

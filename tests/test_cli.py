@@ -261,6 +261,11 @@ check_interval_seconds = 120
 
 [logging]
 level = "debug"
+
+[dashboard]
+enabled = true
+host = "localhost"
+port = 8081
 """
 
 
@@ -295,7 +300,7 @@ def test_check_config_output_reads_back_to_every_table_set(
     for table, model in original:
         assert isinstance(model, BaseModel)
         for key, value in model:
-            if key != "token":  # a secret: from DISCORD_TOKEN, as the README advises
+            if key not in ("token", "password"):  # secrets: from the environment, as advised
                 assert value != getattr(type(model)(), key), f"{table}.{key} is the default"
 
     printed = read_back(capsys, tmp_path, "--config", str(config))
@@ -317,6 +322,18 @@ def test_check_config_output_never_holds_a_token_from_the_file(
     assert SECRET not in printed
     assert "# discord.token is masked: put the real token in DISCORD_TOKEN" in printed
     assert tomllib.loads(printed)["discord"]["token"] == "**********"
+
+
+def test_check_config_output_never_holds_the_dashboards_password(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f'[dashboard]\npassword = "{SECRET}"\n', encoding="utf-8")
+
+    printed = read_back(capsys, tmp_path, "--config", str(config)).read_text()
+
+    assert SECRET not in printed
+    assert "# dashboard.password is masked: put the real one in" in printed
 
 
 def test_check_config_says_when_it_read_a_dotenv_file(

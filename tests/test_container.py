@@ -129,11 +129,28 @@ def test_the_images_install_steps_give_a_working_unprivileged_ascolto(shared_dir
             (now, now),
         )
     running = run("health")
+    # The dashboard's templates and stylesheet are package data: in the wheel, found.
+    dashboard_files = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "from importlib import resources; from bot.dashboard.render import environment; "
+            "[environment().get_template(t) for t in ('guilds.html', 'overview.html')]; "
+            "print(len(resources.files('bot.dashboard').joinpath('static/dashboard.css')"
+            ".read_bytes()) > 0)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
     assert helped.returncode == 0 and "health" in helped.stdout and "import" in helped.stdout
     assert migrated.returncode == 0, migrated.stderr
     assert (never_started.returncode, running.returncode) == (1, 0), running.stdout
     assert running.stdout.startswith("healthy: connected")
+    assert (dashboard_files.returncode, dashboard_files.stdout) == (0, "True\n"), (
+        dashboard_files.stderr
+    )
     # The database was created by the unprivileged user, not by root.
     expected_owner = "nobody" if os.geteuid() == 0 else (data / "ascolto.db").owner()
     assert (data / "ascolto.db").owner() == expected_owner

@@ -45,6 +45,13 @@ def render(settings: Settings, source: Path | None) -> str:
         )
     else:
         tables["discord"]["token"] = ""  # shown so the key is found; reads back as not set
+    if settings.dashboard.password is not None:
+        header.append(
+            "# dashboard.password is masked: put the real one in ASCOLTO_DASHBOARD__PASSWORD "
+            "(or here) before using this file"
+        )
+    else:
+        tables["dashboard"]["password"] = ""  # as the token: reads back as not set
     # TOML has no null: a key without a value is left out, which reads back as its default.
     unset = [
         f"{table}.{key}"

@@ -11,6 +11,7 @@ import discord
 
 from bot.app import create_bot
 from bot.cli._common import CliError, add_config_option, add_db_option, settings_from
+from bot.dashboard import check_host
 from bot.logs import setup_logging
 from bot.settings import Settings
 
@@ -41,6 +42,11 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if settings.discord.token is None or not settings.discord.token.get_secret_value():
         raise CliError(NO_TOKEN)
+    if settings.dashboard.enabled:
+        try:
+            check_host(settings.dashboard.host, settings.dashboard.password)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     setup_logging(settings.logging.level)
     try:
         asyncio.run(_serve(settings))

@@ -304,6 +304,14 @@ _HEADLINES = (
 )
 
 
+def headlines(
+    summary: DailySummary, usual: Usual | None, unknown: AbstractSet[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """The digest's headline numbers as (label, lines) pairs, for other front ends (the
+    dashboard) to show the same figures with the same usual values."""
+    return _headlines(summary, usual, unknown)
+
+
 def _headlines(
     summary: DailySummary, usual: Usual | None, unknown: AbstractSet[str] = frozenset()
 ) -> list[tuple[str, str]]:

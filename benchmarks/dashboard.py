@@ -1,0 +1,158 @@
+"""Dashboard benchmark: every page's time on the 1M-message store.
+
+Run from the repository root, with the project installed (``pip install -e .``)::
+
+    python benchmarks/dashboard.py [--messages N] [--members N] [--days N] [--seed N]
+
+(``--rebuild`` builds the synthetic store afresh, ``--runs N`` sets how many times each
+page is fetched, 5 by default.)
+
+It reuses the synthetic guild of ``benchmarks/summary.py`` (defaults: 1,000,000 messages
+over 90 days, 10,000 members, Europe/Rome) and its cached file, copied to a temporary
+folder. On the copy, untimed, every day is summarised and stored, as a running bot or
+``ascolto import`` leaves them. Then the dashboard (bot/dashboard) is served on the copy,
+read-only, with its clock at 09:00 the morning after the last day, and each page is
+fetched ``--runs`` times through aiohttp's test client, in the same process: the time
+is the server's work plus a local round trip. It prints the first fetch and the median
+of the runs of each page, against the target: every median within 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import summary  # benchmarks/summary.py: the synthetic guild and its cached store
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.analysis.days import day_start
+from bot.dashboard import DashboardConfig, Rules, create_app
+from bot.settings import DefaultsSettings, PrivacySettings
+from bot.store import Store
+from bot.summaries import SummaryService
+
+TARGET_MS = 300.0
+RUNS = 5
+
+
+def pages(guild_id: int, last: str, week_first: str, month_first: str) -> list[str]:
+    """Every page of the guild, with the days each shows by default, and the exports
+    of its tables that are small enough to be pages."""
+    g = f"/g/{guild_id}"
+    week = f"from={week_first}&to={last}"
+    month = f"from={month_first}&to={last}"
+    return [
+        "/",
+        f"{g}?day={last}",
+        f"{g}?{week}",
+        f"{g}/trends.svg?day={last}",
+        f"{g}/waiting",
+        f"{g}/members?{week}",
+        f"{g}/members?{week}&sort=listening&order=asc&q=member",
+        f"{g}/members?{week}&page=50",
+        f"{g}/network?{week}",
+        f"{g}/network.svg?{week}",
+        f"{g}/conversations?{week}",
+        f"{g}/export/summaries.csv?{month}",
+        f"{g}/export/connections.json?{week}",
+    ]
+
+
+async def store_days(path: Path, params: summary.Params, now: datetime) -> float:
+    """Summarise and store every day of the period, as a bot leaves them; the seconds."""
+    store = Store(path)
+    await store.open()
+    try:
+        service = SummaryService(store, DefaultsSettings(timezone=summary.TIMEZONE))
+        began = time.perf_counter()
+        days = params.days_list
+        await service.ensure(params.guild_id, days[0], days[-1], summary.TIMEZONE, now)
+        return time.perf_counter() - began
+    finally:
+        await store.close()
+
+
+async def measure(path: Path, params: summary.Params, runs: int) -> int:
+    """Store the days, serve the dashboard, time each page; returns the exit code."""
+    last = params.days_list[-1]
+    now = day_start(last + timedelta(days=1), summary.TIMEZONE) + timedelta(hours=9)
+    stored_in = await store_days(path, params, now)
+    days = len(params.days_list)
+    print(f"setup     {days} days summarised and stored ({stored_in:.1f} s, not timed)")
+    rules = Rules(PrivacySettings(), DefaultsSettings(timezone=summary.TIMEZONE))
+    app = create_app(DashboardConfig(path, rules, clock=lambda: now))
+    urls = pages(
+        params.guild_id,
+        last.isoformat(),
+        (last - timedelta(days=6)).isoformat(),
+        (last - timedelta(days=29)).isoformat(),
+    )
+    missed = []
+    failed = []
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        for url in urls:
+            seconds = []
+            status = 0
+            for _ in range(runs + 1):
+                began = time.perf_counter()
+                response = await client.get(url)
+                await response.read()
+                seconds.append(time.perf_counter() - began)
+                status = response.status
+            first, median = seconds[0] * 1000, statistics.median(seconds[1:]) * 1000
+            met = median <= TARGET_MS
+            if status != 200:
+                failed.append(url)
+            elif not met:
+                missed.append(url)
+            code = "" if status == 200 else f" ({status})"
+            print(
+                f"page      {url:<70} first {first:7,.0f} ms  median {median:7,.0f} ms"
+                f"  {summary.verdict(met and status == 200)}{code}"
+            )
+    print(
+        f"target    every page's median <= {TARGET_MS:.0f} ms: "
+        f"{summary.verdict(not missed and not failed)} ({len(urls) - len(missed) - len(failed)} "
+        f"of {len(urls)})"
+    )
+    return 1 if failed else 0
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Time every dashboard page on a large store.")
+    summary.add_store_arguments(parser)
+    parser.add_argument("--rebuild", action="store_true", help="build the store even if cached")
+    parser.add_argument("--runs", type=int, default=RUNS, help="timed fetches per page (default 5)")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.days < 30:
+        parser.error("--runs must be positive and --days at least 30")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Copy the cached store, store its days, time every page; 1 when a page fails."""
+    args = parse_args(argv)
+    params = summary.params_of(args)
+    cached, build_seconds, reused = summary.cached_store(params, args.rebuild)
+    print(
+        f"store     {cached.name} ({'reused' if reused else 'built'}: its build took"
+        f" {build_seconds:.1f} s), copied; {args.messages:,} messages over {args.days} days"
+    )
+    with tempfile.TemporaryDirectory(prefix="ascolto-bench-dashboard-") as folder:
+        path = Path(folder, "dashboard.db")
+        shutil.copyfile(cached, path)
+        if Path(f"{cached}-wal").exists():
+            shutil.copyfile(f"{cached}-wal", f"{path}-wal")
+        return asyncio.run(measure(path, params, args.runs))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,272 @@
+"""What the dashboard reads beyond the other query modules: each member's figures over a
+range, names of members and channels, and the latest stored summary.
+
+Read only (the dashboard's connection cannot write, bot/store/readonly.py). Members who
+opted out are left out here, whatever else the store still holds about them; the
+figures follow docs/metrics.md and the daily rollup's statements (bot/store/activity.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.store.connection import fetch_all, fetch_one
+from bot.store.newcomers import first_message
+from bot.store.responses import COUNTED_INFERRED
+
+if TYPE_CHECKING:
+    from bot.store.connection import Access
+
+# A range's counted messages by author, through the index by time.
+_MESSAGES_BY_AUTHOR = """
+SELECT author_id, count(*) FROM messages
+WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+  AND kind = 'message' AND deleted = 0
+GROUP BY author_id
+"""
+
+# A range's interactions by directed pair: how many, and of them the listening ones
+# (reply, thread reply) and the reactions, as the daily rollup counts them.
+_PAIRS = """
+SELECT source_id, target_id, count(*), sum(kind IN ('reply', 'thread_reply')),
+       sum(kind = 'reaction')
+FROM interactions
+WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+GROUP BY source_id, target_id
+"""
+
+# Per member, from one read of the range's interactions: their listening messages and
+# reactions (as the daily rollup counts them) and the members they interacted with,
+# either way. Grouped by pair first, so each pair counts once as a connection.
+_LINKS_BY_MEMBER = """
+WITH pairs AS MATERIALIZED (
+    SELECT source_id, target_id, sum(kind IN ('reply', 'thread_reply')) AS replies,
+           sum(kind = 'reaction') AS reactions
+    FROM interactions
+    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+    GROUP BY source_id, target_id
+)
+SELECT member, sum(replies), sum(reactions), count(DISTINCT other) FROM (
+    SELECT source_id AS member, target_id AS other, replies, reactions FROM pairs
+    UNION ALL
+    SELECT target_id, source_id, 0, 0 FROM pairs
+)
+GROUP BY member
+"""
+
+_INFERRED_BY_SOURCE = f"""
+SELECT ir.source_id, ir.target_id, count(*)
+FROM inferred_replies ir JOIN messages r ON r.message_id = ir.message_id
+WHERE ir.guild_id = :guild_id AND ir.created_at >= :start AND ir.created_at < :end
+  AND {COUNTED_INFERRED}
+GROUP BY ir.source_id, ir.target_id
+"""  # noqa: S608 (composed from bot/store/responses.py only)
+
+# Every member who did not opt out, with their join and first counted message: the
+# one kept in member_firsts, or computed afresh for a member marked since.
+_MEMBERS = f"""
+SELECT mb.user_id, mb.display_name, mb.joined_at,
+       CASE WHEN d.user_id IS NULL THEN f.created_at
+            ELSE (SELECT created_at FROM messages
+                  WHERE message_id = {first_message(":guild_id", "mb.user_id")}) END
+FROM members mb
+LEFT JOIN member_firsts f ON f.guild_id = mb.guild_id AND f.user_id = mb.user_id
+LEFT JOIN member_firsts_dirty d ON d.guild_id = mb.guild_id AND d.user_id = mb.user_id
+WHERE mb.guild_id = :guild_id AND mb.opted_out = 0
+"""  # noqa: S608 (composed from bot/store/newcomers.py only)
+
+# The guilds with their messages stored (each end one step of the index by time) and
+# members: no walk of the messages, whatever their number.
+_GUILDS = """
+SELECT g.guild_id, g.name,
+       (SELECT created_at FROM messages WHERE guild_id = g.guild_id
+        ORDER BY created_at LIMIT 1),
+       (SELECT created_at FROM messages WHERE guild_id = g.guild_id
+        ORDER BY created_at DESC LIMIT 1),
+       (SELECT count(*) FROM messages WHERE guild_id = g.guild_id),
+       (SELECT count(*) FROM members WHERE guild_id = g.guild_id AND opted_out = 0)
+FROM guilds g ORDER BY g.guild_id
+"""
+
+# The ids come as one JSON array, so the statement stays the same whatever their number.
+_NAMES = """
+SELECT user_id, display_name FROM members
+WHERE guild_id = ? AND opted_out = 0 AND user_id IN (SELECT value FROM json_each(?))
+"""
+
+_OPTED_OUT = "SELECT user_id FROM members WHERE guild_id = ? AND opted_out = 1"
+
+_CHANNELS = """
+SELECT channel_id, name FROM channels
+WHERE guild_id = ? AND channel_id IN (SELECT value FROM json_each(?))
+"""
+
+# The first messages of conversations, by primary key, with their authors who did not
+# opt out (CROSS JOIN keeps the ids first: never a walk of the guild's messages).
+_OPENERS = """
+SELECT m.message_id, m.channel_id, m.thread_id, m.author_id, mb.display_name, m.content,
+       m.created_at
+FROM json_each(:ids) AS wanted
+CROSS JOIN messages m ON m.message_id = wanted.value
+JOIN members mb ON mb.guild_id = m.guild_id AND mb.user_id = m.author_id AND mb.opted_out = 0
+WHERE m.guild_id = :guild_id AND m.deleted = 0
+"""
+
+_LATEST_SUMMARY = "SELECT max(day) FROM daily_summaries WHERE guild_id = ?"
+
+_LAST_MESSAGE = """
+SELECT max(created_at) FROM messages WHERE guild_id = ? AND kind = 'message' AND deleted = 0
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """A member's figures over a range, with when they joined and first posted (store
+    times; None when unknown or never)."""
+
+    user_id: int
+    name: str | None
+    messages: int
+    replies: int
+    reactions_given: int
+    connections: int
+    inferred_replies: int
+    joined_at: str | None
+    first_message_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Opener:
+    """The first message of a conversation: where, by whom, its text if kept, when."""
+
+    message_id: int
+    channel_id: int  # a thread's parent
+    thread_id: int | None
+    author_id: int
+    name: str | None
+    content: str | None
+    created_at: str
+
+    @property
+    def where_id(self) -> int:
+        """The channel or thread it was posted in."""
+        return self.thread_id if self.thread_id is not None else self.channel_id
+
+
+class DashboardQueries:
+    """Reads for the dashboard's pages."""
+
+    def __init__(self, reading: Access) -> None:
+        self._reading = reading
+
+    async def members(self, guild_id: int, start: str, end: str) -> list[MemberRow]:
+        """Every member who posted, reacted or was interacted with in ``[start, end)``,
+        except those who opted out, in id order. Their connections are the members they
+        interacted with in the range, either way; inferred replies are counted apart."""
+        params = {"guild_id": guild_id, "start": start, "end": end}
+        async with self._reading() as db:
+            sent = dict(await fetch_all(db, _MESSAGES_BY_AUTHOR, params))
+            links = {row[0]: row[1:] for row in await fetch_all(db, _LINKS_BY_MEMBER, params)}
+            inferred = await fetch_all(db, _INFERRED_BY_SOURCE, params)
+            members = await fetch_all(db, _MEMBERS, params)
+        guessed: dict[int, int] = {}
+        for source, _, count in inferred:
+            guessed[source] = guessed.get(source, 0) + int(count)
+        found = []
+        for user_id, name, joined_at, first_at in members:
+            if user_id not in sent and user_id not in links:
+                continue
+            replies, reactions, partners = links.get(user_id, (0, 0, 0))
+            found.append(
+                MemberRow(
+                    user_id=int(user_id),
+                    name=name,
+                    messages=int(sent.get(user_id, 0)),
+                    replies=int(replies),
+                    reactions_given=int(reactions),
+                    connections=int(partners),
+                    inferred_replies=guessed.get(user_id, 0),
+                    joined_at=joined_at,
+                    first_message_at=first_at,
+                )
+            )
+        return sorted(found, key=lambda m: m.user_id)
+
+    async def pairs(
+        self, guild_id: int, start: str, end: str, *, inferred: bool
+    ) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+        """The members linked in ``[start, end)``, as unordered pairs ``(a, b)``, a < b:
+        their interactions, and (``inferred``) their inferred replies."""
+        params = {"guild_id": guild_id, "start": start, "end": end}
+        async with self._reading() as db:
+            rows = await fetch_all(db, _PAIRS, params)
+            guessed = await fetch_all(db, _INFERRED_BY_SOURCE, params) if inferred else []
+        explicit: dict[tuple[int, int], int] = {}
+        for source, target, count, _, _ in rows:
+            pair = (min(source, target), max(source, target))
+            explicit[pair] = explicit.get(pair, 0) + int(count)
+        implied: dict[tuple[int, int], int] = {}
+        for source, target, count in guessed:
+            pair = (min(source, target), max(source, target))
+            implied[pair] = implied.get(pair, 0) + int(count)
+        return explicit, implied
+
+    async def guilds(self) -> list[tuple[int, str | None, str | None, str | None, int, int]]:
+        """Every guild: id, name, first and last message stored (store times, None when
+        none), messages stored and members who did not opt out."""
+        async with self._reading() as db:
+            rows = await fetch_all(db, _GUILDS)
+        return [(int(g), n, first, last, int(m), int(k)) for g, n, first, last, m, k in rows]
+
+    async def names(self, guild_id: int, user_ids: Collection[int]) -> dict[int, str | None]:
+        """The display names of ``user_ids`` who did not opt out (None: no name known)."""
+        if not user_ids:
+            return {}
+        async with self._reading() as db:
+            rows = await fetch_all(db, _NAMES, (guild_id, json.dumps(sorted(set(user_ids)))))
+        return {int(user_id): name for user_id, name in rows}
+
+    async def opted_out(self, guild_id: int) -> frozenset[int]:
+        """The members of the guild who opted out of logging."""
+        async with self._reading() as db:
+            rows = await fetch_all(db, _OPTED_OUT, (guild_id,))
+        return frozenset(int(row[0]) for row in rows)
+
+    async def channel_names(self, guild_id: int, ids: Collection[int]) -> dict[int, str]:
+        """The known names of the channels and threads among ``ids``."""
+        if not ids:
+            return {}
+        async with self._reading() as db:
+            rows = await fetch_all(db, _CHANNELS, (guild_id, json.dumps(sorted(set(ids)))))
+        return {int(channel_id): str(name) for channel_id, name in rows if name}
+
+    async def openers(self, guild_id: int, message_ids: Collection[int]) -> dict[int, Opener]:
+        """The stored messages among ``message_ids`` whose authors did not opt out, by id;
+        deleted ones are left out."""
+        if not message_ids:
+            return {}
+        params = {"guild_id": guild_id, "ids": json.dumps(sorted(set(message_ids)))}
+        async with self._reading() as db:
+            rows = await fetch_all(db, _OPENERS, params)
+        return {
+            int(row[0]): Opener(
+                int(row[0]), int(row[1]), row[2], int(row[3]), row[4], row[5], str(row[6])
+            )
+            for row in rows
+        }
+
+    async def latest_summary_day(self, guild_id: int) -> date | None:
+        """The latest day with a stored summary, if any."""
+        async with self._reading() as db:
+            row = await fetch_one(db, _LATEST_SUMMARY, (guild_id,))
+        return None if row is None or row[0] is None else date.fromisoformat(str(row[0]))
+
+    async def last_message_at(self, guild_id: int) -> str | None:
+        """When the guild's latest counted message was posted (store time), if any."""
+        async with self._reading() as db:
+            row = await fetch_one(db, _LAST_MESSAGE, (guild_id,))
+        return None if row is None or row[0] is None else str(row[0])

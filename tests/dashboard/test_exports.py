@@ -1,0 +1,80 @@
+"""Every table links to its export; each link downloads the file ``ascolto export`` writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+from tests.dashboard.world import GUILD, client
+
+PAGES = ("", "/waiting", "/members", "/network", "/conversations")
+
+
+async def test_every_export_link_on_every_page_downloads_a_file(store_path: Path) -> None:
+    seen = set()
+    async with client(store_path) as c:
+        for page in PAGES:
+            html = await (
+                await c.get(
+                    f"/g/{GUILD}{page}?from=2026-03-02&to=2026-03-08"
+                    if page not in ("", "/waiting")
+                    else f"/g/{GUILD}{page}"
+                )
+            ).text()
+            links = re.findall(r'<a href="(/g/\d+/export/[^"]+)" download>', html)
+            assert links, page
+            for href in links:
+                href = href.replace("&amp;", "&")
+                response = await c.get(href)
+                body = await response.read()
+                assert response.status == 200, href
+                assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+                assert body, href
+                seen.add(href.split("/export/")[1].split("?")[0])
+
+    assert {
+        "summaries.csv",
+        "summaries.json",
+        "connections.csv",
+        "connections.json",
+        "connections.graphml",
+        "messages.csv",
+    } <= seen
+
+
+async def test_the_summaries_export_holds_the_stored_days_of_the_range(store_path: Path) -> None:
+    async with client(store_path) as c:
+        response = await c.get(f"/g/{GUILD}/export/summaries.json?from=2026-03-07&to=2026-03-09")
+        days = json.loads(await response.read())
+        as_csv = await (
+            await c.get(f"/g/{GUILD}/export/summaries.csv?from=2026-03-07&to=2026-03-08")
+        ).text()
+
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="ascolto-{GUILD}-summaries-2026-03-07-2026-03-09.json"'
+    )
+    assert [d["day"] for d in days] == ["2026-03-07", "2026-03-08"]  # 03-09 not computed
+    rows = list(csv.DictReader(io.StringIO(as_csv)))
+    assert [(r["day"], r["messages"]) for r in rows] == [("2026-03-07", "3"), ("2026-03-08", "4")]
+
+
+async def test_the_connections_export_names_the_members(store_path: Path) -> None:
+    async with client(store_path) as c:
+        text = await (await c.get(f"/g/{GUILD}/export/connections.csv")).text()
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    pairs = {(r["source_name"], r["target_name"]): int(r["interactions"]) for r in rows}
+    assert pairs[("Alice", "Bob")] == 7  # a reaction a day
+    assert pairs[("<img src=x onerror=alert(1)>", "Bob")] == 7
+
+
+async def test_the_messages_export_streams_metadata_without_text(store_path: Path) -> None:
+    async with client(store_path) as c:
+        text = await (await c.get(f"/g/{GUILD}/export/messages.csv?day=2026-03-09")).text()
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 7  # Fred's six and Alice's question
+    assert "content" not in rows[0]
