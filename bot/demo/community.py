@@ -263,9 +263,10 @@ def _help_desk(day: int, rng: Random, *, questions: int) -> list[Beat]:
             beats.append(Say(asked + 12, answerer, "help", reply, reply_to=key))
             beats.append(React(asked + 15, asker, key, "🙏"))
         elif fate == "inferred":
-            # Typed right after the question without pressing Reply.
-            beats.append(Say(asked + 3, answerer, "help", reply))
-            beats.append(Say(asked + 6, asker, "help", "Perfect, thanks!"))
+            # Typed right after the question without pressing Reply, naming the asker
+            # as people do; the bot infers the reply.
+            beats.append(Say(asked + 3, answerer, "help", f"{asker}: {reply}"))
+            beats.append(Say(asked + 6, asker, "help", f"Perfect, thanks {answerer}!"))
         elif fate == "late":
             late = min(asked + 200, at(23, 30))
             beats.append(

@@ -109,6 +109,7 @@ async def _live(
     assert bot.user is not None
     capture = Capture(bot_id=bot.user.id)
     stage.attach(capture)
+    await stage.guild_available()
     for day in range(days):
         for beat in community.day_beats(day, days, rng):
             await stage.advance_to(stage.moment(day, beat.minute))

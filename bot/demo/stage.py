@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 from simcord import ChannelHandle, Env, MemberActor
+from simcord.backend import serializers
 
 from bot.demo import community
 from bot.demo.capture import Capture
@@ -82,6 +83,19 @@ class Stage:
             capture.places[channel.id] = f"#{channel.name}"
         for channel, place in self.watched:
             capture.watch(channel, place)
+
+    async def guild_available(self) -> None:
+        """Announce the server to the connected bot, as Discord does at every start.
+
+        SimCord 3.2.1 hands a server that existed before the bot connected to
+        discord.py without the GUILD_CREATE that makes it dispatch
+        ``on_guild_available`` (the bot then never records the server or its
+        channels); this sends it, through SimCord's own gateway, not public API.
+        """
+        backend = self.env.backend
+        guild = backend.guilds[self.guild.id]
+        backend.emit("GUILD_CREATE", serializers.guild_create_payload(backend, guild))
+        await self.env.settle(idle=IDLE_POLL_SECONDS)
 
     def moment(self, day: int, minute: int) -> datetime:
         """The UTC instant of ``minute`` (server time) on ``day`` of the demo."""
