@@ -65,8 +65,8 @@ PROJECTS = (
 )
 REPLIES = (
     "Count me in!",
-    "That looks great, how long did it take?",
-    "Nice work! Can you share the files?",
+    "That looks great, well done!",
+    "Nice work! Please share the files.",
     "Oh, I'd love to see that in person on Saturday.",
     "Ha, same here.",
     "Good to know, thanks!",

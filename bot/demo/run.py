@@ -17,6 +17,9 @@ from bot.settings import DatabaseSettings, RemindersSettings, Settings
 
 DAY_SECONDS = 24 * 3600
 HOUR_SECONDS = 3600
+# Each flush of the bot's loop also wakes reply inference; every three hours keeps the
+# inferred replies current for the board and the digests at a third of the cost.
+FLUSH_SECONDS = 3 * HOUR_SECONDS
 # The morning after the last day: its digest has been posted by then (server time).
 LAST_MORNING_MINUTE = community.at(10, 0)
 
@@ -47,7 +50,7 @@ def demo_settings(database: Path) -> Settings:
     return DemoSettings(
         database=DatabaseSettings(
             path=database,
-            flush_interval_seconds=HOUR_SECONDS,
+            flush_interval_seconds=FLUSH_SECONDS,
             heartbeat_interval_seconds=DAY_SECONDS,
             timer_recheck_seconds=DAY_SECONDS,
         ),

@@ -23,7 +23,7 @@ from bot.demo.community import Beat, Command, Join, React, Say, Thread
 # still queued; a handler that never suspends (the bot's own on_message) then costs
 # 50 ms per message. Polling every millisecond makes a 21-day demo take seconds, not
 # minutes; the simulation is the same.
-IDLE_POLL_SECONDS = 0.001
+IDLE_POLL_SECONDS = 0.005
 # SimCord gives up when the bot has not settled after this long (real seconds): a
 # digest with its chart takes well under one.
 SETTLE_TIMEOUT_SECONDS = 120.0
@@ -145,7 +145,7 @@ class Stage:
         return self.channels[name]
 
     def _start_thread(self, beat: Thread) -> None:
-        # SimCord 3.2.1 has no public builder for a member's thread (docs: TESTING.md).
+        # SimCord 3.2.1 has no public builder for a thread a member starts.
         message = self.messages[beat.key]
         parent = next(c for c in self.channels.values() if c.id == message.channel.id)
         created = self.env.backend.create_thread(
