@@ -150,13 +150,14 @@ def clear_previous_run(out: Path) -> None:
 @contextmanager
 def _progress(days: int) -> Iterator[Callable[[int], None]]:
     """A bar of simulated days on stderr, when it is a terminal."""
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     if not sys.stderr.isatty():
         yield lambda _day: None
         return
     columns = (TextColumn("Simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("days"))
-    with Progress(*columns, transient=True) as progress:
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("days", total=days)
         yield lambda day: progress.update(task, completed=day)
 

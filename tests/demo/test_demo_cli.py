@@ -3,11 +3,15 @@ the same seed the same output."""
 
 from __future__ import annotations
 
+import io
+import re
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
 
+from bot.cli.demo import _progress
 from tests.helpers import run_cli
 
 
@@ -91,3 +95,32 @@ def store_rows(path: Path) -> list[tuple[str, list[str]]]:
             found = db.execute(f'SELECT {columns} FROM "{table}"').fetchall()  # noqa: S608
             rows.append((table, sorted(map(repr, found))))
     return rows
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_counts_simulated_days_on_a_terminals_stderr(monkeypatch) -> None:
+    terminal, piped = _Terminal(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", piped)
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    with _progress(21) as advance:
+        for day in range(1, 22):
+            advance(day)
+
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.getvalue())  # colours, cursor
+    assert "Simulating" in shown and "21/21 days" in shown
+    assert piped.getvalue() == ""
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(monkeypatch) -> None:
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+
+    with _progress(21) as advance:
+        advance(1)
+
+    assert piped.getvalue() == ""
