@@ -14,9 +14,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli._common import SQLITE_HEADER, CliError
-from bot.demo.page import Counts, counts, plural, write_transcript
+
+if TYPE_CHECKING:
+    from bot.demo.page import Counts
 
 HELP = "play a simulated community with the real bot, no token needed (a transcript and a store)"
 
@@ -89,7 +92,9 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     check_out_folder(out)
     clear_previous_run(out)
-    from bot.demo.run import DemoError, play  # SimCord and the bot: loaded only here
+    # SimCord and Jinja2 are loaded only here, not by every other subcommand.
+    from bot.demo.page import counts, write_transcript
+    from bot.demo.run import DemoError, play
 
     with _progress(args.days) as advance:
         try:
@@ -164,6 +169,8 @@ def _progress(days: int) -> Iterator[Callable[[int], None]]:
 
 def summary(numbers: Counts, out: Path, page: Path) -> str:
     """What a busy reader needs after the run: what happened, where, what next."""
+    from bot.demo.page import plural
+
     database = out / DATABASE
     lines = [
         f"{plural(numbers.days, 'day')} simulated: {plural(numbers.messages, 'message')} by "
