@@ -172,6 +172,12 @@ def summary(numbers: Counts, out: Path, page: Path) -> str:
     from bot.demo.page import plural
 
     database = out / DATABASE
+    following = [
+        (f"ascolto report --db {database}", "the daily summaries as a table"),
+        (f"ascolto dashboard --db {database}", "the dashboard on this store"),
+        ("DISCORD_TOKEN=... ascolto run", "the real bot on your server (see the README)"),
+    ]
+    width = max(len(command) for command, _why in following)
     lines = [
         f"{plural(numbers.days, 'day')} simulated: {plural(numbers.messages, 'message')} by "
         f"{plural(numbers.members, 'member')}; {plural(numbers.digests, 'digest')}, "
@@ -180,9 +186,7 @@ def summary(numbers: Counts, out: Path, page: Path) -> str:
         f"Open {page} in a browser: what the bot posted, day by day (no server needed).",
         f"The store is {database}, a normal Ascolto database.",
         "Next:",
-        f"  ascolto report --db {database}        the daily summaries as a table",
-        f"  ascolto dashboard --db {database}     the dashboard on this store",
-        "  DISCORD_TOKEN=... ascolto run         the real bot on your server (see the README)",
+        *(f"  {command:<{width}}  {why}" for command, why in following),
     ]
     return "\n".join(lines)
 
