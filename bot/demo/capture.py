@@ -79,7 +79,7 @@ class Capture:
         result: InteractionResult,
     ) -> None:
         """Keep a slash command's answer (and its follow-ups), marked as private when it is."""
-        words = " ".join(f"{key}:{value}" for key, value in options.items())
+        words = " ".join(f"{key}:{_typed(value)}" for key, value in options.items())
         command = f"/{name} {words}".rstrip()
         replies = [result.response] if result.response is not None else []
         for reply in [*replies, *result.followups]:
@@ -135,3 +135,8 @@ class Capture:
     def in_order(self) -> list[Post]:
         """Every post, oldest first (edits at the time of the edit)."""
         return sorted(self.posts, key=lambda post: post.at)
+
+
+def _typed(value: Any) -> str:
+    """An option as a member types it in Discord (``public:true``)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
