@@ -27,7 +27,7 @@ DEFAULT_OUT = Path("ascolto-demo")
 DATABASE = "ascolto-demo.db"
 PAGE = "index.html"
 ASSETS = "assets"
-# Written last by every run: a folder with it holds the demo's output, nobody's data.
+# Written by every run: a folder with it holds the demo's output, nobody's data.
 MARKER = ".ascolto-demo"
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 3, 90, 21
 DEFAULT_SEED = 1
@@ -92,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     check_out_folder(out)
     clear_previous_run(out)
+    # First, not last: a run stopped half-way (Ctrl-C) leaves a folder a rerun may replace.
+    (out / MARKER).write_text(
+        "Written by `ascolto demo`; rerunning it replaces this folder's output.\n"
+    )
     # SimCord and Jinja2 are loaded only here, not by every other subcommand.
     from bot.demo.page import counts, write_transcript
     from bot.demo.run import DemoError, play
@@ -104,9 +108,6 @@ def run(args: argparse.Namespace) -> int:
         except DemoError as exc:
             raise CliError(str(exc)) from None
     page = write_transcript(out, outcome, seed=args.seed)
-    (out / MARKER).write_text(
-        "Written by `ascolto demo`; rerunning it replaces this folder's output.\n"
-    )
     print(summary(counts(outcome), out, page))
     if not args.no_dashboard:
         serve_dashboard(out / DATABASE, host=args.host, port=args.port)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.demo import _progress
+from bot.cli.demo import _progress, check_out_folder, clear_previous_run
 from tests.helpers import run_cli
 
 
@@ -124,3 +124,20 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(monkeypatch) -> None:
         advance(1)
 
     assert piped.getvalue() == ""
+
+
+def test_a_run_stopped_half_way_can_be_run_again(capsys, tmp_path, monkeypatch) -> None:
+    folder = tmp_path / "demo"
+
+    def interrupted(*_args, **_kwargs):
+        with sqlite3.connect(folder / "ascolto-demo.db") as db:  # the store, half written
+            db.execute("CREATE TABLE messages (x)")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("bot.demo.run.play", interrupted)
+    code, _out, _err = run_cli(capsys, "demo", "--out", str(folder), "--no-dashboard")
+    assert code == 130
+
+    check_out_folder(folder)  # the half-written store is the demo's own: no refusal
+    clear_previous_run(folder)
+    assert list(folder.iterdir()) == []
