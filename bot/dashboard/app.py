@@ -14,6 +14,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -41,7 +42,7 @@ SECURITY_HEADERS = {
 # Without a password the dashboard answers only to this machine's own names: a page
 # of another site that points its own name at 127.0.0.1 (DNS rebinding) gets nothing.
 LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
-OPEN_PATHS = frozenset({"/login", "/static/dashboard.css"})
+OPEN_PATHS = frozenset({"/login", "/static/dashboard.css", "/static/favicon.svg"})
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -54,14 +55,9 @@ def create_app(config: DashboardConfig) -> web.Application:
     app[CONFIG] = config
     app[GATE] = Gate(config.password, config.secret, config.sleep)
     app[render.TEMPLATES] = render.environment()
-    stylesheet = resources.files("bot.dashboard").joinpath("static/dashboard.css").read_bytes()
-
-    async def css(_: web.Request) -> web.Response:
-        response = web.Response(body=stylesheet, content_type="text/css", charset="utf-8")
-        response.headers["Cache-Control"] = "max-age=3600"
-        return response
-
-    app.router.add_get("/static/dashboard.css", css)
+    app.router.add_get("/static/dashboard.css", _static("dashboard.css", "text/css"))
+    # Named by every page, so that a browser does not ask for /favicon.ico (a 404).
+    app.router.add_get("/static/favicon.svg", _static("favicon.svg", "image/svg+xml"))
     app.router.add_get("/login", login_page)
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
@@ -69,6 +65,18 @@ def create_app(config: DashboardConfig) -> web.Application:
     app.cleanup_ctx.append(_store)
     app.on_response_prepare.append(_headers)
     return app
+
+
+def _static(name: str, content_type: str) -> Handler:
+    """A handler serving the package's ``static/name``, read once."""
+    body = resources.files("bot.dashboard").joinpath("static", name).read_bytes()
+
+    async def handler(_: web.Request) -> web.Response:
+        response = web.Response(body=body, content_type=content_type, charset="utf-8")
+        response.headers["Cache-Control"] = "max-age=3600"
+        return response
+
+    return handler
 
 
 async def _store(app: web.Application) -> AsyncIterator[None]:
@@ -144,15 +152,31 @@ async def _login_required(request: web.Request, handler: Handler) -> web.StreamR
         and request.path not in OPEN_PATHS
         and not gate.valid(request.cookies.get(COOKIE))
     ):
-        raise web.HTTPSeeOther("/login")
+        raise web.HTTPSeeOther(f"/login?{urlencode({'next': request.path_qs})}")
     return await handler(request)
+
+
+def _local_page(target: object) -> str:
+    """Where to go after logging in: the page first asked for, when it is one of this
+    dashboard's (a path, never another site's address); else the list of servers."""
+    if (
+        isinstance(target, str)
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and target.isprintable()
+        and not target.startswith("/login")
+    ):
+        return target
+    return "/"
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
     """The login form (only when a password is set)."""
     if not request.app[GATE].required:
         raise web.HTTPSeeOther("/")
-    return render.page(request, "login.html", title="Log in")
+    return render.page(
+        request, "login.html", title="Log in", next=_local_page(request.query.get("next"))
+    )
 
 
 async def login(request: web.Request) -> web.StreamResponse:
@@ -164,9 +188,15 @@ async def login(request: web.Request) -> web.StreamResponse:
     given = form.get("password")
     if not isinstance(given, str) or not await gate.check(given):
         return render.page(
-            request, "login.html", status=401, title="Log in", wrong=True, failures=gate.failures
+            request,
+            "login.html",
+            status=401,
+            title="Log in",
+            wrong=True,
+            failures=gate.failures,
+            next=_local_page(form.get("next")),
         )
-    response = web.HTTPSeeOther("/")
+    response = web.HTTPSeeOther(_local_page(form.get("next")))
     response.set_cookie(
         COOKIE,
         gate.session(),

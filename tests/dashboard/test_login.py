@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.dashboard import create_app
@@ -11,6 +14,7 @@ from bot.dashboard.auth import COOKIE, failure_delay
 from tests.dashboard.world import GUILD, config
 
 PASSWORD = "correct horse battery staple"
+SORTED = f"/g/{GUILD}/members?sort=messages&order=asc"
 
 
 async def served(path: Path, sleeps: list[float] | None = None, **options: object) -> TestClient:  # type: ignore[type-arg]
@@ -39,7 +43,12 @@ async def test_every_page_redirects_to_the_login_form_until_logged_in(store_path
             "/nope",
         ):
             response = await c.get(url, allow_redirects=False)
-            assert (response.status, response.headers["Location"]) == (303, "/login"), url
+            back = urlsplit(response.headers["Location"])
+            assert (response.status, back.path, parse_qs(back.query)) == (
+                303,
+                "/login",
+                {"next": [url]},
+            ), url
             assert "default-src 'none'" in response.headers["Content-Security-Policy"]
         form = await c.get("/login")
         html = await form.text()
@@ -73,6 +82,39 @@ async def test_the_right_password_gives_a_signed_strict_httponly_cookie(store_pa
     assert '<form class="logout" method="post" action="/logout">' in page
     assert (logout.status, logout.headers["Location"]) == (303, "/login")
     assert again.status == 303
+
+
+@pytest.mark.parametrize(
+    ("asked", "landing"),
+    [
+        (
+            f"/g/{GUILD}/members?sort=messages&order=asc",
+            f"/g/{GUILD}/members?sort=messages&order=asc",
+        ),
+        ("https://evil.example/steal", "/"),
+        ("//evil.example/steal", "/"),
+        ("/\\evil.example", "/"),
+        ("/login?next=/", "/"),
+        ("", "/"),
+    ],
+)
+async def test_logging_in_returns_to_the_page_asked_for_and_never_to_another_site(
+    store_path: Path, asked: str, landing: str
+) -> None:
+    c = await served(store_path)
+    try:
+        form = await (await c.get("/login", params={"next": asked})).text()
+        response = await c.post(
+            "/login", data={"password": PASSWORD, "next": asked}, allow_redirects=False
+        )
+        wrong = await c.post("/login", data={"password": "nope", "next": asked})
+        again = await wrong.text()
+    finally:
+        await c.close()
+
+    hidden = f'<input type="hidden" name="next" value="{html.escape(landing)}">'
+    assert hidden in form and hidden in again  # a wrong try keeps the way back
+    assert (response.status, response.headers["Location"]) == (303, landing)
 
 
 async def test_a_forged_or_foreign_cookie_is_not_a_session(store_path: Path) -> None:
