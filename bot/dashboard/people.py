@@ -132,7 +132,12 @@ class PeopleData:
     async def members(self, guild: Guild, span: DayRange) -> list[MemberFigures]:
         """Every member active or reached in ``span``, with the digest's flags: a newcomer
         at the range's end, a broadcaster over the range (the digest's rule over 7 days:
-        the page's default range is 7 days)."""
+        the page's default range is 7 days). Kept while the store is unchanged (a sort,
+        a search or another page of the table reads the same rows)."""
+        key = ("members", *range_key(guild, span))
+        return await self.data.cache.get(key, lambda: self._members(guild, span))
+
+    async def _members(self, guild: Guild, span: DayRange) -> list[MemberFigures]:
         tz = guild.days.timezone
         start, end = day_bounds(span.first, tz)[0], day_bounds(span.last, tz)[1]
         rows = await self.store.dashboard.members(guild.guild_id, start, end)
@@ -160,7 +165,12 @@ class PeopleData:
     async def network(self, guild: Guild, span: DayRange) -> Network:
         """The members linked in ``span`` and their links; inferred-only links too when
         the guild counts inferred replies. At most :data:`MAX_NODES` members, the most
-        connected (ties by id)."""
+        connected (ties by id). Kept while the store is unchanged (the page and its
+        picture read the same rows)."""
+        key = ("network", *range_key(guild, span))
+        return await self.data.cache.get(key, lambda: self._network(guild, span))
+
+    async def _network(self, guild: Guild, span: DayRange) -> Network:
         tz = guild.days.timezone
         start, end = day_bounds(span.first, tz)[0], day_bounds(span.last, tz)[1]
         opted_out = await self.store.dashboard.opted_out(guild.guild_id)
@@ -257,6 +267,11 @@ class PeopleData:
                 )
             found.append((day, rows))
         return found
+
+
+def range_key(guild: Guild, span: DayRange) -> tuple[object, ...]:
+    """What a range's figures depend on besides the store's data."""
+    return (guild.guild_id, guild.days.timezone, guild.inferred, span.first, span.last)
 
 
 def _place(places: dict[int, str], channel_id: int) -> str:

@@ -259,6 +259,14 @@ class DashboardQueries:
             for row in rows
         }
 
+    async def data_version(self) -> int:
+        """SQLite's data version of this connection: it changes whenever another
+        connection commits a write to the file (the dashboard's caches are keyed on it)."""
+        async with self._reading() as db:
+            row = await fetch_one(db, "PRAGMA data_version")
+        assert row is not None
+        return int(row[0])
+
     async def latest_summary_day(self, guild_id: int) -> date | None:
         """The latest day with a stored summary, if any."""
         async with self._reading() as db:
