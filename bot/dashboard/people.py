@@ -202,37 +202,39 @@ class PeopleData:
             members=everyone,
         )
 
-    async def waiting(self, guild: Guild) -> tuple[list[Waiting], datetime, bool]:
-        """What waits for a response, oldest first, as of now; for a store whose last
-        message is older than an item can wait (an archive, the demo), as of that last
-        message instead. Returns the items, that time, and whether it is the archive's."""
+    async def waiting(
+        self, guild: Guild, listed: int
+    ) -> tuple[list[Waiting], dict[str, int], datetime, bool]:
+        """What waits for a response, oldest first, as of now: the oldest ``listed`` of
+        each kind, and how many wait of each kind; for a store whose last message is
+        older than an item can wait (an archive, the demo), as of that last message
+        instead. Returns the items, the counts, that time, and whether it is the
+        archive's."""
         now = self.data.clock()
         expire_days = self.data.settings.defaults.alert_expire_days
         last = await self.store.dashboard.last_message_at(guild.guild_id)
         archived = last is not None and from_db_time(last) < now - timedelta(days=expire_days)
         if archived and last is not None:
             now = from_db_time(last) + timedelta(milliseconds=1)
-        items = await self.store.alerts.unanswered(guild.guild_id, now, expire_days)
-        names = await self.store.dashboard.names(guild.guild_id, {i.author_id for i in items})
+        items, counts = await self.store.dashboard.waiting(guild.guild_id, now, expire_days, listed)
         places = await self.store.dashboard.channel_names(
             guild.guild_id, {i.where_id for i in items}
         )
         found = []
         for item in items:
-            if item.author_id not in names:
-                continue  # opted out (or never a member row): never shown
+            asked_at = from_db_time(item.asked_at)
             found.append(
                 Waiting(
                     kind=item.kind,
-                    author=name_of(names, item.author_id),
+                    author=item.name or f"member {item.author_id}",
                     where=_place(places, item.where_id),
-                    asked_at=item.asked_at,
-                    age=age(item.asked_at, now),
-                    excerpt=self._shown_text(item.excerpt, item.asked_at, now),
+                    asked_at=asked_at,
+                    age=age(asked_at, now),
+                    excerpt=self._shown_text(item.excerpt, asked_at, now),
                     link=discord_link(guild.guild_id, item.where_id, item.message_id),
                 )
             )
-        return found, now, archived
+        return found, counts, now, archived
 
     async def conversations(
         self, guild: Guild, days: Sequence[tuple[date, Sequence[TopConversation]]]

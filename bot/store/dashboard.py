@@ -11,12 +11,21 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.clock import to_db_time
+from bot.store.alert_sql import waiting
 from bot.store.connection import fetch_all, fetch_one
-from bot.store.newcomers import first_message
-from bot.store.responses import COUNTED_INFERRED
+from bot.store.newcomers import NEWCOMER_DAYS, first_message
+from bot.store.responses import (
+    COUNTED_INFERRED,
+    FIRST_REPLY_TO_AUTHOR,
+    FIRST_RESPONSE_SEEN,
+    KEPT_FIRST_REPLY_TO_AUTHOR,
+    KEPT_FIRST_RESPONSE_SEEN,
+    KEPT_JOIN,
+)
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
@@ -116,6 +125,49 @@ JOIN members mb ON mb.guild_id = m.guild_id AND mb.user_id = m.author_id AND mb.
 WHERE m.guild_id = :guild_id AND m.deleted = 0
 """
 
+
+def _kept_responses(statement: str) -> str:
+    """``statement`` (bot/store/alert_sql.py, ``waiting``) with each item's responses read
+    from its trusted row of ``message_responses`` when it has one, as the statements that
+    check many questions read them (bot/store/responses.py, ``KEPT_JOIN``): the same
+    items, without walking each question's replies, threads and mentions again."""
+    swaps = (
+        ("FROM asked q\n", f"FROM asked q {KEPT_JOIN}\n"),
+        (FIRST_RESPONSE_SEEN, KEPT_FIRST_RESPONSE_SEEN),
+        (FIRST_REPLY_TO_AUTHOR, KEPT_FIRST_REPLY_TO_AUTHOR),
+    )
+    for old, new in swaps:
+        if statement.count(old) != 1:  # alert_sql changed: this must be looked at again
+            raise RuntimeError(f"cannot read kept responses in the waiting items: {old!r}")
+        statement = statement.replace(old, new)
+    return statement
+
+
+# What waits now, as /unanswered lists it (its definition, bot/store/alerts.py), of the
+# members who did not opt out: the oldest :listed of each kind, and how many of each.
+_WAITING = f"""
+SELECT item, message_id, author_id, display_name, channel_id, thread_id, created_at, excerpt,
+       total
+FROM (
+    SELECT v.*, mb.display_name,
+           row_number() OVER (PARTITION BY v.item ORDER BY v.created_at, v.message_id) AS n,
+           count(*) OVER (PARTITION BY v.item) AS total
+    FROM ({
+    _kept_responses(
+        waiting(
+            ":deadline",
+            "q.item, q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at,"
+            " substr(q.content, 1, 200) AS excerpt",
+        )
+    )
+}) v
+    JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = v.author_id
+         AND mb.opted_out = 0
+)
+WHERE n <= :listed
+ORDER BY created_at, message_id
+"""  # noqa: S608 (composed from bot/store/alert_sql.py only)
+
 _LATEST_SUMMARY = "SELECT max(day) FROM daily_summaries WHERE guild_id = ?"
 
 _LAST_MESSAGE = """
@@ -137,6 +189,26 @@ class MemberRow:
     inferred_replies: int
     joined_at: str | None
     first_message_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingItem:
+    """A question or a newcomer's first message with no response yet, with its
+    author's name (None: none known)."""
+
+    kind: str  # "question" or "newcomer"
+    message_id: int
+    author_id: int
+    name: str | None
+    channel_id: int
+    thread_id: int | None
+    asked_at: str
+    excerpt: str | None  # the start of the text, when text is stored
+
+    @property
+    def where_id(self) -> int:
+        """The channel or thread it was posted in."""
+        return self.thread_id if self.thread_id is not None else self.channel_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +330,44 @@ class DashboardQueries:
             )
             for row in rows
         }
+
+    async def waiting(
+        self, guild_id: int, now: datetime, expire_days: int, listed: int
+    ) -> tuple[list[WaitingItem], dict[str, int]]:
+        """What waits at ``now`` (asked within ``expire_days``, no response by ``now``)
+        from members who did not opt out: the oldest ``listed`` of each kind, oldest
+        first, and how many wait of each kind."""
+        since = now - timedelta(days=expire_days)
+        params = {
+            # The window of AlertQueries.unanswered (bot/store/alerts.py).
+            "guild_id": guild_id,
+            "since": to_db_time(since),
+            "until": to_db_time(now),
+            "deadline": to_db_time(now),
+            "expire_days": f"+{expire_days} days",
+            "newcomers_joined_since": to_db_time(since - timedelta(days=NEWCOMER_DAYS)),
+            "channel_id": None,
+            "listed": listed,
+        }
+        async with self._reading() as db:
+            rows = await fetch_all(db, _WAITING, params)
+        counts: dict[str, int] = {}
+        items = []
+        for kind, message_id, author_id, name, channel_id, thread_id, at, excerpt, total in rows:
+            counts[str(kind)] = int(total)
+            items.append(
+                WaitingItem(
+                    str(kind),
+                    int(message_id),
+                    int(author_id),
+                    name,
+                    int(channel_id),
+                    None if thread_id is None else int(thread_id),
+                    str(at),
+                    excerpt,
+                )
+            )
+        return items, counts
 
     async def data_version(self) -> int:
         """SQLite's data version of this connection: it changes whenever another

@@ -64,7 +64,7 @@ def sorted_members(members: list[MemberFigures], key: str, order: str) -> list[M
 async def waiting(request: web.Request) -> web.StreamResponse:
     """Questions and newcomers' first messages with no response yet, oldest first."""
     guild = await guild_of(request)
-    items, as_of, archived = await request.app[PEOPLE].waiting(guild)
+    items, counts, as_of, archived = await request.app[PEOPLE].waiting(guild, WAITING_LISTED)
     return render.page(
         request,
         "waiting.html",
@@ -72,6 +72,8 @@ async def waiting(request: web.Request) -> web.StreamResponse:
         guild=guild,
         questions=[i for i in items if i.kind == "question"],
         newcomers=[i for i in items if i.kind == "newcomer"],
+        question_count=counts.get("question", 0),
+        newcomer_count=counts.get("newcomer", 0),
         listed=WAITING_LISTED,
         as_of=as_of,
         archived=archived,
