@@ -9,7 +9,7 @@ figures follow docs/metrics.md and the daily rollup's statements (bot/store/acti
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.clock import to_db_time
 from bot.store.alert_sql import waiting
 from bot.store.connection import fetch_all, fetch_one
+from bot.store.exports import Connection
 from bot.store.newcomers import NEWCOMER_DAYS, first_message
 from bot.store.responses import (
     COUNTED_INFERRED,
@@ -167,6 +168,20 @@ FROM (
 WHERE n <= :listed
 ORDER BY created_at, message_id
 """  # noqa: S608 (composed from bot/store/alert_sql.py only)
+
+# A range's directed pairs as the connections export has them (bot/store/exports.py), in
+# pair order; the names are read apart, once (a join per pair costs more than the pairs).
+_CONNECTION_ROWS = """
+SELECT source_id, target_id, sum(kind = 'reply'), sum(kind = 'thread_reply'),
+       sum(kind = 'mention'), sum(kind = 'reaction'), count(*), min(created_at),
+       max(created_at)
+FROM interactions
+WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+GROUP BY source_id, target_id
+ORDER BY source_id, target_id
+"""
+
+_ALL_NAMES = "SELECT user_id, display_name FROM members WHERE guild_id = ?"
 
 _LATEST_SUMMARY = "SELECT max(day) FROM daily_summaries WHERE guild_id = ?"
 
@@ -368,6 +383,28 @@ class DashboardQueries:
                 )
             )
         return items, counts
+
+    async def connections(
+        self,
+        guild_id: int,
+        start: str | None,
+        end: str | None,
+        skipped: Collection[int],
+        batch_size: int,
+    ) -> AsyncIterator[list[Connection]]:
+        """The connections export's pairs of ``[start, end)`` (ExportQueries.connections;
+        None: all time), ``batch_size`` at a time, without the pairs of a member in
+        ``skipped``: an export of a busy week holds about 100,000 pairs."""
+        params = {"guild_id": guild_id, "start": start or "0000", "end": end or "9999"}
+        async with self._reading() as db:
+            names = dict(await fetch_all(db, _ALL_NAMES, (guild_id,)))
+            async with db.execute(_CONNECTION_ROWS, params) as cursor:
+                while batch := await cursor.fetchmany(batch_size):
+                    yield [
+                        Connection(a, b, r, t, m, x, n, f, la, names.get(a), names.get(b))
+                        for a, b, r, t, m, x, n, f, la in batch
+                        if a not in skipped and b not in skipped
+                    ]
 
     async def data_version(self) -> int:
         """SQLite's data version of this connection: it changes whenever another
