@@ -140,7 +140,8 @@ class PeopleData:
     async def _members(self, guild: Guild, span: DayRange) -> list[MemberFigures]:
         tz = guild.days.timezone
         start, end = day_bounds(span.first, tz)[0], day_bounds(span.last, tz)[1]
-        rows = await self.store.dashboard.members(guild.guild_id, start, end)
+        days = (span.last - span.first).days + 1
+        rows = await self.store.dashboard.members(guild.guild_id, start, end, days)
         until = from_db_time(end)
         found = []
         for row in rows:

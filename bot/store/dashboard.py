@@ -68,6 +68,43 @@ SELECT member, sum(replies), sum(reactions), count(DISTINCT other) FROM (
 GROUP BY member
 """
 
+# Whether the daily rollup (bot/store/activity.py) holds every day of the range: its
+# days inside the range, how many, and where the first starts and the last ends. The
+# rows of a guild are consecutive days of one time zone, so as many as the range's days
+# from its start to its end are exactly the range.
+_ROLLED_UP = """
+SELECT count(*), min(start_at), max(end_at) FROM activity_days
+WHERE guild_id = :guild_id AND start_at >= :start AND end_at <= :end
+"""
+
+# A range's counted messages, listening messages and reactions by member, from the
+# rollup of its days: the sums of _MESSAGES_BY_AUTHOR and _LINKS_BY_MEMBER, without
+# reading a message or an interaction.
+_ROLLUP_BY_MEMBER = """
+SELECT user_id, sum(messages), sum(replies), sum(reactions) FROM member_days
+WHERE guild_id = :guild_id AND day IN (
+    SELECT day FROM activity_days
+    WHERE guild_id = :guild_id AND start_at >= :start AND end_at <= :end)
+GROUP BY user_id
+"""
+
+# Per member, the members they interacted with in the range, either way: each unordered
+# pair once, counted for both its members (once for a member with themselves).
+_CONNECTIONS_BY_MEMBER = """
+WITH pairs AS MATERIALIZED (
+    SELECT min(source_id, target_id) AS a, max(source_id, target_id) AS b
+    FROM interactions
+    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
+    GROUP BY 1, 2
+)
+SELECT member, count(*) FROM (
+    SELECT a AS member FROM pairs
+    UNION ALL
+    SELECT b FROM pairs WHERE b != a
+)
+GROUP BY member
+"""
+
 _INFERRED_BY_SOURCE = f"""
 SELECT ir.source_id, ir.target_id, count(*)
 FROM inferred_replies ir JOIN messages r ON r.message_id = ir.message_id
@@ -250,14 +287,25 @@ class DashboardQueries:
     def __init__(self, reading: Access) -> None:
         self._reading = reading
 
-    async def members(self, guild_id: int, start: str, end: str) -> list[MemberRow]:
-        """Every member who posted, reacted or was interacted with in ``[start, end)``,
-        except those who opted out, in id order. Their connections are the members they
-        interacted with in the range, either way; inferred replies are counted apart."""
+    async def members(self, guild_id: int, start: str, end: str, days: int) -> list[MemberRow]:
+        """Every member who posted, reacted or was interacted with in ``[start, end)``
+        (``days`` local days), except those who opted out, in id order. Their
+        connections are the members they interacted with in the range, either way;
+        inferred replies are counted apart. Their messages, replies and reactions come
+        from the daily rollup when it holds every day of the range (a week of messages
+        is a million rows to count), else from the messages and interactions."""
         params = {"guild_id": guild_id, "start": start, "end": end}
         async with self._reading() as db:
-            sent = dict(await fetch_all(db, _MESSAGES_BY_AUTHOR, params))
-            links = {row[0]: row[1:] for row in await fetch_all(db, _LINKS_BY_MEMBER, params)}
+            rolled = await fetch_one(db, _ROLLED_UP, params)
+            if rolled is not None and tuple(rolled) == (days, start, end):
+                sums = await fetch_all(db, _ROLLUP_BY_MEMBER, params)
+                partners = dict(await fetch_all(db, _CONNECTIONS_BY_MEMBER, params))
+                sent = {m: n for m, n, _, _ in sums if n}
+                links = {m: (r, x, partners.get(m, 0)) for m, _, r, x in sums}
+                links.update((m, (0, 0, n)) for m, n in partners.items() if m not in links)
+            else:
+                sent = dict(await fetch_all(db, _MESSAGES_BY_AUTHOR, params))
+                links = {r[0]: r[1:] for r in await fetch_all(db, _LINKS_BY_MEMBER, params)}
             inferred = await fetch_all(db, _INFERRED_BY_SOURCE, params)
             members = await fetch_all(db, _MEMBERS, params)
         guessed: dict[int, int] = {}
