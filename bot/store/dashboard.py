@@ -1,5 +1,6 @@
 """What the dashboard reads beyond the other query modules: each member's figures over a
-range, names of members and channels, and the latest stored summary.
+range, its pairs, what waits now, the connections export's rows, names of members and
+channels, and the latest stored summary (the longer statements: bot/store/dashboard_sql.py).
 
 Read only (the dashboard's connection cannot write, bot/store/readonly.py). Members who
 opted out are left out here, whatever else the store still holds about them; the
@@ -15,116 +16,13 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import to_db_time
-from bot.store.alert_sql import waiting
+from bot.store import dashboard_sql as sql
 from bot.store.connection import fetch_all, fetch_one
 from bot.store.exports import Connection
-from bot.store.newcomers import NEWCOMER_DAYS, first_message
-from bot.store.responses import (
-    COUNTED_INFERRED,
-    FIRST_REPLY_TO_AUTHOR,
-    FIRST_RESPONSE_SEEN,
-    KEPT_FIRST_REPLY_TO_AUTHOR,
-    KEPT_FIRST_RESPONSE_SEEN,
-    KEPT_JOIN,
-)
+from bot.store.newcomers import NEWCOMER_DAYS
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
-
-# A range's counted messages by author, through the index by time.
-_MESSAGES_BY_AUTHOR = """
-SELECT author_id, count(*) FROM messages
-WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-  AND kind = 'message' AND deleted = 0
-GROUP BY author_id
-"""
-
-# A range's interactions by directed pair: how many, and of them the listening ones
-# (reply, thread reply) and the reactions, as the daily rollup counts them.
-_PAIRS = """
-SELECT source_id, target_id, count(*), sum(kind IN ('reply', 'thread_reply')),
-       sum(kind = 'reaction')
-FROM interactions
-WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-GROUP BY source_id, target_id
-"""
-
-# Per member, from one read of the range's interactions: their listening messages and
-# reactions (as the daily rollup counts them) and the members they interacted with,
-# either way. Grouped by pair first, so each pair counts once as a connection.
-_LINKS_BY_MEMBER = """
-WITH pairs AS MATERIALIZED (
-    SELECT source_id, target_id, sum(kind IN ('reply', 'thread_reply')) AS replies,
-           sum(kind = 'reaction') AS reactions
-    FROM interactions
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-    GROUP BY source_id, target_id
-)
-SELECT member, sum(replies), sum(reactions), count(DISTINCT other) FROM (
-    SELECT source_id AS member, target_id AS other, replies, reactions FROM pairs
-    UNION ALL
-    SELECT target_id, source_id, 0, 0 FROM pairs
-)
-GROUP BY member
-"""
-
-# Whether the daily rollup (bot/store/activity.py) holds every day of the range: its
-# days inside the range, how many, and where the first starts and the last ends. The
-# rows of a guild are consecutive days of one time zone, so as many as the range's days
-# from its start to its end are exactly the range.
-_ROLLED_UP = """
-SELECT count(*), min(start_at), max(end_at) FROM activity_days
-WHERE guild_id = :guild_id AND start_at >= :start AND end_at <= :end
-"""
-
-# A range's counted messages, listening messages and reactions by member, from the
-# rollup of its days: the sums of _MESSAGES_BY_AUTHOR and _LINKS_BY_MEMBER, without
-# reading a message or an interaction.
-_ROLLUP_BY_MEMBER = """
-SELECT user_id, sum(messages), sum(replies), sum(reactions) FROM member_days
-WHERE guild_id = :guild_id AND day IN (
-    SELECT day FROM activity_days
-    WHERE guild_id = :guild_id AND start_at >= :start AND end_at <= :end)
-GROUP BY user_id
-"""
-
-# Per member, the members they interacted with in the range, either way: each unordered
-# pair once, counted for both its members (once for a member with themselves).
-_CONNECTIONS_BY_MEMBER = """
-WITH pairs AS MATERIALIZED (
-    SELECT min(source_id, target_id) AS a, max(source_id, target_id) AS b
-    FROM interactions
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-    GROUP BY 1, 2
-)
-SELECT member, count(*) FROM (
-    SELECT a AS member FROM pairs
-    UNION ALL
-    SELECT b FROM pairs WHERE b != a
-)
-GROUP BY member
-"""
-
-_INFERRED_BY_SOURCE = f"""
-SELECT ir.source_id, ir.target_id, count(*)
-FROM inferred_replies ir JOIN messages r ON r.message_id = ir.message_id
-WHERE ir.guild_id = :guild_id AND ir.created_at >= :start AND ir.created_at < :end
-  AND {COUNTED_INFERRED}
-GROUP BY ir.source_id, ir.target_id
-"""  # noqa: S608 (composed from bot/store/responses.py only)
-
-# Every member who did not opt out, with their join and first counted message: the
-# one kept in member_firsts, or computed afresh for a member marked since.
-_MEMBERS = f"""
-SELECT mb.user_id, mb.display_name, mb.joined_at,
-       CASE WHEN d.user_id IS NULL THEN f.created_at
-            ELSE (SELECT created_at FROM messages
-                  WHERE message_id = {first_message(":guild_id", "mb.user_id")}) END
-FROM members mb
-LEFT JOIN member_firsts f ON f.guild_id = mb.guild_id AND f.user_id = mb.user_id
-LEFT JOIN member_firsts_dirty d ON d.guild_id = mb.guild_id AND d.user_id = mb.user_id
-WHERE mb.guild_id = :guild_id AND mb.opted_out = 0
-"""  # noqa: S608 (composed from bot/store/newcomers.py only)
 
 # The guilds with their messages stored (each end one step of the index by time) and
 # members: no walk of the messages, whatever their number.
@@ -163,62 +61,6 @@ JOIN members mb ON mb.guild_id = m.guild_id AND mb.user_id = m.author_id AND mb.
 WHERE m.guild_id = :guild_id AND m.deleted = 0
 """
 
-
-def _kept_responses(statement: str) -> str:
-    """``statement`` (bot/store/alert_sql.py, ``waiting``) with each item's responses read
-    from its trusted row of ``message_responses`` when it has one, as the statements that
-    check many questions read them (bot/store/responses.py, ``KEPT_JOIN``): the same
-    items, without walking each question's replies, threads and mentions again."""
-    swaps = (
-        ("FROM asked q\n", f"FROM asked q {KEPT_JOIN}\n"),
-        (FIRST_RESPONSE_SEEN, KEPT_FIRST_RESPONSE_SEEN),
-        (FIRST_REPLY_TO_AUTHOR, KEPT_FIRST_REPLY_TO_AUTHOR),
-    )
-    for old, new in swaps:
-        if statement.count(old) != 1:  # alert_sql changed: this must be looked at again
-            raise RuntimeError(f"cannot read kept responses in the waiting items: {old!r}")
-        statement = statement.replace(old, new)
-    return statement
-
-
-# What waits now, as /unanswered lists it (its definition, bot/store/alerts.py), of the
-# members who did not opt out: the oldest :listed of each kind, and how many of each.
-_WAITING = f"""
-SELECT item, message_id, author_id, display_name, channel_id, thread_id, created_at, excerpt,
-       total
-FROM (
-    SELECT v.*, mb.display_name,
-           row_number() OVER (PARTITION BY v.item ORDER BY v.created_at, v.message_id) AS n,
-           count(*) OVER (PARTITION BY v.item) AS total
-    FROM ({
-    _kept_responses(
-        waiting(
-            ":deadline",
-            "q.item, q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at,"
-            " substr(q.content, 1, 200) AS excerpt",
-        )
-    )
-}) v
-    JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = v.author_id
-         AND mb.opted_out = 0
-)
-WHERE n <= :listed
-ORDER BY created_at, message_id
-"""  # noqa: S608 (composed from bot/store/alert_sql.py only)
-
-# A range's directed pairs as the connections export has them (bot/store/exports.py), in
-# pair order; the names are read apart, once (a join per pair costs more than the pairs).
-_CONNECTION_ROWS = """
-SELECT source_id, target_id, sum(kind = 'reply'), sum(kind = 'thread_reply'),
-       sum(kind = 'mention'), sum(kind = 'reaction'), count(*), min(created_at),
-       max(created_at)
-FROM interactions
-WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-GROUP BY source_id, target_id
-ORDER BY source_id, target_id
-"""
-
-_ALL_NAMES = "SELECT user_id, display_name FROM members WHERE guild_id = ?"
 
 _LATEST_SUMMARY = "SELECT max(day) FROM daily_summaries WHERE guild_id = ?"
 
@@ -296,18 +138,18 @@ class DashboardQueries:
         is a million rows to count), else from the messages and interactions."""
         params = {"guild_id": guild_id, "start": start, "end": end}
         async with self._reading() as db:
-            rolled = await fetch_one(db, _ROLLED_UP, params)
+            rolled = await fetch_one(db, sql.ROLLED_UP, params)
             if rolled is not None and tuple(rolled) == (days, start, end):
-                sums = await fetch_all(db, _ROLLUP_BY_MEMBER, params)
-                partners = dict(await fetch_all(db, _CONNECTIONS_BY_MEMBER, params))
+                sums = await fetch_all(db, sql.ROLLUP_BY_MEMBER, params)
+                partners = dict(await fetch_all(db, sql.CONNECTIONS_BY_MEMBER, params))
                 sent = {m: n for m, n, _, _ in sums if n}
                 links = {m: (r, x, partners.get(m, 0)) for m, _, r, x in sums}
                 links.update((m, (0, 0, n)) for m, n in partners.items() if m not in links)
             else:
-                sent = dict(await fetch_all(db, _MESSAGES_BY_AUTHOR, params))
-                links = {r[0]: r[1:] for r in await fetch_all(db, _LINKS_BY_MEMBER, params)}
-            inferred = await fetch_all(db, _INFERRED_BY_SOURCE, params)
-            members = await fetch_all(db, _MEMBERS, params)
+                sent = dict(await fetch_all(db, sql.MESSAGES_BY_AUTHOR, params))
+                links = {r[0]: r[1:] for r in await fetch_all(db, sql.LINKS_BY_MEMBER, params)}
+            inferred = await fetch_all(db, sql.INFERRED_BY_SOURCE, params)
+            members = await fetch_all(db, sql.MEMBERS, params)
         guessed: dict[int, int] = {}
         for source, _, count in inferred:
             guessed[source] = guessed.get(source, 0) + int(count)
@@ -338,8 +180,8 @@ class DashboardQueries:
         their interactions, and (``inferred``) their inferred replies."""
         params = {"guild_id": guild_id, "start": start, "end": end}
         async with self._reading() as db:
-            rows = await fetch_all(db, _PAIRS, params)
-            guessed = await fetch_all(db, _INFERRED_BY_SOURCE, params) if inferred else []
+            rows = await fetch_all(db, sql.PAIRS, params)
+            guessed = await fetch_all(db, sql.INFERRED_BY_SOURCE, params) if inferred else []
         explicit: dict[tuple[int, int], int] = {}
         for source, target, count, _, _ in rows:
             pair = (min(source, target), max(source, target))
@@ -413,7 +255,7 @@ class DashboardQueries:
             "listed": listed,
         }
         async with self._reading() as db:
-            rows = await fetch_all(db, _WAITING, params)
+            rows = await fetch_all(db, sql.WAITING, params)
         counts: dict[str, int] = {}
         items = []
         for kind, message_id, author_id, name, channel_id, thread_id, at, excerpt, total in rows:
@@ -445,8 +287,8 @@ class DashboardQueries:
         ``skipped``: an export of a busy week holds about 100,000 pairs."""
         params = {"guild_id": guild_id, "start": start or "0000", "end": end or "9999"}
         async with self._reading() as db:
-            names = dict(await fetch_all(db, _ALL_NAMES, (guild_id,)))
-            async with db.execute(_CONNECTION_ROWS, params) as cursor:
+            names = dict(await fetch_all(db, sql.ALL_NAMES, (guild_id,)))
+            async with db.execute(sql.CONNECTION_ROWS, params) as cursor:
                 while batch := await cursor.fetchmany(batch_size):
                     yield [
                         Connection(a, b, r, t, m, x, n, f, la, names.get(a), names.get(b))
