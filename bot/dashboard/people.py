@@ -174,27 +174,11 @@ class PeopleData:
     async def _network(self, guild: Guild, span: DayRange) -> Network:
         tz = guild.days.timezone
         start, end = day_bounds(span.first, tz)[0], day_bounds(span.last, tz)[1]
-        opted_out = await self.store.dashboard.opted_out(guild.guild_id)
-        explicit, implied = await self.store.dashboard.pairs(
-            guild.guild_id, start, end, inferred=guild.inferred
+        degree, links, everyone = await self.store.dashboard.network(
+            guild.guild_id, start, end, inferred=guild.inferred, limit=MAX_NODES
         )
-        edges = [
-            Edge(a, b, n, False)
-            for (a, b), n in explicit.items()
-            if a not in opted_out and b not in opted_out
-        ]
-        edges += [
-            Edge(a, b, n, True)
-            for (a, b), n in implied.items()
-            if (a, b) not in explicit and a not in opted_out and b not in opted_out
-        ]
-        degree: dict[int, int] = {}
-        for e in edges:
-            degree[e.a] = degree.get(e.a, 0) + 1
-            degree[e.b] = degree.get(e.b, 0) + 1
-        everyone = len(degree)
-        kept = set(sorted(degree, key=lambda m: (-degree[m], m))[:MAX_NODES])
-        edges = [e for e in edges if e.a in kept and e.b in kept]
+        kept = set(degree)
+        edges = [Edge(a, b, n, only_inferred) for a, b, n, only_inferred in links]
         names = await self.store.dashboard.names(guild.guild_id, kept)
         return Network(
             names={m: name_of(names, m) for m in kept},

@@ -173,24 +173,33 @@ class DashboardQueries:
             )
         return sorted(found, key=lambda m: m.user_id)
 
-    async def pairs(
-        self, guild_id: int, start: str, end: str, *, inferred: bool
-    ) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
-        """The members linked in ``[start, end)``, as unordered pairs ``(a, b)``, a < b:
-        their interactions, and (``inferred``) their inferred replies."""
-        params = {"guild_id": guild_id, "start": start, "end": end}
+    async def network(
+        self, guild_id: int, start: str, end: str, *, inferred: bool, limit: int
+    ) -> tuple[dict[int, int], list[tuple[int, int, int, bool]], int]:
+        """The members linked in ``[start, end)`` who did not opt out, each with their
+        links (the members they interacted with, either way, and with ``inferred`` those
+        linked only by inferred replies): the ``limit`` most connected (ties by id), the
+        links between them as unordered pairs ``(a, b, count, only inferred)``, a < b,
+        and how many members are linked in all."""
+        params = {
+            "guild_id": guild_id,
+            "start": start,
+            "end": end,
+            "inferred": int(inferred),
+            "limit": limit,
+        }
         async with self._reading() as db:
-            rows = await fetch_all(db, sql.PAIRS, params)
-            guessed = await fetch_all(db, sql.INFERRED_BY_SOURCE, params) if inferred else []
-        explicit: dict[tuple[int, int], int] = {}
-        for source, target, count, _, _ in rows:
-            pair = (min(source, target), max(source, target))
-            explicit[pair] = explicit.get(pair, 0) + int(count)
-        implied: dict[tuple[int, int], int] = {}
-        for source, target, count in guessed:
-            pair = (min(source, target), max(source, target))
-            implied[pair] = implied.get(pair, 0) + int(count)
-        return explicit, implied
+            rows = await fetch_all(db, sql.NETWORK, params)
+        degree: dict[int, int] = {}
+        links = []
+        everyone = 0
+        for link, a, b, count, only_inferred in rows:
+            if link:
+                links.append((int(a), int(b), int(count), bool(only_inferred)))
+            else:
+                degree[int(a)] = int(b)
+                everyone = int(count)
+        return degree, links, everyone
 
     async def guilds(self) -> list[tuple[int, str | None, str | None, str | None, int, int]]:
         """Every guild: id, name, first and last message stored (store times, None when
