@@ -18,13 +18,12 @@ from bot.analysis.days import day_bounds
 from bot.dashboard.config import DATA
 from bot.dashboard.pages._common import guild_of
 from bot.dashboard.params import NotFound, asked_days
-from bot.dashboard.streamed import JsonArray
+from bot.dashboard.streamed import JsonArray, connection_elements
 from bot.export import (
     SUMMARY_DAYS,
     MessagesCsv,
     SafeCsvWriter,
     connection_columns,
-    connection_record,
     format_problem,
     write_connections_graphml,
     write_inferred_replies,
@@ -135,11 +134,10 @@ async def _connections(
     if fmt == "csv":
         table.writerow(connection_columns(names=True))
     async for batch in store.dashboard.connections(guild_id, start, end, opted_out, BATCH):
-        records = (connection_record(c, names=True) for c in batch)
         if fmt == "json":
-            text.write(array.part(records))
+            text.write(array.elements(connection_elements(batch)))
         else:
-            table.writerows(record.values() for record in records)
+            table.writerows(batch)
         yield _take(text)
     if fmt == "json":
         text.write(array.end())
