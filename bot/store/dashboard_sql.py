@@ -122,8 +122,8 @@ def _kept_responses(statement: str) -> str:
 # What waits now, as /unanswered lists it (its definition, bot/store/alerts.py), of the
 # members who did not opt out: the oldest :listed of each kind, and how many of each.
 WAITING = f"""
-SELECT item, message_id, author_id, display_name, channel_id, thread_id, created_at, excerpt,
-       total
+SELECT w.item, w.message_id, w.author_id, w.display_name, w.channel_id, w.thread_id,
+       w.created_at, substr(m.content, 1, 200), w.total
 FROM (
     SELECT v.*, mb.display_name,
            row_number() OVER (PARTITION BY v.item ORDER BY v.created_at, v.message_id) AS n,
@@ -132,16 +132,16 @@ FROM (
     _kept_responses(
         waiting(
             ":deadline",
-            "q.item, q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at,"
-            " substr(q.content, 1, 200) AS excerpt",
+            "q.item, q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at",
         )
     )
 }) v
     JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = v.author_id
          AND mb.opted_out = 0
-)
-WHERE n <= :listed
-ORDER BY created_at, message_id
+) w
+CROSS JOIN messages m ON m.message_id = w.message_id
+WHERE w.n <= :listed
+ORDER BY w.created_at, w.message_id
 """  # noqa: S608 (composed from bot/store/alert_sql.py only)
 
 # A range's directed pairs as the connections export has them (bot/store/exports.py), in
