@@ -19,13 +19,15 @@ import networkx as nx
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as MplPath
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from bot.analysis.summary import DailySummary
-from bot.dashboard.people import Network
+from bot.dashboard.people import Edge, Network
 from bot.render.chart import BLUE, GRID, INK, MUTED, ORANGE, PURPLE, TEAL
 from bot.render.text import clip
 
@@ -179,20 +181,26 @@ def network_svg(network: Network) -> bytes:
         graph, seed=7, k=1.6 / math.sqrt(max(len(graph), 1)), iterations=30
     )
     heaviest = max((e.interactions for e in network.edges if not e.inferred), default=1)
-    # One collection per kind of line, not an artist per link: a dense network of the
-    # 60 most connected has up to 1,770 links.
-    for inferred in (False, True):
-        kind = [e for e in network.edges if e.inferred == inferred]
-        if not kind:
-            continue
-        ax.add_collection(
-            LineCollection(
-                [[positions[e.a], positions[e.b]] for e in kind],
-                colors=ORANGE if inferred else MUTED,
-                linestyles="--" if inferred else "-",
-                linewidths=[
-                    0.6 + 2.4 * (0.2 if inferred else e.interactions / heaviest) for e in kind
-                ],
+    # One path per kind and width of line, not an artist (nor an SVG element) per link:
+    # a dense network of the 60 most connected has up to 1,770 links, and their widths
+    # are a handful of interaction counts. Each link is a subpath of its own (a dash
+    # pattern starts again at each), drawn as a line of its own would be.
+    widths: dict[tuple[bool, float], list[Edge]] = {}
+    for e in network.edges:
+        width = 0.6 + 2.4 * (0.2 if e.inferred else e.interactions / heaviest)
+        widths.setdefault((e.inferred, width), []).append(e)
+    for (inferred, width), alike in sorted(widths.items()):
+        ax.add_artist(  # not add_patch: the members' dots set the limits, and faster
+            PathPatch(
+                MplPath(
+                    [positions[end] for e in alike for end in (e.a, e.b)],
+                    [MplPath.MOVETO, MplPath.LINETO] * len(alike),
+                ),
+                fill=False,
+                edgecolor=ORANGE if inferred else MUTED,
+                linestyle="--" if inferred else "-",
+                linewidth=width,
+                capstyle="butt",
                 zorder=1,
             )
         )

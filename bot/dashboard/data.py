@@ -18,6 +18,7 @@ from bot.analysis.days import local_day
 from bot.analysis.summary import DailySummary, with_inferred
 from bot.analysis.usual import USUAL_DAYS, Usual, usual_values
 from bot.clock import from_db_time
+from bot.dashboard.cache import DataCache
 from bot.dashboard.config import Rules
 from bot.dashboard.params import AskedDays, BadRequest, NotFound
 from bot.render.inferred import shown_unknown, shown_usual
@@ -72,6 +73,7 @@ class DashboardData:
         self.settings = settings
         self.clock = clock
         self.service = SummaryService(store, settings.defaults)
+        self.cache = DataCache(store.dashboard.data_version)
 
     async def guilds(self) -> list[GuildListing]:
         """Every guild in the store, with its first and last local day with messages

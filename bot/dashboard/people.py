@@ -132,10 +132,16 @@ class PeopleData:
     async def members(self, guild: Guild, span: DayRange) -> list[MemberFigures]:
         """Every member active or reached in ``span``, with the digest's flags: a newcomer
         at the range's end, a broadcaster over the range (the digest's rule over 7 days:
-        the page's default range is 7 days)."""
+        the page's default range is 7 days). Kept while the store is unchanged (a sort,
+        a search or another page of the table reads the same rows)."""
+        key = ("members", *range_key(guild, span))
+        return await self.data.cache.get(key, lambda: self._members(guild, span))
+
+    async def _members(self, guild: Guild, span: DayRange) -> list[MemberFigures]:
         tz = guild.days.timezone
         start, end = day_bounds(span.first, tz)[0], day_bounds(span.last, tz)[1]
-        rows = await self.store.dashboard.members(guild.guild_id, start, end)
+        days = (span.last - span.first).days + 1
+        rows = await self.store.dashboard.members(guild.guild_id, start, end, days)
         until = from_db_time(end)
         found = []
         for row in rows:
@@ -160,30 +166,19 @@ class PeopleData:
     async def network(self, guild: Guild, span: DayRange) -> Network:
         """The members linked in ``span`` and their links; inferred-only links too when
         the guild counts inferred replies. At most :data:`MAX_NODES` members, the most
-        connected (ties by id)."""
+        connected (ties by id). Kept while the store is unchanged (the page and its
+        picture read the same rows)."""
+        key = ("network", *range_key(guild, span))
+        return await self.data.cache.get(key, lambda: self._network(guild, span))
+
+    async def _network(self, guild: Guild, span: DayRange) -> Network:
         tz = guild.days.timezone
         start, end = day_bounds(span.first, tz)[0], day_bounds(span.last, tz)[1]
-        opted_out = await self.store.dashboard.opted_out(guild.guild_id)
-        explicit, implied = await self.store.dashboard.pairs(
-            guild.guild_id, start, end, inferred=guild.inferred
+        degree, links, everyone = await self.store.dashboard.network(
+            guild.guild_id, start, end, inferred=guild.inferred, limit=MAX_NODES
         )
-        edges = [
-            Edge(a, b, n, False)
-            for (a, b), n in explicit.items()
-            if a not in opted_out and b not in opted_out
-        ]
-        edges += [
-            Edge(a, b, n, True)
-            for (a, b), n in implied.items()
-            if (a, b) not in explicit and a not in opted_out and b not in opted_out
-        ]
-        degree: dict[int, int] = {}
-        for e in edges:
-            degree[e.a] = degree.get(e.a, 0) + 1
-            degree[e.b] = degree.get(e.b, 0) + 1
-        everyone = len(degree)
-        kept = set(sorted(degree, key=lambda m: (-degree[m], m))[:MAX_NODES])
-        edges = [e for e in edges if e.a in kept and e.b in kept]
+        kept = set(degree)
+        edges = [Edge(a, b, n, only_inferred) for a, b, n, only_inferred in links]
         names = await self.store.dashboard.names(guild.guild_id, kept)
         return Network(
             names={m: name_of(names, m) for m in kept},
@@ -192,37 +187,39 @@ class PeopleData:
             members=everyone,
         )
 
-    async def waiting(self, guild: Guild) -> tuple[list[Waiting], datetime, bool]:
-        """What waits for a response, oldest first, as of now; for a store whose last
-        message is older than an item can wait (an archive, the demo), as of that last
-        message instead. Returns the items, that time, and whether it is the archive's."""
+    async def waiting(
+        self, guild: Guild, listed: int
+    ) -> tuple[list[Waiting], dict[str, int], datetime, bool]:
+        """What waits for a response, oldest first, as of now: the oldest ``listed`` of
+        each kind, and how many wait of each kind; for a store whose last message is
+        older than an item can wait (an archive, the demo), as of that last message
+        instead. Returns the items, the counts, that time, and whether it is the
+        archive's."""
         now = self.data.clock()
         expire_days = self.data.settings.defaults.alert_expire_days
         last = await self.store.dashboard.last_message_at(guild.guild_id)
         archived = last is not None and from_db_time(last) < now - timedelta(days=expire_days)
         if archived and last is not None:
             now = from_db_time(last) + timedelta(milliseconds=1)
-        items = await self.store.alerts.unanswered(guild.guild_id, now, expire_days)
-        names = await self.store.dashboard.names(guild.guild_id, {i.author_id for i in items})
+        items, counts = await self.store.dashboard.waiting(guild.guild_id, now, expire_days, listed)
         places = await self.store.dashboard.channel_names(
             guild.guild_id, {i.where_id for i in items}
         )
         found = []
         for item in items:
-            if item.author_id not in names:
-                continue  # opted out (or never a member row): never shown
+            asked_at = from_db_time(item.asked_at)
             found.append(
                 Waiting(
                     kind=item.kind,
-                    author=name_of(names, item.author_id),
+                    author=item.name or f"member {item.author_id}",
                     where=_place(places, item.where_id),
-                    asked_at=item.asked_at,
-                    age=age(item.asked_at, now),
-                    excerpt=self._shown_text(item.excerpt, item.asked_at, now),
+                    asked_at=asked_at,
+                    age=age(asked_at, now),
+                    excerpt=self._shown_text(item.excerpt, asked_at, now),
                     link=discord_link(guild.guild_id, item.where_id, item.message_id),
                 )
             )
-        return found, now, archived
+        return found, counts, now, archived
 
     async def conversations(
         self, guild: Guild, days: Sequence[tuple[date, Sequence[TopConversation]]]
@@ -257,6 +254,11 @@ class PeopleData:
                 )
             found.append((day, rows))
         return found
+
+
+def range_key(guild: Guild, span: DayRange) -> tuple[object, ...]:
+    """What a range's figures depend on besides the store's data."""
+    return (guild.guild_id, guild.days.timezone, guild.inferred, span.first, span.last)
 
 
 def _place(places: dict[int, str], channel_id: int) -> str:

@@ -1,5 +1,6 @@
 """What the dashboard reads beyond the other query modules: each member's figures over a
-range, names of members and channels, and the latest stored summary.
+range, its pairs, what waits now, the connections export's rows, names of members and
+channels, and the latest stored summary (the longer statements: bot/store/dashboard_sql.py).
 
 Read only (the dashboard's connection cannot write, bot/store/readonly.py). Members who
 opted out are left out here, whatever else the store still holds about them; the
@@ -9,75 +10,18 @@ figures follow docs/metrics.md and the daily rollup's statements (bot/store/acti
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.clock import to_db_time
+from bot.store import dashboard_sql as sql
 from bot.store.connection import fetch_all, fetch_one
-from bot.store.newcomers import first_message
-from bot.store.responses import COUNTED_INFERRED
+from bot.store.newcomers import NEWCOMER_DAYS
 
 if TYPE_CHECKING:
     from bot.store.connection import Access
-
-# A range's counted messages by author, through the index by time.
-_MESSAGES_BY_AUTHOR = """
-SELECT author_id, count(*) FROM messages
-WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-  AND kind = 'message' AND deleted = 0
-GROUP BY author_id
-"""
-
-# A range's interactions by directed pair: how many, and of them the listening ones
-# (reply, thread reply) and the reactions, as the daily rollup counts them.
-_PAIRS = """
-SELECT source_id, target_id, count(*), sum(kind IN ('reply', 'thread_reply')),
-       sum(kind = 'reaction')
-FROM interactions
-WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-GROUP BY source_id, target_id
-"""
-
-# Per member, from one read of the range's interactions: their listening messages and
-# reactions (as the daily rollup counts them) and the members they interacted with,
-# either way. Grouped by pair first, so each pair counts once as a connection.
-_LINKS_BY_MEMBER = """
-WITH pairs AS MATERIALIZED (
-    SELECT source_id, target_id, sum(kind IN ('reply', 'thread_reply')) AS replies,
-           sum(kind = 'reaction') AS reactions
-    FROM interactions
-    WHERE guild_id = :guild_id AND created_at >= :start AND created_at < :end
-    GROUP BY source_id, target_id
-)
-SELECT member, sum(replies), sum(reactions), count(DISTINCT other) FROM (
-    SELECT source_id AS member, target_id AS other, replies, reactions FROM pairs
-    UNION ALL
-    SELECT target_id, source_id, 0, 0 FROM pairs
-)
-GROUP BY member
-"""
-
-_INFERRED_BY_SOURCE = f"""
-SELECT ir.source_id, ir.target_id, count(*)
-FROM inferred_replies ir JOIN messages r ON r.message_id = ir.message_id
-WHERE ir.guild_id = :guild_id AND ir.created_at >= :start AND ir.created_at < :end
-  AND {COUNTED_INFERRED}
-GROUP BY ir.source_id, ir.target_id
-"""  # noqa: S608 (composed from bot/store/responses.py only)
-
-# Every member who did not opt out, with their join and first counted message: the
-# one kept in member_firsts, or computed afresh for a member marked since.
-_MEMBERS = f"""
-SELECT mb.user_id, mb.display_name, mb.joined_at,
-       CASE WHEN d.user_id IS NULL THEN f.created_at
-            ELSE (SELECT created_at FROM messages
-                  WHERE message_id = {first_message(":guild_id", "mb.user_id")}) END
-FROM members mb
-LEFT JOIN member_firsts f ON f.guild_id = mb.guild_id AND f.user_id = mb.user_id
-LEFT JOIN member_firsts_dirty d ON d.guild_id = mb.guild_id AND d.user_id = mb.user_id
-WHERE mb.guild_id = :guild_id AND mb.opted_out = 0
-"""  # noqa: S608 (composed from bot/store/newcomers.py only)
 
 # The guilds with their messages stored (each end one step of the index by time) and
 # members: no walk of the messages, whatever their number.
@@ -116,11 +60,16 @@ JOIN members mb ON mb.guild_id = m.guild_id AND mb.user_id = m.author_id AND mb.
 WHERE m.guild_id = :guild_id AND m.deleted = 0
 """
 
+
 _LATEST_SUMMARY = "SELECT max(day) FROM daily_summaries WHERE guild_id = ?"
 
 _LAST_MESSAGE = """
 SELECT max(created_at) FROM messages WHERE guild_id = ? AND kind = 'message' AND deleted = 0
 """
+
+
+# A row of the connections export: the fields of bot/store/exports.py's Connection.
+ConnectionRow = tuple[int, int, int, int, int, int, int, str, str, str | None, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +86,26 @@ class MemberRow:
     inferred_replies: int
     joined_at: str | None
     first_message_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingItem:
+    """A question or a newcomer's first message with no response yet, with its
+    author's name (None: none known)."""
+
+    kind: str  # "question" or "newcomer"
+    message_id: int
+    author_id: int
+    name: str | None
+    channel_id: int
+    thread_id: int | None
+    asked_at: str
+    excerpt: str | None  # the start of the text, when text is stored
+
+    @property
+    def where_id(self) -> int:
+        """The channel or thread it was posted in."""
+        return self.thread_id if self.thread_id is not None else self.channel_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,16 +132,27 @@ class DashboardQueries:
     def __init__(self, reading: Access) -> None:
         self._reading = reading
 
-    async def members(self, guild_id: int, start: str, end: str) -> list[MemberRow]:
-        """Every member who posted, reacted or was interacted with in ``[start, end)``,
-        except those who opted out, in id order. Their connections are the members they
-        interacted with in the range, either way; inferred replies are counted apart."""
+    async def members(self, guild_id: int, start: str, end: str, days: int) -> list[MemberRow]:
+        """Every member who posted, reacted or was interacted with in ``[start, end)``
+        (``days`` local days), except those who opted out, in id order. Their
+        connections are the members they interacted with in the range, either way;
+        inferred replies are counted apart. Their messages, replies and reactions come
+        from the daily rollup when it holds every day of the range (a week of messages
+        is a million rows to count), else from the messages and interactions."""
         params = {"guild_id": guild_id, "start": start, "end": end}
         async with self._reading() as db:
-            sent = dict(await fetch_all(db, _MESSAGES_BY_AUTHOR, params))
-            links = {row[0]: row[1:] for row in await fetch_all(db, _LINKS_BY_MEMBER, params)}
-            inferred = await fetch_all(db, _INFERRED_BY_SOURCE, params)
-            members = await fetch_all(db, _MEMBERS, params)
+            rolled = await fetch_one(db, sql.ROLLED_UP, params)
+            if rolled is not None and tuple(rolled) == (days, start, end):
+                sums = await fetch_all(db, sql.ROLLUP_BY_MEMBER, params)
+                partners = dict(await fetch_all(db, sql.CONNECTIONS_BY_MEMBER, params))
+                sent = {m: n for m, n, _, _ in sums if n}
+                links = {m: (r, x, partners.get(m, 0)) for m, _, r, x in sums}
+                links.update((m, (0, 0, n)) for m, n in partners.items() if m not in links)
+            else:
+                sent = dict(await fetch_all(db, sql.MESSAGES_BY_AUTHOR, params))
+                links = {r[0]: r[1:] for r in await fetch_all(db, sql.LINKS_BY_MEMBER, params)}
+            inferred = await fetch_all(db, sql.INFERRED_BY_SOURCE, params)
+            members = await fetch_all(db, sql.MEMBERS, params)
         guessed: dict[int, int] = {}
         for source, _, count in inferred:
             guessed[source] = guessed.get(source, 0) + int(count)
@@ -196,24 +176,33 @@ class DashboardQueries:
             )
         return sorted(found, key=lambda m: m.user_id)
 
-    async def pairs(
-        self, guild_id: int, start: str, end: str, *, inferred: bool
-    ) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
-        """The members linked in ``[start, end)``, as unordered pairs ``(a, b)``, a < b:
-        their interactions, and (``inferred``) their inferred replies."""
-        params = {"guild_id": guild_id, "start": start, "end": end}
+    async def network(
+        self, guild_id: int, start: str, end: str, *, inferred: bool, limit: int
+    ) -> tuple[dict[int, int], list[tuple[int, int, int, bool]], int]:
+        """The members linked in ``[start, end)`` who did not opt out, each with their
+        links (the members they interacted with, either way, and with ``inferred`` those
+        linked only by inferred replies): the ``limit`` most connected (ties by id), the
+        links between them as unordered pairs ``(a, b, count, only inferred)``, a < b,
+        and how many members are linked in all."""
+        params = {
+            "guild_id": guild_id,
+            "start": start,
+            "end": end,
+            "inferred": int(inferred),
+            "limit": limit,
+        }
         async with self._reading() as db:
-            rows = await fetch_all(db, _PAIRS, params)
-            guessed = await fetch_all(db, _INFERRED_BY_SOURCE, params) if inferred else []
-        explicit: dict[tuple[int, int], int] = {}
-        for source, target, count, _, _ in rows:
-            pair = (min(source, target), max(source, target))
-            explicit[pair] = explicit.get(pair, 0) + int(count)
-        implied: dict[tuple[int, int], int] = {}
-        for source, target, count in guessed:
-            pair = (min(source, target), max(source, target))
-            implied[pair] = implied.get(pair, 0) + int(count)
-        return explicit, implied
+            rows = await fetch_all(db, sql.NETWORK, params)
+        degree: dict[int, int] = {}
+        links = []
+        everyone = 0
+        for link, a, b, count, only_inferred in rows:
+            if link:
+                links.append((int(a), int(b), int(count), bool(only_inferred)))
+            else:
+                degree[int(a)] = int(b)
+                everyone = int(count)
+        return degree, links, everyone
 
     async def guilds(self) -> list[tuple[int, str | None, str | None, str | None, int, int]]:
         """Every guild: id, name, first and last message stored (store times, None when
@@ -258,6 +247,76 @@ class DashboardQueries:
             )
             for row in rows
         }
+
+    async def waiting(
+        self, guild_id: int, now: datetime, expire_days: int, listed: int
+    ) -> tuple[list[WaitingItem], dict[str, int]]:
+        """What waits at ``now`` (asked within ``expire_days``, no response by ``now``)
+        from members who did not opt out: the oldest ``listed`` of each kind, oldest
+        first, and how many wait of each kind."""
+        since = now - timedelta(days=expire_days)
+        params = {
+            # The window of AlertQueries.unanswered (bot/store/alerts.py).
+            "guild_id": guild_id,
+            "since": to_db_time(since),
+            "until": to_db_time(now),
+            "deadline": to_db_time(now),
+            "expire_days": f"+{expire_days} days",
+            "newcomers_joined_since": to_db_time(since - timedelta(days=NEWCOMER_DAYS)),
+            "channel_id": None,
+            "listed": listed,
+        }
+        async with self._reading() as db:
+            rows = await fetch_all(db, sql.WAITING, params)
+        counts: dict[str, int] = {}
+        items = []
+        for kind, message_id, author_id, name, channel_id, thread_id, at, excerpt, total in rows:
+            counts[str(kind)] = int(total)
+            items.append(
+                WaitingItem(
+                    str(kind),
+                    int(message_id),
+                    int(author_id),
+                    name,
+                    int(channel_id),
+                    None if thread_id is None else int(thread_id),
+                    str(at),
+                    excerpt,
+                )
+            )
+        return items, counts
+
+    async def connections(
+        self,
+        guild_id: int,
+        start: str | None,
+        end: str | None,
+        skipped: Collection[int],
+        batch_size: int,
+    ) -> AsyncIterator[list[ConnectionRow]]:
+        """The connections export's pairs of ``[start, end)`` (ExportQueries.connections;
+        None: all time), ``batch_size`` at a time, without the pairs of a member in
+        ``skipped``: an export of a busy week holds about 100,000 pairs. Each is a tuple
+        of the values of :class:`Connection`'s fields, in their order (a Connection
+        apiece cost a third of the export's time)."""
+        params = {"guild_id": guild_id, "start": start or "0000", "end": end or "9999"}
+        async with self._reading() as db:
+            names = dict(await fetch_all(db, sql.ALL_NAMES, (guild_id,)))
+            async with db.execute(sql.CONNECTION_ROWS, params) as cursor:
+                while batch := await cursor.fetchmany(batch_size):
+                    yield [
+                        (a, b, r, t, m, x, n, f, la, names.get(a), names.get(b))
+                        for a, b, r, t, m, x, n, f, la in batch
+                        if a not in skipped and b not in skipped
+                    ]
+
+    async def data_version(self) -> int:
+        """SQLite's data version of this connection: it changes whenever another
+        connection commits a write to the file (the dashboard's caches are keyed on it)."""
+        async with self._reading() as db:
+            row = await fetch_one(db, "PRAGMA data_version")
+        assert row is not None
+        return int(row[0])
 
     async def latest_summary_day(self, guild_id: int) -> date | None:
         """The latest day with a stored summary, if any."""

@@ -8,6 +8,9 @@ import json
 import re
 from pathlib import Path
 
+from bot.dashboard.streamed import JsonArray
+from bot.export import write_connections
+from bot.store.readonly import ReadOnlyStore
 from tests.dashboard.world import GUILD, client
 
 PAGES = ("", "/waiting", "/members", "/network", "/conversations")
@@ -78,3 +81,46 @@ async def test_the_messages_export_streams_metadata_without_text(store_path: Pat
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 7  # Fred's six and Alice's question
     assert "content" not in rows[0]
+
+
+async def test_the_streamed_connections_files_are_those_ascolto_export_writes(
+    store_path: Path,
+) -> None:
+    store = ReadOnlyStore(store_path)
+    await store.open()
+    try:
+        opted_out = await store.dashboard.opted_out(GUILD)
+        everything = [
+            c
+            for c in await store.exports.connections(GUILD)
+            if c.source not in opted_out and c.target not in opted_out
+        ]
+    finally:
+        await store.close()
+    expected = {}
+    for fmt in ("csv", "json"):
+        text = io.StringIO()
+        write_connections(text, everything, fmt, names=True)
+        expected[fmt] = text.getvalue()
+
+    async with client(store_path) as c:
+        for fmt in ("csv", "json"):
+            body = await (await c.get(f"/g/{GUILD}/export/connections.{fmt}")).text()
+            assert body == expected[fmt]
+        empty = await (await c.get(f"/g/{GUILD}/export/connections.json?day=2026-03-09")).text()
+
+    assert len(everything) > 2 and not {11, 12} - {c.source for c in everything}
+    assert empty == "[]\n"  # no interaction that day
+
+
+def test_a_json_array_written_in_parts_is_json_dumps_of_the_whole() -> None:
+    records = [
+        {"a": 1, "b": 'x"é\n\u2028<', "c": None, "d": True, "e": 1.5},
+        {"a": -3, "b": "", "c": 10**20, "d": False, "e": 0.1},
+        {"a": 0, "b": "\t\\", "c": None, "d": None, "e": None},
+    ]
+    for split in range(len(records) + 1):
+        array = JsonArray()
+        written = array.part(records[:split]) + array.part(records[split:]) + array.end()
+        assert written == json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    assert JsonArray().end() == "[]\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -53,7 +53,15 @@ def export_links(guild: Guild, kind: str, span: DayRange | None) -> list[ExportL
     ]
 
 
-async def svg(draw: Callable[[], bytes]) -> web.Response:
-    """A picture drawn in a worker thread (matplotlib blocks), served as SVG."""
-    body = await asyncio.to_thread(draw)
+async def svg(
+    request: web.Request, key: Hashable, draw: Callable[[], Awaitable[bytes]]
+) -> web.Response:
+    """A picture served as SVG: the one drawn for ``key`` while the store is unchanged
+    (bot/dashboard/cache.py), else ``draw()``'s."""
+    body = await request.app[DATA].cache.get(key, draw)
     return web.Response(body=body, content_type="image/svg+xml")
+
+
+async def drawn(draw: Callable[[], bytes]) -> bytes:
+    """A picture drawn in a worker thread (matplotlib blocks)."""
+    return await asyncio.to_thread(draw)

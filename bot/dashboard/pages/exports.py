@@ -10,6 +10,7 @@ the members' names (the pages show them too); members who opted out are left out
 from __future__ import annotations
 
 import io
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
@@ -17,16 +18,20 @@ from bot.analysis.days import day_bounds
 from bot.dashboard.config import DATA
 from bot.dashboard.pages._common import guild_of
 from bot.dashboard.params import NotFound, asked_days
+from bot.dashboard.streamed import JsonArray, connection_elements
 from bot.export import (
     SUMMARY_DAYS,
     MessagesCsv,
+    SafeCsvWriter,
+    connection_columns,
     format_problem,
-    write_connections,
     write_connections_graphml,
     write_inferred_replies,
     write_summaries,
 )
+from bot.store.readonly import ReadOnlyStore
 
+BATCH = 2000  # pairs of the connections export read and sent at a time
 CONTENT_TYPES = {"csv": "text/csv", "json": "application/json", "graphml": "application/xml"}
 
 
@@ -68,25 +73,29 @@ async def export(request: web.Request) -> web.StreamResponse:
         found = await store.summaries.stored(guild.guild_id, span.first, span.last)
         unknowns = await data.service.unknowns(found)
         write_summaries(text, found, fmt, unknowns.fields)
-    elif kind == "connections":
+    elif kind == "connections" and fmt != "graphml":
+        await response.prepare(request)
+        async for part in _connections(store, guild.guild_id, start, end, opted_out, fmt):
+            await response.write(part)
+        await response.write_eof()
+        return response
+    elif kind == "connections":  # GraphML: a graph, written whole
         pairs = [
             c
             for c in await store.exports.connections(guild.guild_id, start, end)
             if c.source not in opted_out and c.target not in opted_out
         ]
-        if fmt == "graphml":
-            inferred = [
-                p
-                for p in await store.exports.inferred_pairs(guild.guild_id, start, end)
-                if p.source not in opted_out and p.target not in opted_out
-            ]
-            raw = io.BytesIO()
-            write_connections_graphml(raw, pairs, names=True, inferred=inferred)
-            await response.prepare(request)
-            await response.write(raw.getvalue())
-            await response.write_eof()
-            return response
-        write_connections(text, pairs, fmt, names=True)
+        inferred = [
+            p
+            for p in await store.exports.inferred_pairs(guild.guild_id, start, end)
+            if p.source not in opted_out and p.target not in opted_out
+        ]
+        raw = io.BytesIO()
+        write_connections_graphml(raw, pairs, names=True, inferred=inferred)
+        await response.prepare(request)
+        await response.write(raw.getvalue())
+        await response.write_eof()
+        return response
     elif kind == "inferred_replies":
         rows = [
             row
@@ -107,6 +116,32 @@ async def export(request: web.Request) -> web.StreamResponse:
     await response.write(text.getvalue().encode("utf-8"))
     await response.write_eof()
     return response
+
+
+async def _connections(
+    store: ReadOnlyStore,
+    guild_id: int,
+    start: str | None,
+    end: str | None,
+    opted_out: frozenset[int],
+    fmt: str,
+) -> AsyncIterator[bytes]:
+    """The connections file (CSV or JSON) in parts, a batch of pairs at a time (a busy
+    week holds about 100,000), as ``write_connections`` writes it whole."""
+    text = io.StringIO()
+    array = JsonArray()
+    table = SafeCsvWriter(text)
+    if fmt == "csv":
+        table.writerow(connection_columns(names=True))
+    async for batch in store.dashboard.connections(guild_id, start, end, opted_out, BATCH):
+        if fmt == "json":
+            text.write(array.elements(connection_elements(batch)))
+        else:
+            table.writerows(batch)
+        yield _take(text)
+    if fmt == "json":
+        text.write(array.end())
+    yield _take(text)
 
 
 def _take(text: io.StringIO) -> bytes:

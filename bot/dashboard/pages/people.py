@@ -10,9 +10,9 @@ from bot.dashboard import render
 from bot.dashboard.charts import network_svg
 from bot.dashboard.config import DATA, PEOPLE
 from bot.dashboard.data import missing_days
-from bot.dashboard.pages._common import days_of, export_links, guild_of, range_params, svg
+from bot.dashboard.pages._common import days_of, drawn, export_links, guild_of, range_params, svg
 from bot.dashboard.params import choice, page_number, search
-from bot.dashboard.people import MAX_NODES, MemberFigures
+from bot.dashboard.people import MAX_NODES, MemberFigures, range_key
 from bot.dashboard.render import link
 
 MEMBER_DAYS = 7  # the digest's broadcaster window
@@ -64,7 +64,7 @@ def sorted_members(members: list[MemberFigures], key: str, order: str) -> list[M
 async def waiting(request: web.Request) -> web.StreamResponse:
     """Questions and newcomers' first messages with no response yet, oldest first."""
     guild = await guild_of(request)
-    items, as_of, archived = await request.app[PEOPLE].waiting(guild)
+    items, counts, as_of, archived = await request.app[PEOPLE].waiting(guild, WAITING_LISTED)
     return render.page(
         request,
         "waiting.html",
@@ -72,6 +72,8 @@ async def waiting(request: web.Request) -> web.StreamResponse:
         guild=guild,
         questions=[i for i in items if i.kind == "question"],
         newcomers=[i for i in items if i.kind == "newcomer"],
+        question_count=counts.get("question", 0),
+        newcomer_count=counts.get("newcomer", 0),
         listed=WAITING_LISTED,
         as_of=as_of,
         archived=archived,
@@ -164,8 +166,12 @@ async def network_picture(request: web.Request) -> web.StreamResponse:
     """The connections graph of a range as SVG."""
     guild = await guild_of(request)
     span = days_of(request, guild, NETWORK_DAYS)
-    graph = await request.app[PEOPLE].network(guild, span)
-    return await svg(partial(network_svg, graph))
+
+    async def draw() -> bytes:
+        graph = await request.app[PEOPLE].network(guild, span)
+        return await drawn(partial(network_svg, graph))
+
+    return await svg(request, ("network.svg", *range_key(guild, span)), draw)
 
 
 async def conversations(request: web.Request) -> web.StreamResponse:
