@@ -7,7 +7,13 @@ from constants only, never from input.
 from __future__ import annotations
 
 from bot.store.newcomers import first_message, joined_recently, newcomer_firsts
-from bot.store.responses import FIRST_REPLY_TO_AUTHOR, FIRST_RESPONSE_SEEN
+from bot.store.responses import (
+    FIRST_REPLY_TO_AUTHOR,
+    FIRST_RESPONSE_SEEN,
+    KEPT_FIRST_REPLY_TO_AUTHOR,
+    KEPT_FIRST_RESPONSE_SEEN,
+    KEPT_JOIN,
+)
 
 # The members a message is addressed to: whom its replies and mentions reach.
 _ADDRESSED_TO = """(SELECT group_concat(i.target_id) FROM interactions i
@@ -68,10 +74,19 @@ WHERE q.guild_id = :guild_id
 """  # noqa: S608 (composed from constants only)
 
 
-def waiting(deadline: str, columns: str = f"q.item, {_ITEM_COLUMNS}") -> str:
+def waiting(deadline: str, columns: str = f"q.item, {_ITEM_COLUMNS}", *, kept: bool = False) -> str:
     """Every item asked in ``[:since, :until]`` (optionally in ``:channel_id``) with no
     response by ``deadline`` (an SQL expression), oldest first, as ``columns``. Newcomers
-    are found from the members who may still be newcomers, as the summaries count them."""
+    are found from the members who may still be newcomers, as the summaries count them.
+
+    ``kept`` reads each item's responses from its trusted row of ``message_responses``
+    when it has one (bot/store/responses.py, ``KEPT_JOIN``), as the statements that check
+    many items do: the same items, without walking each one's replies again."""
+    join, seen, to_author = (
+        (KEPT_JOIN, KEPT_FIRST_RESPONSE_SEEN, KEPT_FIRST_REPLY_TO_AUTHOR)
+        if kept
+        else ("", FIRST_RESPONSE_SEEN, FIRST_REPLY_TO_AUTHOR)
+    )
     return f"""
 WITH newcomer_firsts AS ({
         newcomer_firsts(
@@ -93,10 +108,10 @@ asked AS (
       AND q.kind = 'message' AND q.deleted = 0
       AND q.message_id NOT IN (SELECT message_id FROM newcomer_firsts)
 )
-SELECT {columns} FROM asked q
+SELECT {columns} FROM asked q {join}
 WHERE (:channel_id IS NULL OR q.channel_id = :channel_id OR q.thread_id = :channel_id)
-  AND {FIRST_RESPONSE_SEEN.replace(":deadline", deadline)} IS NULL
-  AND (q.item = 'question' OR {FIRST_REPLY_TO_AUTHOR.replace(":deadline", deadline)} IS NULL)
+  AND {seen.replace(":deadline", deadline)} IS NULL
+  AND (q.item = 'question' OR {to_author.replace(":deadline", deadline)} IS NULL)
 ORDER BY q.created_at, q.message_id
 """  # noqa: S608 (composed from constants only)
 

@@ -9,11 +9,6 @@ from bot.store.alert_sql import waiting
 from bot.store.newcomers import first_message
 from bot.store.responses import (
     COUNTED_INFERRED,
-    FIRST_REPLY_TO_AUTHOR,
-    FIRST_RESPONSE_SEEN,
-    KEPT_FIRST_REPLY_TO_AUTHOR,
-    KEPT_FIRST_RESPONSE_SEEN,
-    KEPT_JOIN,
 )
 
 # A range's counted messages by author, through the index by time.
@@ -102,23 +97,6 @@ WHERE mb.guild_id = :guild_id AND mb.opted_out = 0
 """  # noqa: S608 (composed from bot/store/newcomers.py only)
 
 
-def _kept_responses(statement: str) -> str:
-    """``statement`` (bot/store/alert_sql.py, ``waiting``) with each item's responses read
-    from its trusted row of ``message_responses`` when it has one, as the statements that
-    check many questions read them (bot/store/responses.py, ``KEPT_JOIN``): the same
-    items, without walking each question's replies, threads and mentions again."""
-    swaps = (
-        ("FROM asked q\n", f"FROM asked q {KEPT_JOIN}\n"),
-        (FIRST_RESPONSE_SEEN, KEPT_FIRST_RESPONSE_SEEN),
-        (FIRST_REPLY_TO_AUTHOR, KEPT_FIRST_REPLY_TO_AUTHOR),
-    )
-    for old, new in swaps:
-        if statement.count(old) != 1:  # alert_sql changed: this must be looked at again
-            raise RuntimeError(f"cannot read kept responses in the waiting items: {old!r}")
-        statement = statement.replace(old, new)
-    return statement
-
-
 # What waits now, as /unanswered lists it (its definition, bot/store/alerts.py), of the
 # members who did not opt out: the oldest :listed of each kind, and how many of each.
 WAITING = f"""
@@ -129,11 +107,10 @@ FROM (
            row_number() OVER (PARTITION BY v.item ORDER BY v.created_at, v.message_id) AS n,
            count(*) OVER (PARTITION BY v.item) AS total
     FROM ({
-    _kept_responses(
-        waiting(
-            ":deadline",
-            "q.item, q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at",
-        )
+    waiting(
+        ":deadline",
+        "q.item, q.message_id, q.author_id, q.channel_id, q.thread_id, q.created_at",
+        kept=True,
     )
 }) v
     JOIN members mb ON mb.guild_id = :guild_id AND mb.user_id = v.author_id
