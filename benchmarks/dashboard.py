@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -194,11 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"store     {cached.name} ({'reused' if reused else 'built'}: its build took"
         f" {build_seconds:.1f} s), copied; {args.messages:,} messages over {args.days} days"
     )
-    with tempfile.TemporaryDirectory(prefix="ascolto-bench-dashboard-") as folder:
-        path = Path(folder, "dashboard.db")
-        shutil.copyfile(cached, path)
-        if Path(f"{cached}-wal").exists():
-            shutil.copyfile(f"{cached}-wal", f"{path}-wal")
+    with summary.working_copy(cached, "dashboard") as path:
         code = asyncio.run(measure(path, params, args.runs))
     if args.demo_days:
         time_demo(args.demo_days)

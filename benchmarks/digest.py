@@ -38,10 +38,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -212,11 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"store     {cached.name} ({'reused' if reused else 'built'}: its build took"
         f" {build_seconds:.1f} s), copied; {args.messages:,} messages over {args.days} days"
     )
-    with tempfile.TemporaryDirectory(prefix="ascolto-bench-digest-") as folder:
-        path = Path(folder, "digest.db")
-        shutil.copyfile(cached, path)
-        if Path(f"{cached}-wal").exists():
-            shutil.copyfile(f"{cached}-wal", f"{path}-wal")
+    with summary.working_copy(cached, "digest") as path:
         return asyncio.run(measure(path, params, args.runs))
 
 

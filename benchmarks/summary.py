@@ -58,6 +58,7 @@ import itertools
 import json
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -65,7 +66,7 @@ import tempfile
 import time
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -546,6 +547,18 @@ def write_rows(db: sqlite3.Connection, builder: _Builder) -> None:
     for table in ("channels", "messages", "message_mentions", "reactions"):
         insert(db, table, builder.take(table))
     insert(db, "interactions", sorted(builder.take("interactions"), key=lambda row: row[6]))
+
+
+@contextmanager
+def working_copy(cached: Path, name: str) -> Iterator[Path]:
+    """A copy of the cached store (with its write-ahead log) in a temporary folder, for a
+    benchmark that writes to it; the folder is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix=f"ascolto-bench-{name}-") as folder:
+        path = Path(folder, f"{name}.db")
+        shutil.copyfile(cached, path)
+        if Path(f"{cached}-wal").exists():
+            shutil.copyfile(f"{cached}-wal", f"{path}-wal")
+        yield path
 
 
 def cached_store(params: Params, rebuild: bool) -> tuple[Path, float, bool]:
