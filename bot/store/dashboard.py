@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bot.clock import to_db_time
 from bot.store import dashboard_sql as sql
 from bot.store.connection import fetch_all, fetch_one
+from bot.store.digest_context import Opener, read_openers
 from bot.store.newcomers import NEWCOMER_DAYS
 
 if TYPE_CHECKING:
@@ -51,14 +52,6 @@ WHERE guild_id = ? AND channel_id IN (SELECT value FROM json_each(?))
 
 # The first messages of conversations, by primary key, with their authors who did not
 # opt out (CROSS JOIN keeps the ids first: never a walk of the guild's messages).
-_OPENERS = """
-SELECT m.message_id, m.channel_id, m.thread_id, m.author_id, mb.display_name, m.content,
-       m.created_at
-FROM json_each(:ids) AS wanted
-CROSS JOIN messages m ON m.message_id = wanted.value
-JOIN members mb ON mb.guild_id = m.guild_id AND mb.user_id = m.author_id AND mb.opted_out = 0
-WHERE m.guild_id = :guild_id AND m.deleted = 0
-"""
 
 
 _LATEST_SUMMARY = "SELECT max(day) FROM daily_summaries WHERE guild_id = ?"
@@ -101,24 +94,6 @@ class WaitingItem:
     thread_id: int | None
     asked_at: str
     excerpt: str | None  # the start of the text, when text is stored
-
-    @property
-    def where_id(self) -> int:
-        """The channel or thread it was posted in."""
-        return self.thread_id if self.thread_id is not None else self.channel_id
-
-
-@dataclass(frozen=True, slots=True)
-class Opener:
-    """The first message of a conversation: where, by whom, its text if kept, when."""
-
-    message_id: int
-    channel_id: int  # a thread's parent
-    thread_id: int | None
-    author_id: int
-    name: str | None
-    content: str | None
-    created_at: str
 
     @property
     def where_id(self) -> int:
@@ -234,19 +209,9 @@ class DashboardQueries:
         return {int(channel_id): str(name) for channel_id, name in rows if name}
 
     async def openers(self, guild_id: int, message_ids: Collection[int]) -> dict[int, Opener]:
-        """The stored messages among ``message_ids`` whose authors did not opt out, by id;
-        deleted ones are left out."""
-        if not message_ids:
-            return {}
-        params = {"guild_id": guild_id, "ids": json.dumps(sorted(set(message_ids)))}
-        async with self._reading() as db:
-            rows = await fetch_all(db, _OPENERS, params)
-        return {
-            int(row[0]): Opener(
-                int(row[0]), int(row[1]), row[2], int(row[3]), row[4], row[5], str(row[6])
-            )
-            for row in rows
-        }
+        """The top conversations' first messages, as the digest reads them
+        (bot/store/digest_context.py)."""
+        return await read_openers(self._reading, guild_id, message_ids)
 
     async def waiting(
         self, guild_id: int, now: datetime, expire_days: int, listed: int

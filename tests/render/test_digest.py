@@ -547,9 +547,12 @@ def test_newcomers_are_not_marked_when_responses_could_not_be_known() -> None:
 
 # top conversations' first lines
 
+POSTED = "2026-03-01T10:00:00.000000Z"
 OPENERS = {
-    200: Opener(200, 100, None, 11, "alice", "How do I **flash** the board? <@42> @everyone\nmore"),
-    201: Opener(201, 101, None, 12, "bob", "x" * 200),
+    200: Opener(
+        200, 100, None, 11, "alice", "How do I **flash** the board? <@42> @everyone\nmore", POSTED
+    ),
+    201: Opener(201, 101, None, 12, "bob", "x" * 200, POSTED),
 }
 
 
