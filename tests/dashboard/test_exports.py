@@ -8,8 +8,8 @@ import json
 import re
 from pathlib import Path
 
-from bot.dashboard.streamed import JsonArray
-from bot.export import write_connections
+from bot.dashboard.streamed import JsonArray, connection_lines
+from bot.export import SafeCsvWriter, write_connections
 from bot.store.readonly import ReadOnlyStore
 from tests.dashboard.world import GUILD, client
 
@@ -124,3 +124,56 @@ def test_a_json_array_written_in_parts_is_json_dumps_of_the_whole() -> None:
         written = array.part(records[:split]) + array.part(records[split:]) + array.end()
         assert written == json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     assert JsonArray().end() == "[]\n"
+
+
+def test_connection_rows_written_in_parts_are_what_the_safe_csv_writer_writes() -> None:
+    names = [
+        "Alice",
+        '=HYPERLINK("http://x")',
+        "-5",
+        "+1",
+        "@here",
+        "\ttab",
+        "a,b",
+        'say "hi"',
+        "two\nlines",
+        "",
+        None,
+        " spaced ",
+        "émile ✨",
+    ]
+    rows = [
+        (i, i + 1, 1, 0, 2, 3, 6, "2026-04-08T10:00:00.000Z", "2026-04-09T11:30:00.000Z", a, b)
+        for i, (a, b) in enumerate(zip(names, reversed(names), strict=True))
+    ]
+    expected = io.StringIO()
+    SafeCsvWriter(expected).writerows(rows)
+
+    written = connection_lines(rows[:5]) + connection_lines(rows[5:])
+
+    assert written == expected.getvalue()
+    assert "'=HYPERLINK" in written and '"say ""hi"""' in written  # guarded and quoted
+    assert connection_lines([]) == ""
+
+
+async def test_a_connections_download_stopped_early_leaves_the_store_reading(
+    store_path: Path,
+) -> None:
+    store = ReadOnlyStore(store_path)
+    await store.open()
+    try:
+        pairs = store.dashboard.connections(GUILD, None, None, frozenset(), 1)
+        first = await anext(pairs)
+        await pairs.aclose()  # the browser went away after the first pair: the read ahead ends
+
+        every = [
+            row
+            async for batch in store.dashboard.connections(GUILD, None, None, (), 2)
+            for row in batch
+        ]
+    finally:
+        await store.close()
+
+    assert len(first) == 1 and first[0] == every[0]
+    assert len(every) > 2
+    assert [row[:2] for row in every] == sorted(row[:2] for row in every)

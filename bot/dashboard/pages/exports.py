@@ -18,7 +18,7 @@ from bot.analysis.days import day_bounds
 from bot.dashboard.config import DATA
 from bot.dashboard.pages._common import guild_of
 from bot.dashboard.params import NotFound, asked_days
-from bot.dashboard.streamed import JsonArray, connection_elements
+from bot.dashboard.streamed import JsonArray, connection_elements, connection_lines
 from bot.export import (
     SUMMARY_DAYS,
     MessagesCsv,
@@ -130,14 +130,13 @@ async def _connections(
     week holds about 100,000), as ``write_connections`` writes it whole."""
     text = io.StringIO()
     array = JsonArray()
-    table = SafeCsvWriter(text)
     if fmt == "csv":
-        table.writerow(connection_columns(names=True))
+        SafeCsvWriter(text).writerow(connection_columns(names=True))
     async for batch in store.dashboard.connections(guild_id, start, end, opted_out, BATCH):
         if fmt == "json":
             text.write(array.elements(connection_elements(batch)))
         else:
-            table.writerows(batch)
+            text.write(connection_lines(batch))
         yield _take(text)
     if fmt == "json":
         text.write(array.end())
