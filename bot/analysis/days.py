@@ -26,10 +26,14 @@ def day_bounds(day: date, timezone: str) -> tuple[str, str]:
     return to_db_time(day_start(day, timezone)), to_db_time(day_start(day + timedelta(1), timezone))
 
 
+# How long after its time a live write may reach the store: a batch flushed, a reply
+# inferred. Later than that, a write dated in the past is one that marks what it
+# changed (bot/store/dirty_days.py): an import, an edit, a deletion, an opt-out.
+LATE_WRITES = timedelta(hours=1)
+
 # A day's figures keep changing until its last responses are in: answers within 24 hours
-# of a question (and of a reminder), plus an hour for what is written a little after
-# its time (a flush, a reply inferred after it).
-SETTLED_AFTER = timedelta(hours=25)
+# of a question (and of a reminder), plus the hour of late writes.
+SETTLED_AFTER = timedelta(hours=24) + LATE_WRITES
 
 
 def settled(day: date, timezone: str, computed_at: datetime) -> bool:

@@ -12,6 +12,12 @@ import``) commits a write to the file: so a kept result is never older than the 
 committed write, and never shown once the store has changed. (Read before, so a write
 committed while a result is computed makes it older than the version it would be kept
 under only in the safe direction: the next request computes it again.)
+
+A running bot writes every few seconds, so that version changes between most requests.
+A result about a range that has ended (more than an hour ago) can be kept under a finer
+version instead, the range's own (DashboardQueries.range_version): nothing the bot writes
+live is dated in it, and every write dated in the past marks the range it changed. The
+default week of the Members and Network pages is such a range.
 """
 
 from __future__ import annotations
@@ -31,12 +37,20 @@ class DataCache:
     def __init__(self, version: Callable[[], Awaitable[int]], kept: int = KEPT) -> None:
         self._version = version
         self._kept = kept
-        self._entries: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[object, object]] = OrderedDict()
 
-    async def get(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+    async def get(
+        self,
+        key: Hashable,
+        compute: Callable[[], Awaitable[T]],
+        version: object = None,
+    ) -> T:
         """The result kept for ``key`` if the store has not changed since it was
-        computed; else ``compute()``, kept."""
-        version = await self._version()
+        computed; else ``compute()``, kept. With ``version`` (read before, as the data
+        version is), the result is kept while that version is the same (``==``) instead:
+        the range's own version, or the very values the result is made of."""
+        if version is None:
+            version = await self._version()
         found = self._entries.get(key)
         if found is not None and found[0] == version:
             self._entries.move_to_end(key)

@@ -9,16 +9,17 @@ this holds even when the bot has not run it yet).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.analysis.broadcasters import BroadcasterRule
-from bot.analysis.days import day_bounds
+from bot.analysis.days import LATE_WRITES, day_bounds
 from bot.analysis.summary import TopConversation, ratio
 from bot.clock import from_db_time
 from bot.dashboard.data import DashboardData, Guild
 from bot.render.text import clip
+from bot.store.dashboard import MemberRow, member_rows
 from bot.store.newcomers import NEWCOMER_DAYS
 from bot.summaries import DayRange
 
@@ -132,17 +133,28 @@ class PeopleData:
     async def members(self, guild: Guild, span: DayRange) -> list[MemberFigures]:
         """Every member active or reached in ``span``, with the digest's flags: a newcomer
         at the range's end, a broadcaster over the range (the digest's rule over 7 days:
-        the page's default range is 7 days). Kept while the store is unchanged (a sort,
-        a search or another page of the table reads the same rows)."""
-        key = ("members", *range_key(guild, span))
-        return await self.data.cache.get(key, lambda: self._members(guild, span))
-
-    async def _members(self, guild: Guild, span: DayRange) -> list[MemberFigures]:
+        the page's default range is 7 days). The range's figures are kept while they are
+        unchanged (a sort, a search or another page of the table reads the same rows);
+        names, joins and opt-outs are read at every request."""
         tz = guild.days.timezone
         start, end = day_bounds(span.first, tz)[0], day_bounds(span.last, tz)[1]
         days = (span.last - span.first).days + 1
-        rows = await self.store.dashboard.members(guild.guild_id, start, end, days)
-        until = from_db_time(end)
+        key = range_key(guild, span)
+        activity = await self.data.cache.get(
+            ("members", *key),
+            lambda: self.store.dashboard.activity(guild.guild_id, start, end, days),
+            await self._range_version(guild.guild_id, start, end),
+        )
+        people = tuple(await self.store.dashboard.people(guild.guild_id))
+        return await self.data.cache.get(
+            ("member figures", *key),
+            lambda: self._figures(guild, member_rows(activity, people), from_db_time(end)),
+            (activity, people),  # the rows are kept while both are the same
+        )
+
+    async def _figures(
+        self, guild: Guild, rows: Sequence[MemberRow], until: datetime
+    ) -> list[MemberFigures]:
         found = []
         for row in rows:
             replies = row.replies + (row.inferred_replies if guild.inferred else 0)
@@ -166,19 +178,26 @@ class PeopleData:
     async def network(self, guild: Guild, span: DayRange) -> Network:
         """The members linked in ``span`` and their links; inferred-only links too when
         the guild counts inferred replies. At most :data:`MAX_NODES` members, the most
-        connected (ties by id). Kept while the store is unchanged (the page and its
-        picture read the same rows)."""
-        key = ("network", *range_key(guild, span))
-        return await self.data.cache.get(key, lambda: self._network(guild, span))
-
-    async def _network(self, guild: Guild, span: DayRange) -> Network:
+        connected (ties by id). The range's links are kept while they are unchanged (the
+        page and its picture read the same rows); names are read at every request."""
         tz = guild.days.timezone
         start, end = day_bounds(span.first, tz)[0], day_bounds(span.last, tz)[1]
-        degree, links, everyone = await self.store.dashboard.network(
-            guild.guild_id, start, end, inferred=guild.inferred, limit=MAX_NODES
+        degree, links, everyone = await self.data.cache.get(
+            ("network", *range_key(guild, span)),
+            lambda: self.store.dashboard.network(
+                guild.guild_id, start, end, inferred=guild.inferred, limit=MAX_NODES
+            ),
+            await self._range_version(guild.guild_id, start, end),
         )
-        kept = set(degree)
-        edges = [Edge(a, b, n, only_inferred) for a, b, n, only_inferred in links]
+        # Who opted out since has no link left (their opt-out marked the range); never
+        # drawn in any case.
+        gone = await self.store.dashboard.opted_out(guild.guild_id)
+        kept = set(degree) - gone
+        edges = [
+            Edge(a, b, n, only_inferred)
+            for a, b, n, only_inferred in links
+            if a in kept and b in kept
+        ]
         names = await self.store.dashboard.names(guild.guild_id, kept)
         return Network(
             names={m: name_of(names, m) for m in kept},
@@ -186,6 +205,14 @@ class PeopleData:
             edges=sorted(edges, key=lambda e: (e.a, e.b)),
             members=everyone,
         )
+
+    async def _range_version(self, guild_id: int, start: str, end: str) -> Hashable | None:
+        """The version to keep a range's figures under: the range's own once it has ended
+        longer than :data:`LATE_WRITES` ago (bot/dashboard/cache.py), else None (the
+        store's data version)."""
+        if from_db_time(end) + LATE_WRITES > self.data.clock():
+            return None
+        return ("range", *await self.store.dashboard.range_version(guild_id, start, end))
 
     async def waiting(
         self, guild: Guild, listed: int

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from bot.clock import to_db_time
 from bot.store import dashboard_sql as sql
 from bot.store.connection import fetch_all, fetch_one
 from bot.store.digest_context import Opener, read_openers
+from bot.store.dirty_days import RANGE_VERSION
 from bot.store.newcomers import NEWCOMER_DAYS
 
 if TYPE_CHECKING:
@@ -83,6 +84,40 @@ class MemberRow:
     first_message_at: str | None
 
 
+# A member's figures over a range (DashboardQueries.activity): messages, replies,
+# reactions given, connections, inferred replies.
+Activity = tuple[int, int, int, int, int]
+
+# A member who did not opt out (DashboardQueries.people): id, display name, joined at,
+# first posted at.
+Person = tuple[int, str | None, str | None, str | None]
+
+
+def member_rows(activity: dict[int, Activity], people: Iterable[Person]) -> list[MemberRow]:
+    """The rows of the members of ``people`` with figures in ``activity``, in id order:
+    who opted out since ``activity`` was read is not among ``people``."""
+    found = []
+    for user_id, name, joined_at, first_at in people:
+        figures = activity.get(user_id)
+        if figures is None:
+            continue
+        messages, replies, reactions, partners, inferred = figures
+        found.append(
+            MemberRow(
+                user_id=user_id,
+                name=name,
+                messages=messages,
+                replies=replies,
+                reactions_given=reactions,
+                connections=partners,
+                inferred_replies=inferred,
+                joined_at=joined_at,
+                first_message_at=first_at,
+            )
+        )
+    return sorted(found, key=lambda m: m.user_id)
+
+
 @dataclass(frozen=True, slots=True)
 class WaitingItem:
     """A question or a newcomer's first message with no response yet, with its
@@ -111,11 +146,20 @@ class DashboardQueries:
 
     async def members(self, guild_id: int, start: str, end: str, days: int) -> list[MemberRow]:
         """Every member who posted, reacted or was interacted with in ``[start, end)``
-        (``days`` local days), except those who opted out, in id order. Their
-        connections are the members they interacted with in the range, either way;
-        inferred replies are counted apart. Their messages, replies and reactions come
-        from the daily rollup when it holds every day of the range (a week of messages
-        is a million rows to count), else from the messages and interactions."""
+        (``days`` local days), except those who opted out, in id order: :meth:`activity`
+        and :meth:`people` together (:func:`member_rows`)."""
+        return member_rows(
+            await self.activity(guild_id, start, end, days), await self.people(guild_id)
+        )
+
+    async def activity(self, guild_id: int, start: str, end: str, days: int) -> dict[int, Activity]:
+        """The figures of every member who posted, reacted or was interacted with in
+        ``[start, end)`` (``days`` local days), by member. Their connections are the
+        members they interacted with in the range, either way; inferred replies are
+        counted apart. Their messages, replies and reactions come from the daily rollup
+        when it holds every day of the range (a week of messages is a million rows to
+        count), else from the messages and interactions. The costly read of the Members
+        page: what changes it marks its range, so it can be kept (bot/dashboard/cache.py)."""
         params = {"guild_id": guild_id, "start": start, "end": end}
         async with self._reading() as db:
             rolled = await fetch_one(db, sql.ROLLED_UP, params)
@@ -129,29 +173,28 @@ class DashboardQueries:
                 sent = dict(await fetch_all(db, sql.MESSAGES_BY_AUTHOR, params))
                 links = {r[0]: r[1:] for r in await fetch_all(db, sql.LINKS_BY_MEMBER, params)}
             inferred = await fetch_all(db, sql.INFERRED_BY_SOURCE, params)
-            members = await fetch_all(db, sql.MEMBERS, params)
         guessed: dict[int, int] = {}
         for source, _, count in inferred:
             guessed[source] = guessed.get(source, 0) + int(count)
-        found = []
-        for user_id, name, joined_at, first_at in members:
-            if user_id not in sent and user_id not in links:
-                continue
+        found = {}
+        for user_id in sent.keys() | links.keys():
             replies, reactions, partners = links.get(user_id, (0, 0, 0))
-            found.append(
-                MemberRow(
-                    user_id=int(user_id),
-                    name=name,
-                    messages=int(sent.get(user_id, 0)),
-                    replies=int(replies),
-                    reactions_given=int(reactions),
-                    connections=int(partners),
-                    inferred_replies=guessed.get(user_id, 0),
-                    joined_at=joined_at,
-                    first_message_at=first_at,
-                )
+            found[int(user_id)] = (
+                int(sent.get(user_id, 0)),
+                int(replies),
+                int(reactions),
+                int(partners),
+                guessed.get(user_id, 0),
             )
-        return sorted(found, key=lambda m: m.user_id)
+        return found
+
+    async def people(self, guild_id: int) -> list[Person]:
+        """The members who did not opt out: id, display name, when they joined and when
+        they first posted (store times; None when unknown or never). Changed by writes
+        that mark nothing (a new name, a join), so read at every request."""
+        async with self._reading() as db:
+            rows = await fetch_all(db, sql.MEMBERS, {"guild_id": guild_id})
+        return [(int(u), name, joined, first) for u, name, joined, first in rows]
 
     async def network(
         self, guild_id: int, start: str, end: str, *, inferred: bool, limit: int
@@ -284,6 +327,16 @@ class DashboardQueries:
                 finally:  # the caller stopped early (a download cancelled): let it end
                     with contextlib.suppress(Exception):
                         await ahead
+
+    async def range_version(self, guild_id: int, start: str, end: str) -> tuple[int, int]:
+        """What changes when a write changes ``[start, end)`` of the guild, once the range
+        has ended longer than bot/analysis/days.py's ``LATE_WRITES`` ago: the newest mark
+        overlapping it and the largest pruned (bot/store/dirty_days.py, RANGE_VERSION)."""
+        params = {"guild_id": guild_id, "start": start, "end": end}
+        async with self._reading() as db:
+            row = await fetch_one(db, RANGE_VERSION, params)
+        assert row is not None
+        return int(row[0]), int(row[1])
 
     async def data_version(self) -> int:
         """SQLite's data version of this connection: it changes whenever another

@@ -66,6 +66,19 @@ def inferred_mark(guild_id: int, changed: Collection[str]) -> dict[str, Any] | N
 
 _COUNTER = "SELECT n, pruned FROM summary_mark_counter"
 
+# What a reader that keeps results computed from a range's data checks before using them
+# (the dashboard, bot/dashboard/cache.py): the newest mark of :guild_id overlapping
+# [:start, :end), and the largest mark pruned (a newer mark may have come and gone). Both
+# stay the same while no write has changed the range, once it has ended more than
+# bot/analysis/days.py's LATE_WRITES ago: a live write is dated after it, and every
+# write dated in the past marks.
+RANGE_VERSION = """
+SELECT (SELECT coalesce(max(seq), 0) FROM summary_marks
+        WHERE guild_id = :guild_id AND from_at < :end AND to_at > :start),
+       pruned
+FROM summary_mark_counter
+"""
+
 _SEEN = """
 INSERT INTO summary_seen (guild_id, day, timezone, seen, reads_from, reads_to)
 VALUES (:guild_id, :day, :timezone, :seen, :reads_from, :reads_to)
