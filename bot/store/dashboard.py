@@ -144,14 +144,6 @@ class DashboardQueries:
     def __init__(self, reading: Access) -> None:
         self._reading = reading
 
-    async def members(self, guild_id: int, start: str, end: str, days: int) -> list[MemberRow]:
-        """Every member who posted, reacted or was interacted with in ``[start, end)``
-        (``days`` local days), except those who opted out, in id order: :meth:`activity`
-        and :meth:`people` together (:func:`member_rows`)."""
-        return member_rows(
-            await self.activity(guild_id, start, end, days), await self.people(guild_id)
-        )
-
     async def activity(self, guild_id: int, start: str, end: str, days: int) -> dict[int, Activity]:
         """The figures of every member who posted, reacted or was interacted with in
         ``[start, end)`` (``days`` local days), by member. Their connections are the
