@@ -38,6 +38,7 @@ class Post:
     ephemeral: bool = False
     invoker: str | None = None  # who ran the command answered
     command: str | None = None  # "/summary public:True"
+    pressed: str | None = None  # the button the invoker pressed on the answer: "Done 1"
 
     @property
     def title(self) -> str:
@@ -92,6 +93,21 @@ class Capture:
                 command=command,
             )
 
+    async def pressed(
+        self, who: str, channel: ChannelHandle, name: str, label: str, result: InteractionResult
+    ) -> None:
+        """Keep the answer to ``/name`` again, as it reads after ``who`` pressed ``label``."""
+        if result.response is not None:
+            await self._keep(
+                result.response.message,
+                f"#{channel.name}",
+                kind="answer",
+                ephemeral=result.response.ephemeral,
+                invoker=who,
+                command=f"/{name}",
+                pressed=label,
+            )
+
     async def _keep(
         self,
         message: discord.Message,
@@ -101,6 +117,7 @@ class Capture:
         ephemeral: bool = False,
         invoker: str | None = None,
         command: str | None = None,
+        pressed: str | None = None,
     ) -> None:
         embeds = tuple(dict(embed.to_dict()) for embed in message.embeds)
         names = tuple(attachment.filename for attachment in message.attachments)
@@ -129,6 +146,7 @@ class Capture:
                 ephemeral=ephemeral,
                 invoker=invoker,
                 command=command,
+                pressed=pressed,
             )
         )
 

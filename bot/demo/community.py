@@ -138,12 +138,14 @@ class Thread(Beat):
 
 @dataclass(frozen=True)
 class Command(Beat):
-    """A slash command; an option naming a channel is given as ``#name``."""
+    """A slash command; an option naming a channel is given as ``#name``. ``press``: the
+    label of a button on the answer that the member then presses, when it is there."""
 
     who: str
     channel: str
     name: str
     options: dict[str, Any] = field(default_factory=dict)
+    press: str | None = None
 
 
 def at(hour: int, minute: int = 0) -> int:
@@ -202,7 +204,8 @@ _MANAGER_ROUNDS: list[list[Beat]] = [
     [],
     [
         Command(at(9, 20), MANAGER, TEAM_CHANNEL, "summary"),
-        Command(at(12, 15), NUDGED, "general", "inbox"),
+        # She has answered the reply she owes in person, so she marks it done.
+        Command(at(12, 15), NUDGED, "general", "inbox", press="Done 1"),
     ],
     [Command(at(17, 45), MANAGER, TEAM_CHANNEL, "unanswered")],
     [],

@@ -84,12 +84,19 @@ def render(outcome: Outcome, *, seed: int) -> str:
     markdown = _Markdown(outcome.names, outcome.places, zone)
     board_ids = {p.message_id for p in outcome.posts if p.kind == "post" and not is_digest(p)}
     days: list[dict[str, Any]] = []
+    ids: dict[str, int] = {}
     for post in outcome.posts:
         local = post.at.astimezone(zone)
         label = f"{local:%A} {local.day} {local:%B %Y}"
         if not days or days[-1]["label"] != label:
             days.append({"label": label, "posts": []})
-        days[-1]["posts"].append(_view(post, local, markdown, board=post.message_id in board_ids))
+        view = _view(post, local, markdown, board=post.message_id in board_ids)
+        # The same message shown twice in a minute (an answer, then as a button left it)
+        # gets an anchor of its own.
+        ids[view["id"]] = seen = ids.get(view["id"], 0) + 1
+        if seen > 1:
+            view["id"] = f"{view['id']}-{seen}"
+        days[-1]["posts"].append(view)
     environment = jinja2.Environment(
         loader=jinja2.FunctionLoader(_template),
         autoescape=True,
@@ -156,6 +163,7 @@ def _view(post: Post, local: datetime, markdown: _Markdown, *, board: bool) -> d
         "ephemeral": post.ephemeral,
         "invoker": post.invoker,
         "command": post.command,
+        "pressed": post.pressed,
     }
 
 

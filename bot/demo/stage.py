@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
-from simcord import ChannelHandle, Env, MemberActor
+from simcord import ChannelHandle, Env, InteractionResult, MemberActor
 from simcord.backend import serializers
 
 from bot.demo import community
@@ -160,5 +160,16 @@ class Stage:
             for name, value in beat.options.items()
         }
         channel = self.channels[beat.channel]
-        result = await self.members[beat.who].slash(channel, beat.name, **options)
+        member = self.members[beat.who]
+        result = await member.slash(channel, beat.name, **options)
         await self.capture.answer(beat.who, channel, beat.name, beat.options, result)
+        if beat.press is not None and _has_button(result, beat.press):
+            assert result.response is not None
+            await member.click(result.response, label=beat.press)
+            await self.capture.pressed(beat.who, channel, beat.name, beat.press, result)
+
+
+def _has_button(result: InteractionResult, label: str) -> bool:
+    """Whether the command's answer has a button labelled ``label``."""
+    rows = result.response.components if result.response is not None else []
+    return any(c.get("label") == label for row in rows for c in row.get("components", []))

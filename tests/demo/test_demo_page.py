@@ -103,3 +103,16 @@ def test_the_closing_summary_counts_in_words() -> None:
         "21 days simulated: 1,234 messages by 14 members; 21 digests, 9 versions of the "
         "alert board, 5 DMs, 17 command answers."
     )
+
+
+def test_a_message_shown_twice_in_a_minute_has_two_anchors() -> None:
+    asked = post("", kind="answer", invoker="alice", command="/inbox", message_id=5)
+    after = post(
+        "", kind="answer", invoker="alice", command="/inbox", message_id=5, pressed="Done 1"
+    )
+
+    html = render(outcome(asked, after), seed=1)
+
+    assert 'id="m5-0900"' in html and 'id="m5-0900-2"' in html
+    assert "<b>alice</b> used <code>/inbox</code>" in html
+    assert "<b>alice</b> pressed <b>Done 1</b> on the answer to <code>/inbox</code>" in html

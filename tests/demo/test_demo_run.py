@@ -112,6 +112,19 @@ def test_the_transcript_shows_digests_with_charts_the_board_dms_and_answers(demo
     assert "<b>alice</b> used <code>/inbox</code>" in html
 
 
+def test_alice_marks_a_reply_done_and_her_inbox_shows_one_fewer(demo) -> None:
+    _done, out = demo
+    html = (out / "index.html").read_text(encoding="utf-8")
+
+    pressed = html.index("<b>alice</b> pressed <b>Done 1</b> on the answer to <code>/inbox</code>")
+    asked = html.rindex("<b>alice</b> used <code>/inbox</code>", 0, pressed)
+    before = re.findall(r'<div class="title">(\d+) waiting for your reply', html[asked:pressed])
+    after = re.search(r'<div class="title">(\d+) waiting for your reply', html[pressed:])
+    assert before and after is not None
+    assert int(after.group(1)) == int(before[0]) - 1
+    assert len(stored(out / "ascolto-demo.db", "SELECT message_id FROM inbox_done")) == 1
+
+
 def test_the_transcript_needs_no_server_and_asks_nothing_of_another_host(demo) -> None:
     _done, out = demo
     html = (out / "index.html").read_text(encoding="utf-8")
