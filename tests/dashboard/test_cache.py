@@ -4,6 +4,7 @@ never shown once the bot has written to it (bot/dashboard/cache.py)."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,20 @@ async def test_a_mark_gone_before_the_next_request_still_has_the_week_read_again
 
     assert marks is not None and marks[0] == 0
     assert before[0][4] == "1" and after[0][:5] == ["7", "0", "7", "50%", "2"]
+
+
+async def test_the_trends_picture_is_drawn_again_when_a_day_is_stored(path: Path) -> None:
+    url = f"/g/{GUILD}/trends.svg?day=2026-03-09"
+    async with client(path) as c:
+        before = await (await c.get(url)).read()
+        async with NamedHistory.opened(path) as h:  # the bot's live writes: not in the picture
+            h.named(ALICE, "2026-03-10 11:59", "Good morning")
+        kept = await (await c.get(url)).read()
+        async with NamedHistory.opened(path) as h:  # the bot stores 03-09's summary
+            await SummaryService(h.store, DefaultsSettings()).ensure(
+                GUILD, date(2026, 3, 9), date(2026, 3, 9), "UTC", NOW
+            )
+        after = await (await c.get(url)).read()
+
+    assert kept == before
+    assert after != before and after.startswith(b"<?xml")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -54,14 +54,10 @@ def export_links(guild: Guild, kind: str, span: DayRange | None) -> list[ExportL
 
 
 async def svg(
-    request: web.Request, key: Hashable, draw: Callable[[], Awaitable[bytes]]
+    request: web.Request, key: Hashable, inputs: object, draw: Callable[[], bytes]
 ) -> web.Response:
-    """A picture served as SVG: the one drawn for ``key`` while the store is unchanged
-    (bot/dashboard/cache.py), else ``draw()``'s."""
-    body = await request.app[DATA].cache.get(key, draw)
+    """A picture served as SVG: the one drawn for ``key`` from ``inputs`` while they are
+    the same (``==``: a write elsewhere in the store does not draw it again), else the
+    one ``draw()`` makes of them, drawn in a worker thread (matplotlib blocks)."""
+    body = await request.app[DATA].cache.get(key, lambda: asyncio.to_thread(draw), inputs)
     return web.Response(body=body, content_type="image/svg+xml")
-
-
-async def drawn(draw: Callable[[], bytes]) -> bytes:
-    """A picture drawn in a worker thread (matplotlib blocks)."""
-    return await asyncio.to_thread(draw)

@@ -11,7 +11,7 @@ from bot.dashboard import render
 from bot.dashboard.charts import trends_svg
 from bot.dashboard.config import DATA
 from bot.dashboard.data import TREND_DAYS, missing_days
-from bot.dashboard.pages._common import days_of, drawn, export_links, guild_of, range_params, svg
+from bot.dashboard.pages._common import days_of, export_links, guild_of, range_params, svg
 from bot.dashboard.render import link
 from bot.render.digest import headlines
 from bot.render.inferred import inferred_note
@@ -58,9 +58,8 @@ async def trends(request: web.Request) -> web.StreamResponse:
     guild = await guild_of(request)
     span = days_of(request, guild, 1)
 
-    async def draw() -> bytes:
-        first, summaries = await data.trend(guild, span.last)
-        return await drawn(partial(trends_svg, summaries, first, span.last))
-
+    first, summaries = await data.trend(guild, span.last)
     key = ("trends.svg", guild.guild_id, guild.days.timezone, guild.inferred, span.last)
-    return await svg(request, key, draw)
+    return await svg(
+        request, key, (first, summaries), partial(trends_svg, summaries, first, span.last)
+    )

@@ -10,7 +10,7 @@ from bot.dashboard import render
 from bot.dashboard.charts import network_svg
 from bot.dashboard.config import DATA, PEOPLE
 from bot.dashboard.data import missing_days
-from bot.dashboard.pages._common import days_of, drawn, export_links, guild_of, range_params, svg
+from bot.dashboard.pages._common import days_of, export_links, guild_of, range_params, svg
 from bot.dashboard.params import choice, page_number, search
 from bot.dashboard.people import MAX_NODES, MemberFigures, range_key
 from bot.dashboard.render import link
@@ -167,11 +167,9 @@ async def network_picture(request: web.Request) -> web.StreamResponse:
     guild = await guild_of(request)
     span = days_of(request, guild, NETWORK_DAYS)
 
-    async def draw() -> bytes:
-        graph = await request.app[PEOPLE].network(guild, span)
-        return await drawn(partial(network_svg, graph))
-
-    return await svg(request, ("network.svg", *range_key(guild, span)), draw)
+    graph = await request.app[PEOPLE].network(guild, span)
+    key = ("network.svg", *range_key(guild, span))
+    return await svg(request, key, graph, partial(network_svg, graph))
 
 
 async def conversations(request: web.Request) -> web.StreamResponse:
