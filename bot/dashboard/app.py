@@ -11,6 +11,7 @@ page, its traceback only in the log.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
@@ -24,6 +25,7 @@ from bot.dashboard.config import CONFIG, DATA, GATE, PEOPLE, DashboardConfig
 from bot.dashboard.data import DashboardData
 from bot.dashboard.params import PageError
 from bot.dashboard.people import PeopleData
+from bot.dashboard.warm import WARMED, keep_warm
 from bot.store.readonly import ReadOnlyStore
 
 log = logging.getLogger(__name__)
@@ -85,9 +87,17 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     await store.open()
     app[DATA] = data = DashboardData(store, config.rules, config.clock)
     app[PEOPLE] = PeopleData(data)
+    app[WARMED] = asyncio.Event()
+    warming = None
+    if config.warm_every is not None:
+        warming = asyncio.create_task(keep_warm(app, config.warm_every), name="dashboard-warm")
     try:
         yield
     finally:
+        if warming is not None:
+            warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warming
         await store.close()
 
 

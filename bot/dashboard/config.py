@@ -36,9 +36,13 @@ class Rules:
         return cls(settings.privacy, settings.defaults)
 
 
+WARM_EVERY = 600.0  # seconds between two looks at the default pages (bot/dashboard/warm.py)
+
+
 @dataclass(frozen=True, slots=True)
 class DashboardConfig:
-    """The database, the rules, the password, and for tests the clock and the wait
+    """The database, the rules, the password, how often the default pages are computed
+    ahead (bot/dashboard/warm.py; None: never), and for tests the clock and the wait
     after a wrong password."""
 
     database: Path
@@ -47,6 +51,7 @@ class DashboardConfig:
     clock: Callable[[], datetime] = utcnow
     sleep: Sleep = asyncio.sleep
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    warm_every: float | None = WARM_EVERY
 
 
 CONFIG = web.AppKey("config", DashboardConfig)

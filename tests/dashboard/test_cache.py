@@ -3,6 +3,7 @@ never shown once the bot has written to it (bot/dashboard/cache.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.dashboard.cache import DataCache
+from bot.dashboard.warm import WARMED
 from bot.policy import LoggingPolicy
 from bot.settings import DefaultsSettings
 from bot.store import Store
@@ -229,3 +231,14 @@ async def test_the_trends_picture_is_drawn_again_when_a_day_is_stored(path: Path
 
     assert kept == before
     assert after != before and after.startswith(b"<?xml")
+
+
+async def test_the_default_week_is_computed_when_the_dashboard_starts(path: Path) -> None:
+    async with client(path, warm_every=3600.0) as c:
+        await asyncio.wait_for(c.app[WARMED].wait(), timeout=60)
+        await _mention_in_the_week(path)  # unmarked: only a week computed before hides it
+        alice, _ = await _alice_and_bob(c)
+        network = await (await c.get(f"/g/{GUILD}/network")).text()
+
+    assert alice[4] == "1"  # Alice's connections as computed at the start: Bob only
+    assert "2026-03-02" in network and NAMES[FRED] not in network  # no mention of Fred yet
