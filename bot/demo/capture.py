@@ -78,8 +78,10 @@ class Capture:
         name: str,
         options: dict[str, Any],
         result: InteractionResult,
+        pressed: str | None = None,
     ) -> None:
-        """Keep a slash command's answer (and its follow-ups), marked as private when it is."""
+        """Keep a slash command's answer (and its follow-ups), marked as private when it is;
+        with ``pressed``, as it reads after ``who`` pressed that button on it."""
         words = " ".join(f"{key}:{_typed(value)}" for key, value in options.items())
         command = f"/{name} {words}".rstrip()
         replies = [result.response] if result.response is not None else []
@@ -91,21 +93,7 @@ class Capture:
                 ephemeral=reply.ephemeral,
                 invoker=who,
                 command=command,
-            )
-
-    async def pressed(
-        self, who: str, channel: ChannelHandle, name: str, label: str, result: InteractionResult
-    ) -> None:
-        """Keep the answer to ``/name`` again, as it reads after ``who`` pressed ``label``."""
-        if result.response is not None:
-            await self._keep(
-                result.response.message,
-                f"#{channel.name}",
-                kind="answer",
-                ephemeral=result.response.ephemeral,
-                invoker=who,
-                command=f"/{name}",
-                pressed=label,
+                pressed=pressed,
             )
 
     async def _keep(

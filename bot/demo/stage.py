@@ -166,7 +166,9 @@ class Stage:
         if beat.press is not None and _has_button(result, beat.press):
             assert result.response is not None
             await member.click(result.response, label=beat.press)
-            await self.capture.pressed(beat.who, channel, beat.name, beat.press, result)
+            await self.capture.answer(
+                beat.who, channel, beat.name, beat.options, result, pressed=beat.press
+            )
 
 
 def _has_button(result: InteractionResult, label: str) -> bool:
